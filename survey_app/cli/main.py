@@ -1,0 +1,65 @@
+"""Dispatch `python main.py [command]`: no command starts the app, commands are `cmd_*` modules."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from survey_app.errors import UserFacingError
+
+import survey_app.cli as cli_package
+
+
+def _command_modules() -> list[str]:
+    return sorted(
+        m.name for m in pkgutil.iter_modules(cli_package.__path__) if m.name.startswith("cmd_")
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser with every command module's sub-parser registered."""
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Offline encrypted survey app. Without a command, starts the app.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show internal error details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _command_modules():
+        module = importlib.import_module(f"survey_app.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the app or a command; return the process exit code."""
+    argv = list(argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--debug"):
+        return _start_app(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _start_app([a for a in argv if a != "--debug"])
+    try:
+        return int(args.handler(args) or 0)
+    except UserFacingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"error: internal error ({type(exc).__name__}); run again with --debug for details",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _start_app(argv: list[str]) -> int:
+    from survey_app.ui.app import run_app
+
+    return run_app(argv)

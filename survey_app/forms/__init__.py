@@ -1,0 +1,1 @@
+"""Form definitions: model, strict loader and checker (no Qt)."""

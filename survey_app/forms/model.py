@@ -1,0 +1,172 @@
+"""Typed, immutable model of instruments, consent forms and study protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+LANGUAGES: tuple[str, ...] = ("nb", "en", "ar")
+RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-12m")
+
+
+def is_rtl(language: str) -> bool:
+    """Return True when the language is written right to left."""
+    return language in RTL_LANGUAGES
+
+
+class ItemType(StrEnum):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    LADDER = "ladder"
+    VAS = "vas"
+    INTEGER = "integer"
+    TEXT = "text"
+    DATE = "date"
+    CONSENT = "consent"
+    NOTE = "note"
+
+
+CHOICE_TYPES = frozenset({ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.LADDER})
+SCALED_TYPES = frozenset({ItemType.LADDER, ItemType.VAS})
+ANSWERABLE_TYPES = frozenset(t for t in ItemType if t is not ItemType.NOTE)
+
+
+class TextStatus(StrEnum):
+    VALIDATED = "validated"
+    DRAFT = "draft"
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """One text in every language, keyed by language code."""
+
+    texts: Mapping[str, str]
+
+    def get(self, language: str) -> str:
+        """Return the text in a language (empty string if absent)."""
+        return self.texts.get(language, "")
+
+    def __getitem__(self, language: str) -> str:
+        return self.texts[language]
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer option: the stored code belongs to the instrument, the label to a language."""
+
+    code: int
+    label: LocalText
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A set of answer options (or a numeric range with anchors) shared by items."""
+
+    id: str
+    min: int
+    max: int
+    options: tuple[Option, ...] = ()
+    anchor_low: LocalText | None = None
+    anchor_high: LocalText | None = None
+
+    def option(self, code: int) -> Option | None:
+        """Return the option with this stored code, if any."""
+        return next((o for o in self.options if o.code == code), None)
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(o.code for o in self.options)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question (or note) of a form; `id` is also its export variable name."""
+
+    id: str
+    type: ItemType
+    text: LocalText
+    line: int = 0
+    required: bool = False
+    allow_decline: bool = False
+    scale: Scale | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    help: LocalText | None = None
+    group: str | None = None
+    label: str = ""
+    free_text: bool = False
+
+    @property
+    def answerable(self) -> bool:
+        return self.type in ANSWERABLE_TYPES
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    """Per-language provenance of a form's text."""
+
+    status: TextStatus
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """An instrument or consent form, as loaded from one definition file."""
+
+    id: str
+    kind: str  # "instrument" or "consent"
+    version: str
+    title: LocalText
+    items: tuple[Item, ...]
+    languages: Mapping[str, LanguageInfo]
+    content_hash: str
+    path: str = ""
+    instructions: LocalText | None = None
+    recall_period: LocalText | None = None
+    source: str = ""
+    licence: str = ""
+    scales: Mapping[str, Scale] = field(default_factory=dict)
+    prefix: str = ""
+
+    def item(self, item_id: str) -> Item:
+        """Return an item by id (KeyError if unknown)."""
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    @property
+    def answerable_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.answerable)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One form in a timepoint's sequence, optionally limited to a study arm."""
+
+    form_id: str
+    only_arm: str | None = None
+
+
+@dataclass(frozen=True)
+class Timepoint:
+    id: str
+    label: LocalText
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Which forms are shown, in which order, at each timepoint of a study."""
+
+    study_id: str
+    title: LocalText
+    version: str
+    timepoints: Mapping[str, Timepoint]
+    languages: tuple[str, ...] = LANGUAGES
+    pcl_cutoff: int = 33
+    content_hash: str = ""
+    path: str = ""
