@@ -8,9 +8,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from survey_app.errors import UserFacingError
-
 import survey_app.cli as cli_package
+from survey_app.errors import UserFacingError
 
 
 def _command_modules() -> list[str]:
@@ -36,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     """Run the app or a command; return the process exit code."""
     argv = list(argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--debug"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--debug")):
         return _start_app(argv)
     parser = build_parser()
     args = parser.parse_args(argv)

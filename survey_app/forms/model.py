@@ -8,7 +8,7 @@ from enum import StrEnum
 
 LANGUAGES: tuple[str, ...] = ("nb", "en", "ar")
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
-TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-12m")
+TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-6m", "followup-12m", "followup-24m")
 
 
 def is_rtl(language: str) -> bool:

@@ -1,0 +1,156 @@
+"""Cross-language checks of a loaded form: they keep a broken translation off screen."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from survey_app.forms.findings import Finding, FindingSink
+from survey_app.forms.loader import FormSource, TextEntry
+from survey_app.forms.model import LANGUAGES, Form
+from survey_app.forms.textrules import (
+    TextProblem,
+    bidi_problems,
+    edge_number,
+    invisible_problems,
+    numbers_in,
+    placeholders,
+    script_problems,
+    whitespace_problems,
+)
+
+
+def check_form(form: Form, source: FormSource, path: str) -> list[Finding]:
+    """Return every finding of the text, option and cross-language rules for one form."""
+    findings: list[Finding] = []
+    sink = FindingSink(path, findings)
+    for entry in source.texts:
+        _check_single_text(sink, entry)
+    _check_translations(sink, source.texts)
+    _check_option_blocks(sink, source)
+    _check_label_numbers(sink, source.texts)
+    return findings
+
+
+def _report(sink: FindingSink, entry: TextEntry, problems: list[TextProblem]) -> None:
+    for problem in problems:
+        message = f"{entry.where} [{entry.language}]: {problem.message}"
+        if problem.error:
+            sink.error(entry.line, message)
+        else:
+            sink.warning(entry.line, message)
+
+
+def _check_single_text(sink: FindingSink, entry: TextEntry) -> None:
+    _report(sink, entry, bidi_problems(entry.text))
+    _report(sink, entry, invisible_problems(entry.text, entry.language))
+    _report(sink, entry, script_problems(entry.text, entry.language))
+    _report(sink, entry, whitespace_problems(entry.text))
+
+
+def _group(texts: list[TextEntry]) -> dict[str, dict[str, TextEntry]]:
+    grouped: dict[str, dict[str, TextEntry]] = defaultdict(dict)
+    for entry in texts:
+        grouped[entry.where][entry.language] = entry
+    return grouped
+
+
+def _check_translations(sink: FindingSink, texts: list[TextEntry]) -> None:
+    for where, by_language in _group(texts).items():
+        present = [by_language[lang] for lang in LANGUAGES if lang in by_language]
+        if len(present) < 2:
+            continue
+        reference = present[0]
+        ref_placeholders = placeholders(reference.text)
+        ref_numbers = sorted(numbers_in(reference.text))
+        for entry in present[1:]:
+            other = placeholders(entry.text)
+            if other != ref_placeholders:
+                sink.error(
+                    entry.line,
+                    f"{where} [{entry.language}]: placeholders {_fmt(other)} differ from "
+                    f"[{reference.language}] {_fmt(ref_placeholders)}",
+                )
+            numbers = sorted(numbers_in(entry.text))
+            if numbers != ref_numbers:
+                sink.error(
+                    entry.line,
+                    f"{where} [{entry.language}]: numbers {numbers} differ from "
+                    f"[{reference.language}] {ref_numbers}",
+                )
+        _check_untranslated(sink, where, present)
+
+
+def _fmt(names: set[str]) -> str:
+    return "{" + ", ".join(sorted(names)) + "}" if names else "(none)"
+
+
+def _check_untranslated(sink: FindingSink, where: str, present: list[TextEntry]) -> None:
+    for i, entry in enumerate(present):
+        for earlier in present[:i]:
+            same = entry.text.strip() == earlier.text.strip()
+            has_letters = any(c.isalpha() for c in entry.text)
+            several_words = len(entry.text.split()) >= 2
+            if (
+                same
+                and has_letters
+                and (several_words or "ar" in (entry.language, earlier.language))
+            ):
+                sink.error(
+                    entry.line,
+                    f"{where} [{entry.language}]: left untranslated (same text as "
+                    f"[{earlier.language}])",
+                )
+
+
+def _check_option_blocks(sink: FindingSink, source: FormSource) -> None:
+    by_where: dict[str, list] = defaultdict(list)
+    for block in source.option_blocks:
+        by_where[block.where].append(block)
+    for where, blocks in by_where.items():
+        reference = blocks[0]
+        if reference.declared_min is not None and reference.declared_max is not None:
+            expected = tuple(range(reference.declared_min, reference.declared_max + 1))
+            for block in blocks:
+                if sorted(block.codes) != list(expected):
+                    sink.error(
+                        block.line,
+                        f"{where} [{block.language}]: options {list(block.codes)} do not match the "
+                        f"declared scale {reference.declared_min}-{reference.declared_max} "
+                        f"({len(expected)} points)",
+                    )
+        for block in blocks[1:]:
+            if len(block.codes) != len(reference.codes):
+                sink.error(
+                    block.line,
+                    f"{where} [{block.language}]: {len(block.codes)} options, but "
+                    f"[{reference.language}] has {len(reference.codes)}",
+                )
+            elif set(block.codes) != set(reference.codes):
+                extra = sorted(set(block.codes) - set(reference.codes))
+                missing = sorted(set(reference.codes) - set(block.codes))
+                sink.error(
+                    block.line,
+                    f"{where} [{block.language}]: option codes differ from "
+                    f"[{reference.language}] (extra {extra}, missing {missing})",
+                )
+            elif block.codes != reference.codes:
+                reversed_scale = tuple(reversed(block.codes)) == reference.codes
+                sink.error(
+                    block.line,
+                    f"{where} [{block.language}]: options listed in a different order "
+                    f"{list(block.codes)} than [{reference.language}] {list(reference.codes)}"
+                    + (" (reversed scale)" if reversed_scale else ""),
+                )
+
+
+def _check_label_numbers(sink: FindingSink, texts: list[TextEntry]) -> None:
+    for entry in texts:
+        if not entry.is_option_label or entry.code is None:
+            continue
+        shown = edge_number(entry.text)
+        if shown is not None and shown != entry.code:
+            sink.error(
+                entry.line,
+                f"{entry.where} [{entry.language}]: the label shows {shown} but the option "
+                f"stores {entry.code}",
+            )

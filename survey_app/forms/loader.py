@@ -1,0 +1,557 @@
+"""Strict loading of form and protocol files into the model, with located findings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from survey_app.forms.findings import Finding, FindingSink
+from survey_app.forms.model import (
+    CHOICE_TYPES,
+    LANGUAGES,
+    SCALED_TYPES,
+    TIMEPOINTS,
+    Form,
+    Item,
+    ItemType,
+    LanguageInfo,
+    LocalText,
+    Option,
+    Protocol,
+    Scale,
+    Step,
+    TextStatus,
+    Timepoint,
+)
+from survey_app.forms.yamlsource import Node, SourceError, read_yaml
+
+__all__ = [
+    "Finding",
+    "FormSource",
+    "OptionBlock",
+    "TextEntry",
+    "load_form",
+    "load_protocol",
+    "read_form",
+]
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+ARMS = ("intervention", "control")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TextEntry:
+    """One text in one language, with where it stands (for the checker)."""
+
+    where: str
+    language: str
+    text: str
+    line: int
+    is_option_label: bool = False
+    code: int | None = None
+
+
+@dataclass(frozen=True)
+class OptionBlock:
+    """One language's option list as written in the file, codes in written order."""
+
+    where: str
+    language: str
+    codes: tuple[int, ...]
+    line: int
+    declared_min: int | None
+    declared_max: int | None
+
+
+@dataclass
+class FormSource:
+    """What the checker needs beyond the model: every text and option list with its line."""
+
+    texts: list[TextEntry] = field(default_factory=list)
+    option_blocks: list[OptionBlock] = field(default_factory=list)
+
+
+def content_hash(raw: bytes) -> str:
+    """Return the hex SHA-256 of a definition file with line endings normalised."""
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+
+
+class _Reader:
+    """Shared helpers that turn located nodes into typed values, recording findings."""
+
+    def __init__(self, sink: FindingSink, source: FormSource) -> None:
+        self.sink = sink
+        self.source = source
+
+    def keys(self, node: Node, allowed: set[str], required: set[str], where: str) -> bool:
+        if not node.is_map:
+            self.sink.error(node.line, f"{where}: expected a mapping")
+            return False
+        mapping: dict[str, Node] = node.value  # type: ignore[assignment]
+        for key, child in mapping.items():
+            if key not in allowed:
+                self.sink.error(child.line, f"{where}: unknown key '{key}'")
+        for key in sorted(required - mapping.keys()):
+            self.sink.error(node.line, f"{where}: missing required key '{key}'")
+        return True
+
+    def text(self, node: Node | None, where: str, default: str = "") -> str:
+        if node is None:
+            return default
+        if not node.is_text:
+            self.sink.error(node.line, f"{where}: expected a text value")
+            return default
+        return node.value  # type: ignore[return-value]
+
+    def integer(self, node: Node | None, where: str) -> int | None:
+        if node is None:
+            return None
+        value = self.text(node, where)
+        if not re.fullmatch(r"-?[0-9]+", value.strip()):
+            self.sink.error(node.line, f"{where}: '{value}' is not a whole number")
+            return None
+        return int(value)
+
+    def boolean(self, node: Node | None, where: str, default: bool) -> bool:
+        if node is None:
+            return default
+        value = self.text(node, where)
+        if value not in ("true", "false"):
+            self.sink.error(node.line, f"{where}: write true or false, not '{value}'")
+            return default
+        return value == "true"
+
+    def local_text(
+        self,
+        node: Node | None,
+        where: str,
+        required: bool = True,
+        option_code: int | None = None,
+    ) -> LocalText | None:
+        if node is None:
+            return None
+        if not node.is_map:
+            self.sink.error(node.line, f"{where}: expected one text per language (nb, en, ar)")
+            return None
+        mapping: dict[str, Node] = node.value  # type: ignore[assignment]
+        texts: dict[str, str] = {}
+        for language, child in mapping.items():
+            if language not in LANGUAGES:
+                self.sink.error(child.line, f"{where}: unknown language '{language}'")
+                continue
+            value = self.text(child, f"{where} [{language}]")
+            if not value.strip():
+                self.sink.error(child.line, f"{where} [{language}]: text is empty")
+            texts[language] = value
+            self.source.texts.append(
+                TextEntry(where, language, value, child.line, option_code is not None, option_code)
+            )
+        for language in LANGUAGES:
+            if language not in mapping and required:
+                self.sink.error(node.line, f"{where}: missing the '{language}' text")
+        return LocalText(MappingProxyType(texts))
+
+    def listed(
+        self, node: Node | None, where: str, read: Callable[[Node, int], T | None]
+    ) -> list[T]:
+        if node is None:
+            return []
+        if not node.is_list:
+            self.sink.error(node.line, f"{where}: expected a list")
+            return []
+        out: list[T] = []
+        for index, child in enumerate(node.value):  # type: ignore[arg-type]
+            value = read(child, index)
+            if value is not None:
+                out.append(value)
+        return out
+
+
+def _read_options(
+    reader: _Reader, node: Node, where: str, lo: int | None, hi: int | None
+) -> tuple[Option, ...]:
+    """Read per-language `code: label` blocks; canonical order is the first language's."""
+    if not node.is_map:
+        reader.sink.error(node.line, f"{where}: expected option labels per language")
+        return ()
+    blocks: dict[str, Node] = node.value  # type: ignore[assignment]
+    labels: dict[int, dict[str, str]] = {}
+    canonical: list[int] = []
+    for language, block in blocks.items():
+        if language not in LANGUAGES:
+            reader.sink.error(block.line, f"{where}: unknown language '{language}'")
+            continue
+        if not block.is_map:
+            reader.sink.error(block.line, f"{where} [{language}]: expected 'code: label' lines")
+            continue
+        codes: list[int] = []
+        for code_text, label_node in block.value.items():  # type: ignore[union-attr]
+            if not re.fullmatch(r"-?[0-9]+", code_text):
+                reader.sink.error(
+                    label_node.line,
+                    f"{where} [{language}]: option code '{code_text}' is not a number",
+                )
+                continue
+            code = int(code_text)
+            if code in codes:
+                reader.sink.error(label_node.line, f"{where} [{language}]: duplicate code {code}")
+                continue
+            codes.append(code)
+            label = reader.text(label_node, f"{where} [{language}] option {code}")
+            if not label.strip():
+                reader.sink.error(
+                    label_node.line, f"{where} [{language}] option {code}: empty label"
+                )
+            reader.source.texts.append(
+                TextEntry(f"{where} option {code}", language, label, label_node.line, True, code)
+            )
+            labels.setdefault(code, {})[language] = label
+        reader.source.option_blocks.append(
+            OptionBlock(where, language, tuple(codes), block.line, lo, hi)
+        )
+        if not canonical:
+            canonical = codes
+    for language in LANGUAGES:
+        if language not in blocks:
+            reader.sink.error(node.line, f"{where}: no option labels for '{language}'")
+    return tuple(Option(code, LocalText(MappingProxyType(labels[code]))) for code in canonical)
+
+
+def _read_scale(reader: _Reader, scale_id: str, node: Node) -> Scale | None:
+    where = f"scale '{scale_id}'"
+    allowed = {"min", "max", "labels", "anchor_low", "anchor_high"}
+    if not reader.keys(node, allowed, {"min", "max"}, where):
+        return None
+    m: dict[str, Node] = node.value  # type: ignore[assignment]
+    lo = reader.integer(m.get("min"), f"{where} min")
+    hi = reader.integer(m.get("max"), f"{where} max")
+    if lo is None or hi is None:
+        return None
+    if lo >= hi:
+        reader.sink.error(node.line, f"{where}: min {lo} must be below max {hi}")
+        return None
+    options = _read_options(reader, m["labels"], where, lo, hi) if "labels" in m else ()
+    return Scale(
+        id=scale_id,
+        min=lo,
+        max=hi,
+        options=options,
+        anchor_low=reader.local_text(m.get("anchor_low"), f"{where} anchor_low"),
+        anchor_high=reader.local_text(m.get("anchor_high"), f"{where} anchor_high"),
+    )
+
+
+_ITEM_KEYS = {
+    "id",
+    "type",
+    "scale",
+    "options",
+    "text",
+    "help",
+    "required",
+    "allow_decline",
+    "min",
+    "max",
+    "max_length",
+    "group",
+    "label",
+    "free_text",
+}
+
+
+def _read_item(reader: _Reader, node: Node, index: int, scales: dict[str, Scale]) -> Item | None:
+    where = f"item {index + 1}"
+    if not reader.keys(node, _ITEM_KEYS, {"id", "type", "text"}, where):
+        return None
+    m: dict[str, Node] = node.value  # type: ignore[assignment]
+    item_id = reader.text(m.get("id"), f"{where} id")
+    if item_id:
+        where = f"item '{item_id}'"
+        if not ID_PATTERN.fullmatch(item_id):
+            reader.sink.error(
+                m["id"].line,
+                f"{where}: id must be lowercase letters, digits and _ (max 32), "
+                "starting with a letter",
+            )
+    type_text = reader.text(m.get("type"), f"{where} type")
+    try:
+        item_type = ItemType(type_text)
+    except ValueError:
+        known = ", ".join(t.value for t in ItemType)
+        reader.sink.error(m["type"].line, f"{where}: unknown type '{type_text}' (known: {known})")
+        return None
+    scale: Scale | None = None
+    if "scale" in m and "options" in m:
+        reader.sink.error(node.line, f"{where}: give either 'scale' or 'options', not both")
+    if "scale" in m:
+        scale_id = reader.text(m["scale"], f"{where} scale")
+        scale = scales.get(scale_id)
+        if scale is None:
+            reader.sink.error(m["scale"].line, f"{where}: unknown scale '{scale_id}'")
+    elif "options" in m:
+        options = _read_options(reader, m["options"], where, None, None)
+        if options:
+            codes = [o.code for o in options]
+            scale = Scale(id=f"{item_id}_options", min=min(codes), max=max(codes), options=options)
+    needs_scale = item_type in CHOICE_TYPES or item_type in SCALED_TYPES
+    if needs_scale and scale is None and "scale" not in m and "options" not in m:
+        reader.sink.error(node.line, f"{where}: a {item_type} item needs 'scale' or 'options'")
+    if not needs_scale and ("scale" in m or "options" in m):
+        reader.sink.error(node.line, f"{where}: a {item_type} item takes no options")
+    if (
+        item_type in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE)
+        and scale
+        and not scale.options
+    ):
+        reader.sink.error(node.line, f"{where}: scale '{scale.id}' has no option labels")
+    minimum = reader.integer(m.get("min"), f"{where} min")
+    maximum = reader.integer(m.get("max"), f"{where} max")
+    if (minimum is not None or maximum is not None) and item_type is not ItemType.INTEGER:
+        reader.sink.error(node.line, f"{where}: min/max apply only to integer items")
+    if minimum is not None and maximum is not None and minimum > maximum:
+        reader.sink.error(node.line, f"{where}: min {minimum} is above max {maximum}")
+    required = reader.boolean(m.get("required"), f"{where} required", False)
+    allow_decline = reader.boolean(m.get("allow_decline"), f"{where} allow_decline", False)
+    if item_type is ItemType.NOTE and (required or allow_decline):
+        reader.sink.error(node.line, f"{where}: a note cannot be required or declined")
+    return Item(
+        id=item_id,
+        type=item_type,
+        text=reader.local_text(m.get("text"), f"{where} text") or LocalText({}),
+        line=node.line,
+        required=required,
+        allow_decline=allow_decline,
+        scale=scale,
+        minimum=minimum,
+        maximum=maximum,
+        max_length=reader.integer(m.get("max_length"), f"{where} max_length"),
+        help=reader.local_text(m.get("help"), f"{where} help"),
+        group=reader.text(m.get("group"), f"{where} group") or None,
+        label=reader.text(m.get("label"), f"{where} label"),
+        free_text=reader.boolean(m.get("free_text"), f"{where} free_text", False),
+    )
+
+
+_FORM_KEYS = {
+    "id",
+    "kind",
+    "version",
+    "prefix",
+    "source",
+    "licence",
+    "languages",
+    "title",
+    "instructions",
+    "recall_period",
+    "scales",
+    "items",
+}
+
+
+def _read_languages(reader: _Reader, node: Node | None) -> dict[str, LanguageInfo]:
+    result: dict[str, LanguageInfo] = {}
+    if node is None or not node.is_map:
+        if node is not None:
+            reader.sink.error(node.line, "languages: expected a mapping per language")
+        return result
+    for language, child in node.value.items():  # type: ignore[union-attr]
+        where = f"languages [{language}]"
+        if language not in LANGUAGES:
+            reader.sink.error(child.line, f"languages: unknown language '{language}'")
+            continue
+        if not reader.keys(child, {"status", "note"}, {"status"}, where):
+            continue
+        status_text = reader.text(child.value.get("status"), f"{where} status")  # type: ignore[union-attr]
+        try:
+            status = TextStatus(status_text)
+        except ValueError:
+            reader.sink.error(child.line, f"{where}: status must be 'validated' or 'draft'")
+            continue
+        result[language] = LanguageInfo(status, reader.text(child.value.get("note"), where))  # type: ignore[union-attr]
+    for language in LANGUAGES:
+        if language not in result and language not in node.value:  # type: ignore[operator]
+            reader.sink.error(node.line, f"languages: no status for '{language}'")
+    return result
+
+
+def load_form(path: Path) -> tuple[Form | None, list[Finding]]:
+    """Load one form file (structure only); the form is None when it cannot be read at all."""
+    form, findings, _ = read_form(path)
+    return form, findings
+
+
+def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
+    """Load one form file and also return its located texts and option lists for the checker."""
+    findings: list[Finding] = []
+    sink = FindingSink(str(path), findings)
+    source = FormSource()
+    try:
+        root, raw = read_yaml(path)
+    except SourceError as exc:
+        sink.error(exc.line, exc.message)
+        return None, findings, source
+    reader = _Reader(sink, source)
+    if not reader.keys(
+        root, _FORM_KEYS, {"id", "kind", "version", "title", "items", "languages"}, "form"
+    ):
+        return None, findings, source
+    m: dict[str, Node] = root.value  # type: ignore[assignment]
+    form_id = reader.text(m.get("id"), "id")
+    if form_id and form_id != path.stem:
+        sink.error(m["id"].line, f"form id '{form_id}' does not match the file name '{path.name}'")
+    kind = reader.text(m.get("kind"), "kind")
+    if kind not in ("instrument", "consent"):
+        sink.error(m["kind"].line if "kind" in m else 1, "kind must be 'instrument' or 'consent'")
+    scales: dict[str, Scale] = {}
+    scales_node = m.get("scales")
+    if scales_node is not None:
+        if not scales_node.is_map:
+            sink.error(scales_node.line, "scales: expected a mapping")
+        else:
+            for scale_id, scale_node in scales_node.value.items():  # type: ignore[union-attr]
+                scale = _read_scale(reader, scale_id, scale_node)
+                if scale is not None:
+                    scales[scale_id] = scale
+    items = reader.listed(m.get("items"), "items", lambda n, i: _read_item(reader, n, i, scales))
+    if "items" in m and not items and not sink.has_errors:
+        sink.error(m["items"].line, "items: the form has no items")
+    prefix = reader.text(m.get("prefix"), "prefix")
+    _check_item_ids(sink, items, prefix)
+    form = Form(
+        id=form_id,
+        kind=kind,
+        version=reader.text(m.get("version"), "version"),
+        title=reader.local_text(m.get("title"), "title") or LocalText({}),
+        items=tuple(items),
+        languages=MappingProxyType(_read_languages(reader, m.get("languages"))),
+        content_hash=content_hash(raw),
+        path=str(path),
+        instructions=reader.local_text(m.get("instructions"), "instructions"),
+        recall_period=reader.local_text(m.get("recall_period"), "recall_period"),
+        source=reader.text(m.get("source"), "source"),
+        licence=reader.text(m.get("licence"), "licence"),
+        scales=MappingProxyType(scales),
+        prefix=prefix,
+    )
+    if not form.source:
+        sink.warning(1, "no 'source' reference given")
+    if not form.licence:
+        sink.warning(1, "no 'licence' note given")
+    return form, findings, source
+
+
+def _check_item_ids(sink: FindingSink, items: list[Item], prefix: str) -> None:
+    seen: dict[str, int] = {}
+    for item in items:
+        if not item.id:
+            continue
+        if item.id in seen:
+            sink.error(item.line, f"duplicate item id '{item.id}' (first on line {seen[item.id]})")
+        else:
+            seen[item.id] = item.line
+        if prefix and not item.id.startswith(prefix + "_"):
+            sink.error(item.line, f"item '{item.id}' does not start with the prefix '{prefix}_'")
+
+
+def load_protocol(path: Path) -> tuple[Protocol | None, list[Finding]]:
+    """Load the study protocol (timepoints and their forms); references are checked later."""
+    findings: list[Finding] = []
+    sink = FindingSink(str(path), findings)
+    try:
+        root, raw = read_yaml(path)
+    except SourceError as exc:
+        sink.error(exc.line, exc.message)
+        return None, findings
+    reader = _Reader(sink, FormSource())
+    allowed = {"study_id", "version", "title", "pcl_cutoff", "timepoints", "languages"}
+    if not reader.keys(root, allowed, {"study_id", "version", "title", "timepoints"}, "protocol"):
+        return None, findings
+    m: dict[str, Node] = root.value  # type: ignore[assignment]
+    timepoints: dict[str, Timepoint] = {}
+    tp_node = m.get("timepoints")
+    if tp_node is not None and tp_node.is_map:
+        for tp_id, node in tp_node.value.items():  # type: ignore[union-attr]
+            if tp_id not in TIMEPOINTS:
+                sink.error(
+                    node.line,
+                    f"unknown timepoint '{tp_id}' (known: {', '.join(TIMEPOINTS)})",
+                )
+                continue
+            timepoint = _read_timepoint(reader, tp_id, node)
+            if timepoint is not None:
+                timepoints[tp_id] = timepoint
+    elif tp_node is not None:
+        sink.error(tp_node.line, "timepoints: expected a mapping")
+    cutoff = reader.integer(m.get("pcl_cutoff"), "pcl_cutoff")
+    if cutoff is not None and not 0 <= cutoff <= 80:
+        sink.error(m["pcl_cutoff"].line, f"pcl_cutoff {cutoff} is outside the PCL-5 range 0-80")
+    languages = (
+        tuple(reader.text(n, "languages") for n in m["languages"].value)
+        if ("languages" in m and m["languages"].is_list)
+        else LANGUAGES
+    )
+    for language in languages:
+        if language not in LANGUAGES:
+            sink.error(m["languages"].line, f"languages: unknown language '{language}'")
+    protocol = Protocol(
+        study_id=reader.text(m.get("study_id"), "study_id"),
+        title=reader.local_text(m.get("title"), "title") or LocalText({}),
+        version=reader.text(m.get("version"), "version"),
+        timepoints=MappingProxyType(timepoints),
+        languages=tuple(lang for lang in languages if lang in LANGUAGES),
+        pcl_cutoff=cutoff if cutoff is not None else 33,
+        content_hash=content_hash(raw),
+        path=str(path),
+    )
+    return protocol, findings
+
+
+def _read_timepoint(reader: _Reader, tp_id: str, node: Node) -> Timepoint | None:
+    where = f"timepoint '{tp_id}'"
+    if not reader.keys(node, {"label", "steps"}, {"label", "steps"}, where):
+        return None
+    m: dict[str, Node] = node.value  # type: ignore[assignment]
+
+    def read_step(step_node: Node, index: int) -> Step | None:
+        if step_node.is_text:
+            return Step(step_node.value, None)  # type: ignore[arg-type]
+        step_where = f"{where} step {index + 1}"
+        if not reader.keys(step_node, {"form", "only_arm"}, {"form"}, step_where):
+            return None
+        sm: dict[str, Node] = step_node.value  # type: ignore[assignment]
+        arm = reader.text(sm.get("only_arm"), f"{step_where} only_arm") or None
+        if arm is not None and arm not in ARMS:
+            reader.sink.error(sm["only_arm"].line, f"{step_where}: arm must be one of {ARMS}")
+        return Step(reader.text(sm["form"], f"{step_where} form"), arm)
+
+    steps = reader.listed(m.get("steps"), f"{where} steps", read_step)
+    return Timepoint(
+        tp_id, reader.local_text(m.get("label"), f"{where} label") or LocalText({}), tuple(steps)
+    )
+
+
+def step_lines(path: Path) -> dict[tuple[str, str], int]:
+    """Return the line of each (timepoint, form id) step, for located protocol findings."""
+    try:
+        root, _ = read_yaml(path)
+    except SourceError:
+        return {}
+    lines: dict[tuple[str, str], int] = {}
+    tp_node = root.value.get("timepoints") if root.is_map else None  # type: ignore[union-attr]
+    if tp_node is None or not tp_node.is_map:
+        return lines
+    for tp_id, node in tp_node.value.items():  # type: ignore[union-attr]
+        steps = node.value.get("steps") if node.is_map else None  # type: ignore[union-attr]
+        if steps is None or not steps.is_list:
+            continue
+        for step in steps.value:  # type: ignore[union-attr]
+            form_node = step if step.is_text else step.value.get("form") if step.is_map else None  # type: ignore[union-attr]
+            if form_node is not None and form_node.is_text:
+                lines[(tp_id, form_node.value)] = form_node.line  # type: ignore[index]
+    return lines
