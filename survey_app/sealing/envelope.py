@@ -1,0 +1,228 @@
+"""Sealed submission envelopes: a payload signed by the device, encrypted to the study key.
+
+Layout (all fields text):
+    format, submission_id, study_id, device_id, device_public_key, sealed_at,
+    ciphertext (base64 of a binary age file), ciphertext_sha256, signature
+
+`signature` is the device's Ed25519 signature of canonical_json(every other field), so the
+header and ciphertext can be checked by the server and the importer without the study key.
+Inside the age file is canonical_json of the signed inner wrapper:
+    {format: INNER_FORMAT, submission_id, study_id, device_id, device_public_key,
+     payload_sha256, payload, signature}
+whose signature covers every inner field except `signature`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pyrage
+
+from survey_app.errors import UserFacingError
+from survey_app.sealing.canonical import canonical_json
+from survey_app.sealing.device_keys import DeviceKey, b64decode, b64encode, verify_signature
+from survey_app.sealing.study_keys import parse_identity, parse_recipient
+
+ENVELOPE_FORMAT = "survey-app/sealed-submission/v1"
+INNER_FORMAT = "survey-app/signed-payload/v1"
+
+HEADER_FIELDS = (
+    "format",
+    "submission_id",
+    "study_id",
+    "device_id",
+    "device_public_key",
+    "sealed_at",
+    "ciphertext",
+    "ciphertext_sha256",
+)
+ENVELOPE_FIELDS = frozenset((*HEADER_FIELDS, "signature"))
+INNER_FIELDS = frozenset(
+    (
+        "format",
+        "submission_id",
+        "study_id",
+        "device_id",
+        "device_public_key",
+        "payload_sha256",
+        "payload",
+        "signature",
+    )
+)
+# Fields the inner wrapper repeats from the header, so a ciphertext cannot be re-filed.
+_BOUND_FIELDS = ("submission_id", "study_id", "device_id", "device_public_key")
+
+
+class EnvelopeError(UserFacingError):
+    """A sealed submission is malformed, tampered with, or not for this study key."""
+
+
+def payload_sha256(payload: Mapping[str, Any]) -> str:
+    """Return the sha256 hex of the canonical payload (stable across re-sealing)."""
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def seal(
+    payload: Mapping[str, Any],
+    *,
+    submission_id: str,
+    study_id: str,
+    device_id: str,
+    device_key: DeviceKey,
+    recipient: str | pyrage.x25519.Recipient,
+) -> dict[str, str]:
+    """Sign the payload with the device key, encrypt it to the study key, sign the envelope."""
+    for name, value in (
+        ("submission_id", submission_id),
+        ("study_id", study_id),
+        ("device_id", device_id),
+    ):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be non-empty text")
+    if isinstance(recipient, str):
+        recipient = parse_recipient(recipient)
+    public = device_key.public_b64
+    inner: dict[str, Any] = {
+        "format": INNER_FORMAT,
+        "submission_id": submission_id,
+        "study_id": study_id,
+        "device_id": device_id,
+        "device_public_key": public,
+        "payload_sha256": payload_sha256(payload),
+        "payload": payload,
+    }
+    inner["signature"] = device_key.sign(canonical_json(inner))
+    ciphertext = pyrage.encrypt(canonical_json(inner), [recipient])
+    envelope = {
+        "format": ENVELOPE_FORMAT,
+        "submission_id": submission_id,
+        "study_id": study_id,
+        "device_id": device_id,
+        "device_public_key": public,
+        "sealed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ciphertext": b64encode(ciphertext),
+        "ciphertext_sha256": hashlib.sha256(ciphertext).hexdigest(),
+    }
+    envelope["signature"] = device_key.sign(canonical_json(envelope))
+    return envelope
+
+
+def verify_envelope(envelope: Mapping[str, Any], device_public_b64: str | None = None) -> None:
+    """Check format, ciphertext hash and device signature without decrypting (EnvelopeError)."""
+    _verify(envelope, device_public_b64)
+
+
+def open_envelope(
+    envelope: Mapping[str, Any], identity: str | pyrage.x25519.Identity
+) -> dict[str, Any]:
+    """Verify the envelope, decrypt it with the study secret key and return the payload."""
+    ciphertext = _verify(envelope, None)
+    if isinstance(identity, str):
+        identity = parse_identity(identity)
+    try:
+        plaintext = pyrage.decrypt(ciphertext, [identity])
+    except pyrage.DecryptError as exc:
+        if "no matching keys" in str(exc).lower():
+            raise EnvelopeError(
+                f"submission {_safe_id(envelope)} is not sealed to this study key"
+            ) from None
+        raise EnvelopeError(
+            f"submission {_safe_id(envelope)}: the encrypted content is damaged"
+        ) from None
+    try:
+        inner = json.loads(plaintext.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise EnvelopeError(
+            f"submission {_safe_id(envelope)}: the sealed content is not valid JSON"
+        ) from None
+    _check_inner(envelope, inner)
+    return inner["payload"]
+
+
+def envelope_id(envelope: Mapping[str, Any]) -> str:
+    """Return the id an envelope is filed under: its submission id.
+
+    Two envelopes with the same id but different `envelope_hash` are a conflict (a re-sealed or
+    forged submission) that the receiver must report, never silently overwrite.
+    """
+    value = envelope.get("submission_id") if isinstance(envelope, Mapping) else None
+    if not isinstance(value, str) or not value:
+        raise EnvelopeError("not a sealed submission: the submission_id is missing")
+    return value
+
+
+def envelope_hash(envelope: Mapping[str, Any]) -> str:
+    """Return the sha256 hex of the canonical envelope (identifies this exact envelope)."""
+    return hashlib.sha256(canonical_json(envelope)).hexdigest()
+
+
+def _verify(envelope: Mapping[str, Any], device_public_b64: str | None) -> bytes:
+    if not isinstance(envelope, Mapping):
+        raise EnvelopeError("not a sealed submission: expected a JSON object")
+    fmt = envelope.get("format")
+    if fmt != ENVELOPE_FORMAT:
+        raise EnvelopeError(f"not a sealed submission of a known format ({str(fmt)[:60]!r})")
+    keys = set(envelope)
+    missing = sorted(ENVELOPE_FIELDS - keys)
+    extra = sorted(keys - ENVELOPE_FIELDS)
+    if missing or extra:
+        detail = ", ".join([*(f"missing {k}" for k in missing), *(f"unknown {k}" for k in extra)])
+        raise EnvelopeError(f"submission {_safe_id(envelope)} has the wrong fields: {detail}")
+    for key in ENVELOPE_FIELDS:
+        if not isinstance(envelope[key], str):
+            raise EnvelopeError(f"submission {_safe_id(envelope)}: field {key} must be text")
+    signer = envelope["device_public_key"]
+    if device_public_b64 is not None and device_public_b64 != signer:
+        raise EnvelopeError(
+            f"submission {_safe_id(envelope)} was not sealed by the expected device key"
+        )
+    try:
+        ciphertext = b64decode(envelope["ciphertext"])
+    except ValueError:
+        raise EnvelopeError(
+            f"submission {_safe_id(envelope)}: the ciphertext is not valid base64 (truncated?)"
+        ) from None
+    if hashlib.sha256(ciphertext).hexdigest() != envelope["ciphertext_sha256"]:
+        raise EnvelopeError(
+            f"submission {_safe_id(envelope)}: the ciphertext does not match its checksum"
+        )
+    header = {k: envelope[k] for k in HEADER_FIELDS}
+    if not verify_signature(signer, envelope["signature"], canonical_json(header)):
+        raise EnvelopeError(
+            f"submission {_safe_id(envelope)}: the device signature does not match "
+            "(changed after sealing, or signed by another key)"
+        )
+    return ciphertext
+
+
+def _check_inner(envelope: Mapping[str, Any], inner: object) -> None:
+    sid = _safe_id(envelope)
+    if not isinstance(inner, dict) or inner.get("format") != INNER_FORMAT:
+        raise EnvelopeError(f"submission {sid}: the sealed content has an unknown format")
+    if set(inner) != INNER_FIELDS:
+        raise EnvelopeError(f"submission {sid}: the sealed content has the wrong fields")
+    for key in _BOUND_FIELDS:
+        if inner[key] != envelope[key]:
+            raise EnvelopeError(f"submission {sid}: the sealed content belongs elsewhere ({key})")
+    if not isinstance(inner["payload"], dict):
+        raise EnvelopeError(f"submission {sid}: the sealed payload is not a JSON object")
+    if payload_sha256(inner["payload"]) != inner["payload_sha256"]:
+        raise EnvelopeError(f"submission {sid}: the payload does not match its checksum")
+    signed = {k: v for k, v in inner.items() if k != "signature"}
+    signature = inner["signature"]
+    if not isinstance(signature, str) or not verify_signature(
+        inner["device_public_key"], signature, canonical_json(signed)
+    ):
+        raise EnvelopeError(f"submission {sid}: the payload signature does not match")
+
+
+def _safe_id(envelope: Mapping[str, Any]) -> str:
+    # Only the random submission id is ever echoed; nothing from the payload.
+    value = envelope.get("submission_id") if isinstance(envelope, Mapping) else None
+    if isinstance(value, str) and value and len(value) <= 80 and value.isprintable():
+        return repr(value)
+    return "(without id)"
