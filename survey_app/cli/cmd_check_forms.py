@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per finding and a summary; return 0 when every form is usable."""
+    from survey_app.forms.findings import Finding, Severity
     from survey_app.forms.library import check_file, load_library
 
     paths: list[Path] = args.paths or [DEFAULT_FORMS_DIR]
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 usable += 1
         else:
-            print(f"{path}:0: error: no such file or directory")
+            findings.append(Finding(str(path), 0, Severity.ERROR, "no such file or directory"))
             unusable += 1
     for finding in findings:
         print(finding)
