@@ -1,0 +1,328 @@
+"""Export bundles: sealed envelopes plus a signed manifest in one zip file (see docs/import.md).
+
+Layout (zip, entries stored uncompressed, the ciphertext does not compress):
+    envelopes/<sha256>.json   canonical_json(envelope); <sha256> is the sha256 of those bytes
+    manifest.json             canonical_json(manifest), written last
+
+The manifest lists every envelope file with its submission id and sha256 and is signed by the
+device key of whoever wrote the bundle (a laptop, or the research server for a pull). A reader
+accepts a bundle only if the manifest signature holds, every listed file is present with its
+hash, and nothing else is in the zip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import uuid
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from survey_app.bundle.atomic import atomic_write
+from survey_app.errors import UserFacingError
+from survey_app.sealing.canonical import canonical_json
+from survey_app.sealing.device_keys import DeviceKey, verify_signature
+
+BUNDLE_FORMAT = "survey-app/export-bundle/v1"
+BUNDLE_SUFFIX = ".surveybundle"
+MANIFEST_NAME = "manifest.json"
+ENVELOPE_DIR = "envelopes/"
+# A sealed submission is a few kB; anything far larger is not one of ours (zip bomb, wrong file).
+MAX_MEMBER_BYTES = 16 * 1024 * 1024
+MANIFEST_FIELDS = frozenset(
+    (
+        "format",
+        "bundle_id",
+        "study_id",
+        "device_id",
+        "device_public_key",
+        "created_at",
+        "counts",
+        "envelopes",
+        "signature",
+    )
+)
+_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+
+
+class BundleError(UserFacingError):
+    """A bundle file is unreadable, incomplete, tampered with, or not a bundle."""
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One envelope listed in a manifest."""
+
+    submission_id: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BundleManifest:
+    """The signed table of contents of a bundle."""
+
+    bundle_id: str
+    study_id: str
+    device_id: str
+    device_public_key: str
+    created_at: str
+    entries: tuple[ManifestEntry, ...]
+    signature: str
+    format: str = BUNDLE_FORMAT
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    """What write_bundle wrote."""
+
+    path: Path
+    bundle_id: str
+    created_at: str
+    submission_ids: tuple[str, ...]
+    file_sha256: str
+
+    @property
+    def count(self) -> int:
+        return len(self.submission_ids)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A verified bundle: manifest and envelopes (still sealed), in manifest order."""
+
+    path: Path
+    manifest: BundleManifest
+    envelopes: tuple[dict[str, Any], ...]
+    file_sha256: str
+
+
+def utc_now() -> str:
+    """Current UTC time as `YYYY-MM-DDTHH:MM:SSZ`."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def default_bundle_name(study_id: str, device_id: str, created_at: str) -> str:
+    """A file name with no personal data: study, device and time only."""
+    stamp = re.sub(r"[^0-9TZ]", "", created_at)
+    return f"{_safe(study_id)}-{_safe(device_id)}-{stamp}{BUNDLE_SUFFIX}"
+
+
+def write_bundle(
+    path: Path,
+    envelopes: Iterable[Mapping[str, Any]],
+    device_key: DeviceKey,
+    device_id: str,
+    study_id: str,
+    *,
+    created_at: str | None = None,
+    bundle_id: str | None = None,
+) -> BundleInfo:
+    """Write envelopes and a manifest signed by device_key to path, atomically."""
+    path = Path(path)
+    created_at = created_at or utc_now()
+    bundle_id = bundle_id or str(uuid.uuid4())
+    result: dict[str, Any] = {}
+
+    def write(fh: BinaryIO) -> None:
+        entries: list[dict[str, str]] = []
+        seen: set[str] = set()
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+            for envelope in envelopes:
+                submission_id = _check_outgoing(envelope, study_id, seen)
+                data = canonical_json(envelope)
+                digest = hashlib.sha256(data).hexdigest()
+                name = f"{ENVELOPE_DIR}{digest}.json"
+                zf.writestr(_member(name), data)
+                entries.append({"submission_id": submission_id, "path": name, "sha256": digest})
+            manifest: dict[str, Any] = {
+                "format": BUNDLE_FORMAT,
+                "bundle_id": bundle_id,
+                "study_id": study_id,
+                "device_id": device_id,
+                "device_public_key": device_key.public_b64,
+                "created_at": created_at,
+                "counts": {"envelopes": len(entries)},
+                "envelopes": entries,
+            }
+            manifest["signature"] = device_key.sign(canonical_json(manifest))
+            zf.writestr(_member(MANIFEST_NAME), canonical_json(manifest))
+        result["ids"] = tuple(e["submission_id"] for e in entries)
+
+    atomic_write(path, write)
+    return BundleInfo(
+        path=path,
+        bundle_id=bundle_id,
+        created_at=created_at,
+        submission_ids=result["ids"],
+        file_sha256=file_sha256(path),
+    )
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Read a bundle and verify manifest signature, file list and hashes (BundleError)."""
+    path = Path(path)
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{name}: cannot read the file ({exc.strerror})") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise BundleError(
+            f"{name}: not a complete bundle file (truncated, damaged, or not a bundle)"
+        ) from None
+    with zf:
+        members = _members(zf, name)
+        manifest = _parse_manifest(_read_member(zf, members, MANIFEST_NAME, name), name)
+        listed = {e.path for e in manifest.entries}
+        extra = sorted(set(members) - listed - {MANIFEST_NAME})
+        if extra:
+            raise BundleError(f"{name}: holds {len(extra)} file(s) not listed in its manifest")
+        envelopes = tuple(_read_envelope(zf, members, e, manifest, name) for e in manifest.entries)
+    return Bundle(path=path, manifest=manifest, envelopes=envelopes, file_sha256=digest)
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 hex of a file's bytes."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_outgoing(envelope: Mapping[str, Any], study_id: str, seen: set[str]) -> str:
+    submission_id = envelope.get("submission_id") if isinstance(envelope, Mapping) else None
+    if not isinstance(submission_id, str) or not _ID.match(submission_id):
+        raise BundleError("an envelope without a valid submission id cannot be exported")
+    if envelope.get("study_id") != study_id:
+        raise BundleError(f"submission {submission_id} belongs to another study")
+    if submission_id in seen:
+        raise BundleError(f"submission {submission_id} is listed twice")
+    seen.add(submission_id)
+    return submission_id
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    # Fixed timestamp and permissions: the same envelopes give the same member bytes.
+    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    info.external_attr = 0o600 << 16
+    info.compress_type = zipfile.ZIP_STORED
+    return info
+
+
+def _members(zf: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in zf.infolist():
+        if info.filename in members:
+            raise BundleError(f"{name}: the file {info.filename!r} appears twice")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise BundleError(f"{name}: the file {info.filename!r} is implausibly large")
+        members[info.filename] = info
+    return members
+
+
+def _read_member(
+    zf: zipfile.ZipFile, members: Mapping[str, zipfile.ZipInfo], member: str, name: str
+) -> bytes:
+    if member not in members:
+        what = "manifest" if member == MANIFEST_NAME else f"file {member!r}"
+        raise BundleError(f"{name}: the {what} is missing (incomplete bundle)")
+    try:
+        return zf.read(members[member])
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise BundleError(f"{name}: the file {member!r} is damaged") from None
+
+
+def _parse_manifest(data: bytes, name: str) -> BundleManifest:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BundleError(f"{name}: the manifest is not valid JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f"{name}: not a bundle of a known format")
+    if set(doc) != MANIFEST_FIELDS:
+        raise BundleError(f"{name}: the manifest has the wrong fields")
+    for key in MANIFEST_FIELDS - {"counts", "envelopes"}:
+        if not isinstance(doc[key], str):
+            raise BundleError(f"{name}: manifest field {key} must be text")
+    signed = {k: v for k, v in doc.items() if k != "signature"}
+    if not verify_signature(doc["device_public_key"], doc["signature"], canonical_json(signed)):
+        raise BundleError(
+            f"{name}: the manifest signature does not match (changed after export, "
+            "or signed by another key)"
+        )
+    entries = _parse_entries(doc["envelopes"], name)
+    if doc["counts"] != {"envelopes": len(entries)}:
+        raise BundleError(f"{name}: the manifest counts do not match its list")
+    return BundleManifest(
+        bundle_id=doc["bundle_id"],
+        study_id=doc["study_id"],
+        device_id=doc["device_id"],
+        device_public_key=doc["device_public_key"],
+        created_at=doc["created_at"],
+        entries=entries,
+        signature=doc["signature"],
+    )
+
+
+def _parse_entries(raw: object, name: str) -> tuple[ManifestEntry, ...]:
+    if not isinstance(raw, list):
+        raise BundleError(f"{name}: the manifest has no envelope list")
+    entries: list[ManifestEntry] = []
+    ids: set[str] = set()
+    for item in raw:
+        ok = (
+            isinstance(item, dict)
+            and set(item) == {"submission_id", "path", "sha256"}
+            and all(isinstance(v, str) for v in item.values())
+            and item["path"] == f"{ENVELOPE_DIR}{item['sha256']}.json"
+        )
+        if not ok:
+            raise BundleError(f"{name}: the manifest has a malformed envelope entry")
+        if item["submission_id"] in ids:
+            raise BundleError(f"{name}: the manifest lists a submission twice")
+        ids.add(item["submission_id"])
+        entries.append(ManifestEntry(item["submission_id"], item["path"], item["sha256"]))
+    return tuple(entries)
+
+
+def _read_envelope(
+    zf: zipfile.ZipFile,
+    members: Mapping[str, zipfile.ZipInfo],
+    entry: ManifestEntry,
+    manifest: BundleManifest,
+    name: str,
+) -> dict[str, Any]:
+    data = _read_member(zf, members, entry.path, name)
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise BundleError(
+            f"{name}: submission {entry.submission_id} does not match the manifest "
+            "(changed after export)"
+        )
+    try:
+        envelope = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BundleError(f"{name}: submission {entry.submission_id} is not valid JSON") from None
+    if not isinstance(envelope, dict) or envelope.get("submission_id") != entry.submission_id:
+        raise BundleError(f"{name}: submission {entry.submission_id} is filed under a wrong id")
+    if envelope.get("study_id") != manifest.study_id:
+        raise BundleError(f"{name}: submission {entry.submission_id} belongs to another study")
+    return envelope
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", text)[:40] or "x"
