@@ -1,0 +1,19 @@
+"""The bundled DEMO study: a public, throw-away key pair for trying the app, never real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEMO_PASSPHRASE = "demo"
+DEMO_PRIVATE_KEY_FILE = "DEMO-study-private-key.age"
+DEMO_PUBLIC_KEY_FILE = "study-public-key.txt"
+
+
+def demo_study_dir() -> Path:
+    """Return resources/demo-study (study.yaml, DEMO keys, README.txt)."""
+    return Path(__file__).resolve().parent.parent.parent / "resources" / "demo-study"
+
+
+def demo_private_key_path() -> Path:
+    """Return the DEMO private key file (passphrase: "demo")."""
+    return demo_study_dir() / DEMO_PRIVATE_KEY_FILE
