@@ -1,0 +1,285 @@
+"""The HTTP API (FastAPI): thin handlers over ServerService, JSON errors, OpenAPI description."""
+
+# No `from __future__ import annotations`: FastAPI must see the closures in Annotated[...].
+import json
+import logging
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from survey_app.sealing.envelope import ENVELOPE_FIELDS, ENVELOPE_FORMAT
+from survey_app.server import middleware
+from survey_app.server.credentials import ROLE_ADMIN, ROLE_DATA_MANAGER
+from survey_app.server.ratelimit import RateLimiter
+from survey_app.server.repository import Account, Device
+from survey_app.server.service import EXPORT_FORMAT, ServerService, ServiceError
+
+log = logging.getLogger("survey_app.server")
+
+API_VERSION = "1"
+_bearer = HTTPBearer(auto_error=False, description="Device token or data-manager/admin token")
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+}
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="stable machine-readable code")
+    message: str = Field(description="explanation for a person")
+
+
+class EnrolRequest(BaseModel):
+    code: str = Field(min_length=4, max_length=64, description="one-time enrolment code")
+    device_public_key: str = Field(
+        min_length=40, max_length=64, description="Ed25519 public key, base64 (32 raw bytes)"
+    )
+    label: str | None = Field(default=None, max_length=120, description="e.g. 'Laptop 3'")
+
+
+class EnrolResponse(BaseModel):
+    device_id: str
+    token: str = Field(description="bearer token for every later request; shown once")
+    server_public_key: str = Field(description="Ed25519 key that signs upload receipts")
+    study_id: str | None
+
+
+class Receipt(BaseModel):
+    format: str
+    submission_id: str
+    device_id: str
+    content_hash: str = Field(description="sha256 of canonical_json(envelope)")
+    received_at: str
+    server_signature: str
+
+
+class ExportResponse(BaseModel):
+    format: str
+    cursor: str = Field(description="pass as ?since= next time")
+    more: bool = Field(description="true when another page is waiting")
+    envelopes: list[dict[str, Any]]
+
+
+class EnrolCodeRequest(BaseModel):
+    label: str | None = Field(default=None, max_length=120)
+    ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+
+
+class EnrolCodeResponse(BaseModel):
+    code: str
+    expires_at: str
+
+
+class Health(BaseModel):
+    status: str
+    api_version: str
+    server_public_key: str
+
+
+_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "description": f"A sealed submission envelope ({ENVELOPE_FORMAT}); never decrypted here.",
+    "required": sorted(ENVELOPE_FIELDS),
+    "properties": {name: {"type": "string"} for name in sorted(ENVELOPE_FIELDS)},
+    "additionalProperties": False,
+}
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+def create_app(service: ServerService) -> FastAPI:
+    """Build the ASGI application around an opened ServerService."""
+    config = service.config
+    app = FastAPI(
+        title="Survey app research server",
+        version=API_VERSION,
+        description="Receives sealed (encrypted, signed) submissions from enrolled laptops and "
+        "hands them to the data manager. The server never holds the study's private key.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.service = service
+    middleware.install(
+        app,
+        limiter=RateLimiter(config.rate_per_second, config.rate_burst),
+        max_body_bytes=config.max_body_bytes,
+    )
+    _install_error_handlers(app)
+
+    def credentials(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> str:
+        if creds is None or not creds.credentials:
+            raise ServiceError(401, "unauthorized", "a bearer token is required")
+        return creds.credentials
+
+    def current_device(request: Request, token: Annotated[str, Depends(credentials)]) -> Device:
+        device = service.device_for_token(token)
+        if device is None:
+            raise ServiceError(401, "unauthorized", "the device token is not valid")
+        request.state.device_id = device.device_id
+        return device
+
+    def account_with(role: str):  # returns a FastAPI dependency
+        def dependency(token: Annotated[str, Depends(credentials)]) -> Account:
+            account = service.account_for_token(token)
+            if account is None:
+                if service.device_for_token(token) is not None:
+                    raise ServiceError(403, "forbidden", "a device token cannot do this")
+                raise ServiceError(401, "unauthorized", "the token is not valid")
+            if account.role != role:
+                raise ServiceError(403, "forbidden", f"this needs the {role} role")
+            return account
+
+        return dependency
+
+    @app.get("/v1/health", response_model=Health, tags=["device"])
+    def health() -> Health:
+        """Cheap reachability check; also tells the receipt key."""
+        return Health(
+            status="ok", api_version=API_VERSION, server_public_key=service.server_public_key
+        )
+
+    @app.post(
+        "/v1/enrol",
+        response_model=EnrolResponse,
+        status_code=201,
+        tags=["device"],
+        responses=_errors(403, 422, 429),
+    )
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        """Spend a one-time enrolment code and register the laptop's Ed25519 signing key."""
+        result = service.enrol(body.code, body.device_public_key, body.label)
+        return EnrolResponse(
+            device_id=result.device_id,
+            token=result.token,
+            server_public_key=result.server_public_key,
+            study_id=result.study_id,
+        )
+
+    @app.post(
+        "/v1/submissions",
+        response_model=Receipt,
+        status_code=201,
+        tags=["device"],
+        responses={
+            200: {"model": Receipt, "description": "already stored: the same receipt again"},
+            **_errors(400, 401, 403, 409, 413, 422, 429),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ENVELOPE_SCHEMA}},
+            }
+        },
+    )
+    async def upload(request: Request, device: Annotated[Device, Depends(current_device)]) -> Any:
+        """Store a sealed envelope once (idempotent by submission id) and return a signed receipt.
+
+        201: stored now; 200: a retry of an already stored envelope; 409: the id is taken by
+        different content (refused and logged). Stored durably before the answer is sent.
+        """
+        raw = await request.body()
+        try:
+            envelope = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ServiceError(400, "invalid_json", "the body is not valid JSON") from None
+        result = await run_in_threadpool(service.accept_upload, device, envelope)
+        return JSONResponse(result.receipt, status_code=201 if result.created else 200)
+
+    @app.get(
+        "/v1/export",
+        response_model=ExportResponse,
+        tags=["data manager"],
+        responses=_errors(400, 401, 403, 429),
+    )
+    def export(
+        _: Annotated[Account, Depends(account_with(ROLE_DATA_MANAGER))],
+        since: Annotated[
+            str, Query(max_length=20, description="cursor from the last export")
+        ] = "0",
+        limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    ) -> ExportResponse:
+        """Every envelope stored after the cursor, oldest first, in pages."""
+        if not since.isdigit():
+            raise ServiceError(400, "invalid_cursor", "since must be a cursor from an export")
+        page = service.export_page(int(since), limit)
+        return ExportResponse(
+            format=EXPORT_FORMAT,
+            cursor=str(page.cursor),
+            more=page.more,
+            envelopes=page.envelopes(),
+        )
+
+    @app.post(
+        "/v1/admin/enrol-codes",
+        response_model=EnrolCodeResponse,
+        status_code=201,
+        tags=["admin"],
+        responses=_errors(401, 403, 422, 429),
+    )
+    def create_enrol_code(
+        body: EnrolCodeRequest, _: Annotated[Account, Depends(account_with(ROLE_ADMIN))]
+    ) -> EnrolCodeResponse:
+        """Create a one-time enrolment code for one laptop."""
+        code, expires = service.create_enrol_code(
+            ttl=timedelta(hours=body.ttl_hours), label=body.label
+        )
+        return EnrolCodeResponse(code=code, expires_at=expires.isoformat())
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(
+            {"error": exc.code, "message": exc.message}, status_code=exc.status, headers=headers
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return JSONResponse(
+            {"error": code, "message": message},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Pydantic's default body echoes the input back; only say where and what is wrong.
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
+            for err in exc.errors()[:5]
+        )
+        return JSONResponse(
+            {"error": "invalid_request", "message": problems or "invalid request"}, status_code=422
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error while handling a request: %s", type(exc).__name__)
+        return JSONResponse(
+            {"error": "internal", "message": "internal server error; please try again later"},
+            status_code=500,
+        )

@@ -1,0 +1,242 @@
+"""Two connection adapters, SQLite and PostgreSQL, behind one tiny interface.
+
+All SQL is written once with `?` placeholders and portable types; an adapter only knows how to
+connect, begin a transaction, spell an auto-increment key and serialise appends.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from survey_app.errors import UserFacingError
+
+# Any constant works; it only has to be the same for every server process on one database.
+_APPEND_LOCK_KEY = 5_150_001
+
+
+class Transaction(Protocol):
+    """What repository code may do inside one transaction."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None: ...
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def lock_appends(self) -> None:
+        """Serialise writers that append numbered rows, so cursors never skip a late commit."""
+
+
+class Database(Protocol):
+    """A database the repository can open transactions on."""
+
+    serial_primary_key: str
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Transaction]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class _Pool:
+    """A small thread-safe pool, so each request does not pay for a new connection."""
+
+    factory: Any
+    size: int
+
+    def __post_init__(self) -> None:
+        self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            conn = self.factory()
+            with self._lock:
+                self._all.append(conn)
+            return conn
+
+    def put(self, conn: Any) -> None:
+        if self._idle.qsize() < self.size:
+            self._idle.put(conn)
+        else:
+            self.discard(conn)
+
+    def discard(self, conn: Any) -> None:
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        # A broken connection may fail to close; it is gone anyway.
+        with suppress(Exception):
+            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with suppress(Exception):
+                conn.close()
+
+
+class _SqliteTx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._conn.execute(sql, tuple(params))
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        return self._conn.execute(sql, tuple(params)).fetchone()
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def lock_appends(self) -> None:
+        """SQLite write transactions start with BEGIN IMMEDIATE and are already serial."""
+
+
+class SqliteDatabase:
+    """The embedded default: one SQLite file in WAL mode, fsync on every commit."""
+
+    serial_primary_key = "INTEGER PRIMARY KEY AUTOINCREMENT"
+
+    def __init__(self, path: Path, pool_size: int = 8) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserFacingError(f"cannot create the database folder {self.path.parent}") from exc
+        self._pool = _Pool(self._connect, pool_size)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            # FULL makes a commit durable in WAL mode before we acknowledge an upload.
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise UserFacingError(f"cannot open the server database {self.path}") from exc
+        return conn
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
+        """Run a block in one transaction: commit on success, roll back on any error."""
+        conn = self._pool.get()
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield _SqliteTx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            self._pool.discard(conn)
+            raise
+        except BaseException:
+            self._pool.put(conn)
+            raise
+        else:
+            self._pool.put(conn)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._pool.close()
+
+
+class _PostgresTx:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        # Our SQL never contains a literal '?' or '%', so this rewrite is exact.
+        return sql.replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._conn.execute(self._sql(sql), tuple(params))
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        return self._conn.execute(self._sql(sql), tuple(params)).fetchone()
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(self._sql(sql), tuple(params)).fetchall()
+
+    def lock_appends(self) -> None:
+        """Identity values are handed out before commit; a lock keeps commit order = seq order."""
+        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK_KEY,))
+
+
+class PostgresDatabase:
+    """Production backend: a PostgreSQL URL (psycopg 3)."""
+
+    serial_primary_key = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+
+    def __init__(self, url: str, pool_size: int = 8) -> None:
+        self.url = url
+        self._pool = _Pool(self._connect, pool_size)
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        try:
+            return psycopg.connect(self.url, autocommit=False, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            # The URL may hold a password: never echo it back.
+            raise UserFacingError("cannot connect to the PostgreSQL server") from exc
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
+        """Run a block in one transaction: commit on success, roll back on any error."""
+        import psycopg
+
+        conn = self._pool.get()
+        try:
+            with conn.transaction():
+                yield _PostgresTx(conn)
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            self._pool.discard(conn)
+            raise
+        except BaseException:
+            self._pool.put(conn)
+            raise
+        else:
+            self._pool.put(conn)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._pool.close()
+
+
+def open_database(target: str | Path) -> Database:
+    """Open `postgresql://...` URLs with psycopg and anything else as a SQLite file path."""
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresDatabase(text)
+    if text.startswith("sqlite:///"):
+        text = text.removeprefix("sqlite:///")
+    return SqliteDatabase(Path(text))
+
+
+def is_integrity_error(exc: BaseException) -> bool:
+    """True for a unique/foreign-key violation from either driver."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exc, psycopg.IntegrityError)

@@ -1,0 +1,153 @@
+"""ASGI middleware: access log without content, per-credential rate limit, request size limit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from survey_app.server.ratelimit import RateLimiter
+
+ACCESS_LOGGER = "survey_app.server.access"
+
+# Cheap reachability checks must never be refused, or laptops would think the network is down.
+_UNLIMITED_PATHS = frozenset({"/v1/health"})
+
+
+async def send_json_error(send: Send, status: int, code: str, message: str, **headers: str) -> None:
+    """Send a complete `{error, message}` JSON response."""
+    body = json.dumps({"error": code, "message": message}).encode("utf-8")
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode("ascii")),
+        *((k.lower().encode("ascii"), v.encode("ascii")) for k, v in headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class AccessLogMiddleware:
+    """One line per request: method, path, status, device id, duration. Never bodies or queries."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.log = logging.getLogger(ACCESS_LOGGER)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            state = scope.get("state") or {}
+            self.log.info(
+                "%s %s %d device=%s duration_ms=%.1f",
+                scope.get("method", "-"),
+                scope.get("path", "-"),
+                status,
+                state.get("device_id", "-"),
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+class RateLimitMiddleware:
+    """Token bucket per bearer token (or per client address when there is none)."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") in _UNLIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        wait = self.limiter.acquire(_client_key(scope))
+        if wait > 0:
+            await send_json_error(
+                send,
+                429,
+                "rate_limited",
+                "too many requests; try again later",
+                **{"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+def _client_key(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            return "token:" + hashlib.sha256(value).hexdigest()
+    client = scope.get("client")
+    return f"addr:{client[0] if client else '-'}"
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` when a streamed body passes the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request is larger than {limit} bytes")
+
+
+class BodySizeLimitMiddleware:
+    """Refuse bodies over `max_bytes`: early by Content-Length, else while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await send_json_error(
+                send, 413, "too_large", f"the request is larger than {self.max_bytes} bytes"
+            )
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def install(app: Any, *, limiter: RateLimiter, max_body_bytes: int) -> None:
+    """Add the middleware in order: access log outermost, so refusals are logged too."""
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, limiter=limiter)
+    app.add_middleware(AccessLogMiddleware)

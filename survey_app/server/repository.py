@@ -1,0 +1,348 @@
+"""The server's tables and every query on them, written once for both database backends."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from survey_app.server.credentials import ROLES, hash_secret
+from survey_app.server.db import Database, Transaction
+
+SCHEMA_VERSION = "1"
+
+
+def utc_now() -> datetime:
+    """Current time, aware UTC."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Fixed-width ISO 8601 UTC text, so text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    """Inverse of `iso`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _schema(serial_pk: str) -> list[str]:
+    return [
+        "CREATE TABLE IF NOT EXISTS server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS enrol_codes (
+            code_hash TEXT PRIMARY KEY, label TEXT, study_id TEXT,
+            created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+            used_at TEXT, device_id TEXT)""",
+        """CREATE TABLE IF NOT EXISTS devices (
+            device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE, study_id TEXT, label TEXT,
+            enrolled_at TEXT NOT NULL, revoked_at TEXT)""",
+        """CREATE TABLE IF NOT EXISTS accounts (
+            account_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT)""",
+        f"""CREATE TABLE IF NOT EXISTS submissions (
+            seq {serial_pk}, submission_id TEXT NOT NULL UNIQUE,
+            device_id TEXT NOT NULL, study_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+            envelope TEXT NOT NULL, received_at TEXT NOT NULL, receipt_signature TEXT NOT NULL)""",
+        f"""CREATE TABLE IF NOT EXISTS conflicts (
+            id {serial_pk}, submission_id TEXT NOT NULL, device_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL, at TEXT NOT NULL)""",
+    ]
+
+
+@dataclass(frozen=True)
+class Device:
+    """An enrolled laptop."""
+
+    device_id: str
+    public_key: str
+    study_id: str | None
+    label: str | None
+    enrolled_at: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person's credential on the server: admin or data manager."""
+
+    account_id: str
+    name: str
+    role: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class StoredSubmission:
+    """One accepted envelope and the receipt fields it was acknowledged with."""
+
+    seq: int
+    submission_id: str
+    device_id: str
+    study_id: str
+    content_hash: str
+    envelope_json: str
+    received_at: str
+    receipt_signature: str
+
+
+class CodeProblem(Exception):
+    """An enrolment code that cannot be used; `reason` is unknown, expired or used."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Conflict(Exception):
+    """A submission id already stored with different content."""
+
+
+@dataclass
+class Repository:
+    """Every read and write the server does, one method = one transaction."""
+
+    db: Database
+    clock: Callable[[], datetime] = utc_now
+
+    def initialise(self) -> None:
+        """Create missing tables (idempotent, safe for several processes)."""
+        with self.db.transaction() as tx:
+            tx.lock_appends()
+            for statement in _schema(self.db.serial_primary_key):
+                tx.execute(statement)
+            if tx.fetchone("SELECT value FROM server_meta WHERE key = ?", ("schema",)) is None:
+                tx.execute(
+                    "INSERT INTO server_meta (key, value) VALUES (?, ?)", ("schema", SCHEMA_VERSION)
+                )
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """Read one server setting."""
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT value FROM server_meta WHERE key = ?", (key,))
+        return None if row is None else row[0]
+
+    def get_or_create_meta(self, key: str, make: Callable[[], str]) -> str:
+        """Read a setting, creating it once (first writer wins across processes)."""
+        with self.db.transaction() as tx:
+            tx.lock_appends()
+            row = tx.fetchone("SELECT value FROM server_meta WHERE key = ?", (key,))
+            if row is not None:
+                return row[0]
+            value = make()
+            tx.execute("INSERT INTO server_meta (key, value) VALUES (?, ?)", (key, value))
+            return value
+
+    # -- enrolment codes ----------------------------------------------------------------------
+
+    def add_enrol_code(
+        self, code: str, ttl: timedelta, *, label: str | None = None, study_id: str | None = None
+    ) -> datetime:
+        """Store a new one-time code (hashed); return when it expires."""
+        now = self.clock()
+        expires = now + ttl
+        with self.db.transaction() as tx:
+            tx.execute(
+                "INSERT INTO enrol_codes (code_hash, label, study_id, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (hash_secret(code), label, study_id, iso(now), iso(expires)),
+            )
+        return expires
+
+    def enrol_device(
+        self, code: str, device_id: str, public_key: str, token: str, label: str | None
+    ) -> Device:
+        """Spend a code and register (or re-key the token of) the device, atomically."""
+        now = self.clock()
+        with self.db.transaction() as tx:
+            row = tx.fetchone(
+                "SELECT expires_at, used_at, study_id FROM enrol_codes WHERE code_hash = ?",
+                (hash_secret(code),),
+            )
+            if row is None:
+                raise CodeProblem("unknown")
+            expires_at, used_at, study_id = row
+            if used_at is not None:
+                raise CodeProblem("used")
+            if parse_iso(expires_at) <= now:
+                raise CodeProblem("expired")
+            tx.execute(
+                "UPDATE enrol_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
+                (iso(now), device_id, hash_secret(code)),
+            )
+            existing = tx.fetchone(
+                "SELECT public_key FROM devices WHERE device_id = ?", (device_id,)
+            )
+            if existing is None:
+                tx.execute(
+                    "INSERT INTO devices (device_id, public_key, token_hash, study_id, label,"
+                    " enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (device_id, public_key, hash_secret(token), study_id, label, iso(now)),
+                )
+            else:
+                # Re-enrolling with a fresh code replaces the token and lifts a revocation.
+                tx.execute(
+                    "UPDATE devices SET token_hash = ?, study_id = ?, label = ?, enrolled_at = ?,"
+                    " revoked_at = NULL WHERE device_id = ?",
+                    (hash_secret(token), study_id, label, iso(now), device_id),
+                )
+        return Device(device_id, public_key, study_id, label, iso(now), False)
+
+    # -- credentials --------------------------------------------------------------------------
+
+    def device_for_token(self, token: str) -> Device | None:
+        """The active device a bearer token belongs to, if any."""
+        digest = hash_secret(token)
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone(
+                "SELECT device_id, public_key, study_id, label, enrolled_at, revoked_at,"
+                " token_hash FROM devices WHERE token_hash = ?",
+                (digest,),
+            )
+        if row is None or not hmac.compare_digest(row[6], digest) or row[5] is not None:
+            return None
+        return Device(row[0], row[1], row[2], row[3], row[4], False)
+
+    def revoke_device(self, device_id: str) -> bool:
+        """Stop accepting a device's token; True if the device existed."""
+        with self.db.transaction() as tx:
+            row = tx.fetchone("SELECT device_id FROM devices WHERE device_id = ?", (device_id,))
+            if row is None:
+                return False
+            tx.execute(
+                "UPDATE devices SET revoked_at = ? WHERE device_id = ?",
+                (iso(self.clock()), device_id),
+            )
+        return True
+
+    def devices(self) -> list[Device]:
+        """Every enrolled device, oldest first."""
+        with self.db.transaction(write=False) as tx:
+            rows = tx.fetchall(
+                "SELECT device_id, public_key, study_id, label, enrolled_at, revoked_at"
+                " FROM devices ORDER BY enrolled_at, device_id"
+            )
+        return [Device(r[0], r[1], r[2], r[3], r[4], r[5] is not None) for r in rows]
+
+    def add_account(self, account_id: str, name: str, role: str, token: str) -> Account:
+        """Create an admin or data-manager credential (token stored hashed)."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        with self.db.transaction() as tx:
+            if tx.fetchone("SELECT 1 FROM accounts WHERE name = ?", (name,)) is not None:
+                raise ValueError("an account with that name exists")
+            tx.execute(
+                "INSERT INTO accounts (account_id, name, role, token_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (account_id, name, role, hash_secret(token), iso(self.clock())),
+            )
+        return Account(account_id, name, role, False)
+
+    def account_for_token(self, token: str) -> Account | None:
+        """The active account a bearer token belongs to, if any."""
+        digest = hash_secret(token)
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone(
+                "SELECT account_id, name, role, revoked_at, token_hash FROM accounts"
+                " WHERE token_hash = ?",
+                (digest,),
+            )
+        if row is None or not hmac.compare_digest(row[4], digest) or row[3] is not None:
+            return None
+        return Account(row[0], row[1], row[2], False)
+
+    # -- submissions ---------------------------------------------------------------------------
+
+    def store_submission(
+        self,
+        *,
+        submission_id: str,
+        device_id: str,
+        study_id: str,
+        content_hash: str,
+        envelope_json: str,
+        sign_receipt: Callable[[str], str],
+    ) -> tuple[StoredSubmission, bool]:
+        """Insert once; a retry returns the stored row. Returns (row, newly_stored).
+
+        `sign_receipt(received_at)` is called inside the transaction so the receipt's signature
+        is committed together with the envelope. Different content under the same id is logged
+        in `conflicts` and raises Conflict.
+        """
+        with self.db.transaction() as tx:
+            tx.lock_appends()
+            existing = self._submission(tx, submission_id)
+            if existing is not None:
+                if existing.content_hash == content_hash and existing.device_id == device_id:
+                    return existing, False
+                tx.execute(
+                    "INSERT INTO conflicts (submission_id, device_id, content_hash, at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (submission_id, device_id, content_hash, iso(self.clock())),
+                )
+                conflict = True
+            else:
+                conflict = False
+                received_at = iso(self.clock())
+                tx.execute(
+                    "INSERT INTO submissions (submission_id, device_id, study_id, content_hash,"
+                    " envelope, received_at, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        submission_id,
+                        device_id,
+                        study_id,
+                        content_hash,
+                        envelope_json,
+                        received_at,
+                        sign_receipt(received_at),
+                    ),
+                )
+                stored = self._submission(tx, submission_id)
+        # Raised after the block so the conflict record is committed, not rolled back.
+        if conflict:
+            raise Conflict(submission_id)
+        assert stored is not None
+        return stored, True
+
+    def submission(self, submission_id: str) -> StoredSubmission | None:
+        """One stored submission by id."""
+        with self.db.transaction(write=False) as tx:
+            return self._submission(tx, submission_id)
+
+    @staticmethod
+    def _submission(tx: Transaction, submission_id: str) -> StoredSubmission | None:
+        row = tx.fetchone(
+            "SELECT seq, submission_id, device_id, study_id, content_hash, envelope,"
+            " received_at, receipt_signature FROM submissions WHERE submission_id = ?",
+            (submission_id,),
+        )
+        return None if row is None else StoredSubmission(int(row[0]), *row[1:])
+
+    def submissions_after(self, cursor: int, limit: int) -> list[StoredSubmission]:
+        """Submissions with seq > cursor in seq order, at most `limit`."""
+        with self.db.transaction(write=False) as tx:
+            rows = tx.fetchall(
+                "SELECT seq, submission_id, device_id, study_id, content_hash, envelope,"
+                " received_at, receipt_signature FROM submissions WHERE seq > ?"
+                " ORDER BY seq LIMIT ?",
+                (cursor, limit),
+            )
+        return [StoredSubmission(int(r[0]), *r[1:]) for r in rows]
+
+    def count_submissions(self) -> int:
+        """How many submissions are stored."""
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT COUNT(*) FROM submissions")
+        return int(row[0]) if row else 0
+
+    def conflicts(self) -> list[tuple[str, str, str, str]]:
+        """Logged refusals: (submission_id, device_id, content_hash, at), oldest first."""
+        with self.db.transaction(write=False) as tx:
+            rows = tx.fetchall(
+                "SELECT submission_id, device_id, content_hash, at FROM conflicts ORDER BY id"
+            )
+        return [tuple(r) for r in rows]  # type: ignore[misc]

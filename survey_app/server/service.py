@@ -1,0 +1,298 @@
+"""What the server does, without HTTP: enrol, accept uploads, page exports, manage credentials.
+
+The web layer (app.py) and the admin commands (cli/cmd_server.py) both call this.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from survey_app.sealing.canonical import canonical_json
+from survey_app.sealing.device_keys import DeviceKey, device_id_for, public_key_from_b64
+from survey_app.sealing.envelope import (
+    ENVELOPE_FIELDS,
+    ENVELOPE_FORMAT,
+    EnvelopeError,
+    envelope_hash,
+    verify_envelope,
+)
+from survey_app.server import receipts
+from survey_app.server.config import ServerConfig
+from survey_app.server.credentials import (
+    ROLE_ADMIN,
+    ROLE_DATA_MANAGER,
+    new_enrol_code,
+    new_token,
+    normalise_enrol_code,
+)
+from survey_app.server.db import open_database
+from survey_app.server.repository import (
+    Account,
+    CodeProblem,
+    Conflict,
+    Device,
+    Repository,
+    StoredSubmission,
+)
+
+log = logging.getLogger("survey_app.server")
+
+EXPORT_FORMAT = "survey-app/server-export/v1"
+SERVER_KEY_META = "server_signing_key"
+MAX_LABEL_LENGTH = 120
+
+
+class ServiceError(Exception):
+    """An expected refusal: HTTP status, a stable machine code, and a message for a person."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What a laptop receives once, at enrolment."""
+
+    device_id: str
+    token: str
+    server_public_key: str
+    study_id: str | None
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """A receipt and whether this request stored the envelope (False for a retry)."""
+
+    receipt: dict[str, str]
+    created: bool
+
+
+@dataclass(frozen=True)
+class ExportPage:
+    """Submissions after a cursor, and the cursor to ask with next time."""
+
+    cursor: int
+    more: bool
+    submissions: list[StoredSubmission]
+
+    def envelopes(self) -> list[dict[str, Any]]:
+        """The stored envelopes, exactly as accepted."""
+        return [json.loads(s.envelope_json) for s in self.submissions]
+
+
+@dataclass
+class ServerService:
+    """The server's behaviour over one repository and one signing key."""
+
+    config: ServerConfig
+    repository: Repository
+    server_key: DeviceKey
+
+    @classmethod
+    def open(cls, config: ServerConfig) -> ServerService:
+        """Open (creating if needed) the database and the server's receipt-signing key."""
+        repository = Repository(open_database(config.database))
+        repository.initialise()
+        key_text = repository.get_or_create_meta(
+            SERVER_KEY_META, lambda: receipts.server_key_to_text(DeviceKey.generate())
+        )
+        return cls(config, repository, receipts.server_key_from_text(key_text))
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.repository.db.close()
+
+    @property
+    def server_public_key(self) -> str:
+        return self.server_key.public_b64
+
+    # -- credentials ----------------------------------------------------------------------------
+
+    def create_enrol_code(
+        self, *, ttl: timedelta | None = None, label: str | None = None
+    ) -> tuple[str, datetime]:
+        """A new one-time enrolment code and its expiry (the code is shown once, stored hashed)."""
+        code = new_enrol_code()
+        expires = self.repository.add_enrol_code(
+            code,
+            ttl or self.config.enrol_code_ttl,
+            label=_label(label),
+            study_id=self.config.study_id,
+        )
+        return code, expires
+
+    def create_account(self, name: str, role: str) -> tuple[Account, str]:
+        """A new admin or data-manager credential; returns the account and its token (once)."""
+        name = name.strip()
+        if not name or len(name) > MAX_LABEL_LENGTH:
+            raise ServiceError(400, "invalid_name", "the account name must be 1-120 characters")
+        if role not in (ROLE_ADMIN, ROLE_DATA_MANAGER):
+            raise ServiceError(400, "invalid_role", "the role must be admin or data_manager")
+        token = new_token("adm" if role == ROLE_ADMIN else "dm")
+        try:
+            account = self.repository.add_account(secrets.token_hex(8), name, role, token)
+        except ValueError as exc:
+            raise ServiceError(409, "exists", str(exc)) from None
+        return account, token
+
+    def enrol(self, code: str, device_public_key: str, label: str | None = None) -> Enrolment:
+        """Spend a one-time code and register the laptop's signing key; issue its bearer token."""
+        try:
+            public_key_from_b64(device_public_key)
+        except ValueError:
+            raise ServiceError(
+                422, "invalid_public_key", "device_public_key is not an Ed25519 public key"
+            ) from None
+        device_id = device_id_for(device_public_key)
+        token = new_token("dev")
+        try:
+            device = self.repository.enrol_device(
+                normalise_enrol_code(code), device_id, device_public_key, token, _label(label)
+            )
+        except CodeProblem as exc:
+            messages = {
+                "unknown": "the enrolment code is not valid",
+                "used": "the enrolment code has already been used",
+                "expired": "the enrolment code has expired",
+            }
+            raise ServiceError(403, f"code_{exc.reason}", messages[exc.reason]) from None
+        log.info("device enrolled device=%s", device.device_id)
+        return Enrolment(device.device_id, token, self.server_public_key, device.study_id)
+
+    def device_for_token(self, token: str) -> Device | None:
+        """The enrolled, unrevoked device behind a bearer token."""
+        return self.repository.device_for_token(token)
+
+    def account_for_token(self, token: str) -> Account | None:
+        """The unrevoked admin/data-manager account behind a bearer token."""
+        return self.repository.account_for_token(token)
+
+    # -- upload ---------------------------------------------------------------------------------
+
+    def accept_upload(self, device: Device, envelope: object) -> UploadResult:
+        """Verify a sealed envelope against the REGISTERED device key and store it once."""
+        checked = _check_shape(envelope)
+        submission_id = checked["submission_id"]
+        if checked["device_id"] != device.device_id:
+            raise ServiceError(
+                403, "wrong_device", "the envelope names another device than the one signed in"
+            )
+        if checked["device_public_key"] != device.public_key:
+            raise ServiceError(
+                403, "wrong_device_key", "the envelope was not signed with this device's key"
+            )
+        try:
+            verify_envelope(checked, device.public_key)
+        except EnvelopeError as exc:
+            raise ServiceError(403, "bad_signature", str(exc)) from None
+        study = checked["study_id"]
+        if (self.config.study_id and study != self.config.study_id) or (
+            device.study_id and study != device.study_id
+        ):
+            raise ServiceError(403, "wrong_study", "this server does not collect for that study")
+        content_hash = envelope_hash(checked)
+
+        def sign(received_at: str) -> str:
+            return receipts.sign_receipt(
+                _receipt_body(submission_id, device.device_id, content_hash, received_at),
+                self.server_key,
+            )
+
+        try:
+            stored, created = self.repository.store_submission(
+                submission_id=submission_id,
+                device_id=device.device_id,
+                study_id=study,
+                content_hash=content_hash,
+                envelope_json=canonical_json(checked).decode("utf-8"),
+                sign_receipt=sign,
+            )
+        except Conflict:
+            log.warning(
+                "refused conflicting upload submission=%s device=%s",
+                submission_id,
+                device.device_id,
+            )
+            raise ServiceError(
+                409,
+                "conflict",
+                "a different submission with this id is already stored; nothing was changed",
+            ) from None
+        return UploadResult(receipt_for(stored), created)
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def export_page(self, since: int, limit: int | None = None) -> ExportPage:
+        """Submissions stored after cursor `since` (0 = from the start)."""
+        size = max(1, min(limit or self.config.export_page_size, self.config.export_page_size))
+        rows = self.repository.submissions_after(since, size + 1)
+        page = rows[:size]
+        cursor = page[-1].seq if page else since
+        return ExportPage(cursor, len(rows) > size, page)
+
+
+def receipt_for(stored: StoredSubmission) -> dict[str, str]:
+    """The signed receipt of a stored submission (identical on every retry)."""
+    receipt = _receipt_body(
+        stored.submission_id, stored.device_id, stored.content_hash, stored.received_at
+    )
+    receipt["server_signature"] = stored.receipt_signature
+    return receipt
+
+
+def _receipt_body(
+    submission_id: str, device_id: str, content_hash: str, received_at: str
+) -> dict[str, str]:
+    return receipts.receipt_body(
+        submission_id=submission_id,
+        device_id=device_id,
+        content_hash=content_hash,
+        received_at=received_at,
+    )
+
+
+def _check_shape(envelope: object) -> dict[str, str]:
+    if not isinstance(envelope, Mapping):
+        raise ServiceError(422, "invalid_envelope", "the body must be a sealed envelope object")
+    if envelope.get("format") != ENVELOPE_FORMAT:
+        raise ServiceError(
+            422, "invalid_envelope", f"the envelope format must be {ENVELOPE_FORMAT}"
+        )
+    keys = set(envelope)
+    if keys != ENVELOPE_FIELDS:
+        fields = ", ".join(sorted((ENVELOPE_FIELDS - keys) | (keys - ENVELOPE_FIELDS)))
+        raise ServiceError(
+            422, "invalid_envelope", f"the envelope has missing or unknown fields: {fields[:200]}"
+        )
+    if not all(isinstance(envelope[k], str) and envelope[k] for k in ENVELOPE_FIELDS):
+        raise ServiceError(422, "invalid_envelope", "every envelope field must be non-empty text")
+    if len(envelope["submission_id"]) > 100 or not envelope["submission_id"].isprintable():
+        raise ServiceError(422, "invalid_envelope", "the submission id is not valid")
+    return dict(envelope)
+
+
+def _label(label: str | None) -> str | None:
+    if label is None:
+        return None
+    cleaned = " ".join(label.split())[:MAX_LABEL_LENGTH]
+    return cleaned or None
+
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "Enrolment",
+    "ExportPage",
+    "ServerService",
+    "ServiceError",
+    "UploadResult",
+    "receipt_for",
+]

@@ -1,0 +1,1 @@
+"""Laptop-side sync with the research server (no Qt): enrolment, upload, receipts, back-off."""
