@@ -60,6 +60,20 @@ def check_passphrase(passphrase: str) -> None:
         )
 
 
+def read_public_key_file(path: Path) -> str:
+    """Read an age recipients file holding one public key (comment lines allowed)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise UserFacingError(f"cannot read public key file {path}") from None
+    keys = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    if len(keys) != 1:
+        raise UserFacingError(f"{path.name} must hold exactly one age public key")
+    parse_recipient(keys[0])
+    return keys[0]
+
+
 def write_private_key(path: Path, identity: str, passphrase: str) -> None:
     """Write the secret key as an age passphrase-encrypted identity file (never overwrites)."""
     path = Path(path)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary, load_library
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
-from survey_app.sealing.study_keys import parse_recipient
+from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
 
 STUDY_FILE = "study.yaml"
 DEFAULT_PCL_CUTOFF = 33
@@ -259,6 +259,6 @@ def _demo_public_key() -> str:
     from survey_app.study.demo import DEMO_PUBLIC_KEY_FILE, demo_study_dir
 
     try:
-        return (demo_study_dir() / DEMO_PUBLIC_KEY_FILE).read_text(encoding="ascii").strip()
-    except OSError:
+        return read_public_key_file(demo_study_dir() / DEMO_PUBLIC_KEY_FILE)
+    except UserFacingError:
         return ""
