@@ -1,0 +1,331 @@
+"""Core of the device store: unlocking, device key, meetings, sessions, answers, audit."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+
+import sqlcipher3
+
+from survey_app.sealing.device_keys import DeviceKey
+from survey_app.store import validation as check
+from survey_app.store.connection import connect, unlock
+from survey_app.store.errors import (
+    InvalidSessionState,
+    StoreCorrupt,
+    StoreError,
+    StoreExists,
+    StoreThreadError,
+    WrongPassphrase,
+)
+from survey_app.store.paths import header_path, pending_header_path
+from survey_app.store.records import (
+    AuditEntry,
+    Meeting,
+    iso_utc,
+    to_json,
+    utc_now,
+)
+from survey_app.store.schema import migrate
+from survey_app.store.unlock import (
+    KdfParams,
+    KeyHeader,
+    UnlockGuard,
+    check_passphrase,
+    derive_key,
+    fsync_dir,
+    new_header,
+    sqlcipher_rekey_pragma,
+    write_header,
+)
+
+Clock = Callable[[], datetime]
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="StoreCore")
+
+
+def owned(
+    method: Callable[Concatenate[S, P], R],
+) -> Callable[Concatenate[S, P], R]:
+    """Refuse calls from another thread than the opener, and calls after close()."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+        if threading.get_ident() != self._owner:
+            raise StoreThreadError(
+                "DeviceStore used from another thread; open it in the thread that uses it"
+            )
+        if self._conn is None:
+            raise StoreThreadError("DeviceStore used after close()")
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class StoreCore:
+    """Meetings, sessions, answers, consent and audit of one laptop (no sealing)."""
+
+    def __init__(
+        self,
+        conn: sqlcipher3.Connection,
+        path: Path,
+        header: KeyHeader,
+        clock: Clock | None,
+    ) -> None:
+        self._conn: sqlcipher3.Connection | None = conn
+        self._path = path
+        self._header = header
+        self._clock = clock or utc_now
+        self._owner = threading.get_ident()
+        self._guard = UnlockGuard()
+        self._device_key: DeviceKey | None = None
+        self._device_id = ""
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        clock: Clock | None = None,
+    ) -> Self:
+        """Create a new store (first run) with a new device signing key."""
+        path = Path(path)
+        if path.exists():
+            raise StoreExists()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header, key = new_header(passphrase, kdf or KdfParams())
+        # Header first: a crash before the database exists leaves no store, only a stale header.
+        write_header(header_path(path), header)
+        conn = connect(path, key)
+        try:
+            migrate(conn, None)
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(conn, path, header, clock)
+        store._create_device()
+        return store
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        guard: UnlockGuard | None = None,
+        clock: Clock | None = None,
+    ) -> Self:
+        """Unlock an existing store, migrating its schema if an older app wrote it."""
+        path = Path(path)
+        unlocked = unlock(path, passphrase, guard or UnlockGuard())
+        conn = unlocked.conn
+        try:
+            before, after = migrate(conn, path)
+            store = cls(conn, path, unlocked.header, clock)
+            store._load_device()
+        except sqlcipher3.DatabaseError as exc:
+            conn.close()
+            raise StoreCorrupt() from exc
+        except BaseException:
+            conn.close()
+            raise
+        if 0 < before < after:
+            store.append_audit(
+                "schema_migrated", actor="system", detail={"from": before, "to": after}
+            )
+        return store
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database connection (idempotent)."""
+        if self._conn is not None:
+            if threading.get_ident() != self._owner:
+                raise StoreThreadError("DeviceStore closed from another thread")
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @owned
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-encrypt the store under a new passphrase; nothing is lost."""
+        check_passphrase(new)
+        self._guard.wait_turn()
+        old_key = derive_key(old, self._header.salt, self._header.params)
+        if not self._header.matches(old_key):
+            raise WrongPassphrase(self._guard.failed())
+        self._guard.reset()
+        header, key = new_header(new, self._header.params)
+        pending, main = pending_header_path(self._path), header_path(self._path)
+        # The new header is durable before the rekey: after a crash, open() tries both.
+        write_header(pending, header)
+        self.conn.execute(sqlcipher_rekey_pragma(key))
+        os.replace(pending, main)
+        fsync_dir(main.parent)
+        self._header = header
+        self.append_audit("passphrase_changed", actor="system")
+
+    # -- internals -------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlcipher3.Connection:
+        if self._conn is None:
+            raise StoreThreadError("DeviceStore used after close()")
+        return self._conn
+
+    def _now(self) -> str:
+        return iso_utc(self._clock())
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlcipher3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _audit(
+        self,
+        conn: sqlcipher3.Connection,
+        action: str,
+        actor: str,
+        session_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
+        cur = conn.execute(
+            "INSERT INTO audit (at, actor, device_id, action, session_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (self._now(), actor, self._device_id, action, session_id, to_json(detail or {})),
+        )
+        return int(cur.lastrowid)
+
+    def _create_device(self) -> None:
+        key = DeviceKey.generate()
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO device (id, private_key, public_key, device_id, created_at) "
+                "VALUES (1, ?, ?, ?, ?)",
+                (key.private_bytes(), key.public_b64, key.device_id, self._now()),
+            )
+            self._device_key, self._device_id = key, key.device_id
+            self._audit(conn, "store_created", "system")
+
+    def _load_device(self) -> None:
+        row = self.conn.execute("SELECT private_key, device_id FROM device WHERE id = 1").fetchone()
+        if row is None:
+            # Only possible if the first run was killed between schema and device key.
+            self._create_device()
+            return
+        self._device_key = DeviceKey.from_private_bytes(bytes(row["private_key"]))
+        self._device_id = row["device_id"]
+
+    def _session_row(self, conn: sqlcipher3.Connection, session_id: str) -> sqlcipher3.Row:
+        row = conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise StoreError("Unknown session.")
+        return row
+
+    def _editable_session(self, conn: sqlcipher3.Connection, session_id: str) -> sqlcipher3.Row:
+        row = self._session_row(conn, session_id)
+        if row["status"] != "in_progress":
+            raise InvalidSessionState("This session is finished and can no longer be changed.")
+        return row
+
+    # -- device ----------------------------------------------------------------------------
+
+    @property
+    @owned
+    def device_id(self) -> str:
+        """Short stable id of this laptop's signing key."""
+        return self._device_id
+
+    @property
+    @owned
+    def device_key(self) -> DeviceKey:
+        """The laptop's Ed25519 signing key (kept inside the encrypted store)."""
+        assert self._device_key is not None
+        return self._device_key
+
+    # -- meetings --------------------------------------------------------------------------
+
+    @owned
+    def create_meeting(self, date: str, place: str, staff: str) -> Meeting:
+        """Record a meeting (date, place label, staff initials)."""
+        meeting = Meeting(
+            id=str(uuid.uuid4()),
+            date=check.meeting_date(date),
+            place=check.place_label(place),
+            staff=check.staff_initials(staff),
+            created_at=self._now(),
+        )
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO meetings (id, date, place, staff, created_at) VALUES (?, ?, ?, ?, ?)",
+                (meeting.id, meeting.date, meeting.place, meeting.staff, meeting.created_at),
+            )
+            self._audit(conn, "meeting_created", meeting.staff, detail={"meeting_id": meeting.id})
+        return meeting
+
+    @owned
+    def meetings(self) -> list[Meeting]:
+        """All meetings, newest first."""
+        rows = self.conn.execute("SELECT * FROM meetings ORDER BY date DESC, created_at DESC")
+        return [Meeting.from_row(r) for r in rows]
+
+    @owned
+    def meeting(self, meeting_id: str) -> Meeting:
+        """One meeting by id."""
+        row = self.conn.execute("SELECT * FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+        if row is None:
+            raise StoreError("Unknown meeting.")
+        return Meeting.from_row(row)
+
+    # -- audit -----------------------------------------------------------------------------
+
+    @owned
+    def append_audit(
+        self,
+        action: str,
+        *,
+        actor: str,
+        session_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append an entry to the audit trail (it can never be changed or removed)."""
+        with self._tx() as conn:
+            seq = self._audit(conn, action, check.actor(actor), session_id, detail)
+            row = conn.execute("SELECT * FROM audit WHERE seq = ?", (seq,)).fetchone()
+        return AuditEntry.from_row(row)
+
+    @owned
+    def audit_trail(self, session_id: str | None = None) -> list[AuditEntry]:
+        """Audit entries, oldest first (all, or one session's)."""
+        if session_id is None:
+            rows = self.conn.execute("SELECT * FROM audit ORDER BY seq")
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM audit WHERE session_id = ? ORDER BY seq", (session_id,)
+            )
+        return [AuditEntry.from_row(r) for r in rows]

@@ -1,0 +1,233 @@
+"""The device store: core plus finishing, sealing, sync/export marks and purge."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Protocol
+
+from survey_app.sealing.envelope import envelope_hash, seal
+from survey_app.store import validation as check
+from survey_app.store.core import owned
+from survey_app.store.errors import InvalidSessionState, StoreError
+from survey_app.store.records import (
+    ConsentRecord,
+    Meeting,
+    SealedCopy,
+    SessionInfo,
+    to_json,
+)
+from survey_app.store.sessions import SessionStore
+from survey_app.store.submission import build_payload
+
+PURGE_STATUSES: dict[str, tuple[str, ...]] = {
+    "after_sync": ("synced",),
+    "after_export": ("synced", "exported"),
+    "never": (),
+}
+
+
+class SealingStudy(Protocol):
+    """What sealing needs from a study (survey_app.study.Study provides it)."""
+
+    @property
+    def study_id(self) -> str: ...
+
+    @property
+    def public_key(self) -> str: ...
+
+
+class DeviceStore(SessionStore):
+    """One laptop's encrypted store; see docs/store-api.md for the whole API."""
+
+    @owned
+    def complete_session(self, session_id: str, study: SealingStudy, *, actor: str) -> SealedCopy:
+        """Finish a session and seal its submission to the study key."""
+        who = check.actor(actor)
+        with self._tx() as conn:
+            row = self._session_row(conn, session_id)
+            if row["status"] == "in_progress":
+                consent = conn.execute(
+                    "SELECT 1 FROM consents WHERE session_id = ?", (session_id,)
+                ).fetchone()
+                if consent is None:
+                    raise InvalidSessionState("No consent is recorded for this session.")
+                conn.execute(
+                    "UPDATE sessions SET status = 'completed', outcome = 'completed', "
+                    "completed_at = ? WHERE id = ?",
+                    (self._now(), session_id),
+                )
+                self._audit(conn, "completed", who, session_id)
+            elif row["status"] != "completed":
+                raise InvalidSessionState("This session is already finished.")
+        return self._seal(session_id, study, who)
+
+    @owned
+    def decline_session(self, session_id: str, study: SealingStudy, *, actor: str) -> SealedCopy:
+        """Record a declined consent or a stop: no answers are kept or sent."""
+        who = check.actor(actor)
+        with self._tx() as conn:
+            row = self._session_row(conn, session_id)
+            if row["status"] == "in_progress":
+                discarded = conn.execute(
+                    "DELETE FROM answers WHERE session_id = ?", (session_id,)
+                ).rowcount
+                conn.execute(
+                    "UPDATE sessions SET status = 'declined', outcome = 'declined', "
+                    "completed_at = ?, resume_form_id = NULL, resume_item_id = NULL WHERE id = ?",
+                    (self._now(), session_id),
+                )
+                self._audit(conn, "declined", who, session_id, {"answers_discarded": discarded})
+            elif row["status"] != "declined":
+                raise InvalidSessionState("This session is already finished.")
+        return self._seal(session_id, study, who)
+
+    @owned
+    def seal_unsealed(self, study: SealingStudy) -> list[SealedCopy]:
+        """Seal sessions left finished but unsealed (e.g. the app stopped between the steps)."""
+        rows = self.conn.execute(
+            "SELECT id FROM sessions WHERE status IN ('completed', 'declined') ORDER BY started_at"
+        ).fetchall()
+        return [self._seal(r["id"], study, "system") for r in rows]
+
+    def _seal(self, session_id: str, study: SealingStudy, who: str) -> SealedCopy:
+        conn = self.conn
+        session = SessionInfo.from_row(self._session_row(conn, session_id))
+        meeting_row = conn.execute(
+            "SELECT * FROM meetings WHERE id = ?", (session.meeting_id,)
+        ).fetchone()
+        consent_row = conn.execute(
+            "SELECT * FROM consents WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        submission_id = str(uuid.uuid4())
+        payload = build_payload(
+            submission_id=submission_id,
+            study_id=study.study_id,
+            device_id=self._device_id,
+            meeting=Meeting.from_row(meeting_row),
+            session=session,
+            consent=None if consent_row is None else ConsentRecord.from_row(consent_row),
+            answers=self.answers(session_id),
+            audit=self.audit_trail(session_id),
+        )
+        envelope = seal(
+            payload,
+            submission_id=submission_id,
+            study_id=study.study_id,
+            device_id=self._device_id,
+            device_key=self.device_key,
+            recipient=study.public_key,
+        )
+        digest = envelope_hash(envelope)
+        sealed_at = self._now()
+        with self._tx() as conn:
+            status = self._session_row(conn, session_id)["status"]
+            if status not in ("completed", "declined"):
+                raise InvalidSessionState("This session is already sealed.")
+            conn.execute(
+                "INSERT INTO sealed (submission_id, session_id, envelope, envelope_hash, "
+                "sealed_at) VALUES (?, ?, ?, ?, ?)",
+                (submission_id, session_id, to_json(envelope), digest, sealed_at),
+            )
+            conn.execute(
+                "UPDATE sessions SET status = 'sealed', submission_id = ? WHERE id = ?",
+                (submission_id, session_id),
+            )
+            detail = {"submission_id": submission_id, "envelope_hash": digest}
+            self._audit(conn, "sealed", who, session_id, detail)
+        return self.sealed_copy(submission_id)
+
+    @owned
+    def sealed_copy(self, submission_id: str) -> SealedCopy:
+        """One sealed copy by submission id."""
+        row = self.conn.execute(
+            "SELECT * FROM sealed WHERE submission_id = ?", (submission_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError("Unknown submission.")
+        return SealedCopy.from_row(row)
+
+    @owned
+    def pending_envelopes(self, include_exported: bool = True) -> list[SealedCopy]:
+        """Sealed copies the server has not confirmed yet, oldest first."""
+        query = "SELECT * FROM sealed WHERE synced_at IS NULL"
+        if not include_exported:
+            query += " AND exported_at IS NULL"
+        rows = self.conn.execute(query + " ORDER BY sealed_at, rowid")
+        return [SealedCopy.from_row(r) for r in rows]
+
+    @owned
+    def mark_synced(self, submission_id: str, receipt: dict) -> None:
+        """Record the server's receipt for a submission (idempotent)."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT session_id, synced_at FROM sealed WHERE submission_id = ?",
+                (submission_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError("Unknown submission.")
+            if row["synced_at"] is not None:
+                return
+            conn.execute(
+                "UPDATE sealed SET synced_at = ?, receipt = ? WHERE submission_id = ?",
+                (self._now(), to_json(receipt), submission_id),
+            )
+            conn.execute("UPDATE sessions SET status = 'synced' WHERE id = ?", (row["session_id"],))
+            detail = {"submission_id": submission_id}
+            self._audit(conn, "synced", "system", row["session_id"], detail)
+
+    @owned
+    def mark_exported(self, submission_ids: Iterable[str], bundle_id: str) -> None:
+        """Record that submissions were written to an export bundle."""
+        ids = list(submission_ids)
+        with self._tx() as conn:
+            for submission_id in ids:
+                row = conn.execute(
+                    "SELECT session_id FROM sealed WHERE submission_id = ?", (submission_id,)
+                ).fetchone()
+                if row is None:
+                    raise StoreError("Unknown submission.")
+                conn.execute(
+                    "UPDATE sealed SET exported_at = ?, bundle_id = ? WHERE submission_id = ?",
+                    (self._now(), bundle_id, submission_id),
+                )
+                conn.execute(
+                    "UPDATE sessions SET status = 'exported' WHERE id = ? AND status = 'sealed'",
+                    (row["session_id"],),
+                )
+                detail = {"submission_id": submission_id, "bundle_id": bundle_id}
+                self._audit(conn, "exported", "system", row["session_id"], detail)
+
+    @owned
+    def purge_confirmed(self, policy: str = "after_sync") -> int:
+        """Delete readable answers of sessions safely elsewhere; return how many sessions."""
+        if str(policy) not in PURGE_STATUSES:
+            raise StoreError("Unknown purge policy.")
+        statuses = PURGE_STATUSES[str(policy)]
+        if not statuses:
+            return 0
+        marks = ", ".join("?" for _ in statuses)
+        with self._tx() as conn:
+            ids = [
+                r["id"]
+                for r in conn.execute(
+                    f"SELECT id FROM sessions WHERE purged = 0 AND status IN ({marks})", statuses
+                )
+            ]
+            for session_id in ids:
+                removed = conn.execute(
+                    "DELETE FROM answers WHERE session_id = ?", (session_id,)
+                ).rowcount
+                conn.execute(
+                    "UPDATE consents SET decisions = NULL WHERE session_id = ?", (session_id,)
+                )
+                conn.execute(
+                    "UPDATE sessions SET purged = 1, resume_form_id = NULL, "
+                    "resume_item_id = NULL WHERE id = ?",
+                    (session_id,),
+                )
+                detail = {"policy": str(policy), "answers_removed": removed}
+                self._audit(conn, "purged", "system", session_id, detail)
+        # secure_delete zeroes the freed pages; the checkpoint moves them out of the WAL too.
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(ids)

@@ -1,0 +1,61 @@
+"""Expected store failures, each with a translatable English message and no personal data."""
+
+from __future__ import annotations
+
+from survey_app.errors import UserFacingError
+
+
+class StoreError(UserFacingError):
+    """A store failure fit to show to staff; `msgid` + `params` can be translated."""
+
+    msgid = "The device store could not do this."
+
+    def __init__(self, msgid: str | None = None, **params: object) -> None:
+        if msgid is not None:
+            self.msgid = msgid
+        self.params = params
+        super().__init__(self.msgid.format(**params) if params else self.msgid)
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not unlock the store."""
+
+    msgid = "Wrong passphrase. Wait {seconds} seconds, then try again."
+
+    def __init__(self, delay_seconds: float, msgid: str | None = None) -> None:
+        self.delay_seconds = delay_seconds
+        super().__init__(msgid, seconds=round(delay_seconds))
+
+
+class StoreNotFound(StoreError):
+    msgid = "No device store was found in this folder."
+
+
+class StoreExists(StoreError):
+    msgid = "A device store already exists in this folder; unlock it instead."
+
+
+class StoreCorrupt(StoreError):
+    msgid = (
+        "The device store file is damaged or is not a device store. Do not delete it; "
+        "contact the data manager."
+    )
+
+
+class StoreTooNew(StoreError):
+    msgid = (
+        "This device store was written by a newer version of the app "
+        "(store version {found}, this app reads up to {supported}). Update the app."
+    )
+
+
+class InvalidSessionState(StoreError):
+    msgid = "This session cannot be changed now."
+
+
+class InvalidAnswer(StoreError):
+    msgid = "This answer is not valid for the question."
+
+
+class StoreThreadError(RuntimeError):
+    """The store was used from a thread other than the one that opened it (a programming error)."""

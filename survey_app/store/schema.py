@@ -1,0 +1,131 @@
+"""Versioned schema (PRAGMA user_version) and forward-only migrations."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from survey_app.store.errors import StoreTooNew
+from survey_app.store.paths import backup_path
+
+SESSION_STATUSES = ("in_progress", "completed", "declined", "sealed", "synced", "exported")
+
+# No table has a column for names, phone numbers or addresses: the participant code is the only
+# link to a person, and its key is kept elsewhere.
+_V1 = (
+    """CREATE TABLE device (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        private_key BLOB NOT NULL,
+        public_key TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE meetings (
+        id TEXT PRIMARY KEY,
+        date TEXT NOT NULL,
+        place TEXT NOT NULL,
+        staff TEXT NOT NULL,
+        created_at TEXT NOT NULL)""",
+    f"""CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        meeting_id TEXT NOT NULL REFERENCES meetings(id),
+        participant_code TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        arm TEXT,
+        language TEXT NOT NULL,
+        interpreter_language TEXT,
+        interpreter_assisted INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL CHECK (source IN ('screen', 'paper')),
+        status TEXT NOT NULL CHECK (status IN {SESSION_STATUSES!r}),
+        outcome TEXT CHECK (outcome IN ('completed', 'declined')),
+        duplicate_flag INTEGER NOT NULL DEFAULT 0,
+        resume_form_id TEXT,
+        resume_item_id TEXT,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        submission_id TEXT UNIQUE,
+        purged INTEGER NOT NULL DEFAULT 0)""",
+    "CREATE INDEX sessions_by_code ON sessions (participant_code, timepoint)",
+    "CREATE INDEX sessions_by_meeting ON sessions (meeting_id)",
+    """CREATE TABLE answers (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        form_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        value TEXT,
+        status TEXT NOT NULL CHECK (status IN ('answered', 'declined')),
+        answered_at TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        form_hash TEXT NOT NULL,
+        PRIMARY KEY (session_id, form_id, item_id))""",
+    """CREATE TABLE consents (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        form_hash TEXT NOT NULL,
+        decisions TEXT,
+        at TEXT NOT NULL)""",
+    """CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        session_id TEXT,
+        detail TEXT NOT NULL DEFAULT '{}')""",
+    "CREATE INDEX audit_by_session ON audit (session_id)",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
+    """CREATE TABLE sealed (
+        submission_id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL UNIQUE REFERENCES sessions(id),
+        envelope TEXT NOT NULL,
+        envelope_hash TEXT NOT NULL,
+        sealed_at TEXT NOT NULL,
+        synced_at TEXT,
+        receipt TEXT,
+        exported_at TEXT,
+        bundle_id TEXT)""",
+)
+
+MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def user_version(conn) -> int:
+    """Return the schema version recorded in the database."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_not_newer(conn, supported: int = SCHEMA_VERSION) -> int:
+    """Return the stored version; StoreTooNew if a newer app wrote it."""
+    found = user_version(conn)
+    if found > supported:
+        raise StoreTooNew(found=found, supported=supported)
+    return found
+
+
+def migrate(
+    conn, db_path: Path | None, migrations: Mapping[int, Sequence[str]] = MIGRATIONS
+) -> tuple[int, int]:
+    """Bring the schema up to date, copying the file first if it holds data; return (from, to)."""
+    target = max(migrations)
+    found = check_not_newer(conn, target)
+    if found == target:
+        return found, found
+    if found > 0 and db_path is not None:
+        # The copy stays encrypted under the same key: a failed migration loses nothing.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(db_path, backup_path(db_path, found))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version in range(found + 1, target + 1):
+            for statement in migrations[version]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found, target

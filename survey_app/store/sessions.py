@@ -1,0 +1,304 @@
+"""Participant sessions, answers and consent on top of the store core."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import sqlcipher3
+
+from survey_app.forms.model import Form
+from survey_app.store import validation as check
+from survey_app.store.core import StoreCore, owned
+from survey_app.store.errors import InvalidAnswer, StoreError
+from survey_app.store.records import ConsentRecord, ResumePoint, SessionInfo, StoredAnswer, to_json
+from survey_app.store.values import checked_value
+
+
+class SessionStore(StoreCore):
+    """Sessions of participants: start, language, position, answers, consent."""
+
+    # -- sessions --------------------------------------------------------------------------
+
+    @owned
+    def start_session(
+        self,
+        meeting_id: str,
+        participant_code: str,
+        timepoint: str,
+        language: str,
+        *,
+        arm: str | None = None,
+        interpreter_language: str | None = None,
+        interpreter_assisted: bool = False,
+        source: str = "screen",
+        actor: str,
+    ) -> SessionInfo:
+        """Start a participant's session; a repeated code at a timepoint is flagged, not merged."""
+        from survey_app.answers.codes import validate_code
+
+        code = validate_code(participant_code)
+        values = {
+            "id": str(uuid.uuid4()),
+            "meeting_id": meeting_id,
+            "participant_code": code,
+            "timepoint": check.timepoint(timepoint),
+            "arm": check.arm(arm),
+            "language": check.participant_language(language),
+            "interpreter_language": check.interpreter_language(interpreter_language),
+            "interpreter_assisted": int(bool(interpreter_assisted)),
+            "source": check.source(source),
+            "status": "in_progress",
+            "started_at": self._now(),
+        }
+        who = check.actor(actor)
+        with self._tx() as conn:
+            if (
+                conn.execute("SELECT 1 FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
+                is None
+            ):
+                raise StoreError("Unknown meeting.")
+            others = [
+                r["id"]
+                for r in conn.execute(
+                    "SELECT id FROM sessions WHERE participant_code = ? AND timepoint = ?",
+                    (code, values["timepoint"]),
+                )
+            ]
+            values["duplicate_flag"] = int(bool(others))
+            columns = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            conn.execute(
+                f"INSERT INTO sessions ({columns}) VALUES ({marks})", tuple(values.values())
+            )
+            self._audit(conn, "session_started", who, values["id"], {"meeting_id": meeting_id})
+            if others:
+                conn.executemany(
+                    "UPDATE sessions SET duplicate_flag = 1 WHERE id = ?", [(o,) for o in others]
+                )
+                self._audit(
+                    conn,
+                    "duplicate_code",
+                    who,
+                    values["id"],
+                    {"timepoint": values["timepoint"], "other_sessions": others},
+                )
+            return SessionInfo.from_row(self._session_row(conn, values["id"]))
+
+    @owned
+    def session(self, session_id: str) -> SessionInfo:
+        """One session (status and position only)."""
+        return SessionInfo.from_row(self._session_row(self.conn, session_id))
+
+    @owned
+    def sessions(self, meeting_id: str | None = None) -> list[SessionInfo]:
+        """Sessions for the staff overview, oldest first: status only, never answers."""
+        if meeting_id is None:
+            rows = self.conn.execute("SELECT * FROM sessions ORDER BY started_at, rowid")
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM sessions WHERE meeting_id = ? ORDER BY started_at, rowid",
+                (meeting_id,),
+            )
+        return [SessionInfo.from_row(r) for r in rows]
+
+    @owned
+    def set_language(self, session_id: str, language: str, *, actor: str) -> None:
+        """Switch the participant's language (audited)."""
+        language = check.participant_language(language)
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            if row["language"] == language:
+                return
+            conn.execute("UPDATE sessions SET language = ? WHERE id = ?", (language, session_id))
+            detail = {"old": row["language"], "new": language}
+            self._audit(conn, "language_switch", check.actor(actor), session_id, detail)
+
+    @owned
+    def set_interpreter(
+        self, session_id: str, interpreter_language: str | None, assisted: bool, *, actor: str
+    ) -> None:
+        """Record the interpreter's language and whether the session is interpreter-assisted."""
+        language = check.interpreter_language(interpreter_language)
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            conn.execute(
+                "UPDATE sessions SET interpreter_language = ?, interpreter_assisted = ? "
+                "WHERE id = ?",
+                (language, int(bool(assisted)), session_id),
+            )
+            detail = {
+                "old": [row["interpreter_language"], bool(row["interpreter_assisted"])],
+                "new": [language, bool(assisted)],
+            }
+            self._audit(conn, "interpreter_changed", check.actor(actor), session_id, detail)
+
+    @owned
+    def set_position(self, session_id: str, form_id: str, item_id: str) -> None:
+        """Remember the item on screen, so an interrupted session resumes exactly there."""
+        with self._tx() as conn:
+            self._editable_session(conn, session_id)
+            conn.execute(
+                "UPDATE sessions SET resume_form_id = ?, resume_item_id = ? WHERE id = ?",
+                (form_id, item_id, session_id),
+            )
+
+    @owned
+    def interrupted_sessions(self) -> list[ResumePoint]:
+        """Sessions left in progress, with the form and item to resume at."""
+        rows = self.conn.execute(
+            "SELECT * FROM sessions WHERE status = 'in_progress' ORDER BY started_at, rowid"
+        )
+        return [
+            ResumePoint(SessionInfo.from_row(r), r["resume_form_id"], r["resume_item_id"])
+            for r in rows
+        ]
+
+    # -- answers and consent ---------------------------------------------------------------
+
+    @owned
+    def save_answer(
+        self,
+        session_id: str,
+        form: Form,
+        item_id: str,
+        value: Any,
+        *,
+        status: str = "answered",
+        actor: str = "participant",
+    ) -> StoredAnswer:
+        """Store one answer durably in its own transaction; changes are audited."""
+        try:
+            item = form.item(item_id)
+        except KeyError:
+            raise InvalidAnswer() from None
+        stored = checked_value(item, value, status)
+        encoded = None if stored is None else to_json(stored)
+        who = check.actor(actor)
+        answer = StoredAnswer(
+            session_id,
+            form.id,
+            item_id,
+            stored,
+            status,
+            self._now(),
+            form.version,
+            form.content_hash,
+        )
+        with self._tx() as conn:
+            self._editable_session(conn, session_id)
+            old = conn.execute(
+                "SELECT value, status FROM answers WHERE session_id = ? AND form_id = ? "
+                "AND item_id = ?",
+                (session_id, form.id, item_id),
+            ).fetchone()
+            if old is None or (old["value"], old["status"]) != (encoded, status):
+                conn.execute(
+                    "INSERT OR REPLACE INTO answers (session_id, form_id, item_id, value, status, "
+                    "answered_at, form_version, form_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, form.id, item_id, encoded, status, answer.answered_at,
+                     form.version, form.content_hash),
+                )  # fmt: skip
+            if old is not None and (old["value"], old["status"]) != (encoded, status):
+                self._audit_change(conn, who, session_id, form.id, item_id, old, stored, status)
+            conn.execute(
+                "UPDATE sessions SET resume_form_id = ?, resume_item_id = ? WHERE id = ?",
+                (form.id, item_id, session_id),
+            )
+        return answer
+
+    def _audit_change(
+        self,
+        conn: sqlcipher3.Connection,
+        who: str,
+        session_id: str,
+        form_id: str,
+        item_id: str,
+        old: sqlcipher3.Row | None,
+        new_value: Any,
+        new_status: str | None,
+    ) -> None:
+        old_value = None if old is None or old["value"] is None else json.loads(old["value"])
+        detail = {
+            "form_id": form_id,
+            "item_id": item_id,
+            "old": {"value": old_value, "status": None if old is None else old["status"]},
+            "new": {"value": new_value, "status": new_status},
+        }
+        self._audit(conn, "answer_changed", who, session_id, detail)
+
+    @owned
+    def clear_answer(
+        self, session_id: str, form_id: str, item_id: str, *, actor: str = "participant"
+    ) -> None:
+        """Remove an answer (back to "not answered"); audited."""
+        who = check.actor(actor)
+        with self._tx() as conn:
+            self._editable_session(conn, session_id)
+            old = conn.execute(
+                "SELECT value, status FROM answers WHERE session_id = ? AND form_id = ? "
+                "AND item_id = ?",
+                (session_id, form_id, item_id),
+            ).fetchone()
+            if old is None:
+                return
+            conn.execute(
+                "DELETE FROM answers WHERE session_id = ? AND form_id = ? AND item_id = ?",
+                (session_id, form_id, item_id),
+            )
+            self._audit_change(conn, who, session_id, form_id, item_id, old, None, None)
+
+    @owned
+    def answers(self, session_id: str) -> list[StoredAnswer]:
+        """A session's answers, for the participant's own review and the payload only."""
+        rows = self.conn.execute(
+            "SELECT * FROM answers WHERE session_id = ? ORDER BY answered_at, rowid",
+            (session_id,),
+        )
+        return [StoredAnswer.from_row(r) for r in rows]
+
+    @owned
+    def record_consent(
+        self, session_id: str, form: Form, decisions: dict[str, int], *, actor: str
+    ) -> ConsentRecord:
+        """Record the consent outcome (item id -> 1 yes / 0 no) with the exact form version."""
+        consent_ids = {i.id for i in form.answerable_items}
+        if (
+            form.kind != "consent"
+            or not decisions
+            or not set(decisions) <= consent_ids
+            or any(v not in (0, 1) or isinstance(v, bool) for v in decisions.values())
+        ):
+            raise InvalidAnswer("The consent decisions do not match the consent form.")
+        record = ConsentRecord(
+            session_id,
+            form.id,
+            form.version,
+            form.content_hash,
+            dict(sorted(decisions.items())),
+            self._now(),
+        )
+        with self._tx() as conn:
+            self._editable_session(conn, session_id)
+            conn.execute(
+                "INSERT OR REPLACE INTO consents (session_id, form_id, form_version, form_hash, "
+                "decisions, at) VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, form.id, form.version, form.content_hash,
+                 to_json(record.decisions), record.at),
+            )  # fmt: skip
+            detail = {
+                "form_id": form.id,
+                "form_version": form.version,
+                "decisions": record.decisions,
+            }
+            self._audit(conn, "consent", check.actor(actor), session_id, detail)
+        return record
+
+    @owned
+    def consent(self, session_id: str) -> ConsentRecord | None:
+        """The recorded consent outcome of a session, if any."""
+        row = self.conn.execute(
+            "SELECT * FROM consents WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        return None if row is None else ConsentRecord.from_row(row)

@@ -1,0 +1,82 @@
+"""Build the submission payload (docs/submission-format.md) from stored records: pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from survey_app.store.records import AuditEntry, ConsentRecord, Meeting, SessionInfo, StoredAnswer
+
+SUBMISSION_FORMAT = "survey-app/submission/v1"
+
+
+def build_payload(
+    *,
+    submission_id: str,
+    study_id: str,
+    device_id: str,
+    meeting: Meeting,
+    session: SessionInfo,
+    consent: ConsentRecord | None,
+    answers: Sequence[StoredAnswer],
+    audit: Sequence[AuditEntry],
+) -> dict[str, Any]:
+    """Return the payload dict that is signed and sealed for one session."""
+    declined = session.outcome == "declined"
+    kept_answers = [] if declined else sorted(answers, key=lambda a: (a.form_id, a.item_id))
+    return {
+        "format": SUBMISSION_FORMAT,
+        "submission_id": submission_id,
+        "study_id": study_id,
+        "device_id": device_id,
+        "meeting": {
+            "id": meeting.id,
+            "date": meeting.date,
+            "place": meeting.place,
+            "staff": meeting.staff,
+        },
+        "session": {
+            "id": session.id,
+            "participant_code": session.participant_code,
+            "timepoint": session.timepoint,
+            "arm": session.arm,
+            "language": session.language,
+            "interpreter_language": session.interpreter_language,
+            "interpreter_assisted": session.interpreter_assisted,
+            "source": session.source,
+            "status": "declined" if declined else "completed",
+            "started_at": session.started_at,
+            "completed_at": session.completed_at,
+            "duplicate_flag": session.duplicate_flag,
+        },
+        "consent": _consent(consent),
+        "forms": _forms(consent, kept_answers),
+        "answers": [a.to_payload() for a in kept_answers],
+        "audit": [_audit(e) for e in audit if not (declined and e.action == "answer_changed")],
+    }
+
+
+def _consent(consent: ConsentRecord | None) -> dict[str, Any] | None:
+    if consent is None:
+        return None
+    return {
+        "form_id": consent.form_id,
+        "form_version": consent.form_version,
+        "form_hash": consent.form_hash,
+        "decisions": dict(consent.decisions or {}),
+        "at": consent.at,
+    }
+
+
+def _forms(consent: ConsentRecord | None, answers: Sequence[StoredAnswer]) -> list[dict[str, str]]:
+    seen = {(a.form_id, a.form_version, a.form_hash) for a in answers}
+    if consent is not None:
+        seen.add((consent.form_id, consent.form_version, consent.form_hash))
+    return [
+        {"form_id": form_id, "version": version, "content_hash": content_hash}
+        for form_id, version, content_hash in sorted(seen)
+    ]
+
+
+def _audit(entry: AuditEntry) -> dict[str, Any]:
+    return {"at": entry.at, "actor": entry.actor, "action": entry.action, "detail": entry.detail}
