@@ -14,6 +14,7 @@ from survey_app.sealing.study_keys import (
     parse_recipient,
     public_key_for,
     read_private_key,
+    read_public_key_file,
     write_private_key,
 )
 
@@ -79,3 +80,18 @@ def test_short_passphrase_is_refused() -> None:
     with pytest.raises(UserFacingError, match="at least 12"):
         check_passphrase("short")
     check_passphrase("twelve chars")
+
+
+def test_public_key_file_may_carry_comments(tmp_path: Path, study_keypair: StudyKeyPair) -> None:
+    path = tmp_path / "study-public-key.txt"
+    path.write_text(f"# study ips2\n{study_keypair.public}\n", encoding="utf-8")
+    assert read_public_key_file(path) == study_keypair.public
+
+
+def test_public_key_file_with_two_keys_is_refused(
+    tmp_path: Path, study_keypair: StudyKeyPair, other_study_keypair: StudyKeyPair
+) -> None:
+    path = tmp_path / "study-public-key.txt"
+    path.write_text(f"{study_keypair.public}\n{other_study_keypair.public}\n", encoding="utf-8")
+    with pytest.raises(UserFacingError, match="exactly one"):
+        read_public_key_file(path)

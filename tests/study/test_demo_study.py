@@ -47,6 +47,13 @@ def test_demo_readme_says_in_capitals_that_the_key_is_public() -> None:
     assert "NEVER COLLECT REAL PARTICIPANTS' ANSWERS" in text
 
 
+def test_demo_study_reads_every_shipped_form_file() -> None:
+    study = load_study(demo_study_dir())
+    shipped = {p.stem for p in study.config.forms_dir.glob("*.yaml") if p.stem != "protocol"}
+    assert shipped
+    assert set(study.library.forms) | set(study.library.unusable) == shipped
+
+
 @pytest.mark.skipif(not FORMS_READY, reason="forms/protocol.yaml is not written yet (lead)")
 def test_demo_study_loads_the_shipped_forms_and_protocol() -> None:
     study = load_study(demo_study_dir())
