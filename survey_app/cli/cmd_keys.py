@@ -61,15 +61,16 @@ def run_new(args: argparse.Namespace) -> int:
         )
     passphrase = _new_passphrase()
     check_passphrase(passphrase)
-    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserFacingError(f"cannot create {out}: {exc.strerror}") from None
     pair = generate_study_keypair()
     write_private_key(private_path, pair.identity, passphrase)
     created = datetime.now(UTC).strftime("%Y-%m-%d")
     label = f" for study '{args.study_id}'" if args.study_id else ""
-    public_path.write_text(
-        f"# survey-app study public key{label}, created {created}\n{pair.public}\n",
-        encoding="utf-8",
-    )
+    with public_path.open("x", encoding="utf-8") as fh:
+        fh.write(f"# survey-app study public key{label}, created {created}\n{pair.public}\n")
     print(f"Public key ({public_path}):\n\n    {pair.public}\n")
     print("  -> Put it in the study's study.yaml as `public_key:`. It is not secret.\n")
     print(f"Private key ({private_path}), protected by your passphrase:")

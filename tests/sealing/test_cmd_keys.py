@@ -82,3 +82,10 @@ def test_show_public_with_wrong_passphrase_fails_cleanly() -> None:
     assert result.returncode == 1
     assert "wrong passphrase" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_keys_new_with_a_file_as_output_dir_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("x")
+    result = _keys("new", "--out", str(tmp_path / "taken"))
+    assert result.returncode == 1
+    assert "cannot create" in result.stderr
