@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from survey_app.sealing.envelope import ENVELOPE_FIELDS, ENVELOPE_FORMAT
 from survey_app.server import middleware
 from survey_app.server.credentials import ROLE_ADMIN, ROLE_DATA_MANAGER
+from survey_app.server.export import build_bundle
 from survey_app.server.ratelimit import RateLimiter
 from survey_app.server.repository import Account, Device
 from survey_app.server.service import EXPORT_FORMAT, ServerService, ServiceError
@@ -206,27 +207,44 @@ def create_app(service: ServerService) -> FastAPI:
 
     @app.get(
         "/v1/export",
-        response_model=ExportResponse,
         tags=["data manager"],
-        responses=_errors(400, 401, 403, 429),
+        responses={
+            200: {
+                "description": "an export bundle (zip, see docs/import.md); the next cursor is in "
+                "the X-Export-Cursor header, X-Export-More says whether another page waits. "
+                "With format=json: {format, cursor, more, envelopes}.",
+                "content": {
+                    "application/zip": {},
+                    "application/json": {"schema": ExportResponse.model_json_schema()},
+                },
+            },
+            **_errors(400, 401, 403, 404, 429),
+        },
     )
     def export(
         _: Annotated[Account, Depends(account_with(ROLE_DATA_MANAGER))],
-        since: Annotated[
-            str, Query(max_length=20, description="cursor from the last export")
-        ] = "0",
+        since: Annotated[str, Query(max_length=20, description="cursor of the last export")] = "0",
         limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-    ) -> ExportResponse:
-        """Every envelope stored after the cursor, oldest first, in pages."""
+        study: Annotated[str | None, Query(max_length=100)] = None,
+        format: Annotated[str, Query(pattern="^(bundle|json)$")] = "bundle",
+    ) -> Response:
+        """Every envelope stored after the cursor, oldest first, one page per request."""
         if not since.isdigit():
             raise ServiceError(400, "invalid_cursor", "since must be a cursor from an export")
-        page = service.export_page(int(since), limit)
-        return ExportResponse(
-            format=EXPORT_FORMAT,
-            cursor=str(page.cursor),
-            more=page.more,
-            envelopes=page.envelopes(),
-        )
+        study_id = service.export_study(study)
+        page = service.export_page(int(since), limit, study_id)
+        headers = {"X-Export-Cursor": str(page.cursor), "X-Export-More": str(page.more).lower()}
+        if format == "json":
+            body = ExportResponse(
+                format=EXPORT_FORMAT,
+                cursor=str(page.cursor),
+                more=page.more,
+                envelopes=page.envelopes(),
+            )
+            return JSONResponse(body.model_dump(), headers=headers)
+        bundle = build_bundle(service, page, study_id)
+        headers["Content-Disposition"] = f'attachment; filename="{bundle.filename}"'
+        return Response(bundle.data, media_type="application/zip", headers=headers)
 
     @app.post(
         "/v1/admin/enrol-codes",

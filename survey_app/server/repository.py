@@ -322,16 +322,32 @@ class Repository:
         )
         return None if row is None else StoredSubmission(int(row[0]), *row[1:])
 
-    def submissions_after(self, cursor: int, limit: int) -> list[StoredSubmission]:
-        """Submissions with seq > cursor in seq order, at most `limit`."""
+    def submissions_after(
+        self, cursor: int, limit: int, study_id: str | None = None
+    ) -> list[StoredSubmission]:
+        """Submissions with seq > cursor (of one study, if given) in seq order, at most `limit`."""
+        where, params = (
+            ("seq > ?", [cursor])
+            if study_id is None
+            else (
+                "seq > ? AND study_id = ?",
+                [cursor, study_id],
+            )
+        )
         with self.db.transaction(write=False) as tx:
             rows = tx.fetchall(
                 "SELECT seq, submission_id, device_id, study_id, content_hash, envelope,"
-                " received_at, receipt_signature FROM submissions WHERE seq > ?"
+                f" received_at, receipt_signature FROM submissions WHERE {where}"
                 " ORDER BY seq LIMIT ?",
-                (cursor, limit),
+                (*params, limit),
             )
         return [StoredSubmission(int(r[0]), *r[1:]) for r in rows]
+
+    def study_ids(self) -> list[str]:
+        """Studies that have at least one stored submission."""
+        with self.db.transaction(write=False) as tx:
+            rows = tx.fetchall("SELECT DISTINCT study_id FROM submissions ORDER BY study_id")
+        return [r[0] for r in rows]
 
     def count_submissions(self) -> int:
         """How many submissions are stored."""

@@ -231,10 +231,26 @@ class ServerService:
 
     # -- export ---------------------------------------------------------------------------------
 
-    def export_page(self, since: int, limit: int | None = None) -> ExportPage:
+    def export_study(self, requested: str | None) -> str:
+        """Which study an export is for: the asked one, the server's, or the only one stored."""
+        study = requested or self.config.study_id
+        if study:
+            if self.config.study_id and study != self.config.study_id:
+                raise ServiceError(404, "unknown_study", "this server does not collect that study")
+            return study
+        studies = self.repository.study_ids()
+        if len(studies) > 1:
+            raise ServiceError(
+                400, "study_required", "this server holds several studies: add ?study=STUDY_ID"
+            )
+        return studies[0] if studies else "none"
+
+    def export_page(
+        self, since: int, limit: int | None = None, study_id: str | None = None
+    ) -> ExportPage:
         """Submissions stored after cursor `since` (0 = from the start)."""
         size = max(1, min(limit or self.config.export_page_size, self.config.export_page_size))
-        rows = self.repository.submissions_after(since, size + 1)
+        rows = self.repository.submissions_after(since, size + 1, study_id)
         page = rows[:size]
         cursor = page[-1].seq if page else since
         return ExportPage(cursor, len(rows) > size, page)

@@ -1,0 +1,185 @@
+"""`python main.py server`: run the research server, and its admin commands (codes, accounts)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import timedelta
+
+DB_ENV = "SURVEY_APP_SERVER_DB"
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `server` command and its sub-commands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help=f"SQLite file or postgresql:// URL (default: ${DB_ENV}, else a file in the "
+        "platform data folder)",
+    )
+    common.add_argument(
+        "--study-id",
+        default=argparse.SUPPRESS,
+        help="accept only envelopes of this study",
+    )
+    parser = subparsers.add_parser(
+        "server",
+        parents=[common],
+        help="run the research server (enrolment, uploads, data-manager export)",
+        description="Run the research server. Without a sub-command it serves the HTTP API.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    parser.add_argument("--certfile", help="TLS certificate chain (PEM) to serve HTTPS directly")
+    parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
+    parser.add_argument("--max-body-bytes", type=int, default=None, help="largest request")
+    parser.add_argument("--rate", type=float, default=None, help="requests/second per token")
+    parser.add_argument("--burst", type=int, default=None, help="requests allowed at once")
+    parser.set_defaults(handler=_run)
+    sub = parser.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
+
+    code = sub.add_parser(
+        "enrol-code", parents=[common], help="create one-time enrolment codes for laptops"
+    )
+    code.add_argument("--hours", type=float, default=24.0, help="valid for this many hours")
+    code.add_argument("--count", type=int, default=1, help="how many codes")
+    code.add_argument("--label", help="a note, e.g. 'laptop 3' (no personal data)")
+    code.set_defaults(handler=_enrol_code)
+
+    account = sub.add_parser(
+        "add-account", parents=[common], help="create a data-manager or admin credential"
+    )
+    account.add_argument("--name", required=True, help="who holds it (initials or a role name)")
+    account.add_argument("--role", choices=("data_manager", "admin"), default="data_manager")
+    account.set_defaults(handler=_add_account)
+
+    devices = sub.add_parser("devices", parents=[common], help="list enrolled laptops")
+    devices.set_defaults(handler=_devices)
+
+    revoke = sub.add_parser("revoke-device", parents=[common], help="stop accepting a laptop")
+    revoke.add_argument("device_id")
+    revoke.set_defaults(handler=_revoke)
+
+
+def _config(args: argparse.Namespace, **limits: object):  # -> ServerConfig
+    from survey_app.server.config import ServerConfig, default_database_path
+
+    database = getattr(args, "db", None) or os.environ.get(DB_ENV) or str(default_database_path())
+    options = {k: v for k, v in limits.items() if v is not None}
+    return ServerConfig(database=database, study_id=getattr(args, "study_id", None), **options)
+
+
+def _open(args: argparse.Namespace, **limits: object):  # -> ServerService
+    from survey_app.server.service import ServerService
+
+    return ServerService.open(_config(args, **limits))
+
+
+def _describe(database: str) -> str:
+    # A PostgreSQL URL may carry a password: never print it.
+    return "PostgreSQL" if database.startswith(("postgres://", "postgresql://")) else database
+
+
+def _run(args: argparse.Namespace) -> int:
+    import logging
+    from pathlib import Path
+
+    from survey_app.errors import UserFacingError
+    from survey_app.server.runner import TlsFiles, serve_forever
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise UserFacingError("--certfile and --keyfile must be given together")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    service = _open(
+        args,
+        max_body_bytes=args.max_body_bytes,
+        rate_per_second=args.rate,
+        rate_burst=args.burst,
+    )
+    tls = TlsFiles(Path(args.certfile), Path(args.keyfile)) if args.certfile else None
+    try:
+        server, sock = serve_forever(service, args.host, args.port, tls)
+        host, port = sock.getsockname()[:2]
+        scheme = "https" if tls else "http"
+        if tls is None and args.host not in _LOOPBACK:
+            print(
+                "warning: plain HTTP on a network address; use --certfile/--keyfile or a "
+                "reverse proxy with TLS (see docs/server.md)",
+                file=sys.stderr,
+            )
+        print(
+            f"survey server listening on {scheme}://{host}:{port} "
+            f"(database: {_describe(service.config.database)})",
+            flush=True,
+        )
+        print(f"receipt key: {service.server_public_key}", flush=True)
+        server.run(sockets=[sock])
+    finally:
+        service.close()
+    return 0
+
+
+def _enrol_code(args: argparse.Namespace) -> int:
+    from survey_app.errors import UserFacingError
+
+    if args.count < 1 or args.count > 100:
+        raise UserFacingError("--count must be between 1 and 100")
+    if args.hours <= 0:
+        raise UserFacingError("--hours must be positive")
+    service = _open(args)
+    try:
+        for _ in range(args.count):
+            code, expires = service.create_enrol_code(
+                ttl=timedelta(hours=args.hours), label=args.label
+            )
+            print(f"{code}  (single use, expires {expires:%Y-%m-%d %H:%M} UTC)")
+    finally:
+        service.close()
+    return 0
+
+
+def _add_account(args: argparse.Namespace) -> int:
+    from survey_app.errors import UserFacingError
+    from survey_app.server.service import ServiceError
+
+    service = _open(args)
+    try:
+        account, token = service.create_account(args.name, args.role)
+    except ServiceError as exc:
+        raise UserFacingError(exc.message) from None
+    finally:
+        service.close()
+    print(f"{account.role} account {account.name!r} created. Its token (shown only now):")
+    print(token)
+    return 0
+
+
+def _devices(args: argparse.Namespace) -> int:
+    service = _open(args)
+    try:
+        devices = service.repository.devices()
+    finally:
+        service.close()
+    for device in devices:
+        state = "revoked" if device.revoked else "active"
+        print(f"{device.device_id}  {state:7}  enrolled {device.enrolled_at}  {device.label or ''}")
+    if not devices:
+        print("no devices enrolled")
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from survey_app.errors import UserFacingError
+
+    service = _open(args)
+    try:
+        found = service.repository.revoke_device(args.device_id)
+    finally:
+        service.close()
+    if not found:
+        raise UserFacingError(f"no enrolled device {args.device_id!r}")
+    print(f"device {args.device_id} revoked")
+    return 0

@@ -1,0 +1,109 @@
+"""`python main.py sync`: enrol this laptop with the research server and upload sealed copies."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+PASSPHRASE_ENV = "SURVEY_APP_PASSPHRASE"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `sync` command (enrol, run, status)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", help="device store file (default: the app's data folder)")
+    common.add_argument(
+        "--cafile", help="CA certificate (PEM) to trust for a server with its own certificate"
+    )
+    parser = subparsers.add_parser(
+        "sync",
+        help="enrol with the research server and upload sealed submissions",
+        description="Laptop-side sync, for scripts. The store passphrase is read from "
+        f"${PASSPHRASE_ENV} or asked for.",
+    )
+    sub = parser.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", required=True)
+
+    enrol = sub.add_parser("enrol", parents=[common], help="enrol with a one-time code")
+    enrol.add_argument("--server", required=True, help="server URL, e.g. https://survey.example")
+    enrol.add_argument("--code", required=True, help="one-time enrolment code from the admin")
+    enrol.add_argument("--label", help="a name for this laptop on the server, e.g. 'laptop 3'")
+    enrol.set_defaults(handler=_enrol)
+
+    run = sub.add_parser("run", parents=[common], help="upload every pending submission")
+    run.add_argument("--attempts", type=int, default=5, help="tries per submission")
+    run.add_argument("--max-delay", type=float, default=30.0, help="longest wait between tries")
+    run.set_defaults(handler=_run)
+
+    status = sub.add_parser("status", parents=[common], help="enrolment and pending count")
+    status.set_defaults(handler=_status)
+
+
+def _open_store(args: argparse.Namespace):  # -> DeviceStore
+    import getpass
+    from pathlib import Path
+
+    from survey_app.store import DeviceStore, default_store_path
+
+    path = Path(args.store) if args.store else default_store_path()
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase is None:
+        passphrase = getpass.getpass("Device store passphrase: ")
+    return DeviceStore.open(path, passphrase)
+
+
+def _verify(args: argparse.Namespace) -> bool | str:
+    return args.cafile or True
+
+
+def _enrol(args: argparse.Namespace) -> int:
+    from survey_app.sync.client import SyncClient
+    from survey_app.sync.credentials import save_credentials
+
+    with _open_store(args) as store, SyncClient(args.server, verify=_verify(args)) as client:
+        credentials = client.enrol(args.code, store.device_key, args.label)
+        save_credentials(store, credentials)
+    print(f"enrolled as device {credentials.device_id} with {credentials.base_url}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from survey_app.errors import UserFacingError
+    from survey_app.sync.client import RetryPolicy, SubmissionOutcome, SyncClient
+    from survey_app.sync.credentials import load_credentials
+
+    def progress(done: int, total: int, outcome: SubmissionOutcome) -> None:
+        print(f"[{done}/{total}] {outcome.submission_id}: {outcome.status}", flush=True)
+
+    retry = RetryPolicy(max_attempts=max(1, args.attempts), max_delay=args.max_delay)
+    with _open_store(args) as store:
+        credentials = load_credentials(store)
+        if credentials is None:
+            raise UserFacingError("this laptop is not enrolled: run `sync enrol` first")
+        with SyncClient.for_credentials(credentials, verify=_verify(args), retry=retry) as client:
+            result = client.sync_once(store, progress)
+    print(
+        f"confirmed {result.confirmed} of {len(result.outcomes)}; "
+        f"refused {result.count('refused')}; still pending {result.count('pending')}"
+    )
+    if result.stopped:
+        print(f"stopped: {result.stopped}", file=sys.stderr)
+    return 0 if result.complete else 3
+
+
+def _status(args: argparse.Namespace) -> int:
+    from survey_app.sync.client import SyncClient
+    from survey_app.sync.credentials import load_credentials
+
+    with _open_store(args) as store:
+        credentials = load_credentials(store)
+        pending = len(store.pending_envelopes())
+    print(f"pending submissions: {pending}")
+    if credentials is None:
+        print("not enrolled with a server")
+        return 0
+    with SyncClient.for_credentials(credentials, verify=_verify(args)) as client:
+        reachable = client.is_server_reachable()
+    print(f"server: {credentials.base_url} ({'reachable' if reachable else 'not reachable'})")
+    print(f"device: {credentials.device_id}")
+    return 0

@@ -1,0 +1,367 @@
+"""Laptop side of the research server API: enrol once, then upload sealed envelopes (no Qt).
+
+Everything here blocks; the UI runs `sync_once` in a worker thread and gets progress through a
+callback. A submission is marked synced only after the server's signed receipt for exactly that
+envelope has been checked, so a dying server or network never loses anything: the next attempt
+re-sends, and the server's idempotency makes that safe.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import httpx
+
+from survey_app.errors import UserFacingError
+from survey_app.sealing.device_keys import DeviceKey
+from survey_app.sealing.envelope import envelope_hash
+from survey_app.server.receipts import ReceiptError, verify_receipt
+
+
+class SyncError(UserFacingError):
+    """A sync failure meant for staff; `msgid`/`params` are for translation with i18n.tr."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid.format(**params) if params else msgid)
+        self.msgid = msgid
+        self.params = params
+
+
+class SyncAuthError(SyncError):
+    """The server no longer accepts this laptop's token (revoked, or a different server)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential back-off with full jitter, bounded in attempts and in each wait."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return rng.uniform(0, ceiling)
+
+
+@dataclass(frozen=True)
+class SyncCredentials:
+    """What enrolment gives a laptop; keep it inside the encrypted device store."""
+
+    base_url: str
+    device_id: str
+    token: str
+    server_public_key: str
+    study_id: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Plain dict for storage."""
+        return {
+            "base_url": self.base_url,
+            "device_id": self.device_id,
+            "token": self.token,
+            "server_public_key": self.server_public_key,
+            "study_id": self.study_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SyncCredentials:
+        """Inverse of `to_dict`."""
+        return cls(
+            base_url=str(data["base_url"]),
+            device_id=str(data["device_id"]),
+            token=str(data["token"]),
+            server_public_key=str(data["server_public_key"]),
+            study_id=data.get("study_id"),
+        )
+
+    def __repr__(self) -> str:
+        return f"SyncCredentials(base_url={self.base_url!r}, device_id={self.device_id!r})"
+
+
+class PendingCopy(Protocol):
+    """A sealed submission waiting for the server (the store's SealedCopy fits this)."""
+
+    submission_id: str
+    session_id: str
+    envelope: dict[str, Any]
+
+
+class SyncSource(Protocol):
+    """What sync needs from the device store."""
+
+    def pending_envelopes(self) -> Sequence[PendingCopy]: ...
+
+    def mark_synced(self, submission_id: str, receipt: dict[str, Any]) -> None: ...
+
+
+# Per-submission outcomes.
+SYNCED = "synced"  # stored by this attempt
+ALREADY_ON_SERVER = "already_on_server"  # an earlier attempt stored it; the receipt came now
+REFUSED = "refused"  # the server will never take it as it is (e.g. conflict); needs a person
+PENDING = "pending"  # not tried or not confirmed yet; the next sync sends it again
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    submission_id: str
+    session_id: str
+    status: str
+    message: str = ""
+
+
+@dataclass
+class SyncResult:
+    """What one sync round did, per submission and in total."""
+
+    outcomes: list[SubmissionOutcome] = field(default_factory=list)
+    stopped: str | None = None  # why the round ended early (a translated-ready English text)
+
+    def count(self, status: str) -> int:
+        """How many submissions ended with this status."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def confirmed(self) -> int:
+        return self.count(SYNCED) + self.count(ALREADY_ON_SERVER)
+
+    @property
+    def per_session(self) -> dict[str, str]:
+        """Session id -> outcome status, for the staff overview."""
+        return {o.session_id: o.status for o in self.outcomes}
+
+    @property
+    def complete(self) -> bool:
+        """True when every pending submission is now confirmed by the server."""
+        return self.stopped is None and all(
+            o.status in (SYNCED, ALREADY_ON_SERVER) for o in self.outcomes
+        )
+
+
+ProgressCallback = Callable[[int, int, SubmissionOutcome], None]
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.wait = wait
+
+
+class SubmissionRefused(SyncError):
+    """The server will never accept this envelope as it is (conflict, wrong device, too large)."""
+
+
+class SyncClient:
+    """HTTP client for one research server. Close it (or use `with`) when done."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        credentials: SyncCredentials | None = None,
+        verify: bool | str = True,
+        timeout: float = 15.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._http = httpx.Client(base_url=self.base_url, verify=verify, timeout=timeout)
+
+    @classmethod
+    def for_credentials(cls, credentials: SyncCredentials, **options: Any) -> SyncClient:
+        """A client for the server a laptop enrolled with."""
+        return cls(credentials.base_url, credentials=credentials, **options)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reachability and enrolment --------------------------------------------------------------
+
+    def is_server_reachable(self, timeout: float = 2.0) -> bool:
+        """One quick health request, no retries: for deciding whether to start a sync."""
+        try:
+            response = self._http.get("/v1/health", timeout=timeout)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    def enrol(self, code: str, device_key: DeviceKey, label: str | None = None) -> SyncCredentials:
+        """Spend a one-time enrolment code; return the credentials to keep in the device store."""
+        body = {"code": code, "device_public_key": device_key.public_b64, "label": label}
+        try:
+            response = self._http.post("/v1/enrol", json=body)
+        except httpx.HTTPError:
+            raise SyncError("The server cannot be reached. Check the network.") from None
+        if response.status_code in (403, 422):
+            raise SyncError(
+                "The server refused the enrolment code: {reason}", reason=_message(response)
+            )
+        if response.status_code != 201:
+            raise SyncError(
+                "Enrolment failed (server answered {status}).", status=response.status_code
+            )
+        data = response.json()
+        if data.get("device_id") != device_key.device_id:
+            raise SyncError("The server registered a different device id. Enrolment stopped.")
+        self.credentials = SyncCredentials(
+            base_url=self.base_url,
+            device_id=data["device_id"],
+            token=data["token"],
+            server_public_key=data["server_public_key"],
+            study_id=data.get("study_id"),
+        )
+        return self.credentials
+
+    # -- upload ---------------------------------------------------------------------------------
+
+    def upload(self, envelope: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Upload one envelope with retries; return (verified receipt, stored_by_this_call).
+
+        Raises SyncAuthError (token refused), SyncError (server unreachable after retries, or a
+        receipt that does not prove the upload) or SubmissionRefused.
+        """
+        creds = self._require_credentials()
+        submission_id = str(envelope.get("submission_id", ""))
+        expected_hash = envelope_hash(envelope)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._post_envelope(creds, envelope)
+                break
+            except _Retryable as exc:
+                if attempt >= self.retry.max_attempts:
+                    raise SyncError(
+                        "The server could not be reached ({reason}). Nothing was lost; "
+                        "sync again later.",
+                        reason=str(exc),
+                    ) from None
+                wait = self.retry.delay(attempt, self._rng)
+                if exc.wait is not None:
+                    wait = min(max(wait, exc.wait), self.retry.max_delay)
+                self._sleep(wait)
+        receipt = response.json()
+        try:
+            verify_receipt(
+                receipt,
+                server_public_key=creds.server_public_key,
+                submission_id=submission_id,
+                content_hash=expected_hash,
+            )
+        except ReceiptError as exc:
+            raise SyncError(
+                "The server's receipt could not be verified ({reason}). The submission stays "
+                "on this laptop.",
+                reason=str(exc),
+            ) from None
+        return receipt, response.status_code == 201
+
+    def _post_envelope(self, creds: SyncCredentials, envelope: Mapping[str, Any]) -> httpx.Response:
+        try:
+            response = self._http.post(
+                "/v1/submissions",
+                json=dict(envelope),
+                headers={"Authorization": f"Bearer {creds.token}"},
+            )
+        except httpx.TransportError as exc:
+            raise _Retryable(type(exc).__name__) from None
+        status = response.status_code
+        if status in (200, 201):
+            return response
+        if status == 401:
+            raise SyncAuthError(
+                "The server no longer accepts this laptop. Ask the study administrator "
+                "for a new enrolment code."
+            )
+        if status == 429 or status >= 500:
+            raise _Retryable(f"HTTP {status}", _retry_after(response))
+        raise SubmissionRefused(
+            "The server refused the submission: {reason}", reason=_message(response)
+        )
+
+    def sync_once(
+        self,
+        store: SyncSource,
+        progress_callback: ProgressCallback | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> SyncResult:
+        """Upload every pending envelope once; mark each confirmed one synced in the store.
+
+        Stops early (remaining ones stay pending) when the server is unreachable after retries,
+        when the token is refused, or when `cancel()` returns True.
+        """
+        pending = list(store.pending_envelopes())
+        result = SyncResult()
+        total = len(pending)
+        for index, copy in enumerate(pending):
+            if result.stopped is None and cancel is not None and cancel():
+                result.stopped = "Sync was cancelled."
+            if result.stopped is not None:
+                outcome = SubmissionOutcome(copy.submission_id, copy.session_id, PENDING)
+            else:
+                outcome = self._sync_one(store, copy, result)
+            result.outcomes.append(outcome)
+            if progress_callback is not None:
+                progress_callback(index + 1, total, outcome)
+        return result
+
+    def _sync_one(
+        self, store: SyncSource, copy: PendingCopy, result: SyncResult
+    ) -> SubmissionOutcome:
+        try:
+            receipt, created = self.upload(copy.envelope)
+        except SubmissionRefused as exc:
+            return SubmissionOutcome(copy.submission_id, copy.session_id, REFUSED, str(exc))
+        except SyncError as exc:
+            result.stopped = str(exc)
+            return SubmissionOutcome(copy.submission_id, copy.session_id, PENDING, str(exc))
+        store.mark_synced(copy.submission_id, receipt)
+        status = SYNCED if created else ALREADY_ON_SERVER
+        return SubmissionOutcome(copy.submission_id, copy.session_id, status)
+
+    def _require_credentials(self) -> SyncCredentials:
+        if self.credentials is None:
+            raise SyncError("This laptop is not enrolled with a server yet.")
+        return self.credentials
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return data["message"][:300]
+    return f"HTTP {response.status_code}"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
