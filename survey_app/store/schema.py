@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from survey_app.store.errors import StoreTooNew
-from survey_app.store.paths import backup_path
+from survey_app.store.paths import backup_path, header_path
 
 SESSION_STATUSES = ("in_progress", "completed", "declined", "sealed", "synced", "exported")
 
@@ -117,7 +117,10 @@ def migrate(
     if found > 0 and db_path is not None:
         # The copy stays encrypted under the same key: a failed migration loses nothing.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(db_path, backup_path(db_path, found))
+        backup = backup_path(db_path, found)
+        shutil.copy2(db_path, backup)
+        if header_path(db_path).is_file():
+            shutil.copy2(header_path(db_path), header_path(backup))
     conn.execute("BEGIN IMMEDIATE")
     try:
         for version in range(found + 1, target + 1):
