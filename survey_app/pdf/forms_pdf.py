@@ -1,0 +1,588 @@
+"""Printable A4 questionnaires: one language or two side by side (e.g. ar+nb for interpreters)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.units import mm
+
+from survey_app.errors import UserFacingError
+from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText, TextStatus, is_rtl
+from survey_app.pdf import labels
+from survey_app.pdf.drawings import (
+    BOX,
+    DIGIT_BOX,
+    VasGeometry,
+    digit_boxes,
+    digit_boxes_width,
+    ladder,
+    tick_box_with_code,
+    vas_scale,
+)
+from survey_app.pdf.fonts import register_fonts
+from survey_app.pdf.layout import (
+    CONTENT_WIDTH,
+    GREY,
+    MARGIN_X,
+    PAGE_WIDTH,
+    DrawOp,
+    Flow,
+    PageFrame,
+    render,
+    text_block,
+)
+from survey_app.pdf.text import TextSetter, TextStyle
+
+DEFAULT_CODE_PATTERN = "AA-0000-A"
+VAS_LENGTH_MM = 100.0
+NUMBER_COL = 11 * mm
+GUTTER = 20 * mm
+MAX_LABEL_LINES = 3
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """What to print: languages (one, or two side by side) and field shapes."""
+
+    languages: tuple[str, ...]
+    code_pattern: str = DEFAULT_CODE_PATTERN
+    vas_length_mm: float = VAS_LENGTH_MM
+
+
+@dataclass
+class PrintResult:
+    """Facts about a printed document that callers and tests can check."""
+
+    pages: int = 0
+    vas: list[VasGeometry] = field(default_factory=list)
+
+
+def parse_languages(spec: str) -> tuple[str, ...]:
+    """Parse "ar", "nb" or "ar+nb" into language codes (UserFacingError if not valid)."""
+    langs = tuple(p.strip() for p in spec.split("+") if p.strip())
+    if not 1 <= len(langs) <= 2 or len(set(langs)) != len(langs):
+        raise UserFacingError(f"give one language or two joined by '+', e.g. ar+nb (got '{spec}')")
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if unknown:
+        raise UserFacingError(
+            f"unknown language '{unknown[0]}'; choose from {', '.join(LANGUAGES)}"
+        )
+    return langs
+
+
+@dataclass(frozen=True)
+class _Column:
+    language: str
+    x: float
+    width: float
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.language)
+
+    def style(self, size: float, bold: bool = False) -> TextStyle:
+        # Naskh needs a little more size and line height to read as large as Noto Sans.
+        if self.rtl:
+            return TextStyle(size=size * 1.08, bold=bold, rtl=True, leading=1.55)
+        return TextStyle(size=size, bold=bold)
+
+
+def _columns(languages: tuple[str, ...]) -> list[_Column]:
+    if len(languages) == 1:
+        return [_Column(languages[0], MARGIN_X, CONTENT_WIDTH)]
+    # The right-to-left language goes on the right, where its reader starts.
+    ordered = sorted(languages, key=is_rtl)
+    width = (CONTENT_WIDTH - GUTTER) / 2
+    return [
+        _Column(ordered[0], MARGIN_X, width),
+        _Column(ordered[1], MARGIN_X + width + GUTTER, width),
+    ]
+
+
+def render_forms(forms: Sequence[Form], out: Path, options: PrintOptions) -> PrintResult:
+    """Print forms (each starting on a new page) to a PDF file."""
+    if not forms:
+        raise UserFacingError("nothing to print: no forms selected")
+    for form in forms:
+        missing = [lang for lang in options.languages if not form.title.get(lang)]
+        if missing:
+            raise UserFacingError(f"form '{form.id}' has no text in language '{missing[0]}'")
+    setter = TextSetter(register_fonts())
+    printer = _FormPrinter(setter, options)
+    for form in forms:
+        printer.form(form)
+    primary = options.languages[0]
+    render(
+        printer.flow.pages,
+        out,
+        setter,
+        lambda page, pages: labels.text(primary, labels.PAGE_OF, page=page, pages=pages),
+        title=" / ".join(f.title.get(primary) for f in forms),
+    )
+    printer.result.pages = len(printer.flow.pages)
+    return printer.result
+
+
+def short_hash(form: Form) -> str:
+    """The first 8 hex digits of a form's content hash, as printed in footers."""
+    return form.content_hash[:8]
+
+
+class _FormPrinter:
+    def __init__(self, setter: TextSetter, options: PrintOptions) -> None:
+        self.setter = setter
+        self.options = options
+        self.columns = _columns(options.languages)
+        self.bilingual = len(self.columns) == 2
+        self.flow = Flow(setter)
+        self.result = PrintResult()
+        self._pending_vas = (0.0, 0.0, 0.0)
+
+    # -- page frame --------------------------------------------------------------------------
+
+    def _frame(self, form: Form) -> PageFrame:
+        langs = self.options.languages
+        drafts = [
+            lang
+            for lang in langs
+            if (info := form.languages.get(lang)) is None or info.status is TextStatus.DRAFT
+        ]
+        note = ""
+        if drafts:
+            note = f"{labels.text(langs[0], labels.DRAFT)} ({', '.join(drafts)})"
+        footer = f"{form.id} v{form.version} · {short_hash(form)}"
+        return PageFrame(footer, note, rtl=is_rtl(langs[0]), decorate=self._header)
+
+    def _header(self, top: float) -> tuple[list[DrawOp], float]:
+        """Participant-code boxes on every page, so loose pages stay linked to the participant."""
+        pattern = self.options.code_pattern
+        width = digit_boxes_width(pattern, self.setter)
+        rtl_first = is_rtl(self.options.languages[0]) and not self.bilingual
+        y_box = top - DIGIT_BOX + 6 * mm
+        x_boxes = MARGIN_X if rtl_first else PAGE_WIDTH - MARGIN_X - width
+        ops, _ = digit_boxes(x_boxes, y_box, pattern, self.setter)
+        caption = _joined(labels.text(c.language, labels.PARTICIPANT_CODE) for c in self.columns)
+        style = TextStyle(size=8.5, rtl=rtl_first)
+        line = self.setter.line(caption, style)
+        x_text = x_boxes + width + 2 * mm if rtl_first else x_boxes - 2 * mm - line.width
+        ops.append(lambda c: line.draw(c, x_text, y_box + 1.5 * mm))
+        return ops, 6 * mm
+
+    # -- form --------------------------------------------------------------------------------
+
+    def form(self, form: Form) -> None:
+        self.flow.new_page(self._frame(form))
+        self._texts(form.title, 15, bold=True)
+        self.flow.gap(2 * mm)
+        if form.instructions is not None:
+            self._texts(form.instructions, 10)
+        if form.recall_period is not None:
+            self._texts(form.recall_period, 10, bold=True)
+        self.flow.gap(3 * mm)
+        number = 0
+        items = list(form.items)
+        i = 0
+        while i < len(items):
+            item = items[i]
+            if item.type is ItemType.LADDER:
+                group = [item]
+                while (
+                    i + len(group) < len(items)
+                    and len(group) < 3
+                    and items[i + len(group)].type is ItemType.LADDER
+                ):
+                    group.append(items[i + len(group)])
+                self._ladders(group, number)
+                number += len(group)
+                i += len(group)
+                continue
+            if item.answerable:
+                number += 1
+            self._item(item, number if item.answerable else None)
+            i += 1
+
+    def _texts(self, text: LocalText, size: float, bold: bool = False) -> float:
+        """Place one text per column side by side as one block; return its height."""
+        blocks = []
+        for col in self.columns:
+            ops, h = text_block(
+                self.setter, text.get(col.language), col.style(size, bold), col.x, col.width, 0
+            )
+            blocks.append((ops, h))
+        height = max(h for _, h in blocks)
+        top = self.flow.reserve(height)
+        for ops, _ in blocks:
+            for op in ops:
+                self.flow.draw(_shifted(op, top))
+        return height
+
+    # -- items -------------------------------------------------------------------------------
+
+    def _item(self, item: Item, number: int | None) -> None:
+        parts = self._item_parts(item, number)
+        height = sum(h for _, h in parts) + 4 * mm
+        top = self.flow.reserve(height)
+        y = top
+        for ops, h in parts:
+            for op in ops:
+                self.flow.draw(_shifted(op, y))
+            y -= h
+        if item.type is ItemType.VAS:
+            self._vas_geometry(item, top, parts)
+
+    def _item_parts(self, item: Item, number: int | None) -> list[tuple[list[DrawOp], float]]:
+        """Build the blocks of an item relative to y=0 at its top."""
+        parts = [self._question(item, number)]
+        kind = item.type
+        if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.CONSENT):
+            if kind is ItemType.MULTIPLE_CHOICE:
+                parts.append(self._hint(labels.TICK_ALL))
+            parts.append(self._options(item))
+        elif kind is ItemType.INTEGER:
+            digits = max(len(str(item.maximum)) if item.maximum is not None else 3, 1)
+            parts.append(self._boxes("0" * digits, item))
+        elif kind is ItemType.DATE:
+            parts.append(self._hint(labels.DATE_HINT))
+            parts.append(self._boxes("00.00.0000", item))
+        elif kind is ItemType.TEXT:
+            parts.append(self._writing_lines(item))
+        elif kind is ItemType.VAS:
+            parts.append(self._vas(item))
+        return parts
+
+    def _question(self, item: Item, number: int | None) -> tuple[list[DrawOp], float]:
+        ops: list[DrawOp] = []
+        height = 0.0
+        for col in self.columns:
+            x, width = col.x, col.width
+            if not self.bilingual:
+                width -= NUMBER_COL
+                if not col.rtl:
+                    x += NUMBER_COL
+            bold = item.answerable
+            col_ops, h = text_block(
+                self.setter, item.text.get(col.language), col.style(10.5, bold), x, width, 0
+            )
+            if item.help is not None and item.help.get(col.language):
+                help_ops, hh = text_block(
+                    self.setter, item.help.get(col.language), col.style(8.5), x, width, -h
+                )
+                col_ops += help_ops
+                h += hh
+            ops += col_ops
+            height = max(height, h)
+        if number is not None:
+            ops += self._number(number, item.id)
+        return ops, height + 1.5 * mm
+
+    def _number(self, number: int, item_id: str) -> list[DrawOp]:
+        """Item number and export id (small, for data entry) in the number column or gutter."""
+        num = self.setter.line(f"{number}.", TextStyle(size=10.5, bold=True))
+        ident = self.setter.line(item_id, TextStyle(size=5.5))
+        if self.bilingual:
+            centre = MARGIN_X + self.columns[0].width + GUTTER / 2
+            x_num, x_id = centre - num.width / 2, centre - ident.width / 2
+        elif self.columns[0].rtl:
+            right = MARGIN_X + CONTENT_WIDTH
+            x_num, x_id = right - num.width, right - ident.width
+        else:
+            x_num = x_id = MARGIN_X
+
+        def op(c, top: float = 0.0) -> None:
+            num.draw(c, x_num, top - 10.5)
+            c.setFillColorRGB(*GREY)
+            ident.draw(c, x_id, top - 18)
+
+        return [op]
+
+    def _hint(self, msgid: str) -> tuple[list[DrawOp], float]:
+        ops: list[DrawOp] = []
+        height = 0.0
+        for col in self.columns:
+            x, width = self._answer_area(col)
+            o, h = text_block(
+                self.setter, labels.text(col.language, msgid), col.style(8), x, width, 0
+            )
+            ops += o
+            height = max(height, h)
+        return ops, height
+
+    def _answer_area(self, col: _Column) -> tuple[float, float]:
+        if self.bilingual:
+            return col.x, col.width
+        if col.rtl:
+            return col.x, col.width - NUMBER_COL
+        return col.x + NUMBER_COL, col.width - NUMBER_COL
+
+    # -- options -----------------------------------------------------------------------------
+
+    def _choices(self, item: Item) -> list[tuple[str, LocalText | None, str]]:
+        """(code shown, label, msgid) per answer box, in stored-code order."""
+        if item.type is ItemType.CONSENT:
+            return [("1", None, labels.YES), ("0", None, labels.NO)]
+        assert item.scale is not None
+        rows: list[tuple[str, LocalText | None, str]] = [
+            (str(o.code), o.label, "") for o in item.scale.options
+        ]
+        return rows
+
+    def _label(self, row: tuple[str, LocalText | None, str], language: str) -> str:
+        _, label, msgid = row
+        return label.get(language) if label is not None else labels.text(language, msgid)
+
+    def _options(self, item: Item) -> tuple[list[DrawOp], float]:
+        rows = self._choices(item)
+        decline = ("", None, labels.DECLINE) if item.allow_decline else None
+        if self.bilingual:
+            return self._options_bilingual(rows + ([decline] if decline else []))
+        col = self.columns[0]
+        x, width = self._answer_area(col)
+        horizontal = self._options_horizontal(rows + ([decline] if decline else []), col, x, width)
+        if horizontal is not None:
+            return horizontal
+        return self._options_vertical(rows + ([decline] if decline else []), col, x, width)
+
+    def _cell(self, row, col: _Column, x: float, width: float, y_top: float):
+        """One tick box + code + wrapped label in a cell; returns ops, height, fits."""
+        code = row[0]
+        style = col.style(8.5 if row[2] != labels.DECLINE else 7.5)
+        code_w = self.setter.line(code, TextStyle(size=6.5)).width if code else 0.0
+        used = BOX + 1.6 * mm + code_w + 1.2 * mm
+        label_w = max(width - used - 1.5 * mm, 10.0)
+        lines = self.setter.wrap(self._label(row, col.language), style, label_w)
+        fits = len(lines) <= MAX_LABEL_LINES and all(ln.width <= label_w + 0.5 for ln in lines)
+        height = max(len(lines) * style.line_height, BOX + 1.2 * mm)
+        y_box = y_top - BOX - 0.6 * mm
+        if col.rtl:
+            x_box = x + width - BOX
+            ops, _ = tick_box_with_code(self.setter, x_box, y_box, code, rtl=True)
+            label_right = x + width - used
+            label_left = label_right - label_w
+        else:
+            ops, _ = tick_box_with_code(self.setter, x, y_box, code, rtl=False)
+            label_left = x + used
+        y = y_top - style.size * 0.95
+        for ln in lines:
+            lx = label_left + label_w - ln.width if col.rtl else label_left
+            ops.append(lambda c, ln=ln, lx=lx, y=y: ln.draw(c, lx, y))
+            y -= style.line_height
+        return ops, height, fits
+
+    def _options_horizontal(self, rows, col: _Column, x: float, width: float):
+        n = len(rows)
+        cell_w = width / n
+        if cell_w < 24 * mm:
+            return None
+        ops: list[DrawOp] = []
+        height = 0.0
+        for k, row in enumerate(rows):
+            # Code order runs in the reading direction: first code at the start side.
+            cx = x + width - (k + 1) * cell_w if col.rtl else x + k * cell_w
+            o, h, fits = self._cell(row, col, cx, cell_w - 2 * mm if not col.rtl else cell_w, 0)
+            if not fits:
+                return None
+            if col.rtl:
+                o, h, fits = self._cell(row, col, cx + 2 * mm, cell_w - 2 * mm, 0)
+            ops += o
+            height = max(height, h)
+        return ops, height + 1 * mm
+
+    def _options_vertical(self, rows, col: _Column, x: float, width: float):
+        ops: list[DrawOp] = []
+        y = 0.0
+        for row in rows:
+            o, h, _ = self._cell(row, col, x, min(width, 120 * mm) if not col.rtl else width, y)
+            if col.rtl:
+                o, h, _ = self._cell(row, col, x, width, y)
+            ops += o
+            y -= h + 1.2 * mm
+        return ops, -y
+
+    def _options_bilingual(self, rows) -> tuple[list[DrawOp], float]:
+        """One box per option in the gutter, each language's label beside it on the same row."""
+        left, right = self.columns
+        centre = left.x + left.width + GUTTER / 2
+        ops: list[DrawOp] = []
+        y = 0.0
+        for row in rows:
+            heights = []
+            for col in (left, right):
+                style = col.style(8.5 if row[2] != labels.DECLINE else 7.5)
+                lines = self.setter.wrap(self._label(row, col.language), style, col.width - 2 * mm)
+                yy = y - style.size * 0.95
+                for ln in lines:
+                    # Both labels sit against the shared box in the gutter.
+                    lx = col.x + col.width - ln.width if col is left else col.x
+                    ops.append(lambda c, ln=ln, lx=lx, yy=yy: ln.draw(c, lx, yy))
+                    yy -= style.line_height
+                heights.append(len(lines) * style.line_height)
+            y_box = y - BOX - 0.6 * mm
+            box_ops, _ = tick_box_with_code(
+                self.setter, centre - BOX / 2 - 2 * mm, y_box, row[0], rtl=False
+            )
+            ops += box_ops
+            y -= max(*heights, BOX + 1.2 * mm) + 1.2 * mm
+        return ops, -y
+
+    def _boxes(self, pattern: str, item: Item) -> tuple[list[DrawOp], float]:
+        width = digit_boxes_width(pattern, self.setter)
+        col = self.columns[0]
+        if self.bilingual:
+            x = MARGIN_X + self.columns[0].width + GUTTER / 2 - width / 2
+        elif col.rtl:
+            x = col.x + col.width - NUMBER_COL - width
+        else:
+            x = col.x + NUMBER_COL
+        ops, _ = digit_boxes(x, -DIGIT_BOX - 0.5 * mm, pattern, self.setter)
+        return ops, DIGIT_BOX + 2 * mm
+
+    def _writing_lines(self, item: Item) -> tuple[list[DrawOp], float]:
+        count = 4 if item.free_text or (item.max_length or 0) > 100 else 1
+        x0 = MARGIN_X + (0 if self.bilingual else NUMBER_COL)
+        x1 = MARGIN_X + CONTENT_WIDTH - (NUMBER_COL if not self.bilingual else 0)
+        if not self.bilingual and self.columns[0].rtl:
+            x0, x1 = MARGIN_X, MARGIN_X + CONTENT_WIDTH - NUMBER_COL
+        pitch = 8 * mm
+
+        def op(c, top: float = 0.0) -> None:
+            c.setLineWidth(0.5)
+            c.setStrokeColorRGB(*GREY)
+            for k in range(1, count + 1):
+                c.line(x0, top - k * pitch, x1, top - k * pitch)
+
+        return [op], count * pitch + 1 * mm
+
+    # -- ladder and VAS ----------------------------------------------------------------------
+
+    def _ladders(self, group: list[Item], first_number: int) -> None:
+        """Up to three ladder items side by side, each with its own text and ladder."""
+        n = len(group)
+        col_w = CONTENT_WIDTH / n
+        rtl_first = self.columns[0].rtl and not self.bilingual
+        blocks = []
+        for k, item in enumerate(group):
+            slot = n - 1 - k if rtl_first else k
+            x = MARGIN_X + slot * col_w
+            blocks.append(self._ladder_block(item, first_number + k + 1, x, col_w - 4 * mm))
+        height = max(h for _, h in blocks)
+        top = self.flow.reserve(height + 4 * mm)
+        for ops, _ in blocks:
+            for op in ops:
+                self.flow.draw(_shifted(op, top))
+
+    def _ladder_block(self, item: Item, number: int, x: float, width: float):
+        assert item.scale is not None
+        scale = item.scale
+        ops: list[DrawOp] = []
+        y = 0.0
+        for col in self.columns:
+            o, h = text_block(
+                self.setter,
+                f"{number}. {item.text.get(col.language)}",
+                col.style(9.5, True),
+                x,
+                width,
+                y,
+            )
+            ops += o
+            y -= h
+        y -= 1 * mm
+        y -= self._anchor(ops, scale.anchor_high, x, width, y)
+        centre = x + width / 2
+        box_right = not (self.columns[0].rtl and not self.bilingual)
+        ladder_ops, h = ladder(self.setter, centre, y, scale.max, scale.min, box_right)
+        ops += [_shifted(op, 0) for op in ladder_ops]
+        y -= h
+        y -= self._anchor(ops, scale.anchor_low, x, width, y)
+        ident = self.setter.line(item.id, TextStyle(size=5.5))
+        ops.append(
+            lambda c, yy=y: (
+                c.setFillColorRGB(*GREY),
+                ident.draw(c, centre - ident.width / 2, yy - 8),
+            )
+        )
+        return ops, -y + 4 * mm
+
+    def _anchor(self, ops: list[DrawOp], text: LocalText | None, x: float, width: float, y: float):
+        if text is None:
+            return 0.0
+        used = 0.0
+        for col in self.columns:
+            style = col.style(8)
+            lines = self.setter.wrap(text.get(col.language), style, width)
+            for ln in lines:
+                lx = x + (width - ln.width) / 2
+                yy = y - used - style.size
+                ops.append(lambda c, ln=ln, lx=lx, yy=yy: ln.draw(c, lx, yy))
+                used += style.line_height
+        return used + 1 * mm
+
+    def _vas(self, item: Item) -> tuple[list[DrawOp], float]:
+        assert item.scale is not None
+        scale = item.scale
+        length = self.options.vas_length_mm * mm
+        ops: list[DrawOp] = []
+        x_axis = PAGE_WIDTH / 2 - 20 * mm
+        text_w = 60 * mm
+        y = -2 * mm
+        y -= self._anchor(ops, scale.anchor_high, x_axis - text_w / 2, text_w, y)
+        y -= 3 * mm
+        y_max = y
+        y_min = y - length
+        scale_ops = vas_scale(self.setter, x_axis, 0.0, length, scale.min, scale.max)
+        ops += [_shifted(op, y_min) for op in scale_ops]
+        y = y_min - 3 * mm
+        y -= self._anchor(ops, scale.anchor_low, x_axis - text_w / 2, text_w, y)
+        # The box for the number, to the side of the scale.
+        bx = x_axis + 30 * mm
+        by = y_min + length / 2
+        caption_ops, _ = text_block(
+            self.setter,
+            _joined(labels.text(c.language, labels.WRITE_NUMBER) for c in self.columns),
+            TextStyle(size=8.5),
+            bx,
+            55 * mm,
+            by + 14 * mm,
+        )
+        ops += caption_ops
+        box_ops, _ = digit_boxes(bx, by, "000", self.setter)
+        ops += box_ops
+        self._pending_vas = (y_min, y_max, x_axis)
+        return ops, -y + 2 * mm
+
+    def _vas_geometry(self, item: Item, top: float, parts) -> None:
+        assert item.scale is not None
+        offset = top - parts[0][1]
+        y_min, y_max, x = self._pending_vas
+        self.result.vas.append(
+            VasGeometry(
+                item.id,
+                self.flow.page_index,
+                x,
+                offset + y_min,
+                offset + y_max,
+                item.scale.min,
+                item.scale.max,
+            )
+        )
+
+
+def _shifted(op: DrawOp, dy: float) -> DrawOp:
+    """Move an op laid out relative to y=0 down to a block top at dy (translate the canvas)."""
+
+    def moved(c) -> None:
+        c.translate(0, dy)
+        op(c)
+
+    return moved
+
+
+def _joined(texts) -> str:
+    """Join translations with " / ", showing a text only once when languages share it."""
+    unique: list[str] = []
+    for t in texts:
+        if t not in unique:
+            unique.append(t)
+    return " / ".join(unique)

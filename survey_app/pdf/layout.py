@@ -1,0 +1,162 @@
+"""A minimal page model: lay out first (positions known), then draw with page totals known."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+
+from survey_app.pdf.text import Line, TextSetter, TextStyle
+
+DrawOp = Callable[[object], None]
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 24 * mm
+MARGIN_BOTTOM = 20 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+GREY = (0.35, 0.35, 0.35)
+
+
+@dataclass
+class Page:
+    """Drawing operations of one page plus what its header and footer must say."""
+
+    footer_left: str = ""
+    footer_note: str = ""
+    header: str = ""
+    rtl: bool = False
+    ops: list[DrawOp] = field(default_factory=list)
+
+
+@dataclass
+class PageFrame:
+    """Everything every page carries: header/footer text and an optional participant-code field."""
+
+    footer_left: str
+    footer_note: str = ""
+    header: str = ""
+    rtl: bool = False
+    decorate: Callable[[float], tuple[list[DrawOp], float]] | None = None
+
+
+class Flow:
+    """Cursor-based flow of blocks down A4 pages; each block is placed whole (never split)."""
+
+    def __init__(self, setter: TextSetter) -> None:
+        self.setter = setter
+        self.pages: list[Page] = []
+        self.y = 0.0
+        self.top = 0.0
+        self.frame = PageFrame("")
+
+    def new_page(self, frame: PageFrame | None = None) -> None:
+        """Start a new page, optionally with a new frame (header/footer)."""
+        if frame is not None:
+            self.frame = frame
+        f = self.frame
+        self.pages.append(Page(f.footer_left, f.footer_note, f.header, f.rtl))
+        self.y = PAGE_HEIGHT - MARGIN_TOP
+        if f.decorate is not None:
+            ops, height = f.decorate(self.y)
+            self.page.ops.extend(ops)
+            self.y -= height
+        self.top = self.y
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    @property
+    def page_index(self) -> int:
+        return len(self.pages) - 1
+
+    def room(self) -> float:
+        """Vertical space left on the current page."""
+        return self.y - MARGIN_BOTTOM
+
+    def reserve(self, height: float) -> float:
+        """Make room for a block of `height` (new page if needed); return the block's top y."""
+        if not self.pages or (height > self.room() and self.y < self.top - 1):
+            self.new_page()
+        top = self.y
+        self.y -= height
+        return top
+
+    def draw(self, op: DrawOp) -> None:
+        """Add a drawing operation to the current page."""
+        self.page.ops.append(op)
+
+    def gap(self, height: float) -> None:
+        """Leave vertical space (dropped at the top of a page)."""
+        if self.y < self.top - 1:
+            self.y -= height
+
+
+def draw_line_at(line: Line, x_left: float, width: float, y: float, rtl: bool) -> DrawOp:
+    """Return an op drawing a line aligned to the start side of a box [x_left, x_left+width]."""
+    x = x_left + width - line.width if rtl else x_left
+    return lambda c: line.draw(c, x, y)
+
+
+def text_block(
+    setter: TextSetter, text: str, style: TextStyle, x_left: float, width: float, top: float
+) -> tuple[list[DrawOp], float]:
+    """Wrap text into a box; return draw ops and the height used."""
+    lines = setter.wrap(text, style, width)
+    ops = []
+    y = top - style.size
+    for line in lines:
+        ops.append(draw_line_at(line, x_left, width, y, style.rtl))
+        y -= style.line_height
+    return ops, len(lines) * style.line_height
+
+
+def box(x: float, y: float, size: float) -> DrawOp:
+    """An empty tick box with its lower-left corner at (x, y)."""
+
+    def op(c) -> None:
+        c.setLineWidth(0.8)
+        c.setStrokeColorRGB(0, 0, 0)
+        c.rect(x, y, size, size, stroke=1, fill=0)
+
+    return op
+
+
+def render(
+    pages: list[Page],
+    out: Path,
+    setter: TextSetter,
+    page_label: Callable[[int, int], str],
+    title: str = "",
+) -> None:
+    """Draw all pages to a PDF file with footers that know the page total."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setCreator("survey-app")
+    small = TextStyle(size=7.5)
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        for op in page.ops:
+            canvas.saveState()
+            op(canvas)
+            canvas.restoreState()
+        canvas.setFillColorRGB(*GREY)
+        y = MARGIN_BOTTOM - 10 * mm
+        left = setter.line(page.footer_left, small)
+        left.draw(canvas, MARGIN_X, y)
+        if page.footer_note:
+            note = setter.line(page.footer_note, TextStyle(size=7.5, bold=True))
+            note.draw(canvas, (PAGE_WIDTH - note.width) / 2, y)
+        right = setter.line(page_label(number, total), TextStyle(size=7.5, rtl=page.rtl))
+        right.draw(canvas, PAGE_WIDTH - MARGIN_X - right.width, y)
+        canvas.setStrokeColorRGB(*GREY)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN_X, y + 9, PAGE_WIDTH - MARGIN_X, y + 9)
+        canvas.showPage()
+    canvas.save()
