@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from survey_app.forms.findings import Finding, FindingSink
 from survey_app.forms.loader import FormSource, TextEntry
-from survey_app.forms.model import LANGUAGES, Form
+from survey_app.forms.model import LANGUAGES
 from survey_app.forms.textrules import (
     TextProblem,
     bidi_problems,
@@ -19,8 +19,8 @@ from survey_app.forms.textrules import (
 )
 
 
-def check_form(form: Form, source: FormSource, path: str) -> list[Finding]:
-    """Return every finding of the text, option and cross-language rules for one form."""
+def check_source(source: FormSource, path: str) -> list[Finding]:
+    """Return every finding of the text, option and cross-language rules for one file."""
     findings: list[Finding] = []
     sink = FindingSink(path, findings)
     for entry in source.texts:

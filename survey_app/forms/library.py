@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey_app.errors import UserFacingError
-from survey_app.forms.checker import check_form
+from survey_app.forms.checker import check_source
 from survey_app.forms.findings import Finding, FindingSink, Severity
-from survey_app.forms.loader import load_protocol, read_form, step_lines
+from survey_app.forms.loader import read_form, read_protocol, step_lines
 from survey_app.forms.model import Form, Protocol
 
 PROTOCOL_FILE = "protocol.yaml"
@@ -65,7 +65,7 @@ def check_file(path: Path) -> tuple[Form | None, list[Finding]]:
     """Load and check one form file; return the form only when it has no errors."""
     form, findings, source = read_form(path)
     if form is not None:
-        findings = findings + check_form(form, source, str(path))
+        findings = findings + check_source(source, str(path))
     usable = form is not None and not any(f.is_error for f in findings)
     return (form if usable else None), sorted(findings, key=lambda f: (f.line, f.message))
 
@@ -88,9 +88,9 @@ def load_library(forms_dir: Path, extra_forms: Iterable[Path] = ()) -> FormLibra
             library.unusable[path.stem] = [f for f in findings if f.is_error]
     protocol_path = forms_dir / PROTOCOL_FILE
     if protocol_path.exists():
-        protocol, findings = load_protocol(protocol_path)
+        protocol, findings, source = read_protocol(protocol_path)
         library.protocol = protocol
-        library.findings.extend(findings)
+        library.findings.extend(findings + check_source(source, str(protocol_path)))
         if protocol is not None:
             library.findings.extend(check_protocol(protocol, protocol_path, library))
     return library

@@ -38,6 +38,7 @@ __all__ = [
     "load_form",
     "load_protocol",
     "read_form",
+    "read_protocol",
 ]
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -461,17 +462,24 @@ def _check_item_ids(sink: FindingSink, items: list[Item], prefix: str) -> None:
 
 def load_protocol(path: Path) -> tuple[Protocol | None, list[Finding]]:
     """Load the study protocol (timepoints and their forms); references are checked later."""
+    protocol, findings, _ = read_protocol(path)
+    return protocol, findings
+
+
+def read_protocol(path: Path) -> tuple[Protocol | None, list[Finding], FormSource]:
+    """Load the protocol and also return its located texts for the checker."""
     findings: list[Finding] = []
     sink = FindingSink(str(path), findings)
+    source = FormSource()
     try:
         root, raw = read_yaml(path)
     except SourceError as exc:
         sink.error(exc.line, exc.message)
-        return None, findings
-    reader = _Reader(sink, FormSource())
+        return None, findings, source
+    reader = _Reader(sink, source)
     allowed = {"study_id", "version", "title", "pcl_cutoff", "timepoints", "languages"}
     if not reader.keys(root, allowed, {"study_id", "version", "title", "timepoints"}, "protocol"):
-        return None, findings
+        return None, findings, source
     m: dict[str, Node] = root.value  # type: ignore[assignment]
     timepoints: dict[str, Timepoint] = {}
     tp_node = m.get("timepoints")
@@ -509,7 +517,7 @@ def load_protocol(path: Path) -> tuple[Protocol | None, list[Finding]]:
         content_hash=content_hash(raw),
         path=str(path),
     )
-    return protocol, findings
+    return protocol, findings, source
 
 
 def _read_timepoint(reader: _Reader, tp_id: str, node: Node) -> Timepoint | None:

@@ -78,6 +78,12 @@ def test_protocol_naming_unknown_timepoint_is_an_error(forms_dir):
     assert any("unknown timepoint 'baseline-x'" in f.message for f in library.errors)
 
 
+def test_protocol_texts_go_through_the_text_rules(forms_dir):
+    write(forms_dir, "protocol.yaml", PROTOCOL.replace('ar: "البداية"', 'ar: "Baseline"'))
+    library = load_library(forms_dir)
+    assert any("Latin letters in a 'ar' text" in f.message for f in library.errors)
+
+
 def test_form_is_found_by_content_hash(forms_dir):
     library = load_library(forms_dir)
     form = library.forms["mini"]
