@@ -1,0 +1,81 @@
+"""Start the desktop app: `python main.py [--data-dir DIR] [--study DIR] [--language nb|en|ar]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from survey_app.forms.model import LANGUAGES
+from survey_app.ui.context import AppContext
+from survey_app.ui.direction import qt_direction
+from survey_app.ui.theme import Theme, apply_theme, load_fonts
+
+LARGE_TEXT_SCALE = 1.5
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Parse the app's own options."""
+    parser = argparse.ArgumentParser(prog="python main.py", description="Start the survey app.")
+    parser.add_argument("--data-dir", type=Path, help="folder of the encrypted device store")
+    parser.add_argument("--study", type=Path, help="study folder (default: the DEMO study)")
+    parser.add_argument("--language", choices=LANGUAGES, default="nb", help="staff language")
+    parser.add_argument("--large-text", action="store_true", help="larger text everywhere")
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def default_data_dir() -> Path:
+    """Return the platform's user data folder for the app."""
+    from survey_app.store import default_store_path
+
+    return default_store_path().parent
+
+
+def install_translations(app: QApplication, language: str) -> QTranslator | None:
+    """Load Qt's own qtbase translation so standard dialogs speak the staff language."""
+    QLocale.setDefault(QLocale(language))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{language}", folder):
+        app.installTranslator(translator)
+        return translator
+    return None
+
+
+def prepare_application(argv: list[str], language: str, theme: Theme) -> QApplication:
+    """Create (or reuse) the QApplication with bundled fonts, theme and translations."""
+    app = QApplication.instance() or QApplication(argv)
+    load_fonts()
+    apply_theme(app, theme)
+    app.setLayoutDirection(qt_direction(language))
+    install_translations(app, language)
+    return app
+
+
+def run_app(argv: list[str]) -> int:
+    """Run the desktop app until its window closes; return the exit code."""
+    from survey_app.ui.main_window import MainWindow
+    from survey_app.ui.store_worker import StoreClient
+
+    args = parse_args(argv)
+    theme = Theme(LARGE_TEXT_SCALE if args.large_text else 1.0)
+    app = prepare_application([sys.argv[0]], args.language, theme)
+    client = StoreClient()
+    ctx = AppContext(
+        client=client,
+        data_dir=args.data_dir or default_data_dir(),
+        study_dir=args.study,
+        staff_language=args.language,
+        theme=theme,
+    )
+    window = MainWindow(ctx)
+    window.resize(1280, 760)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        client.shutdown()

@@ -1,0 +1,40 @@
+"""What the application needs to run, passed in explicitly (no global state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from survey_app.i18n import tr
+from survey_app.ui.store_worker import StoreClient
+from survey_app.ui.theme import Theme
+
+NATIVE_NAMES = {"nb": "Norsk (bokmål)", "en": "English", "ar": "العربية"}
+
+
+@dataclass
+class AppContext:
+    """Configuration and shared handles of one running app."""
+
+    client: StoreClient
+    data_dir: Path
+    study_dir: Path | None
+    staff_language: str = "nb"
+    theme: Theme = field(default_factory=Theme)
+    kdf: Any = None  # survey_app.store.KdfParams; None means the store's strong default
+    study: Any = None  # survey_app.study.Study once loaded
+    idle_seconds: int | None = None  # overrides the study's idle_timeout_seconds (tests)
+    meeting: Any = None  # survey_app.store.Meeting chosen on the dashboard
+
+    def tr(self, message: str, **params: object) -> str:
+        """Translate an interface message into the staff language."""
+        return tr(self.staff_language, message, **params)
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "device-store.db"
+
+    @property
+    def actor(self) -> str:
+        return self.meeting.staff if self.meeting is not None else "staff"

@@ -1,0 +1,289 @@
+"""The main window: staff pages, the participant's session, the staff gate and idle protection."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+
+from survey_app.errors import UserFacingError
+from survey_app.ui.context import AppContext
+from survey_app.ui.idle import IdleWatcher
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.pages.dashboard import DashboardPage
+from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
+from survey_app.ui.pages.setup import SetupPage
+from survey_app.ui.pages.unlock import UnlockPage
+from survey_app.ui.session_view import SessionSetup, SessionView
+from survey_app.ui import operations as ops
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Switches between pages; only this class decides who may see what."""
+
+    page_changed = Signal(str)  # name of the page now shown (tests and benchmarks wait on it)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(ctx.tr("Survey"))
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.page_name = ""
+        self.session_view: SessionView | None = None
+        self.gate: UnlockPage | None = None
+        self._gate_intent = ""
+        self._allow_close = False
+        self.idle = IdleWatcher(self._idle_seconds(), self)
+        self.idle.idle.connect(self._on_idle)
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().installEventFilter(self.idle)
+        self._guard = ops.new_guard()
+        self._start()
+
+    # ----- helpers -------------------------------------------------------------------------
+
+    def _idle_seconds(self) -> float:
+        if self.ctx.idle_seconds is not None:
+            return self.ctx.idle_seconds
+        if self.ctx.study is not None:
+            return self.ctx.study.config.idle_timeout_seconds
+        return 120
+
+    def _show(self, widget: QWidget, name: str) -> None:
+        if self.stack.indexOf(widget) < 0:
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        # Staff pages are rebuilt on every visit: drop the old ones (never the session view).
+        for index in reversed(range(self.stack.count())):
+            other = self.stack.widget(index)
+            if other is not widget and other is not self.session_view:
+                self.stack.removeWidget(other)
+                other.deleteLater()
+        self.page_name = name
+        self.page_changed.emit(name)
+
+    def error_text(self, exc: BaseException) -> str:
+        """Turn an exception into a message for the staff (never with personal data)."""
+        msgid = getattr(exc, "msgid", None)
+        if msgid:
+            return self.ctx.tr(msgid, **dict(getattr(exc, "params", {}) or {}))
+        if isinstance(exc, UserFacingError):
+            return str(exc)
+        log.error("internal error in the app: %s", type(exc).__name__, exc_info=exc)
+        return self.ctx.tr("Something went wrong ({name}). Nothing was lost.",
+                           name=type(exc).__name__)
+
+    # ----- start, set-up, unlock ------------------------------------------------------------
+
+    def _start(self) -> None:
+        if ops.store_exists(self.ctx.store_path):
+            self.show_unlock()
+        else:
+            self.show_setup()
+
+    def show_setup(self) -> None:
+        """First run: passphrase and study."""
+        page = SetupPage(self.ctx)
+        page.submitted.connect(lambda pw, folder: self._create(page, pw, folder))
+        self._show(page, "setup")
+
+    def _create(self, page: SetupPage, passphrase: str, folder: Path | None) -> None:
+        self.ctx.client.call(
+            ops.create_store(self.ctx, passphrase, folder),
+            self._store_ready,
+            lambda exc: page.show_error(self.error_text(exc)),
+            "create_store",
+        )
+
+    def show_unlock(self) -> None:
+        """Unlock the store at start."""
+        _ = self.ctx.tr
+        page = UnlockPage(
+            self.ctx, title=_("Unlock"), explanation=_("Enter the staff passphrase.")
+        )
+        page.submitted.connect(lambda pw: self._unlock(page, pw))
+        self._show(page, "unlock")
+        page.passphrase.setFocus()
+
+    def _unlock(self, page: UnlockPage, passphrase: str) -> None:
+        self.ctx.client.call(
+            ops.open_store(self.ctx, passphrase, self._guard),
+            self._store_ready,
+            lambda exc: self._unlock_failed(page, exc),
+            "open_store",
+        )
+
+    def _unlock_failed(self, page: UnlockPage, exc: BaseException) -> None:
+        page.failed(self.error_text(exc), float(getattr(exc, "delay_seconds", 0.0) or 0.0))
+
+    def _store_ready(self, study) -> None:
+        self.ctx.study = study
+        self.idle.set_seconds(self._idle_seconds())
+        self.show_dashboard()
+
+    # ----- dashboard ------------------------------------------------------------------------
+
+    def show_dashboard(self) -> None:
+        """The staff dashboard of the current meeting."""
+        self._drop_session()
+        page = DashboardPage(self.ctx)
+        page.new_session_requested.connect(self.show_new_session)
+        page.resume_requested.connect(self.resume_session)
+        page.lock_requested.connect(self.lock)
+        page.meeting_requested.connect(lambda *args: self._create_meeting(page, *args))
+        self._show(page, "dashboard")
+        self.idle.start()
+        self.refresh_dashboard(page)
+
+    def refresh_dashboard(self, page: DashboardPage) -> None:
+        """Reload the meeting's sessions (status only) from the store."""
+        self.ctx.client.call(
+            ops.dashboard_data(self.ctx.meeting),
+            lambda data: self._fill_dashboard(page, data),
+            lambda exc: page.show_meeting_error(self.error_text(exc)),
+            "dashboard",
+        )
+
+    def _fill_dashboard(self, page: DashboardPage, data) -> None:
+        meeting, sessions = data
+        self.ctx.meeting = meeting
+        if self.stack.indexOf(page) >= 0:
+            page.show_sessions(meeting, sessions)
+
+    def _create_meeting(self, page: DashboardPage, date: str, place: str, staff: str) -> None:
+        self.ctx.client.call(
+            lambda w: w.store.create_meeting(date, place, staff),
+            lambda meeting: (setattr(self.ctx, "meeting", meeting), self.refresh_dashboard(page)),
+            lambda exc: page.show_meeting_error(self.error_text(exc)),
+            "create_meeting",
+        )
+
+    def lock(self) -> None:
+        """Lock the staff pages: the passphrase is needed to come back."""
+        self._open_gate("dashboard", can_cancel=False)
+
+    # ----- sessions -------------------------------------------------------------------------
+
+    def show_new_session(self) -> None:
+        """The staff form for a new session."""
+        page = NewSessionPage(self.ctx)
+        page.start_requested.connect(lambda request: self._start_session(page, request))
+        page.cancelled.connect(self.show_dashboard)
+        self._show(page, "new_session")
+        page.code.setFocus()
+
+    def _start_session(self, page: NewSessionPage, request: NewSessionRequest) -> None:
+        self.ctx.client.call(
+            ops.start_session(self.ctx, request),
+            self._open_session,
+            lambda exc: page.show_error(self.error_text(exc)),
+            "start_session",
+        )
+
+    def resume_session(self, session_id: str) -> None:
+        """Continue an interrupted session where it stopped."""
+        self.ctx.client.call(
+            ops.resume_session(self.ctx, session_id),
+            self._open_session,
+            lambda exc: log.error("resume failed: %s", type(exc).__name__),
+            "resume_session",
+        )
+
+    def _open_session(self, loaded: ops.LoadedSession) -> None:
+        session = loaded.session
+        langs = SessionLanguages(session.language, session.interpreter_language)
+        setup = SessionSetup(
+            session=session,
+            forms=loaded.forms,
+            study=self.ctx.study,
+            langs=langs,
+            staff_language=self.ctx.staff_language,
+            actor=self.ctx.actor,
+            answers=loaded.answers,
+            consent_done=loaded.consent_done,
+            resume=loaded.resume,
+            double_entry=loaded.double_entry,
+        )
+        self._drop_session()
+        view = SessionView(setup, self.ctx.client, self.ctx.theme)
+        view.staff_requested.connect(lambda: self._open_gate("dashboard", can_cancel=True))
+        view.save_failed.connect(self._session_error)
+        self.session_view = view
+        self._show(view, "session")
+        self.idle.start()
+
+    def _session_error(self, exc: BaseException) -> None:
+        log.error("saving failed: %s", type(exc).__name__)
+        self.statusBar().showMessage(self.error_text(exc), 15000)
+
+    def _drop_session(self) -> None:
+        if self.session_view is not None:
+            view, self.session_view = self.session_view, None
+            self.stack.removeWidget(view)
+            view.deleteLater()
+
+    # ----- staff gate, idle, close ----------------------------------------------------------
+
+    def _open_gate(self, intent: str, *, can_cancel: bool) -> None:
+        _ = self.ctx.tr
+        self._gate_intent = intent
+        gate = UnlockPage(
+            self.ctx,
+            title=_("Staff only"),
+            explanation=_("Enter the staff passphrase to continue."),
+            can_cancel=can_cancel,
+        )
+        gate.submitted.connect(lambda pw: self._check_gate(gate, pw))
+        gate.cancelled.connect(self._gate_cancelled)
+        self.gate = gate
+        self.idle.stop()
+        self._show(gate, "gate")
+        gate.passphrase.setFocus()
+
+    def _check_gate(self, gate: UnlockPage, passphrase: str) -> None:
+        self.ctx.client.call(
+            ops.verify_passphrase(self.ctx, passphrase, self._guard),
+            lambda _ok: self._gate_passed(),
+            lambda exc: self._unlock_failed(gate, exc),
+            "verify_passphrase",
+        )
+
+    def _gate_passed(self) -> None:
+        self.gate = None
+        if self._gate_intent == "quit":
+            self._allow_close = True
+            self.close()
+            return
+        self.show_dashboard()
+
+    def _gate_cancelled(self) -> None:
+        self.gate = None
+        if self.session_view is not None:
+            self._show(self.session_view, "session")
+            self.idle.start()
+
+    def _on_idle(self) -> None:
+        if self.page_name == "session" and self.session_view is not None:
+            self.session_view.cover()
+            self.idle.start()
+        elif self.page_name in ("dashboard", "new_session"):
+            self.lock()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # A participant must never close their way out of a session: closing needs staff.
+        if self.session_view is not None and not self._allow_close:
+            event.ignore()
+            self._open_gate("quit", can_cancel=True)
+            return
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().removeEventFilter(self.idle)
+        self.idle.stop()
+        event.accept()

@@ -1,0 +1,156 @@
+"""Store operations run on the worker thread: each function returns an op `worker -> result`.
+
+Nothing here touches a widget; results go back to the UI thread through StoreClient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from survey_app.forms.model import Form
+from survey_app.ui.context import AppContext
+from survey_app.ui.settings import read_study_dir, write_study_dir
+
+
+def store_exists(path: Path) -> bool:
+    """Return True when a device store exists at path (first run shows set-up otherwise)."""
+    from survey_app.store import store_exists as exists
+
+    return exists(path)
+
+
+def new_guard():
+    """Return a fresh unlock guard (growing delay after wrong passphrases)."""
+    from survey_app.store import UnlockGuard
+
+    return UnlockGuard()
+
+
+def resolve_study_dir(ctx: AppContext, chosen: Path | None = None) -> Path:
+    """Return the study folder: chosen at set-up, given with --study, remembered, or DEMO."""
+    from survey_app.study import demo_study_dir
+
+    return chosen or ctx.study_dir or read_study_dir(ctx.data_dir) or demo_study_dir()
+
+
+def _load_study(ctx: AppContext, folder: Path):
+    from survey_app.study import load_study
+
+    if ctx.study is not None:
+        return ctx.study
+    return load_study(folder)
+
+
+def create_store(ctx: AppContext, passphrase: str, chosen: Path | None):
+    """First run: load the study (it must be valid), create the store, remember the study."""
+    from survey_app.store import DeviceStore
+
+    def op(worker):
+        from survey_app.study import demo_study_dir, load_study
+
+        folder = chosen or demo_study_dir()
+        study = load_study(folder)
+        kwargs = {"kdf": ctx.kdf} if ctx.kdf is not None else {}
+        worker.store = DeviceStore.create(ctx.store_path, passphrase, **kwargs)
+        write_study_dir(ctx.data_dir, folder)
+        return study
+
+    return op
+
+
+def open_store(ctx: AppContext, passphrase: str, guard):
+    """Unlock the store and load the study configured for this laptop."""
+    from survey_app.store import DeviceStore
+
+    def op(worker):
+        store = DeviceStore.open(ctx.store_path, passphrase, guard=guard)
+        guard.reset()
+        worker.store = store
+        return _load_study(ctx, resolve_study_dir(ctx))
+
+    return op
+
+
+def verify_passphrase(ctx: AppContext, passphrase: str, guard):
+    """Check the staff passphrase while the store stays open (staff gate, lock screen)."""
+    from survey_app.store import DeviceStore
+
+    def op(_worker):
+        DeviceStore.open(ctx.store_path, passphrase, guard=guard).close()
+        guard.reset()
+        return True
+
+    return op
+
+
+def dashboard_data(meeting):
+    """Return (meeting, sessions): the given meeting, or today's newest one, and its sessions."""
+
+    def op(worker):
+        current = meeting
+        if current is None:
+            today = dt.date.today().isoformat()
+            current = next((m for m in worker.store.meetings() if m.date == today), None)
+        sessions = worker.store.sessions(current.id) if current is not None else []
+        return current, sessions
+
+    return op
+
+
+@dataclass
+class LoadedSession:
+    """A session with what its view needs (answers only for the participant's own pages)."""
+
+    session: Any
+    forms: list[Form]
+    answers: dict[tuple[str, str], tuple[object, str]] = field(default_factory=dict)
+    consent_done: bool = False
+    resume: tuple[str | None, str | None] = (None, None)
+    double_entry: bool = False
+
+
+def start_session(ctx: AppContext, request):
+    """Start a new session in the current meeting."""
+    study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
+
+    def op(worker):
+        forms = study.library.steps(request.timepoint, request.arm)
+        session = worker.store.start_session(
+            meeting.id,
+            request.code,
+            request.timepoint,
+            request.language,
+            arm=request.arm,
+            interpreter_language=request.interpreter_language,
+            interpreter_assisted=request.interpreter_language is not None,
+            source="paper" if request.paper else "screen",
+            actor=actor,
+        )
+        return LoadedSession(session, forms, double_entry=request.double_entry)
+
+    return op
+
+
+def resume_session(ctx: AppContext, session_id: str):
+    """Load an interrupted session with its answers and position."""
+    study = ctx.study
+
+    def op(worker):
+        session = worker.store.session(session_id)
+        forms = study.library.steps(session.timepoint, session.arm)
+        answers = {
+            (a.form_id, a.item_id): (a.value, a.status) for a in worker.store.answers(session_id)
+        }
+        consent = worker.store.consent(session_id)
+        return LoadedSession(
+            session,
+            forms,
+            answers=answers,
+            consent_done=consent is not None,
+            resume=(session.resume_form_id, session.resume_item_id),
+        )
+
+    return op

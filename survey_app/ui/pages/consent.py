@@ -1,0 +1,85 @@
+"""The consent page: information text, then each consent statement answered yes or no."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from survey_app.forms.model import Form, ItemType
+from survey_app.ui.direction import text_label
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.theme import Theme
+from survey_app.ui.widgets.item_view import ItemView, texts_block
+
+
+class ConsentPage(QWidget):
+    """Neither answer is preselected; Continue is possible once every statement is answered."""
+
+    accepted = Signal(dict)  # item_id -> 1/0, every required statement answered yes
+    declined = Signal(dict)  # at least one required statement answered no
+
+    def __init__(self, form: Form, langs: SessionLanguages, theme: Theme, parent=None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.langs = langs
+        self.decisions: dict[str, int] = {}
+        self.views: dict[str, ItemView] = {}
+        content, body = column()
+        title = texts_block(form.title, langs, "title")
+        if title is not None:
+            body.addWidget(title)
+        intro = texts_block(form.instructions, langs, "subtitle")
+        if intro is not None:
+            body.addWidget(intro)
+        for item in form.items:
+            view = ItemView(item, langs, theme)
+            self.views[item.id] = view
+            body.addWidget(view)
+            if item.type is ItemType.CONSENT and view.answer is not None:
+                view.answer.answered.connect(
+                    lambda value, _status, item_id=item.id: self._decided(item_id, value)
+                )
+        self.hint = text_label("", langs.participant, role="muted")
+        body.addWidget(self.hint)
+        body.addStretch(1)
+        self.continue_button = button(langs.ui_joined("Continue"), primary=True, name="continue")
+        self.continue_button.setEnabled(False)
+        self.continue_button.clicked.connect(self._continue)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(scroll_area(content), 1)
+        layout.addWidget(footer(self.continue_button, stretch_at=0))
+        self._update()
+
+    @property
+    def statements(self) -> list[str]:
+        return [i.id for i in self.form.items if i.type is ItemType.CONSENT]
+
+    def _decided(self, item_id: str, value: int) -> None:
+        self.decisions[item_id] = value
+        self._update()
+
+    def refused(self) -> bool:
+        """Return True when a required statement is answered no."""
+        required = [i for i in self.form.items if i.type is ItemType.CONSENT and i.required]
+        required = required or [i for i in self.form.items if i.type is ItemType.CONSENT][:1]
+        return any(self.decisions.get(i.id) == 0 for i in required)
+
+    def _update(self) -> None:
+        complete = all(s in self.decisions for s in self.statements)
+        self.continue_button.setEnabled(complete)
+        if not complete:
+            message = "Please answer yes or no to each statement."
+        elif self.refused():
+            message = "You have chosen not to take part. Press Continue to finish."
+        else:
+            message = ""
+        self.hint.setText(self.langs.ui_joined(message) if message else "")
+
+    def _continue(self) -> None:
+        if self.refused():
+            self.declined.emit(dict(self.decisions))
+        else:
+            self.accepted.emit(dict(self.decisions))

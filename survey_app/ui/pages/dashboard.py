@@ -1,0 +1,201 @@
+"""The staff dashboard: the meeting's sessions with their status only, never any answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_time
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from survey_app.ui.context import NATIVE_NAMES, AppContext
+from survey_app.ui.direction import set_direction
+from survey_app.ui.pages.common import button, column, footer, label, scroll_area
+
+STATUS_MESSAGES = {
+    "in_progress": "In progress",
+    "completed": "Completed",
+    "declined": "Declined",
+    "sealed": "Sealed",
+    "synced": "Synced",
+    "exported": "Exported",
+}
+
+
+def babel_locale(language: str) -> str:
+    """Return the Babel locale of an interface language."""
+    return {"nb": "nb_NO", "en": "en_GB", "ar": "ar"}.get(language, "en_GB")
+
+
+def status_text(ctx: AppContext, session) -> str:
+    """Return the translated status of a session (declined sessions say so once sealed)."""
+    text = ctx.tr(STATUS_MESSAGES.get(session.status, session.status))
+    if session.outcome == "declined" and session.status != "declined":
+        text = f"{ctx.tr('Declined')} · {text}"
+    if session.duplicate_flag:
+        text = f"{text} · {ctx.tr('Duplicate code')}"
+    return text
+
+
+def parse_utc(stamp: str | None) -> dt.datetime | None:
+    """Parse the store's ISO UTC timestamps into local time."""
+    if not stamp:
+        return None
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+
+
+class DashboardPage(QWidget):
+    """Meeting header, session table and the staff actions."""
+
+    new_session_requested = Signal()
+    resume_requested = Signal(str)  # session id
+    lock_requested = Signal()
+    meeting_requested = Signal(str, str, str)  # date, place, staff initials
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        _ = ctx.tr
+        set_direction(self, ctx.staff_language)
+        self.sessions: list = []
+        content, body = column(1200)
+        study = ctx.study
+        body.addWidget(label(study.config.name if study else _("No study"), "title"))
+        if study is not None and study.config.demo:
+            body.addWidget(
+                label(_("DEMO study: use made-up answers only, never real participants."),
+                      "banner")
+            )
+        self.meeting_label = label("", "subtitle")
+        body.addWidget(self.meeting_label)
+        self.meeting_form = self._meeting_form()
+        body.addWidget(self.meeting_form)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("sessions")
+        self.table.setHorizontalHeaderLabels(
+            [_("Participant code"), _("Timepoint"), _("Language"), _("Status"), _("Started")]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setMinimumHeight(260)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.cellDoubleClicked.connect(lambda *_a: self._resume())
+        body.addWidget(self.table, 1)
+        self.empty_label = label(_("No sessions yet at this meeting."), "muted")
+        body.addWidget(self.empty_label)
+        self.new_button = button(_("New session"), primary=True, name="new_session")
+        self.resume_button = button(_("Resume"), name="resume")
+        self.sync_button = button(_("Sync"), name="sync")
+        self.export_button = button(_("Export"), name="export")
+        self.lock_button = button(_("Lock"), name="lock")
+        for unavailable in (self.sync_button, self.export_button):
+            unavailable.setEnabled(False)
+            unavailable.setToolTip(_("Not available in this version yet."))
+        self.new_button.clicked.connect(self.new_session_requested)
+        self.resume_button.clicked.connect(self._resume)
+        self.lock_button.clicked.connect(self.lock_requested)
+        self.resume_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll_area(content), 1)
+        layout.addWidget(
+            footer(
+                self.new_button, self.resume_button, self.sync_button, self.export_button,
+                self.lock_button, stretch_at=4,
+            )
+        )
+
+    def _meeting_form(self) -> QWidget:
+        _ = self.ctx.tr
+        box = QWidget()
+        form = QFormLayout(box)
+        self.meeting_date = QLineEdit(dt.date.today().isoformat())
+        self.meeting_place = QLineEdit()
+        self.meeting_place.setObjectName("meeting_place")
+        self.meeting_staff = QLineEdit()
+        self.meeting_staff.setObjectName("meeting_staff")
+        self.meeting_staff.setMaxLength(6)
+        form.addRow(label(_("Date")), self.meeting_date)
+        form.addRow(label(_("Place")), self.meeting_place)
+        form.addRow(label(_("Staff initials")), self.meeting_staff)
+        row = QHBoxLayout()
+        start = button(_("Start meeting"), primary=True, name="start_meeting")
+        start.clicked.connect(self._start_meeting)
+        row.addWidget(start)
+        row.addStretch(1)
+        self.meeting_message = label("", "error")
+        form.addRow(self.meeting_message)
+        form.addRow(row)
+        return box
+
+    def _start_meeting(self) -> None:
+        self.meeting_requested.emit(
+            self.meeting_date.text().strip(),
+            self.meeting_place.text().strip(),
+            self.meeting_staff.text().strip().upper(),
+        )
+
+    def show_meeting_error(self, text: str) -> None:
+        """Show why the meeting could not be started."""
+        self.meeting_message.setText(text)
+
+    def show_sessions(self, meeting, sessions: list) -> None:
+        """Fill the header and the table (status only)."""
+        _ = self.ctx.tr
+        locale = babel_locale(self.ctx.staff_language)
+        self.meeting_form.setVisible(meeting is None)
+        self.new_button.setEnabled(meeting is not None)
+        if meeting is None:
+            self.meeting_label.setText(_("Start a meeting to begin."))
+        else:
+            day = format_date(dt.date.fromisoformat(meeting.date), "long", locale=locale)
+            self.meeting_label.setText(
+                _("Meeting {date}, {place}. Staff: {staff}", date=day, place=meeting.place,
+                  staff=meeting.staff)
+            )
+        self.sessions = list(sessions)
+        self.table.setRowCount(len(self.sessions))
+        timepoints = self.ctx.study.library.protocol.timepoints if self.ctx.study else {}
+        for row, session in enumerate(self.sessions):
+            tp = timepoints.get(session.timepoint)
+            started = parse_utc(session.started_at)
+            cells = [
+                session.participant_code,
+                tp.label.get(self.ctx.staff_language) if tp else session.timepoint,
+                NATIVE_NAMES.get(session.language, session.language),
+                status_text(self.ctx, session),
+                format_time(started, "short", locale=locale) if started else "",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.empty_label.setVisible(not self.sessions and meeting is not None)
+        self._selection_changed()
+
+    def selected(self):
+        """Return the selected session, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.sessions[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        session = self.selected()
+        self.resume_button.setEnabled(session is not None and session.status == "in_progress")
+
+    def _resume(self) -> None:
+        session = self.selected()
+        if session is not None and session.status == "in_progress":
+            self.resume_requested.emit(session.id)

@@ -1,0 +1,150 @@
+"""Staff starts a session: participant code (checked live), timepoint, languages, arm, source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+from survey_app.answers.codes import CodeState, code_state, validate_code
+from survey_app.answers.errors import AnswerError
+from survey_app.forms.model import LANGUAGES
+from survey_app.ui.context import NATIVE_NAMES, AppContext
+from survey_app.ui.direction import set_direction
+from survey_app.ui.pages.common import button, column, footer, label, scroll_area
+from survey_app.answers.messages import message as answer_message
+
+
+@dataclass(frozen=True)
+class NewSessionRequest:
+    """What the staff chose for a new session."""
+
+    code: str
+    timepoint: str
+    language: str
+    interpreter_language: str | None
+    arm: str | None
+    paper: bool
+    double_entry: bool
+
+
+def study_arms(protocol) -> list[str]:
+    """Return the study arms named in the protocol (plus the comparison arm)."""
+    named = {s.only_arm for tp in protocol.timepoints.values() for s in tp.steps if s.only_arm}
+    return sorted(named | {"control"}) if named else []
+
+
+class NewSessionPage(QWidget):
+    """A form for the staff; Start is possible only with a valid participant code."""
+
+    start_requested = Signal(object)  # NewSessionRequest
+    cancelled = Signal()
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        _ = ctx.tr
+        set_direction(self, ctx.staff_language)
+        content, body = column(760)
+        body.addWidget(label(_("New session"), "title"))
+        form = QFormLayout()
+        self.code = QLineEdit()
+        self.code.setObjectName("code")
+        set_direction(self.code, "en")
+        self.code.textChanged.connect(self._code_changed)
+        self.code_message = label("", "muted")
+        self.code_message.setObjectName("code_message")
+        form.addRow(label(_("Participant code")), self.code)
+        form.addRow("", self.code_message)
+        protocol = ctx.study.library.protocol
+        self.timepoint = QComboBox()
+        for tp in protocol.timepoints.values():
+            self.timepoint.addItem(tp.label.get(ctx.staff_language) or tp.id, tp.id)
+        self.timepoint.currentIndexChanged.connect(self._timepoint_changed)
+        form.addRow(label(_("Timepoint")), self.timepoint)
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for lang in LANGUAGES:
+            self.language.addItem(NATIVE_NAMES[lang], lang)
+        form.addRow(label(_("Participant's language")), self.language)
+        self.interpreter = QComboBox()
+        self.interpreter.setObjectName("interpreter")
+        self.interpreter.addItem(_("No interpreter"), None)
+        for lang in LANGUAGES:
+            self.interpreter.addItem(NATIVE_NAMES[lang], lang)
+        form.addRow(label(_("Interpreter's language")), self.interpreter)
+        self.arm = QComboBox()
+        self.arm.addItem(_("Not randomised yet"), None)
+        for arm in study_arms(protocol):
+            self.arm.addItem(arm, arm)
+        form.addRow(label(_("Study arm")), self.arm)
+        self.paper = QCheckBox(_("Entered from a paper form (staff types the answers)"))
+        self.double = QCheckBox(_("Double entry: type the paper form twice and compare"))
+        self.double.setEnabled(False)
+        self.paper.toggled.connect(self.double.setEnabled)
+        form.addRow("", self.paper)
+        form.addRow("", self.double)
+        body.addLayout(form)
+        self.message = label("", "error")
+        body.addWidget(self.message)
+        body.addStretch(1)
+        cancel = button(_("Cancel"), name="cancel")
+        cancel.clicked.connect(self.cancelled)
+        self.start_button = button(_("Start"), primary=True, name="start")
+        self.start_button.setEnabled(False)
+        self.start_button.clicked.connect(self._start)
+        self.code.returnPressed.connect(self._start)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll_area(content), 1)
+        layout.addWidget(footer(cancel, self.start_button))
+        self._timepoint_changed()
+
+    def _timepoint_changed(self) -> None:
+        tp = self.ctx.study.library.protocol.timepoints.get(self.timepoint.currentData())
+        needs_arm = tp is not None and any(s.only_arm for s in tp.steps)
+        self.arm.setEnabled(needs_arm)
+        if not needs_arm:
+            self.arm.setCurrentIndex(0)
+
+    def _code_changed(self, text: str) -> None:
+        _ = self.ctx.tr
+        state = code_state(text)
+        self.start_button.setEnabled(state is CodeState.VALID)
+        role, message = "muted", ""
+        if state is CodeState.INCOMPLETE:
+            message = _("Keep typing: the code is not complete.")
+        elif state is CodeState.VALID:
+            role, message = "ok", _("The code is valid.")
+        elif state is CodeState.INVALID:
+            try:
+                validate_code(text)
+            except AnswerError as error:
+                role, message = "error", answer_message(error, self.ctx.staff_language)
+        self.code_message.setProperty("role", role)
+        self.code_message.style().unpolish(self.code_message)
+        self.code_message.style().polish(self.code_message)
+        self.code_message.setText(message)
+
+    def show_error(self, text: str) -> None:
+        """Show why the session could not start."""
+        self.message.setText(text)
+        self.start_button.setEnabled(True)
+
+    def _start(self) -> None:
+        if not self.start_button.isEnabled():
+            return
+        code = validate_code(self.code.text())
+        self.start_button.setEnabled(False)
+        self.start_requested.emit(
+            NewSessionRequest(
+                code=code,
+                timepoint=self.timepoint.currentData(),
+                language=self.language.currentData(),
+                interpreter_language=self.interpreter.currentData(),
+                arm=self.arm.currentData() if self.arm.isEnabled() else None,
+                paper=self.paper.isChecked(),
+                double_entry=self.paper.isChecked() and self.double.isChecked(),
+            )
+        )

@@ -1,0 +1,125 @@
+"""One questionnaire page: instrument title, progress, a few items, Back and Next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+
+from survey_app.forms.model import Form
+from survey_app.ui.direction import text_label
+from survey_app.ui.flow import PageSpec
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.theme import Theme
+from survey_app.ui.widgets.item_view import ItemView, texts_block
+from survey_app.ui.widgets.text_inputs import TypedAnswer
+
+
+class QuestionPage(QWidget):
+    """Shows the items of one PageSpec; reports answers, Next and Back."""
+
+    answer_given = Signal(object, str, object, str)  # form, item_id, value, status
+    next_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(
+        self,
+        spec: PageSpec,
+        page_index: int,
+        page_count: int,
+        langs: SessionLanguages,
+        theme: Theme,
+        answers: dict[tuple[str, str], tuple[object, str]],
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.langs = langs
+        content, body = column()
+        header = texts_block(spec.form.title, langs, "title")
+        if header is not None:
+            body.addWidget(header)
+        self.progress_label = text_label("", langs.participant, role="muted")
+        self.progress_label.setText(
+            langs.ui_joined(
+                "Part {part} of {parts}, page {page} of {pages}",
+                part=spec.form_index + 1,
+                parts=spec.form_count,
+                page=spec.number_in_form,
+                pages=spec.pages_in_form,
+            )
+        )
+        body.addWidget(self.progress_label)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, page_count)
+        self.progress.setValue(page_index + 1)
+        self.progress.setTextVisible(False)
+        body.addWidget(self.progress)
+        shown = (spec.form.instructions, spec.form.recall_period)
+        for text in shown if spec.number_in_form == 1 else shown[1:]:
+            block = texts_block(text, langs, "subtitle")
+            if block is not None:
+                body.addWidget(block)
+        self.views: dict[str, ItemView] = {}
+        for item in spec.items:
+            view = ItemView(item, langs, theme)
+            self.views[item.id] = view
+            body.addWidget(view)
+            if view.answer is None:
+                continue
+            saved = answers.get((spec.form.id, item.id))
+            if saved is not None:
+                view.answer.set_answer(*saved)
+            view.answer.answered.connect(
+                lambda value, status, item_id=item.id: self._answered(item_id, value, status)
+            )
+        body.addStretch(1)
+        self.back_button = button(langs.ui_joined("Back"), name="back")
+        self.next_button = button(langs.ui_joined("Next"), primary=True, name="next")
+        self.back_button.clicked.connect(self._back)
+        self.next_button.clicked.connect(self._next)
+        self.back_button.setEnabled(page_index > 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.scroll = scroll_area(content)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(footer(self.back_button, self.next_button))
+
+    @property
+    def form(self) -> Form:
+        return self.spec.form
+
+    def _answered(self, item_id: str, value: object, status: str) -> None:
+        self.answer_given.emit(self.spec.form, item_id, value, status)
+
+    def commit_typed(self) -> None:
+        """Save typed answers now instead of after the typing pause."""
+        for view in self.views.values():
+            if isinstance(view.answer, TypedAnswer):
+                view.answer.commit()
+
+    def _next(self) -> None:
+        self.commit_typed()
+        self.next_requested.emit()
+
+    def _back(self) -> None:
+        self.commit_typed()
+        self.back_requested.emit()
+
+    def focus_item(self, item_id: str) -> None:
+        """Scroll to an item and give its answer widget the keyboard focus."""
+        view = self.views.get(item_id)
+        if view is None:
+            return
+        self.scroll.ensureWidgetVisible(view, 10, 40)
+        target = view.answer.first_focus() if view.answer is not None else view
+        target.setFocus()
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus on the first answer of the page."""
+        for view in self.views.values():
+            if view.answer is not None:
+                view.answer.first_focus().setFocus()
+                return
+        self.next_button.setFocus()

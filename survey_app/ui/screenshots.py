@@ -1,0 +1,197 @@
+"""Render every page type of a session to PNG files, offscreen, with a temporary store + DEMO study."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from survey_app.ui.context import AppContext
+from survey_app.ui.direction import qt_direction
+from survey_app.ui.main_window import MainWindow
+from survey_app.ui.pages.new_session import NewSessionRequest
+from survey_app.ui.store_worker import StoreClient
+from survey_app.ui.theme import Theme
+
+SIZE = (1366, 768)
+PASSPHRASE = "screenshots only"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One rendering: the participant's language, optional interpreter language, staff language."""
+
+    name: str
+    language: str
+    interpreter: str | None = None
+
+    @property
+    def staff(self) -> str:
+        return self.language
+
+
+VARIANTS = (Variant("nb", "nb"), Variant("en", "en"), Variant("ar", "ar"), Variant("ar+nb", "ar", "nb"))
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
+    """Run the event loop until condition() holds (a harness helper, not used by the app)."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(10)
+    def check() -> None:
+        if condition():
+            loop.quit()
+
+    timer.timeout.connect(check)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    timer.start()
+    deadline.start(timeout_ms)
+    if not condition():
+        loop.exec()
+    timer.stop()
+    if not condition():
+        raise TimeoutError("the app did not reach the expected state")
+
+
+class Shooter:
+    """Drives a real MainWindow and saves what it shows."""
+
+    def __init__(self, out_dir: Path, data_dir: Path, theme: Theme) -> None:
+        from survey_app.store import KdfParams
+
+        self.out_dir = out_dir
+        self.client = StoreClient()
+        self.ctx = AppContext(
+            client=self.client,
+            data_dir=data_dir,
+            study_dir=None,
+            staff_language="nb",
+            theme=theme,
+            kdf=KdfParams(time_cost=1, memory_kib=8192, parallelism=1),
+        )
+        self.window = MainWindow(self.ctx)
+        self.window.resize(*SIZE)
+        self.window.show()
+        self.files: list[Path] = []
+
+    def settle(self) -> None:
+        wait_until(lambda: self.client.pending == 0)
+        QApplication.processEvents()  # harness only: let layouts finish before grabbing
+
+    def shot(self, name: str) -> None:
+        self.settle()
+        path = self.out_dir / f"{name}.png"
+        self.window.grab().save(str(path))
+        self.files.append(path)
+
+    def staff_language(self, language: str) -> None:
+        self.ctx.staff_language = language
+        QApplication.instance().setLayoutDirection(qt_direction(language))
+
+    def setup(self) -> None:
+        self.shot("nb-setup")
+        page = self.window.stack.currentWidget()
+        page.passphrase.setText(PASSPHRASE)
+        page.repeat.setText(PASSPHRASE)
+        page.create_button.click()
+        wait_until(lambda: self.window.page_name == "dashboard")
+        self.settle()
+        page = self.window.stack.currentWidget()
+        page.meeting_place.setText("Allmøte, Skolen")
+        page.meeting_staff.setText("AB")
+        self.shot("nb-dashboard-new-meeting")
+        page.findChild(type(page.new_button), "start_meeting").click()
+        self.settle()
+
+    def session(self, variant: Variant, number: int) -> None:
+        from survey_app.answers.codes import make_code
+
+        self.staff_language(variant.staff)
+        prefix = variant.name
+        self.window.show_new_session()
+        page = self.window.stack.currentWidget()
+        page.code.setText(make_code(number, "RJ"))
+        self.shot(f"{prefix}-new-session")
+        request = NewSessionRequest(
+            make_code(number, "RJ"), "baseline", variant.language, variant.interpreter, None,
+            False, False,
+        )
+        self.window._start_session(page, request)
+        wait_until(lambda: self.window.page_name == "session")
+        view = self.window.session_view
+        self.shot(f"{prefix}-consent")
+        consent = view.current
+        for item_id, item_view in consent.views.items():
+            if item_id in consent.statements:
+                item_view.answer.button_for(1).click()
+        self.shot(f"{prefix}-consent-answered")
+        consent.continue_button.click()
+        wait_until(lambda: view.current is not consent)
+        seen: set[str] = set()
+        for index, spec in enumerate(view.plan):
+            if spec.form.id in seen and not _interesting(spec):
+                continue
+            seen.add(spec.form.id)
+            view.show_page(index)
+            _answer_some(view.current)
+            self.shot(f"{prefix}-q{index:02d}-{spec.form.id}")
+        view.show_review()
+        self.shot(f"{prefix}-review")
+        view.current.finish_button.click()
+        wait_until(lambda: type(view.current).__name__ == "ThanksPage")
+        self.shot(f"{prefix}-thanks")
+        view.cover()
+        self.shot(f"{prefix}-privacy")
+        self.window.show_dashboard()
+        self.shot(f"{prefix}-dashboard")
+        self.window.lock()
+        self.shot(f"{prefix}-lock")
+        self.window._gate_passed()
+
+    def close(self) -> None:
+        self.window._allow_close = True
+        self.window.close()
+        self.client.shutdown()
+
+
+def _interesting(spec) -> bool:
+    """Pages worth a picture of their own: drawn scales and free text."""
+    return any(i.type.value in ("ladder", "vas", "text", "multiple_choice") for i in spec.items)
+
+
+def _answer_some(page) -> None:
+    """Answer the first item(s) so that selected states show in the pictures."""
+    for view in list(page.views.values())[:2]:
+        answer = view.answer
+        if answer is None:
+            continue
+        buttons = getattr(answer, "buttons", None)
+        canvas = getattr(answer, "canvas", None)
+        if buttons:
+            buttons[min(1, len(buttons) - 1)].click()
+        elif canvas is not None:
+            canvas.set_value((canvas.minimum + canvas.maximum * 2) // 3)
+
+
+def render_all(out_dir: Path, *, large_text: bool = False) -> list[Path]:
+    """Render every page type in nb, en, ar and ar+nb; return the PNG files written."""
+    from survey_app.ui.app import prepare_application
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    theme = Theme(1.5 if large_text else 1.0)
+    prepare_application(["screenshots"], "nb", theme)
+    with tempfile.TemporaryDirectory(prefix="survey-shots-") as tmp:
+        shooter = Shooter(out_dir, Path(tmp), theme)
+        try:
+            shooter.setup()
+            for number, variant in enumerate(VARIANTS, 1):
+                shooter.session(variant, number)
+        finally:
+            shooter.close()
+    return shooter.files

@@ -1,0 +1,276 @@
+"""A participant's session: consent, questionnaire pages, review, thanks; saves via the worker.
+
+The whole view takes the layout direction of the participant's language. It never shows the
+dashboard or other sessions; leaving goes through the staff gate owned by the main window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from survey_app.forms.model import Form
+from survey_app.i18n import tr
+from survey_app.ui.direction import set_direction
+from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.pages.consent import ConsentPage
+from survey_app.ui.pages.privacy import PrivacyScreen
+from survey_app.ui.pages.questionnaire import QuestionPage
+from survey_app.ui.pages.review import ReviewPage
+from survey_app.ui.pages.thanks import ThanksPage
+from survey_app.ui.store_worker import StoreClient
+from survey_app.ui.theme import Theme
+from survey_app.ui.widgets.base import CLEARED, DECLINED
+
+Key = tuple[str, str]
+Answer = tuple[object, str]
+
+
+@dataclass
+class SessionSetup:
+    """Everything a session view needs, gathered by the main window."""
+
+    session: Any  # survey_app.store.SessionInfo
+    forms: list[Form]
+    study: Any  # survey_app.study.Study
+    langs: SessionLanguages
+    staff_language: str
+    actor: str
+    answers: dict[Key, Answer] = field(default_factory=dict)
+    consent_done: bool = False
+    resume: tuple[str | None, str | None] = (None, None)
+    double_entry: bool = False
+
+
+class SessionView(QWidget):
+    """Runs one session from consent to the thank-you page."""
+
+    staff_requested = Signal()
+    finished = Signal(str)  # "completed" or "declined", after the store has sealed it
+    page_shown = Signal(str)  # page kind: consent, question, review, thanks
+    save_failed = Signal(object)
+
+    def __init__(
+        self, setup: SessionSetup, client: StoreClient, theme: Theme, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.setup = setup
+        self.client = client
+        self.theme = theme
+        self.langs = setup.langs
+        set_direction(self, self.langs.participant)
+        self.consent_form, instruments = split_consent(setup.forms)
+        self.plan: list[PageSpec] = plan_pages(instruments)
+        self.answers: dict[Key, Answer] = dict(setup.answers)
+        self.second_pass: dict[Key, Answer] | None = None
+        self.resolving = False
+        self.page_index = 0
+        self.current: QWidget | None = None
+        self.stack = QStackedWidget(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.privacy = PrivacyScreen(self.langs, self)
+        if self.consent_form is not None and not setup.consent_done:
+            self.show_consent()
+        else:
+            self.show_page(page_of(self.plan, *setup.resume))
+
+    @property
+    def session_id(self) -> str:
+        return self.setup.session.id
+
+    @property
+    def paper(self) -> bool:
+        return self.setup.session.source == "paper"
+
+    def _answer_actor(self) -> str:
+        return self.setup.actor if self.paper else "participant"
+
+    def _replace(self, widget: QWidget, kind: str) -> None:
+        old = self.current
+        self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        self.current = widget
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.page_shown.emit(kind)
+
+    def show_consent(self) -> None:
+        """Show the consent form."""
+        page = ConsentPage(self.consent_form, self.langs, self.theme)
+        page.accepted.connect(self._consented)
+        page.declined.connect(self._declined)
+        self._replace(page, "consent")
+
+    def _consented(self, decisions: dict) -> None:
+        form, sid, actor = self.consent_form, self.session_id, self.setup.actor
+        self.client.call(
+            lambda w: w.store.record_consent(sid, form, decisions, actor=actor),
+            lambda _record: self.show_page(0),
+            self.save_failed.emit,
+            "record_consent",
+        )
+
+    def _declined(self, decisions: dict) -> None:
+        form, sid, actor, study = self.consent_form, self.session_id, self.setup.actor, self.setup.study
+
+        def decline(worker):
+            worker.store.record_consent(sid, form, decisions, actor=actor)
+            return worker.store.decline_session(sid, study, actor=actor)
+
+        self.client.call(decline, lambda _copy: self._thanks(True), self.save_failed.emit, "decline")
+
+    def visible_answers(self) -> dict[Key, Answer]:
+        """The answers shown on pages: the second entry pass has its own, empty at start."""
+        if self.second_pass is not None and not self.resolving:
+            return self.second_pass
+        return self.answers
+
+    def show_page(self, index: int, focus_item: str | None = None) -> None:
+        """Show questionnaire page `index` (the review page after the last one)."""
+        if not self.plan or index >= len(self.plan):
+            self.show_review()
+            return
+        self.page_index = max(0, index)
+        spec = self.plan[self.page_index]
+        page = QuestionPage(
+            spec, self.page_index, len(self.plan), self.langs, self.theme, self.visible_answers()
+        )
+        page.answer_given.connect(self._answer_given)
+        page.next_requested.connect(self.next_page)
+        page.back_requested.connect(self.previous_page)
+        self._replace(page, "question")
+        first = spec.items[0].id if spec.items else None
+        sid, form_id = self.session_id, spec.form.id
+        if self.second_pass is None:
+            self.client.call(lambda w: w.store.set_position(sid, form_id, first), label="position")
+        if focus_item:
+            page.focus_item(focus_item)
+        else:
+            page.focus_first()
+
+    def next_page(self) -> None:
+        """Go to the next page (the review page after the last)."""
+        if self.resolving:
+            self.show_review()
+            return
+        self.show_page(self.page_index + 1)
+
+    def previous_page(self) -> None:
+        """Go back one page (from the first page nowhere: consent is already given)."""
+        if self.page_index > 0:
+            self.show_page(self.page_index - 1)
+
+    def _answer_given(self, form: Form, item_id: str, value: object, status: str) -> None:
+        key = (form.id, item_id)
+        if self.second_pass is not None:
+            self._store_local(self.second_pass, key, value, status)
+            if not self.resolving:
+                return
+        self._store_local(self.answers, key, value, status)
+        sid, actor = self.session_id, self._answer_actor()
+        if status == CLEARED:
+            op = lambda w: w.store.clear_answer(sid, form.id, item_id, actor=actor)  # noqa: E731
+        else:
+            stored = None if status == DECLINED else value
+            op = lambda w: w.store.save_answer(  # noqa: E731
+                sid, form, item_id, stored, status=status, actor=actor
+            )
+        self.client.call(op, None, self.save_failed.emit, "save_answer")
+
+    @staticmethod
+    def _store_local(target: dict[Key, Answer], key: Key, value: object, status: str) -> None:
+        if status == CLEARED:
+            target.pop(key, None)
+        else:
+            target[key] = (value, status)
+
+    def missing(self) -> list[Unanswered]:
+        """Answerable items with no answer and no decline in the visible pass."""
+        return unanswered(self.plan, set(self.visible_answers()))
+
+    def mismatches(self) -> list[tuple[Unanswered, str]]:
+        """Items where the second entry pass differs from the first."""
+        if self.second_pass is None:
+            return []
+        found = []
+        for entry in unanswered(self.plan, set()):
+            key = (entry.form.id, entry.item.id)
+            first, second = self.answers.get(key), self.second_pass.get(key)
+            if first != second:
+                detail = tr(
+                    self.setup.staff_language,
+                    "First entry: {first}. Second entry: {second}.",
+                    first=self._shown(first),
+                    second=self._shown(second),
+                )
+                found.append((entry, detail))
+        return found
+
+    def _shown(self, answer: Answer | None) -> str:
+        lang = self.setup.staff_language
+        if answer is None:
+            return tr(lang, "no answer")
+        if answer[1] == DECLINED:
+            return tr(lang, "declined")
+        return str(answer[0])
+
+    def show_review(self) -> None:
+        """Show the review page: unanswered items (and double-entry differences)."""
+        self.resolving = False
+        mismatches = self.mismatches()
+        if mismatches:
+            self.resolving = True
+        page = ReviewPage(self.missing() if not mismatches else [], self.langs,
+                          mismatches=mismatches)
+        page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
+        page.back_requested.connect(lambda: self.show_page(len(self.plan) - 1))
+        page.finish_requested.connect(self.finish)
+        self._replace(page, "review")
+        page.finish_button.setFocus()
+
+    def finish(self) -> None:
+        """Complete and seal the session (or start the second entry pass first)."""
+        if self.setup.double_entry and self.paper and self.second_pass is None:
+            self.second_pass = {}
+            self.show_page(0)
+            return
+        sid, study, actor = self.session_id, self.setup.study, self.setup.actor
+        self.client.call(
+            lambda w: w.store.complete_session(sid, study, actor=actor),
+            lambda _copy: self._thanks(False),
+            self.save_failed.emit,
+            "complete_session",
+        )
+
+    def _thanks(self, declined: bool) -> None:
+        staff_text = tr(self.setup.staff_language, "Staff")
+        page = ThanksPage(self.langs, staff_text, declined=declined)
+        page.staff_requested.connect(self.staff_requested)
+        self._replace(page, "thanks")
+        self.finished.emit("declined" if declined else "completed")
+
+    def cover(self) -> None:
+        """Hide the participant's page behind the privacy screen."""
+        self.privacy.cover()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.privacy.isVisible():
+            self.privacy.setGeometry(self.rect())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            self.current, QuestionPage
+        ):
+            self.current.commit_typed()
+            self.next_page()
+            return
+        super().keyPressEvent(event)

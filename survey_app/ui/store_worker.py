@@ -1,0 +1,119 @@
+"""The one thread that talks to the device store: requests in, results back as signals.
+
+Widgets never touch the store. They ask `StoreClient.call(op, on_ok, on_err)`; `op` runs on the
+worker thread with the worker as its argument (so it can reach `worker.store`), and the outcome
+comes back to the UI thread through a queued signal. One thread means every store call is
+serialised over the one SQLCipher connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Op = Callable[["StoreWorker"], Any]
+OnOk = Callable[[Any], None]
+OnErr = Callable[[BaseException], None]
+
+
+class StoreWorker(QObject):
+    """Owns the store object; lives on the worker thread."""
+
+    done = Signal(int, bool, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: Any = None
+
+    @Slot(int, object)
+    def run(self, request_id: int, op: Op) -> None:
+        """Run one operation and report its result or exception."""
+        try:
+            result = op(self)
+        except Exception as exc:  # reported to the caller's error handler, never swallowed
+            self.done.emit(request_id, False, exc)
+            return
+        self.done.emit(request_id, True, result)
+
+    @Slot()
+    def close_store(self) -> None:
+        """Close the store if open (runs on the worker thread)."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+@dataclass
+class _Pending:
+    on_ok: OnOk | None
+    on_err: OnErr | None
+    label: str = field(default="")
+
+
+class StoreClient(QObject):
+    """UI-thread handle: queues operations for the worker and dispatches their results."""
+
+    _request = Signal(int, object)
+    settled = Signal()  # emitted when no request is pending any more (tests wait on it)
+    failed = Signal(object)  # an error nobody handled
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("store-worker")
+        self._worker = StoreWorker()
+        self._worker.moveToThread(self._thread)
+        self._request.connect(self._worker.run)
+        self._worker.done.connect(self._done)
+        self._pending: dict[int, _Pending] = {}
+        self._ids = count(1)
+        self._thread.start()
+
+    @property
+    def pending(self) -> int:
+        """Number of requests not yet answered."""
+        return len(self._pending)
+
+    def call(
+        self, op: Op, on_ok: OnOk | None = None, on_err: OnErr | None = None, label: str = ""
+    ) -> int:
+        """Queue an operation; its result goes to on_ok, an exception to on_err."""
+        request_id = next(self._ids)
+        self._pending[request_id] = _Pending(on_ok, on_err, label)
+        self._request.emit(request_id, op)
+        return request_id
+
+    def _done(self, request_id: int, ok: bool, payload: object) -> None:
+        pending = self._pending.pop(request_id, None)
+        try:
+            if pending is None:
+                return
+            if ok:
+                if pending.on_ok is not None:
+                    pending.on_ok(payload)
+            elif pending.on_err is not None:
+                pending.on_err(payload)
+            else:
+                log.error("store operation %s failed: %s", pending.label, type(payload).__name__)
+                self.failed.emit(payload)
+        finally:
+            if not self._pending:
+                self.settled.emit()
+
+    def shutdown(self) -> None:
+        """Close the store on its thread and stop the thread (waits for queued work)."""
+        if not self._thread.isRunning():
+            return
+        # Blocking: runs after every queued operation, so nothing is lost at exit.
+        QMetaObject.invokeMethod(
+            self._worker, "close_store", Qt.ConnectionType.BlockingQueuedConnection
+        )
+        self._thread.quit()
+        self._thread.wait()

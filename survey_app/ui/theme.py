@@ -1,0 +1,113 @@
+"""Bundled fonts, palette and style sheet; the large-text option scales every size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+LATIN_FAMILY = "Noto Sans"
+ARABIC_FAMILY = "Noto Naskh Arabic"
+FAMILIES = [LATIN_FAMILY, ARABIC_FAMILY]
+
+ACCENT = "#1f5f8b"
+ACCENT_LIGHT = "#dcebf5"
+SELECTED = "#1f5f8b"
+TEXT = "#1b1b1b"
+MUTED = "#5a5a5a"
+BACKGROUND = "#f6f7f9"
+SURFACE = "#ffffff"
+BORDER = "#b8c0c8"
+WARNING = "#9a3b00"
+OK = "#1e6b34"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Font sizes in points; `scale` is 1.0 normally and larger with the large-text option."""
+
+    scale: float = 1.0
+
+    def pt(self, size: float) -> int:
+        """Return a point size scaled by the large-text factor."""
+        return round(size * self.scale)
+
+    @property
+    def base(self) -> int:
+        return self.pt(12)
+
+    @property
+    def question(self) -> int:
+        return self.pt(16)
+
+    @property
+    def option(self) -> int:
+        return self.pt(14)
+
+    @property
+    def title(self) -> int:
+        return self.pt(20)
+
+    def font(self, size: int, *, bold: bool = False) -> QFont:
+        """Return a font using the bundled Latin and Arabic families."""
+        font = QFont()
+        font.setFamilies(FAMILIES)
+        font.setPointSize(size)
+        font.setBold(bold)
+        return font
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled fonts with Qt and return the families that loaded."""
+    families: list[str] = []
+    for path in sorted(FONTS_DIR.glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return sorted(set(families))
+
+
+def style_sheet(theme: Theme) -> str:
+    """Return the application style sheet for a theme."""
+    return f"""
+    QWidget {{ color: {TEXT}; }}
+    QMainWindow, QStackedWidget > QWidget#page {{ background: {BACKGROUND}; }}
+    QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
+    QLabel[role="title"] {{ font-size: {theme.title}pt; font-weight: bold; }}
+    QLabel[role="subtitle"] {{ font-size: {theme.pt(14)}pt; color: {MUTED}; }}
+    QLabel[role="question"] {{ font-size: {theme.question}pt; }}
+    QLabel[role="second"] {{ font-size: {theme.pt(14)}pt; color: {MUTED}; }}
+    QLabel[role="muted"] {{ color: {MUTED}; }}
+    QLabel[role="error"] {{ color: {WARNING}; font-weight: bold; }}
+    QLabel[role="ok"] {{ color: {OK}; font-weight: bold; }}
+    QLabel[role="banner"] {{ background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;
+        border-radius: 4px; }}
+    QFrame[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER};
+        border-radius: 8px; }}
+    QFrame[role="card"] QLabel {{ background: transparent; border: none; }}
+    QPushButton {{ font-size: {theme.pt(13)}pt; padding: 8px 18px; border-radius: 6px;
+        border: 1px solid {BORDER}; background: {SURFACE}; min-height: 1.6em; }}
+    QPushButton:focus {{ border: 2px solid {ACCENT}; }}
+    QPushButton:disabled {{ color: #9a9a9a; background: #eeeeee; }}
+    QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border-color: {ACCENT};
+        font-weight: bold; }}
+    QPushButton[role="primary"]:disabled {{ background: #9fb6c6; color: #eef3f6; }}
+    QLineEdit, QPlainTextEdit, QComboBox {{ font-size: {theme.pt(14)}pt; padding: 6px;
+        border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; }}
+    QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
+    QCheckBox, QRadioButton {{ font-size: {theme.pt(13)}pt; spacing: 10px; }}
+    QProgressBar {{ border: 1px solid {BORDER}; border-radius: 5px; background: {SURFACE};
+        max-height: 12px; }}
+    QProgressBar::chunk {{ background: {ACCENT}; border-radius: 4px; }}
+    QTableWidget {{ background: {SURFACE}; font-size: {theme.pt(12)}pt; }}
+    QHeaderView::section {{ font-weight: bold; padding: 6px; }}
+    """
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Set the application font and style sheet."""
+    app.setFont(theme.font(theme.base))
+    app.setStyleSheet(style_sheet(theme))

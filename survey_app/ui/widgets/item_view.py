@@ -1,0 +1,84 @@
+"""One question on screen: its text (in one or two languages, side by side) and its answer widget."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from survey_app.forms.model import Item, ItemType, LocalText, Option
+from survey_app.i18n import tr
+from survey_app.ui.direction import text_label
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.theme import Theme
+from survey_app.ui.widgets.base import AnswerWidget
+from survey_app.ui.widgets.choice import MultipleChoice
+from survey_app.ui.widgets.ladder import ladder_answer, vas_answer
+from survey_app.ui.widgets.likert import SingleChoice
+from survey_app.ui.widgets.text_inputs import TypedAnswer
+
+
+def consent_options(langs: SessionLanguages) -> tuple[Option, ...]:
+    """Yes (stored 1) and No (stored 0), labelled in the session languages."""
+    return (
+        Option(1, LocalText({lang: tr(lang, "Yes, I agree") for lang in langs.all})),
+        Option(0, LocalText({lang: tr(lang, "No, I do not agree") for lang in langs.all})),
+    )
+
+
+def answer_widget(item: Item, langs: SessionLanguages, theme: Theme) -> AnswerWidget | None:
+    """Build the answer widget for an item type (None for notes)."""
+    options = item.scale.options if item.scale else ()
+    if item.type is ItemType.SINGLE_CHOICE:
+        return SingleChoice(item, options, langs, theme, show_code=len(options) >= 6)
+    if item.type is ItemType.CONSENT:
+        return SingleChoice(item, consent_options(langs), langs, theme, code_order=False)
+    if item.type is ItemType.MULTIPLE_CHOICE:
+        return MultipleChoice(item, options, langs, theme)
+    if item.type is ItemType.LADDER:
+        return ladder_answer(item, langs, theme)
+    if item.type is ItemType.VAS:
+        return vas_answer(item, langs, theme)
+    if item.type in (ItemType.INTEGER, ItemType.DATE, ItemType.TEXT):
+        return TypedAnswer(item, langs, theme)
+    return None
+
+
+def texts_block(
+    text: LocalText | None, langs: SessionLanguages, role: str, parent: QWidget | None = None
+) -> QWidget | None:
+    """Lay a form text out in the session languages: side by side when there are two."""
+    pairs = langs.texts(text)
+    if not pairs:
+        return None
+    box = QWidget(parent)
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(24)
+    for index, (lang, value) in enumerate(pairs):
+        # The participant's language comes first, so it sits on the session's reading side.
+        label = text_label(value, lang, role=role if index == 0 else "second")
+        label.setObjectName(f"text_{lang}")
+        row.addWidget(label, 1)
+    return box
+
+
+class ItemView(QFrame):
+    """A card with the question text(s), optional help text(s) and the answer widget."""
+
+    def __init__(self, item: Item, langs: SessionLanguages, theme: Theme, parent=None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName(f"item_{item.id}")
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        role = "question" if item.type is not ItemType.NOTE else "note"
+        self.text_block = texts_block(item.text, langs, role)
+        if self.text_block is not None:
+            layout.addWidget(self.text_block)
+        help_block = texts_block(item.help, langs, "muted")
+        if help_block is not None:
+            layout.addWidget(help_block)
+        self.answer = answer_widget(item, langs, theme)
+        if self.answer is not None:
+            layout.addWidget(self.answer)

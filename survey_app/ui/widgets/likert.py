@@ -1,0 +1,103 @@
+"""Single-choice items (Likert scales, VIA 1-9, consent yes/no) as large labelled buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QHBoxLayout, QVBoxLayout
+
+from survey_app.forms.model import Item, Option
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.theme import Theme
+from survey_app.ui.widgets.base import ANSWERED, DECLINED, AnswerWidget
+from survey_app.ui.widgets.option_button import OptionButton
+
+
+def option_text(option: Option, langs: SessionLanguages, show_code: bool) -> str:
+    """Return an option's label in the session languages (with its number on numeric scales)."""
+    pairs = langs.texts(option.label)
+    if show_code:
+        pairs = [
+            (lang, f"{option.code}  {text}" if text else str(option.code)) for lang, text in pairs
+        ]
+        pairs = pairs or [(langs.participant, str(option.code))]
+    return langs.joined(pairs)
+
+
+def columns_for(count: int, theme: Theme) -> int:
+    """Return how many option buttons fit in one row."""
+    if count <= 5:
+        return count
+    return count if theme.scale < 1.3 else (count + 1) // 2
+
+
+class SingleChoice(AnswerWidget):
+    """Exclusive options in canonical code order; the stored value is the option's code."""
+
+    def __init__(
+        self,
+        item: Item,
+        options: tuple[Option, ...],
+        langs: SessionLanguages,
+        theme: Theme,
+        *,
+        show_code: bool = False,
+        code_order: bool = True,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.item = item
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._codes: dict[QAbstractButton, int | None] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        outer.addLayout(grid)
+        ordered = sorted(options, key=lambda o: o.code) if code_order else list(options)
+        cols = columns_for(len(ordered), theme)
+        font = theme.font(theme.option)
+        for index, option in enumerate(ordered):
+            button = OptionButton(option_text(option, langs, show_code))
+            button.setFont(font)
+            button.setObjectName(f"option_{item.id}_{option.code}")
+            self._add(button, option.code)
+            grid.addWidget(button, index // cols, index % cols)
+        self.buttons = list(self._codes)
+        self.decline_button: OptionButton | None = None
+        if item.allow_decline:
+            decline = OptionButton(langs.ui_joined("I don't want to answer"), secondary=True)
+            decline.setFont(theme.font(theme.pt(12)))
+            decline.setObjectName(f"decline_{item.id}")
+            self._add(decline, None)
+            self.decline_button = decline
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(decline, 0)
+            outer.addLayout(row)
+        self._group.buttonClicked.connect(self._clicked)
+
+    def _add(self, button: OptionButton, code: int | None) -> None:
+        self._codes[button] = code
+        self._group.addButton(button)
+
+    def button_for(self, code: int) -> OptionButton:
+        """Return the button that stores `code`."""
+        return next(b for b, c in self._codes.items() if c == code)
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        code = self._codes[button]
+        if code is None:
+            self.answered.emit(None, DECLINED)
+        else:
+            self.answered.emit(code, ANSWERED)
+
+    def set_answer(self, value: object, status: str) -> None:
+        if status == DECLINED and self.decline_button is not None:
+            self.decline_button.setChecked(True)
+            return
+        for button, code in self._codes.items():
+            if code is not None and code == value:
+                button.setChecked(True)
+
+    def first_focus(self):
+        return self.buttons[0] if self.buttons else self

@@ -1,0 +1,102 @@
+"""Integer, date and free-text items: validated as the participant types, saved when valid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from survey_app.forms.model import Item, ItemType
+from survey_app.ui.direction import set_direction
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.theme import Theme
+from survey_app.ui.validation import error_text, parse_typed
+from survey_app.ui.widgets.base import ANSWERED, CLEARED, AnswerWidget
+
+_SAVE_DELAY_MS = 600
+
+
+class TypedAnswer(AnswerWidget):
+    """A line (or box) for typed answers with a live message under it."""
+
+    def __init__(self, item: Item, langs: SessionLanguages, theme: Theme, parent=None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.langs = langs
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.editor: QLineEdit | QPlainTextEdit
+        if item.type is ItemType.TEXT and (item.max_length or 0) > 120:
+            self.editor = QPlainTextEdit()
+            self.editor.setMinimumHeight(theme.pt(14) * 8)
+            self.editor.setTabChangesFocus(True)
+            self.editor.textChanged.connect(self._changed)
+        else:
+            self.editor = QLineEdit()
+            self.editor.textEdited.connect(self._changed)
+            if item.type is ItemType.INTEGER:
+                self.editor.setMaximumWidth(theme.pt(14) * 12)
+            elif item.type is ItemType.DATE:
+                self.editor.setMaximumWidth(theme.pt(14) * 16)
+                self.editor.setPlaceholderText("dd.mm.yyyy")
+        self.editor.setObjectName(f"input_{item.id}")
+        self.editor.setFont(theme.font(theme.pt(15)))
+        # Numbers and dates read left to right inside Arabic text too; free text follows language.
+        set_direction(self.editor, langs.participant if item.type is ItemType.TEXT else "en")
+        self.message = QLabel()
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.editor, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addWidget(self.message)
+        # Save after a short pause in typing, so each keystroke is not a disk write.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(_SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.commit)
+        self._last: tuple[object, str] | None = None
+
+    def text(self) -> str:
+        """Return what is typed."""
+        if isinstance(self.editor, QPlainTextEdit):
+            return self.editor.toPlainText()
+        return self.editor.text()
+
+    def _changed(self, *_args) -> None:
+        parsed = parse_typed(self.item, self.text())
+        if parsed.error is not None:
+            pairs = error_text(parsed.error, self.langs.all)
+            self.message.setText(self.langs.joined(pairs))
+            set_direction(self.message, self.langs.participant)
+            self._timer.stop()
+            return
+        self.message.setText("")
+        self._timer.start()
+
+    def commit(self) -> None:
+        """Report the current valid value now (called on a pause, on Next and on Back)."""
+        self._timer.stop()
+        parsed = parse_typed(self.item, self.text())
+        if parsed.error is not None:
+            return
+        outcome = (parsed.value, ANSWERED) if not parsed.empty else (None, CLEARED)
+        if outcome == self._last:
+            return
+        self._last = outcome
+        self.answered.emit(*outcome)
+
+    def has_error(self) -> bool:
+        """Return True when the typed text cannot be stored."""
+        return parse_typed(self.item, self.text()).error is not None
+
+    def set_answer(self, value: object, status: str) -> None:
+        text = "" if value is None else str(value)
+        if isinstance(self.editor, QPlainTextEdit):
+            self.editor.blockSignals(True)
+            self.editor.setPlainText(text)
+            self.editor.blockSignals(False)
+        else:
+            self.editor.setText(text)
+        self._last = (value, status)
+
+    def first_focus(self) -> QWidget:
+        return self.editor
