@@ -31,6 +31,7 @@ from survey_app.pdf.layout import (
     Flow,
     PageFrame,
     render,
+    shifted,
     text_block,
 )
 from survey_app.pdf.text import TextSetter, TextStyle
@@ -215,7 +216,7 @@ class _FormPrinter:
         top = self.flow.reserve(height)
         for ops, _ in blocks:
             for op in ops:
-                self.flow.draw(_shifted(op, top))
+                self.flow.draw(shifted(op, top))
         return height
 
     # -- items -------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ class _FormPrinter:
         y = top
         for ops, h in parts:
             for op in ops:
-                self.flow.draw(_shifted(op, y))
+                self.flow.draw(shifted(op, y))
             y -= h
         if item.type is ItemType.VAS:
             self._vas_geometry(item, top, parts)
@@ -470,7 +471,7 @@ class _FormPrinter:
         top = self.flow.reserve(height + 4 * mm)
         for ops, _ in blocks:
             for op in ops:
-                self.flow.draw(_shifted(op, top))
+                self.flow.draw(shifted(op, top))
 
     def _ladder_block(self, item: Item, number: int, x: float, width: float):
         assert item.scale is not None
@@ -493,7 +494,7 @@ class _FormPrinter:
         centre = x + width / 2
         box_right = not (self.columns[0].rtl and not self.bilingual)
         ladder_ops, h = ladder(self.setter, centre, y, scale.max, scale.min, box_right)
-        ops += [_shifted(op, 0) for op in ladder_ops]
+        ops += [shifted(op, 0) for op in ladder_ops]
         y -= h
         y -= self._anchor(ops, scale.anchor_low, x, width, y)
         ident = self.setter.line(item.id, TextStyle(size=5.5))
@@ -532,7 +533,7 @@ class _FormPrinter:
         y_max = y
         y_min = y - length
         scale_ops = vas_scale(self.setter, x_axis, 0.0, length, scale.min, scale.max)
-        ops += [_shifted(op, y_min) for op in scale_ops]
+        ops += [shifted(op, y_min) for op in scale_ops]
         y = y_min - 3 * mm
         y -= self._anchor(ops, scale.anchor_low, x_axis - text_w / 2, text_w, y)
         # The box for the number, to the side of the scale.
@@ -567,16 +568,6 @@ class _FormPrinter:
                 item.scale.max,
             )
         )
-
-
-def _shifted(op: DrawOp, dy: float) -> DrawOp:
-    """Move an op laid out relative to y=0 down to a block top at dy (translate the canvas)."""
-
-    def moved(c) -> None:
-        c.translate(0, dy)
-        op(c)
-
-    return moved
 
 
 def _joined(texts) -> str:

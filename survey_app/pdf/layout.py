@@ -160,3 +160,46 @@ def render(
         canvas.line(MARGIN_X, y + 9, PAGE_WIDTH - MARGIN_X, y + 9)
         canvas.showPage()
     canvas.save()
+
+
+def table_row(
+    setter: TextSetter, cells: list[tuple[str, TextStyle]], widths: list[float], x: float = MARGIN_X
+) -> tuple[list[DrawOp], float]:
+    """One table row: each cell wrapped in its column (right-aligned when its style is RTL)."""
+    ops: list[DrawOp] = []
+    height = 0.0
+    pad = 1.5
+    for (text, style), width in zip(cells, widths, strict=True):
+        cell_ops, h = text_block(setter, text, style, x + pad, width - 2 * pad, -pad)
+        ops += cell_ops
+        height = max(height, h + 2 * pad)
+        x += width
+    return ops, height
+
+
+def rule(x0: float, x1: float, width: float = 0.4) -> DrawOp:
+    """A horizontal line at the top of a block (y=0 relative)."""
+
+    def op(c) -> None:
+        c.setLineWidth(width)
+        c.setStrokeColorRGB(*GREY)
+        c.line(x0, 0, x1, 0)
+
+    return op
+
+
+def place(flow: Flow, ops: list[DrawOp], height: float) -> None:
+    """Reserve room for a block laid out relative to y=0 and add its ops at the right place."""
+    top = flow.reserve(height)
+    for op in ops:
+        flow.draw(shifted(op, top))
+
+
+def shifted(op: DrawOp, dy: float) -> DrawOp:
+    """Move an op laid out relative to y=0 down to a block top at dy (translate the canvas)."""
+
+    def moved(c) -> None:
+        c.translate(0, dy)
+        op(c)
+
+    return moved

@@ -1,0 +1,114 @@
+"""`python main.py pdf ...`: printable forms, the codebook PDF and the meeting report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from survey_app.errors import UserFacingError
+
+PASSPHRASE_ENV = "SURVEY_STORE_PASSPHRASE"
+
+
+def register(subparsers) -> None:
+    """Add the `pdf` command and its sub-commands."""
+    parser = subparsers.add_parser(
+        "pdf", help="print forms, the codebook or a meeting report as PDF"
+    )
+    sub = parser.add_subparsers(dest="pdf_command", metavar="WHAT", required=True)
+
+    form = sub.add_parser("form", help="printable questionnaire (A4)")
+    which = form.add_mutually_exclusive_group(required=True)
+    which.add_argument("--timepoint", help="every form of a timepoint, e.g. baseline")
+    which.add_argument("--form", help="one form id, e.g. hscl25")
+    form.add_argument("--arm", help="study arm, for steps limited to one arm (e.g. intervention)")
+    form.add_argument("--lang", required=True, help="nb, en, ar, or two side by side: ar+nb")
+    form.add_argument("--code-pattern", default=None, help="participant-code boxes, e.g. AA-0000-A")
+    _common(form)
+    form.set_defaults(handler=_form)
+
+    codebook = sub.add_parser("codebook", help="codebook of every exported variable")
+    codebook.add_argument("--pcl-cutoff", type=int, default=None, help="PCL-5 probable cut-off")
+    _common(codebook)
+    codebook.set_defaults(handler=_codebook)
+
+    report = sub.add_parser("report", help="meeting report from a device store (counts only)")
+    report.add_argument("--data-dir", required=True, type=Path, help="folder of device-store.db")
+    report.add_argument("--meeting", default=None, help="meeting id (default: all meetings)")
+    _common(report)
+    report.set_defaults(handler=_report)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, type=Path, help="PDF file to write")
+    parser.add_argument(
+        "--forms", type=Path, default=None, help="forms folder (default: the demo study's)"
+    )
+
+
+def _library(args):
+    from survey_app.forms.library import load_library
+
+    forms_dir = args.forms
+    if forms_dir is None:
+        from survey_app.study import demo_study_dir, load_study_config
+
+        config = load_study_config(demo_study_dir())
+        forms_dir = config.forms_dir
+    library = load_library(Path(forms_dir))
+    if not library.forms:
+        raise UserFacingError(
+            f"no usable forms in {forms_dir}; run `python main.py check-forms` for details"
+        )
+    return library
+
+
+def _form(args) -> int:
+    from survey_app.pdf.forms_pdf import (
+        DEFAULT_CODE_PATTERN,
+        PrintOptions,
+        parse_languages,
+        render_forms,
+    )
+
+    languages = parse_languages(args.lang)
+    library = _library(args)
+    if args.form:
+        form = library.forms.get(args.form)
+        if form is None:
+            known = ", ".join(sorted(library.forms))
+            raise UserFacingError(f"no usable form '{args.form}' (usable forms: {known})")
+        forms = [form]
+    else:
+        forms = library.steps(args.timepoint, args.arm)
+    options = PrintOptions(languages, code_pattern=args.code_pattern or DEFAULT_CODE_PATTERN)
+    result = render_forms(forms, args.out, options)
+    print(f"wrote {args.out} ({result.pages} pages, {len(forms)} form(s), {args.lang})")
+    return 0
+
+
+def _codebook(args) -> int:
+    from survey_app.pdf.codebook_pdf import build_codebook_for_print, render_codebook
+
+    codebook = build_codebook_for_print(_library(args), args.pcl_cutoff)
+    result = render_codebook(codebook, args.out)
+    print(f"wrote {args.out} ({result.pages} pages, {result.variables} variables)")
+    return 0
+
+
+def _report(args) -> int:
+    from survey_app.pdf.report_pdf import render_report, report_from_store
+    from survey_app.store import DeviceStore, store_path_in
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase is None:
+        import getpass
+
+        passphrase = getpass.getpass("Store passphrase: ")
+    library = _library(args)
+    with DeviceStore.open(store_path_in(args.data_dir), passphrase) as store:
+        report = report_from_store(store, library, args.meeting)
+    pages = render_report(report, args.out)
+    print(f"wrote {args.out} ({pages} pages, {report.sessions} sessions, counts only)")
+    return 0
