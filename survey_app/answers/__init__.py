@@ -8,6 +8,9 @@ from survey_app.answers.codes import (
     validate_code,
 )
 from survey_app.answers.errors import AnswerError
+from survey_app.answers.messages import message
+from survey_app.answers.numbers import parse_decimal, parse_int
+from survey_app.answers.validate import validate_answer
 
 __all__ = [
     "AnswerError",
@@ -15,5 +18,9 @@ __all__ = [
     "code_state",
     "is_complete_code",
     "make_code",
+    "message",
+    "parse_decimal",
+    "parse_int",
+    "validate_answer",
     "validate_code",
 ]
