@@ -1,0 +1,144 @@
+"""Turn accepted submissions into one table per timepoint, following the codebook (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from survey_app.codebook import DECLINED, NOT_ANSWERED, Codebook, Variable
+
+Cell = int | float | str | None
+Scorer = Callable[[Mapping[str, Any]], Mapping[str, int | float | None]]
+
+# Strings carry the missing codes as text, so every format shows the same thing.
+DECLINED_TEXT = str(DECLINED)
+NOT_ANSWERED_TEXT = str(NOT_ANSWERED)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns (codebook variables) and rows of cells, ready for CSV/SAV/DTA writers."""
+
+    name: str
+    variables: tuple[Variable, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables)
+
+
+def build_tables(
+    codebook: Codebook,
+    payloads: Iterable[Mapping[str, Any]],
+    scorer: Scorer,
+    *,
+    separate_free_text: bool,
+) -> list[Table]:
+    """One table per timepoint (plus a free-text table each when separate), rows sorted."""
+    by_timepoint: dict[str, list[Mapping[str, Any]]] = {tp: [] for tp in codebook.timepoints}
+    for payload in payloads:
+        by_timepoint.setdefault(payload["session"]["timepoint"], []).append(payload)
+    tables: list[Table] = []
+    for timepoint, group in by_timepoint.items():
+        variables = codebook.variables_for(timepoint)
+        group.sort(key=_row_order)
+        if separate_free_text:
+            main = tuple(v for v in variables if not v.free_text)
+            free = tuple(v for v in variables if v.free_text)
+        else:
+            main, free = variables, ()
+        rows = [_row(p, variables, scorer) for p in group]
+        tables.append(Table(timepoint, main, _project(rows, main)))
+        if free:
+            keys = tuple(v for v in variables if v.name in ("submission_id", "timepoint"))
+            tables.append(Table(f"{timepoint}-free-text", keys + free, _project(rows, keys + free)))
+    return tables
+
+
+def _row_order(payload: Mapping[str, Any]) -> tuple[str, str, str]:
+    session = payload["session"]
+    return (
+        str(session.get("participant_code") or ""),
+        str(session.get("started_at") or ""),
+        str(payload["submission_id"]),
+    )
+
+
+def _project(
+    rows: list[dict[str, Cell]], keep: tuple[Variable, ...]
+) -> tuple[tuple[Cell, ...], ...]:
+    return tuple(tuple(row[v.name] for v in keep) for row in rows)
+
+
+def answer_map(payload: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
+    """item id -> (status, value), consent decisions included as answered items."""
+    out: dict[str, tuple[str, Any]] = {}
+    for answer in payload.get("answers") or ():
+        out[answer["item_id"]] = (answer["status"], answer.get("value"))
+    consent = payload.get("consent") or {}
+    for item_id, value in (consent.get("decisions") or {}).items():
+        out[item_id] = ("answered", value)
+    return out
+
+
+def _row(payload: Mapping[str, Any], variables: tuple[Variable, ...], scorer: Scorer) -> dict:
+    session = payload["session"]
+    answers = answer_map(payload)
+    versions = _versions(payload)
+    scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})
+    meta = _session_cells(payload, session)
+    row: dict[str, Cell] = {}
+    for var in variables:
+        if var.source == "session":
+            row[var.name] = meta[var.name]
+        elif var.source == "form_version":
+            row[var.name] = versions.get(var.form_id, "")
+        elif var.source == "score":
+            value = scores.get(var.name)
+            row[var.name] = None if value is None else value
+        else:
+            row[var.name] = _answer_cell(var, answers.get(var.item_id))
+    return row
+
+
+def _versions(payload: Mapping[str, Any]) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for entry in payload.get("forms") or ():
+        out.setdefault(entry["form_id"], []).append(str(entry["version"]))
+    return {k: ";".join(sorted(set(v))) for k, v in out.items()}
+
+
+def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Cell]:
+    meeting = payload.get("meeting") or {}
+    return {
+        "submission_id": payload["submission_id"],
+        "participant_code": session.get("participant_code") or "",
+        "timepoint": session.get("timepoint") or "",
+        "arm": session.get("arm") or "",
+        "status": session.get("status") or "",
+        "language": session.get("language") or "",
+        "interpreter_language": session.get("interpreter_language") or "",
+        "interpreter_assisted": int(bool(session.get("interpreter_assisted"))),
+        "source": session.get("source") or "",
+        "duplicate_flag": int(bool(session.get("duplicate_flag"))),
+        "device_id": payload.get("device_id") or "",
+        "meeting_date": meeting.get("date") or "",
+        "started_at": session.get("started_at") or "",
+        "completed_at": session.get("completed_at") or "",
+    }
+
+
+def _answer_cell(var: Variable, answer: tuple[str, Any] | None) -> Cell:
+    text = var.type == "string"
+    if answer is None:
+        return NOT_ANSWERED_TEXT if text else NOT_ANSWERED
+    status, value = answer
+    if status == "declined":
+        return DECLINED_TEXT if text else DECLINED
+    if var.source == "option":
+        return int(var.option_code in value)
+    if text:
+        return str(value)
+    return value

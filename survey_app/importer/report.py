@@ -1,0 +1,109 @@
+"""The import report: counts only (never answers or codes), as text and as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Something that was not imported, and why (ids are random submission/bundle ids)."""
+
+    source: str
+    reason: str
+    submission_id: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What one import run found and did."""
+
+    study_id: str
+    run_at: str
+    sources: list[str] = field(default_factory=list)
+    bundles_accepted: int = 0
+    bundles_rejected: int = 0
+    new: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    duplicates: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    conflicts: list[Rejection] = field(default_factory=list)
+    first_use_devices: list[str] = field(default_factory=list)
+    totals: list[tuple[str, str, str, int]] = field(default_factory=list)
+    outputs_written: list[str] = field(default_factory=list)
+    outputs_unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def new_count(self) -> int:
+        return sum(self.new.values())
+
+    @property
+    def total_count(self) -> int:
+        return sum(t[3] for t in self.totals)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-serialisable form of the report."""
+        return {
+            "format": "survey-app/import-report/v1",
+            "study_id": self.study_id,
+            "run_at": self.run_at,
+            "sources": self.sources,
+            "bundles": {"accepted": self.bundles_accepted, "rejected": self.bundles_rejected},
+            "submissions": {
+                "new": self.new_count,
+                "duplicates": self.duplicates,
+                "rejected": len(self.rejections),
+                "conflicts": len(self.conflicts),
+                "total_imported": self.total_count,
+            },
+            "new_by_device_timepoint_language": _counts(sorted(self.new.items())),
+            "total_by_device_timepoint_language": _counts(
+                ((d, t, lang), n) for d, t, lang, n in self.totals
+            ),
+            "rejections": [vars(r) for r in self.rejections],
+            "conflicts": [vars(r) for r in self.conflicts],
+            "trusted_on_first_use": self.first_use_devices,
+            "outputs_written": self.outputs_written,
+            "outputs_unchanged": self.outputs_unchanged,
+        }
+
+    def to_text(self) -> str:
+        """A short plain-text summary for the data manager."""
+        lines = [
+            f"Import for study {self.study_id} at {self.run_at}",
+            f"Bundles: {self.bundles_accepted} accepted, {self.bundles_rejected} rejected",
+            f"Submissions: {self.new_count} new, {self.duplicates} already imported "
+            f"(counted once), {len(self.rejections)} rejected, {len(self.conflicts)} conflicts",
+            f"Total imported so far: {self.total_count}",
+        ]
+        if self.totals:
+            lines.append("")
+            lines.append("Totals by device / timepoint / language:")
+            lines += [f"  {d}  {t}  {lang}: {n}" for d, t, lang, n in self.totals]
+        if self.first_use_devices:
+            lines.append("")
+            lines.append(
+                "Devices trusted on first use (no --known-devices entry; check their ids "
+                "against the enrolled laptops):"
+            )
+            lines += [f"  {d}" for d in self.first_use_devices]
+        for title, items in (("Rejected", self.rejections), ("Conflicts", self.conflicts)):
+            if items:
+                lines.append("")
+                lines.append(f"{title}:")
+                for r in items:
+                    which = f" submission {r.submission_id}" if r.submission_id else ""
+                    lines.append(f"  {r.source}{which}: {r.reason}")
+        return "\n".join(lines) + "\n"
+
+    def to_json_bytes(self) -> bytes:
+        """Indented UTF-8 JSON."""
+        return (json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _counts(items: Any) -> list[dict[str, Any]]:
+    return [
+        {"device_id": d, "timepoint": t, "language": lang, "count": n} for (d, t, lang), n in items
+    ]

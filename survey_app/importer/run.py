@@ -1,0 +1,343 @@
+"""The data manager's import: verify, decrypt, validate, de-duplicate, record, write data sets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
+from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes
+from survey_app.bundle.container import utc_now
+from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
+from survey_app.errors import UserFacingError
+from survey_app.forms.library import FormLibrary
+from survey_app.importer.dataset import Table, answer_map, build_tables
+from survey_app.importer.record import DeviceTrust, ImportRecord
+from survey_app.importer.report import ImportReport, Rejection
+from survey_app.importer.validate import FormIndex, validate_submission
+from survey_app.importer.writers import (
+    csv_bytes,
+    file_sha256,
+    table_fingerprint,
+    write_dta,
+    write_sav,
+)
+from survey_app.scoring import ScoringError, score_all
+from survey_app.sealing.device_keys import device_id_for
+from survey_app.sealing.envelope import EnvelopeError, envelope_hash, open_envelope, payload_sha256
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """Everything an import needs besides the bundles and the study key."""
+
+    out_dir: Path
+    library: FormLibrary
+    study_id: str
+    pcl_cutoff: int = 33
+    known_devices: Mapping[str, str] | None = None
+    separate_free_text: bool = True
+    label_language: str = "en"
+    archive_dirs: tuple[Path, ...] = ()
+
+
+@dataclass
+class _Run:
+    settings: ImportSettings
+    record: ImportRecord
+    forms: FormIndex
+    report: ImportReport
+    identity: str
+    seen: dict[str, str]
+
+
+def find_bundles(sources: Sequence[Path]) -> list[Path]:
+    """Bundle files named directly, or found (recursively) in the folders named."""
+    found: list[Path] = []
+    for source in sources:
+        source = Path(source)
+        if source.is_dir():
+            found += sorted(
+                p
+                for p in source.rglob(f"*{BUNDLE_SUFFIX}")
+                if p.is_file() and not p.name.endswith(PARTIAL_SUFFIX)
+            )
+        else:
+            found.append(source)
+    return found
+
+
+def load_known_devices(path: Path) -> dict[str, str]:
+    """Read device id -> public key from JSON: {"id": "key"} or [{"device_id", "public_key"}]."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserFacingError(
+            f"cannot read the known-devices file {Path(path).name}: {exc}"
+        ) from None
+    if isinstance(doc, dict) and isinstance(doc.get("devices"), list):
+        doc = doc["devices"]
+    if isinstance(doc, list):
+        try:
+            doc = {d["device_id"]: d["public_key"] for d in doc}
+        except (TypeError, KeyError):
+            raise UserFacingError("each known device needs a device_id and a public_key") from None
+    if not isinstance(doc, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in doc.items()
+    ):
+        raise UserFacingError("the known-devices file must map device ids to public keys")
+    for device_id, key in doc.items():
+        try:
+            ok = device_id_for(key) == device_id
+        except ValueError:
+            ok = False
+        if not ok:
+            raise UserFacingError(f"known device {device_id}: the public key does not match the id")
+    return dict(doc)
+
+
+def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings) -> ImportReport:
+    """Import every bundle in sources into settings.out_dir and rewrite the data sets."""
+    paths = find_bundles(sources)
+    if not paths:
+        raise UserFacingError("no bundle files found (they end in .surveybundle)")
+    out_dir = Path(settings.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = ImportReport(settings.study_id, utc_now(), sources=[p.name for p in paths])
+    with ImportRecord.open(out_dir, identity) as record:
+        owner = record.meta("study_id")
+        if owner is not None and owner != settings.study_id:
+            raise UserFacingError(
+                f"the output folder holds study {owner}, not {settings.study_id}; use another"
+            )
+        record.set_meta("study_id", settings.study_id)
+        run = _Run(
+            settings,
+            record,
+            FormIndex.from_library(settings.library, settings.archive_dirs),
+            report,
+            identity,
+            record.submission_hashes(),
+        )
+        for path in paths:
+            _import_bundle(run, path)
+        report.conflicts = [
+            Rejection("record", f"same id, different content (payload {h[:12]}…)", sid)
+            for sid, h, _device in record.conflicts()
+        ]
+        report.totals = record.totals()
+        _write_outputs(run)
+    _write_report(out_dir, report)
+    return report
+
+
+def _import_bundle(run: _Run, path: Path) -> None:
+    try:
+        bundle = read_bundle(path)
+        if bundle.manifest.study_id != run.settings.study_id:
+            raise BundleError(
+                f"{path.name}: belongs to study {bundle.manifest.study_id!r}, "
+                f"not {run.settings.study_id!r}"
+            )
+        trust = _check_signer(run, bundle, path.name)
+        opened = [_open(run, envelope, path.name, trust) for envelope in bundle.envelopes]
+    except (BundleError, EnvelopeError) as exc:
+        run.report.bundles_rejected += 1
+        run.report.rejections.append(Rejection(path.name, str(exc)))
+        return
+    at = run.report.run_at
+    with run.record.transaction():
+        for device in trust.values():
+            if device.trust == "first-use" and run.record.device(device.device_id) is None:
+                run.report.first_use_devices.append(device.device_id)
+            run.record.add_device(device)
+        for envelope, payload, problem in opened:
+            _take(run, bundle, envelope, payload, problem, path.name, at)
+        run.record.add_bundle(
+            bundle.file_sha256,
+            bundle.manifest.bundle_id,
+            bundle.manifest.device_id,
+            bundle.manifest.created_at,
+            at,
+        )
+    run.report.bundles_accepted += 1
+
+
+def _check_signer(run: _Run, bundle: Bundle, name: str) -> dict[str, DeviceTrust]:
+    """Check who signed the manifest; return the device keys to remember."""
+    pending: dict[str, DeviceTrust] = {}
+    signer = (bundle.manifest.device_id, bundle.manifest.device_public_key)
+    problem = _trust(run, *signer, name, pending)
+    if problem:
+        raise BundleError(f"{name}: the manifest {problem}")
+    return pending
+
+
+def _trust(
+    run: _Run, device_id: str, public_key: str, name: str, pending: dict[str, DeviceTrust]
+) -> str:
+    """Return "" when the key may be trusted for the device, else what is wrong."""
+    try:
+        derived = device_id_for(public_key)
+    except ValueError:
+        derived = ""
+    if derived != device_id:
+        return f"claims device {device_id[:20]!r} with a key that is not that device's"
+    known = run.settings.known_devices
+    if known is not None:
+        if known.get(device_id) != public_key:
+            return f"was signed by device {device_id}, which is not in the known-devices list"
+        pending.setdefault(
+            device_id, DeviceTrust(device_id, public_key, "known", run.report.run_at, name)
+        )
+        return ""
+    # The id is derived from the key, so a stored key that differs means a forged id.
+    stored = run.record.device(device_id)
+    if stored is not None and stored.public_key != public_key:
+        return f"was signed by a new key for device {device_id} (first seen with another key)"
+    if stored is None:
+        pending.setdefault(
+            device_id, DeviceTrust(device_id, public_key, "first-use", run.report.run_at, name)
+        )
+    return ""
+
+
+Opened = tuple[dict[str, Any], dict[str, Any] | None, str]
+
+
+def _open(
+    run: _Run, envelope: dict[str, Any], name: str, pending: dict[str, DeviceTrust]
+) -> Opened:
+    # Device trust is judged per envelope: a server pull carries envelopes of many laptops.
+    problem = _trust(
+        run,
+        str(envelope.get("device_id", "")),
+        str(envelope.get("device_public_key", "")),
+        name,
+        pending,
+    )
+    if problem:
+        return envelope, None, f"the submission {problem}"
+    payload = open_envelope(envelope, run.identity)
+    return envelope, payload, ""
+
+
+def _take(
+    run: _Run,
+    bundle: Bundle,
+    envelope: dict[str, Any],
+    payload: dict[str, Any] | None,
+    problem: str,
+    name: str,
+    at: str,
+) -> None:
+    sid = str(envelope.get("submission_id"))
+    if payload is None:
+        run.report.rejections.append(Rejection(name, problem, sid))
+        return
+    digest = payload_sha256(payload)
+    known = run.seen.get(sid)
+    if known == digest:
+        run.report.duplicates += 1
+        return
+    if known is not None:
+        run.record.add_conflict(sid, digest, envelope["device_id"], bundle.file_sha256, at)
+        return
+    timepoints = run.settings.library.protocol.timepoints if run.settings.library.protocol else {}
+    reasons = validate_submission(payload, envelope, run.forms, timepoints)
+    if not reasons:
+        reasons = _score_problems(payload, run.settings.pcl_cutoff)
+    if reasons:
+        run.report.rejections.append(Rejection(name, "; ".join(reasons), sid))
+        return
+    run.record.add_submission(
+        payload=payload,
+        payload_sha256=digest,
+        envelope_sha256=envelope_hash(envelope),
+        device_id=envelope["device_id"],
+        bundle_sha256=bundle.file_sha256,
+        at=at,
+    )
+    run.seen[sid] = digest
+    session = payload["session"]
+    run.report.new[(envelope["device_id"], session["timepoint"], session["language"])] += 1
+
+
+def _score_problems(payload: Mapping[str, Any], cutoff: int) -> list[str]:
+    try:
+        score_all(_answered(payload), cutoff)
+    except ScoringError as exc:
+        return [f"cannot be scored: {exc}"]
+    return []
+
+
+def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, (status, v) in answer_map(payload).items() if status == "answered"}
+
+
+def make_scorer(cutoff: int) -> Callable[[Mapping[str, Any]], Mapping[str, Any]]:
+    """Scores of one submission's answered items (declined and missing items are absent)."""
+    return lambda answers: score_all(answers, cutoff)
+
+
+def _write_outputs(run: _Run) -> None:
+    settings = run.settings
+    codebook = build_codebook(settings.library, settings.pcl_cutoff)
+    tables = build_tables(
+        codebook,
+        run.record.payloads(),
+        make_scorer(settings.pcl_cutoff),
+        separate_free_text=settings.separate_free_text,
+    )
+    outputs: list[tuple[str, str, Callable[[Path], None]]] = [
+        (
+            "codebook.json",
+            _hash(codebook_json_bytes(codebook)),
+            _bytes(codebook_json_bytes(codebook)),
+        ),
+        ("codebook.csv", _hash(codebook_csv_bytes(codebook)), _bytes(codebook_csv_bytes(codebook))),
+    ]
+    for table in tables:
+        outputs += _table_outputs(table, settings.label_language)
+    for name, content, write in outputs:
+        path = settings.out_dir / name
+        previous = run.record.output(name)
+        if previous and path.is_file() and previous == (content, file_sha256(path)):
+            run.report.outputs_unchanged.append(name)
+            continue
+        write(path)
+        run.record.set_output(name, content, file_sha256(path))
+        run.report.outputs_written.append(name)
+
+
+def _table_outputs(table: Table, language: str) -> list[tuple[str, str, Callable[[Path], None]]]:
+    def sav(path: Path) -> None:
+        write_sav(path, table, language)
+
+    def dta(path: Path) -> None:
+        write_dta(path, table, language)
+
+    data = csv_bytes(table)
+    return [
+        (f"{table.name}.csv", table_fingerprint(table, language, "csv"), _bytes(data)),
+        (f"{table.name}.sav", table_fingerprint(table, language, "sav"), sav),
+        (f"{table.name}.dta", table_fingerprint(table, language, "dta"), dta),
+    ]
+
+
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    return lambda path: atomic_write_bytes(path, data)
+
+
+def _hash(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_report(out_dir: Path, report: ImportReport) -> None:
+    atomic_write_bytes(out_dir / "import-report.json", report.to_json_bytes())
+    atomic_write_bytes(out_dir / "import-report.txt", report.to_text().encode("utf-8"))

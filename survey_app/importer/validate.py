@@ -1,0 +1,151 @@
+"""Check a decrypted submission against the exact form versions it was answered on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from survey_app.forms.library import FormLibrary, check_file
+from survey_app.forms.model import Form, ItemType
+from survey_app.store.errors import InvalidAnswer
+from survey_app.store.values import checked_value
+
+SUBMISSION_FORMAT = "survey-app/submission/v1"
+SESSION_STATUSES = ("completed", "declined")
+
+
+class FormIndex:
+    """Every known form version, by content hash (current library plus archived versions)."""
+
+    def __init__(self, forms: Iterable[Form]) -> None:
+        self._by_hash = {f.content_hash: f for f in forms}
+
+    @classmethod
+    def from_library(cls, library: FormLibrary, archive_dirs: Iterable[Any] = ()) -> FormIndex:
+        """Index the library's forms and every usable form file in the archive folders."""
+        forms = list(library.forms.values())
+        for directory in archive_dirs:
+            for path in sorted(directory.glob("*.yaml")):
+                form, _ = check_file(path)
+                if form is not None:
+                    forms.append(form)
+        return cls(forms)
+
+    def get(self, content_hash: str) -> Form | None:
+        """The form with this content hash, if known."""
+        return self._by_hash.get(content_hash)
+
+
+def validate_submission(
+    payload: Mapping[str, Any],
+    envelope: Mapping[str, Any],
+    forms: FormIndex,
+    timepoints: Iterable[str],
+) -> list[str]:
+    """Return the reasons a submission cannot be used (empty when it is valid)."""
+    sid = envelope.get("submission_id")
+    if payload.get("format") != SUBMISSION_FORMAT:
+        return ["not a submission of a known format"]
+    for key in ("submission_id", "study_id", "device_id"):
+        if payload.get(key) != envelope.get(key):
+            return [f"the sealed {key} differs from the envelope's"]
+    session = payload.get("session")
+    if not isinstance(session, Mapping):
+        return ["the submission has no session"]
+    reasons = _session_problems(session, set(timepoints))
+    reasons += _form_list_problems(payload.get("forms"), forms)
+    reasons += _consent_problems(payload.get("consent"), forms)
+    reasons += _answer_problems(payload.get("answers"), forms)
+    if sid is None:
+        reasons.append("the submission has no id")
+    return reasons
+
+
+def _session_problems(session: Mapping[str, Any], timepoints: set[str]) -> list[str]:
+    reasons = []
+    if session.get("timepoint") not in timepoints:
+        reasons.append(f"unknown timepoint {str(session.get('timepoint'))[:40]!r}")
+    if session.get("status") not in SESSION_STATUSES:
+        reasons.append("the session status is neither completed nor declined")
+    if not isinstance(session.get("participant_code"), str) or not session["participant_code"]:
+        reasons.append("the session has no participant code")
+    return reasons
+
+
+def _unknown(form_id: object, version: object, content_hash: object) -> str:
+    short = str(content_hash)[:12]
+    return (
+        f"answered on an unknown form version (form {str(form_id)[:40]!r}, version "
+        f"{str(version)[:20]!r}, hash {short}…); add that form version to the forms archive"
+    )
+
+
+def _form_list_problems(raw: object, forms: FormIndex) -> list[str]:
+    if not isinstance(raw, list):
+        return ["the submission has no form list"]
+    reasons = []
+    for entry in raw:
+        if not isinstance(entry, Mapping):
+            reasons.append("a form list entry is malformed")
+            continue
+        form = forms.get(str(entry.get("content_hash")))
+        if form is None or form.id != entry.get("form_id"):
+            reasons.append(
+                _unknown(entry.get("form_id"), entry.get("version"), entry.get("content_hash"))
+            )
+    return reasons
+
+
+def _consent_problems(raw: object, forms: FormIndex) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("decisions"), Mapping):
+        return ["the consent record is malformed"]
+    form = forms.get(str(raw.get("form_hash")))
+    if form is None or form.id != raw.get("form_id"):
+        return [_unknown(raw.get("form_id"), raw.get("form_version"), raw.get("form_hash"))]
+    reasons = []
+    for item_id, value in raw["decisions"].items():
+        try:
+            item = form.item(item_id)
+        except KeyError:
+            reasons.append(f"consent decision for an item not in {form.id}: {item_id[:40]!r}")
+            continue
+        if item.type is not ItemType.CONSENT or value not in (0, 1) or isinstance(value, bool):
+            reasons.append(f"consent decision {item_id!r} is not 0 or 1")
+    return reasons
+
+
+def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
+    if not isinstance(raw, list):
+        return ["the submission has no answer list"]
+    reasons = []
+    seen: set[tuple[str, str]] = set()
+    for answer in raw:
+        if not isinstance(answer, Mapping):
+            reasons.append("an answer is malformed")
+            continue
+        form = forms.get(str(answer.get("form_hash")))
+        if form is None or form.id != answer.get("form_id"):
+            reasons.append(
+                _unknown(answer.get("form_id"), answer.get("form_version"), answer.get("form_hash"))
+            )
+            continue
+        item_id = str(answer.get("item_id"))
+        key = (form.id, item_id)
+        if key in seen:
+            reasons.append(f"item {item_id[:40]!r} is answered twice")
+        seen.add(key)
+        try:
+            item = form.item(item_id)
+        except KeyError:
+            reasons.append(f"answer to an item not in {form.id} {form.version}: {item_id[:40]!r}")
+            continue
+        try:
+            normalised = checked_value(item, answer.get("value"), str(answer.get("status")))
+        except InvalidAnswer:
+            reasons.append(f"the answer to {item_id!r} does not fit the item")
+            continue
+        if normalised != answer.get("value"):
+            reasons.append(f"the answer to {item_id!r} is not in its stored form")
+    return reasons

@@ -1,0 +1,193 @@
+"""Write a Table as CSV (UTF-8 with BOM), SPSS .sav and Stata .dta, atomically.
+
+Missing codes: numeric answers hold -7 (declined) and -9 (not answered). In .sav both are
+declared user-missing; in .dta they become Stata's extended missing values .a (declined) and
+.b (not answered), labelled. Scores that cannot be computed are system missing everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from survey_app.bundle.atomic import atomic_write, atomic_write_bytes
+from survey_app.codebook import DECLINED, NOT_ANSWERED, Variable
+from survey_app.importer.dataset import Table
+from survey_app.sealing.canonical import canonical_json
+
+WRITER_VERSION = "1"
+STATA_MISSING = {DECLINED: "a", NOT_ANSWERED: "b"}
+SPSS_LABEL_BYTES = 255
+STATA_LABEL_BYTES = 80
+
+
+def table_fingerprint(table: Table, label_language: str, kind: str) -> str:
+    """sha256 of everything that goes into one output file (data, labels, writer version)."""
+    doc = {
+        "writer": WRITER_VERSION,
+        "kind": kind,
+        "language": label_language,
+        "columns": [_variable_doc(v, label_language) for v in table.variables],
+        "rows": [[_fingerprint_cell(c) for c in row] for row in table.rows],
+    }
+    return hashlib.sha256(canonical_json(doc)).hexdigest()
+
+
+def csv_bytes(table: Table) -> bytes:
+    """Comma-separated, CRLF, UTF-8 with BOM; system missing is an empty field."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if c is None else c for c in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_csv(path: Path, table: Table) -> None:
+    """Write the CSV file atomically."""
+    atomic_write_bytes(path, csv_bytes(table))
+
+
+def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
+    """Write an SPSS .sav with variable labels, value labels and -7/-9 as user-missing."""
+    import pyreadstat
+
+    frame = _frame(table, stata=False)
+    labels = {v.name: _clip(_label(v, label_language), SPSS_LABEL_BYTES) for v in table.variables}
+    value_labels = {
+        v.name: _number_keys(v.value_label_map(label_language))
+        for v in table.variables
+        if v.type == "numeric" and v.value_label_map(label_language)
+    }
+    missing: dict[str, list[Any]] = {}
+    for v in table.variables:
+        if v.missing_codes:
+            codes = sorted(v.missing_codes)
+            missing[v.name] = (
+                [str(c) for c in codes] if v.type == "string" else [float(c) for c in codes]
+            )
+    measure = {v.name: v.measure for v in table.variables}
+    formats = {v.name: f"F8.{v.decimals}" for v in table.variables if v.type == "numeric"}
+    _via_temp(
+        path,
+        lambda tmp: pyreadstat.write_sav(
+            frame,
+            tmp,
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            missing_ranges=missing,
+            variable_measure=measure,
+            variable_format=formats,
+        ),
+    )
+
+
+def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
+    """Write a Stata .dta (v15, UTF-8) with labels; -7/-9 become extended missing .a/.b."""
+    import pyreadstat
+
+    frame = _frame(table, stata=True)
+    labels = {v.name: _clip(_label(v, label_language), STATA_LABEL_BYTES) for v in table.variables}
+    value_labels: dict[str, dict[Any, str]] = {}
+    for v in table.variables:
+        if v.type != "numeric":
+            continue
+        mapping = {
+            STATA_MISSING.get(k, k): text for k, text in v.value_label_map(label_language).items()
+        }
+        if mapping:
+            value_labels[v.name] = _number_keys(mapping)
+    missing = {
+        v.name: sorted(STATA_MISSING[c] for c in v.missing_codes)
+        for v in table.variables
+        if v.type == "numeric" and v.missing_codes
+    }
+    _via_temp(
+        path,
+        lambda tmp: pyreadstat.write_dta(
+            frame,
+            tmp,
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            missing_user_values=missing,
+        ),
+    )
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 hex of a file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _via_temp(path: Path, write: Any) -> None:
+    # pyreadstat writes by file name: write a temp file beside the target, then move it in
+    # with the same fsync + rename as every other output.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    os.close(fd)
+    try:
+        write(tmp)
+        data = Path(tmp).read_bytes()
+    finally:
+        os.unlink(tmp)
+    atomic_write(path, lambda fh: fh.write(data))
+
+
+def _frame(table: Table, *, stata: bool) -> Any:
+    import pandas as pd
+
+    columns: dict[str, Any] = {}
+    for index, var in enumerate(table.variables):
+        cells = [row[index] for row in table.rows]
+        if var.type == "string":
+            columns[var.name] = pd.Series(
+                ["" if c is None else str(c) for c in cells], dtype=object
+            )
+        elif stata and var.missing_codes:
+            columns[var.name] = pd.Series(
+                [STATA_MISSING[c] if c in STATA_MISSING else _float(c) for c in cells],
+                dtype=object,
+            )
+        else:
+            columns[var.name] = pd.Series([_float(c) for c in cells], dtype="float64")
+    return pd.DataFrame(columns, columns=list(table.columns))
+
+
+def _float(cell: Any) -> float:
+    return math.nan if cell is None else float(cell)
+
+
+def _number_keys(mapping: dict[Any, str]) -> dict[Any, str]:
+    return {(float(k) if isinstance(k, int) else k): v for k, v in mapping.items()}
+
+
+def _label(var: Variable, language: str) -> str:
+    return var.label.get(language) or var.label.get("en") or var.name
+
+
+def _clip(text: str, limit: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[: limit - 3].decode("utf-8", errors="ignore").rstrip() + "…"
+
+
+def _fingerprint_cell(cell: Any) -> Any:
+    return repr(cell) if isinstance(cell, float) else cell
+
+
+def _variable_doc(var: Variable, language: str) -> dict[str, Any]:
+    return {
+        "name": var.name,
+        "type": var.type,
+        "label": _label(var, language),
+        "values": [[str(k), v] for k, v in var.value_label_map(language).items()],
+        "missing": list(var.missing_codes),
+        "measure": var.measure,
+        "decimals": var.decimals,
+    }
