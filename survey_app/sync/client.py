@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ class SyncClient:
         base_url: str,
         *,
         credentials: SyncCredentials | None = None,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         timeout: float = 15.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -177,6 +178,9 @@ class SyncClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rng = rng or random.Random()
+        if isinstance(verify, str):
+            # A study's own CA or self-signed certificate (PEM file).
+            verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.Client(base_url=self.base_url, verify=verify, timeout=timeout)
 
     @classmethod

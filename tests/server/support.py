@@ -1,4 +1,4 @@
-"""Real building blocks for server and sync tests: servers, keys, envelopes, a PostgreSQL cluster."""
+"""Real building blocks for server and sync tests: servers, keys, envelopes, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -115,8 +115,16 @@ class ServerProcess:
 def start_server_process(db: Path, port: int = 0, *extra: str) -> ServerProcess:
     """`python main.py server` in a child process; waits for its 'listening on' line."""
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "main.py"), "server", "--db", str(db), "--port", str(port)]
-        + list(extra),
+        [
+            sys.executable,
+            str(REPO / "main.py"),
+            "server",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            *list(extra),
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -202,8 +210,18 @@ def start_postgres(base: Path) -> PostgresCluster | str:
         return f"initdb failed: {init.stderr.strip()[:200]}"
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=on"
     start = subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data_dir), "-o", options, "-l", str(base / "log"), "-w"]
-        + ["start"],
+        [
+            *as_user,
+            pg_ctl,
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(base / "log"),
+            "-w",
+            "start",
+        ],
         capture_output=True,
         text=True,
     )

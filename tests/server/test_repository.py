@@ -128,7 +128,7 @@ def test_concurrent_writers_store_each_submission_once(repo: Repository) -> None
 @pytest.mark.postgres
 def test_postgres_backend_serves_enrol_upload_and_export(pg_url: str) -> None:
     with running_server(ServerConfig(database=pg_url)) as (service, server):
-        account, token = service.create_account("dm", "data_manager")
+        _account, token = service.create_account("dm", "data_manager")
         with httpx.Client(base_url=server.url) as client:
             device = enrol(client, service)
             envelope = make_envelope(device.key)
