@@ -41,6 +41,7 @@ VAS_LENGTH_MM = 100.0
 NUMBER_COL = 11 * mm
 GUTTER = 20 * mm
 MAX_LABEL_LINES = 3
+NARROW_CELL = 26 * mm
 
 
 @dataclass(frozen=True)
@@ -340,41 +341,55 @@ class _FormPrinter:
             return self._options_bilingual(rows + ([decline] if decline else []))
         col = self.columns[0]
         x, width = self._answer_area(col)
-        horizontal = self._options_horizontal(rows + ([decline] if decline else []), col, x, width)
+        extra = [decline] if decline else []
+        horizontal = self._options_horizontal(rows + extra, col, x, width)
         if horizontal is not None:
             return horizontal
-        return self._options_vertical(rows + ([decline] if decline else []), col, x, width)
+        horizontal = self._options_horizontal(rows, col, x, width)
+        if horizontal is not None and decline is not None:
+            # Many options in one row, "I don't want to answer" on its own row below.
+            ops, height = horizontal
+            below, h = self._options_vertical([decline], col, x, width)
+            return ops + [shifted(op, -height) for op in below], height + h
+        if horizontal is not None:
+            return horizontal
+        return self._options_vertical(rows + extra, col, x, width)
 
     def _cell(self, row, col: _Column, x: float, width: float, y_top: float):
-        """One tick box + code + wrapped label in a cell; returns ops, height, fits."""
+        """One tick box + code + wrapped label in a cell; returns ops, height, fits.
+
+        Wide cells put the label beside the box; narrow cells (many options in a row) put it
+        under the box, still inside the cell that belongs to that box only.
+        """
         code = row[0]
         style = col.style(8.5 if row[2] != labels.DECLINE else 7.5)
         code_w = self.setter.line(code, TextStyle(size=6.5)).width if code else 0.0
-        used = BOX + 1.6 * mm + code_w + 1.2 * mm
+        stacked = width < NARROW_CELL
+        used = 0.0 if stacked else BOX + 1.6 * mm + code_w + 1.2 * mm
         label_w = max(width - used - 1.5 * mm, 10.0)
         lines = self.setter.wrap(self._label(row, col.language), style, label_w)
         fits = len(lines) <= MAX_LABEL_LINES and all(ln.width <= label_w + 0.5 for ln in lines)
-        height = max(len(lines) * style.line_height, BOX + 1.2 * mm)
+        box_h = BOX + 1.2 * mm
         y_box = y_top - BOX - 0.6 * mm
         if col.rtl:
-            x_box = x + width - BOX
-            ops, _ = tick_box_with_code(self.setter, x_box, y_box, code, rtl=True)
-            label_right = x + width - used
-            label_left = label_right - label_w
+            ops, _ = tick_box_with_code(self.setter, x + width - BOX, y_box, code, rtl=True)
+            label_left = x + width - used - label_w
         else:
             ops, _ = tick_box_with_code(self.setter, x, y_box, code, rtl=False)
             label_left = x + used
-        y = y_top - style.size * 0.95
+        y = y_top - style.size * 0.95 - (box_h if stacked else 0.0)
         for ln in lines:
             lx = label_left + label_w - ln.width if col.rtl else label_left
             ops.append(lambda c, ln=ln, lx=lx, y=y: ln.draw(c, lx, y))
             y -= style.line_height
+        text_h = len(lines) * style.line_height
+        height = box_h + text_h if stacked else max(text_h, box_h)
         return ops, height, fits
 
     def _options_horizontal(self, rows, col: _Column, x: float, width: float):
         n = len(rows)
         cell_w = width / n
-        if cell_w < 24 * mm:
+        if cell_w < 15 * mm:
             return None
         ops: list[DrawOp] = []
         height = 0.0

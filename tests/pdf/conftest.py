@@ -150,12 +150,14 @@ def form() -> Form:
     return sample_form()
 
 
-def pdftotext(pdf: Path, *, first: int | None = None, last: int | None = None) -> str:
+def pdftotext(
+    pdf: Path, *, first: int | None = None, last: int | None = None, layout: bool = False
+) -> str:
     """Extracted text of a PDF (poppler's pdftotext), skipping the test if it is not installed."""
     exe = shutil.which("pdftotext")
     if exe is None:
         pytest.skip("pdftotext (Debian package poppler-utils) is not installed")
-    args = [exe, "-enc", "UTF-8"]
+    args = [exe, "-enc", "UTF-8"] + (["-layout"] if layout else [])
     if first is not None:
         args += ["-f", str(first)]
     if last is not None:
