@@ -66,9 +66,7 @@ def make_payload(
             "decisions": decisions,
             "at": "2025-03-04T18:05:00.000Z",
         },
-        "forms": [
-            {"form_id": f, "version": v, "content_hash": h} for f, v, h in sorted(used)
-        ],
+        "forms": [{"form_id": f, "version": v, "content_hash": h} for f, v, h in sorted(used)],
         "answers": rows,
         "audit": [],
     }

@@ -1,0 +1,54 @@
+"""Export a laptop's sealed submissions from its device store to a bundle (USB path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from survey_app.bundle.container import (
+    BundleInfo,
+    default_bundle_name,
+    read_bundle,
+    utc_now,
+    write_bundle,
+)
+from survey_app.errors import UserFacingError
+
+
+def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]]:
+    """Sealed envelopes not yet exported (or every sealed one the laptop still has)."""
+    if not include_all:
+        return [c.envelope for c in store.pending_envelopes(include_exported=False)]
+    ids = [s.submission_id for s in store.sessions() if s.submission_id]
+    return [store.sealed_copy(i).envelope for i in ids]
+
+
+def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleInfo | None:
+    """Write a bundle (to out, or a generated name inside the folder out), verify, mark exported.
+
+    Returns None when there is nothing to export. The bundle is read back and verified before
+    the store records anything as exported, so a bad USB stick is noticed at once.
+    """
+    envelopes = envelopes_to_export(store, include_all=include_all)
+    if not envelopes:
+        return None
+    studies = {e["study_id"] for e in envelopes}
+    if len(studies) != 1:
+        raise UserFacingError("the store holds submissions of more than one study")
+    study_id = studies.pop()
+    created_at = utc_now()
+    out = Path(out)
+    path = out / default_bundle_name(study_id, store.device_id, created_at) if out.is_dir() else out
+    if not path.parent.is_dir():
+        raise UserFacingError(f"the folder {path.parent} does not exist")
+    try:
+        info = write_bundle(
+            path, envelopes, store.device_key, store.device_id, study_id, created_at=created_at
+        )
+    except OSError as exc:
+        raise UserFacingError(f"could not write {path.name}: {exc.strerror or exc}") from None
+    check = read_bundle(path)
+    if tuple(e["submission_id"] for e in check.envelopes) != info.submission_ids:
+        raise UserFacingError(f"{path.name} did not read back correctly; export again")
+    store.mark_exported(info.submission_ids, info.bundle_id)
+    return info

@@ -1,0 +1,79 @@
+"""`python main.py import`: the data manager's import of bundles into SPSS/Stata/CSV data sets."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+KEY_PASSPHRASE_ENV = "SURVEY_KEY_PASSPHRASE"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `import` command."""
+    parser = subparsers.add_parser(
+        "import",
+        help="verify, decrypt and import bundles into CSV, SPSS and Stata files",
+        description="Import export bundles (USB) and server pulls. Every bundle is verified and "
+        "decrypted with the study private key, every submission is checked against the form "
+        "version it was answered on, and duplicates are counted once. Bad bundles are "
+        "rejected with a reason; good ones still import. The key passphrase is read from "
+        f"${KEY_PASSPHRASE_ENV} or asked for.",
+    )
+    parser.add_argument("sources", nargs="+", metavar="BUNDLE_OR_DIR", help="bundles or folders")
+    parser.add_argument("--key", required=True, help="the study private key file (age)")
+    parser.add_argument("--out", required=True, help="output folder (holds the import record)")
+    parser.add_argument("--study", required=True, help="study folder (with study.yaml)")
+    parser.add_argument(
+        "--known-devices",
+        help="JSON file of enrolled device ids and public keys; without it, devices are "
+        "trusted on first use and listed in the report",
+    )
+    parser.add_argument(
+        "--separate-free-text",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="write free-text answers to separate files (default: yes)",
+    )
+    parser.add_argument(
+        "--label-language",
+        choices=("en", "nb", "ar"),
+        default="en",
+        help="language of the labels in .sav/.dta files (the codebook has all three)",
+    )
+    parser.add_argument(
+        "--archive-forms",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="folder with older form versions that submissions may have been answered on",
+    )
+    parser.set_defaults(handler=_import)
+
+
+def _import(args: argparse.Namespace) -> int:
+    import getpass
+    from pathlib import Path
+
+    from survey_app.importer import ImportSettings, load_known_devices, run_import
+    from survey_app.sealing.study_keys import read_private_key
+    from survey_app.study import load_study
+
+    study = load_study(Path(args.study))
+    passphrase = os.environ.get(KEY_PASSPHRASE_ENV)
+    if passphrase is None:
+        passphrase = getpass.getpass("Study private key passphrase: ")
+    identity = read_private_key(Path(args.key), passphrase)
+    settings = ImportSettings(
+        out_dir=Path(args.out),
+        library=study.library,
+        study_id=study.study_id,
+        pcl_cutoff=study.pcl_cutoff,
+        known_devices=load_known_devices(Path(args.known_devices)) if args.known_devices else None,
+        separate_free_text=args.separate_free_text,
+        label_language=args.label_language,
+        archive_dirs=tuple(Path(d) for d in args.archive_forms),
+    )
+    report = run_import([Path(s) for s in args.sources], identity, settings)
+    print(report.to_text(), end="")
+    print(f"outputs in {settings.out_dir} ({len(report.outputs_written)} written)")
+    return 0 if not report.rejections and not report.conflicts else 4
