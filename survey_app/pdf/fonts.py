@@ -8,6 +8,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
+from survey_app.errors import UserFacingError
+
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
 
 # Private-use code points for glyphs that have no character of their own (contextual forms,
@@ -135,8 +137,6 @@ def register_fonts(font_dir: Path = FONT_DIR) -> FontSet:
         if name not in pdfmetrics.getRegisteredFontNames():
             path = font_dir / filename
             if not path.is_file():
-                from survey_app.errors import UserFacingError
-
                 raise UserFacingError(f"font file missing: {path}")
             pdfmetrics.registerFont(ShapedTTFont(name, str(path)))
         names[role] = name

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 
-from survey_app.forms.library import FormLibrary
+from survey_app.forms.library import FormLibrary, FormUnavailable
 from survey_app.pdf.fonts import register_fonts
 from survey_app.pdf.layout import (
     CONTENT_WIDTH,
@@ -87,7 +87,7 @@ def _tally(tallies, answers, library: FormLibrary, timepoint: str, arm: str | No
     status = {(a.form_id, a.item_id): a.status for a in answers}
     try:
         forms = library.steps(timepoint, arm)
-    except Exception:  # a form changed since the session: count what still matches
+    except FormUnavailable:  # a form of the timepoint is unusable now: count what still loads
         forms = list(library.forms.values())
     for form in forms:
         if form.kind != "instrument":
