@@ -1,0 +1,1 @@
+"""Paper: printable questionnaires, codebook and meeting report as PDF (reportlab, no Qt)."""
