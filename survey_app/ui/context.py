@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.i18n import tr
+from survey_app.ui.direction import directed
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
 
@@ -29,7 +30,7 @@ class AppContext:
 
     def tr(self, message: str, **params: object) -> str:
         """Translate an interface message into the staff language."""
-        return tr(self.staff_language, message, **params)
+        return directed(tr(self.staff_language, message, **params), self.staff_language)
 
     @property
     def store_path(self) -> Path:

@@ -47,6 +47,7 @@ def text_label(
     # AlignLeft without AlignAbsolute means "leading edge" in Qt, so it follows the direction.
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    label.setProperty("lang", language)
     if role:
         label.setProperty("role", role)
     if selectable:

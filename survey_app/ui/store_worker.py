@@ -26,7 +26,9 @@ OnErr = Callable[[BaseException], None]
 class StoreWorker(QObject):
     """Owns the store object; lives on the worker thread."""
 
-    done = Signal(int, bool, object)
+    # The outcome flag is an int, not a bool: PySide6 6.12 mis-counts references to Python's
+    # True/False passed through queued cross-thread signals, which crashes at interpreter exit.
+    done = Signal(int, int, object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,9 +40,9 @@ class StoreWorker(QObject):
         try:
             result = op(self)
         except Exception as exc:  # reported to the caller's error handler, never swallowed
-            self.done.emit(request_id, False, exc)
+            self.done.emit(request_id, 0, exc)
             return
-        self.done.emit(request_id, True, result)
+        self.done.emit(request_id, 1, result)
 
     @Slot()
     def close_store(self) -> None:
@@ -90,7 +92,7 @@ class StoreClient(QObject):
         self._request.emit(request_id, op)
         return request_id
 
-    def _done(self, request_id: int, ok: bool, payload: object) -> None:
+    def _done(self, request_id: int, ok: int, payload: object) -> None:
         pending = self._pending.pop(request_id, None)
         try:
             if pending is None:

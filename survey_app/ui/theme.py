@@ -22,6 +22,8 @@ BACKGROUND = "#f6f7f9"
 SURFACE = "#ffffff"
 BORDER = "#b8c0c8"
 WARNING = "#9a3b00"
+# Noto Naskh Arabic looks smaller than Noto Sans at the same point size.
+ARABIC_SCALE = 1.18
 OK = "#1e6b34"
 
 
@@ -99,6 +101,18 @@ def style_sheet(theme: Theme) -> str:
         border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
     QCheckBox, QRadioButton {{ font-size: {theme.pt(13)}pt; spacing: 10px; }}
+    QScrollBar:vertical {{ background: #e9ecef; width: 14px; margin: 0; }}
+    QScrollBar::handle:vertical {{ background: #9aa6b2; min-height: 40px; border-radius: 6px; }}
+    QScrollBar:horizontal {{ background: #e9ecef; height: 14px; margin: 0; }}
+    QScrollBar::handle:horizontal {{ background: #9aa6b2; min-width: 40px; border-radius: 6px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+    QLabel[lang="ar"][role="question"] {{ font-size: {theme.pt(16 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="title"] {{ font-size: {theme.pt(20 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="subtitle"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="second"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="muted"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="note"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}
+    QLabel[role="note"] {{ font-size: {theme.pt(14)}pt; }}
     QProgressBar {{ border: 1px solid {BORDER}; border-radius: 5px; background: {SURFACE};
         max-height: 12px; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 4px; }}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
+from survey_app.answers.digits import to_arabic_indic
 from survey_app.forms.model import Item
+from survey_app.i18n import tr
 from survey_app.ui.direction import directed
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.theme import Theme
@@ -36,6 +38,8 @@ class VerticalScaleAnswer(AnswerWidget):
         self.canvas = canvas
         self._value_message = value_message
         canvas.setFont(theme.font(theme.option))
+        if langs.participant == "ar":
+            canvas.digits = lambda value: to_arabic_indic(str(value))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         scale = item.scale
@@ -70,10 +74,10 @@ class VerticalScaleAnswer(AnswerWidget):
         if value is None:
             self.value_label.setText("")
             return
-        lines = [
-            directed(text, lang)
-            for lang, text in self.langs.ui(self._value_message, value=value)
-        ]
+        lines = []
+        for lang in self.langs.all:
+            shown = to_arabic_indic(str(value)) if lang == "ar" else str(value)
+            lines.append(directed(tr(lang, self._value_message, value=shown), lang))
         self.value_label.setText("\n".join(dict.fromkeys(lines)))
 
     def _chosen(self, value: int) -> None:

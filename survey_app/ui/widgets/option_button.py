@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from survey_app.ui import theme
+from survey_app.ui.direction import RLM
 
 _PAD = 10
 _INDICATOR = 22
@@ -37,12 +38,24 @@ class OptionButton(QAbstractButton):
     def _text_rect(self, width: int) -> QRect:
         return QRect(_PAD, _PAD + _INDICATOR + 6, max(10, width - 2 * _PAD), 100000)
 
-    def _text_height(self, width: int) -> int:
-        metrics = QFontMetrics(self.font())
-        return metrics.boundingRect(self._text_rect(width), _FLAGS, self.text()).height()
+    def _line_font(self, line: str) -> QFont:
+        font = QFont(self.font())
+        if line.startswith(RLM):
+            font.setPointSizeF(font.pointSizeF() * theme.ARABIC_SCALE)
+        return font
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
-        return True
+    def _lines(self, width: int) -> list[tuple[str, QFont, int]]:
+        """Each label line with its font and wrapped height (Arabic lines drawn larger)."""
+        rect = self._text_rect(width)
+        out = []
+        for line in self.text().split("\n"):
+            font = self._line_font(line)
+            height = QFontMetrics(font).boundingRect(rect, _FLAGS, line).height()
+            out.append((line, font, height))
+        return out
+
+    def _text_height(self, width: int) -> int:
+        return sum(h for _l, _f, h in self._lines(width))
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
         return _PAD * 2 + _INDICATOR + 6 + self._text_height(width)
@@ -76,8 +89,11 @@ class OptionButton(QAbstractButton):
         painter.drawRoundedRect(rect, 8, 8)
         self._paint_indicator(painter, checked)
         painter.setPen(QColor(theme.TEXT if not self._secondary else theme.MUTED))
-        painter.setFont(self.font())
-        painter.drawText(self._text_rect(self.width()), _FLAGS, self.text())
+        rect = self._text_rect(self.width())
+        for line, font, height in self._lines(self.width()):
+            painter.setFont(font)
+            painter.drawText(QRect(rect.x(), rect.y(), rect.width(), height), _FLAGS, line)
+            rect.translate(0, height)
 
     def _paint_indicator(self, painter: QPainter, checked: bool) -> None:
         box = QRectF((self.width() - _INDICATOR) / 2, _PAD, _INDICATOR, _INDICATOR)

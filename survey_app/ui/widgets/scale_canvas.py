@@ -26,6 +26,7 @@ class VerticalScale(QWidget):
         self.maximum = maximum
         self._step_px = step_px
         self.value: int | None = None
+        self.digits = str  # how numbers are written (Arabic sessions use Arabic-Indic digits)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
@@ -116,7 +117,7 @@ class LadderCanvas(VerticalScale):
     """The Cantril ladder: rungs min..max, the maximum at the top, the chosen rung filled."""
 
     def __init__(self, minimum: int, maximum: int, scale: float = 1.0, parent=None) -> None:
-        super().__init__(minimum, maximum, 42 * scale, parent)
+        super().__init__(minimum, maximum, 34 * min(scale, 1.3), parent)
         self.setAccessibleName("ladder")
 
     def track_length(self) -> float:
@@ -151,7 +152,7 @@ class LadderCanvas(VerticalScale):
             painter.setBrush(QColor(theme.SELECTED if chosen else theme.ACCENT_LIGHT))
             painter.drawRoundedRect(cell, 4, 4)
             painter.setPen(QPen(QColor("white" if chosen else theme.TEXT)))
-            painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(value))
+            painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, self.digits(value))
         rail = QPen(QColor("#6b4f2a"), 6)
         rail.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(rail)
@@ -167,7 +168,7 @@ class VasCanvas(VerticalScale):
     """EQ-VAS: a vertical line 0..100 with ticks, 100 at the top, and a marker at the value."""
 
     def __init__(self, minimum: int = 0, maximum: int = 100, scale: float = 1.0, parent=None):
-        super().__init__(minimum, maximum, 4.2 * scale, parent)
+        super().__init__(minimum, maximum, 3.4 * min(scale, 1.3), parent)
         self.setAccessibleName("vas")
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
@@ -182,7 +183,7 @@ class VasCanvas(VerticalScale):
             if value % 10 == 0:
                 painter.setPen(QPen(QColor(theme.TEXT), 2))
                 painter.drawLine(QPointF(x - 22, y), QPointF(x + 22, y))
-                self.paint_number(painter, num_x, y, str(value), align)
+                self.paint_number(painter, num_x, y, self.digits(value), align)
             elif value % 5 == 0:
                 painter.setPen(QPen(QColor(theme.TEXT), 1.5))
                 painter.drawLine(QPointF(x - 13, y), QPointF(x + 13, y))
