@@ -37,6 +37,11 @@ def translator(language: str, directory: Path = TRANSLATIONS_DIR) -> gettext.Nul
     return Translations(buf, domain=DOMAIN)
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is translated later (e.g. an error's msgid)."""
+    return message
+
+
 def tr(language: str, message: str, **params: object) -> str:
     """Translate an interface message and fill its `{name}` parameters."""
     text = translator(language).gettext(message)

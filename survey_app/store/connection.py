@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from survey_app.i18n import N_
 from survey_app.store.errors import StoreCorrupt, StoreNotFound, WrongPassphrase
 from survey_app.store.paths import header_path, pending_header_path
 from survey_app.store.unlock import (
@@ -20,7 +21,7 @@ from survey_app.store.unlock import (
     sqlcipher_key_pragma,
 )
 
-INTERRUPTED_CHANGE = (
+INTERRUPTED_CHANGE = N_(
     "A passphrase change was interrupted. Enter the NEW passphrase. "
     "Wait {seconds} seconds, then try again."
 )

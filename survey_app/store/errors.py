@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from survey_app.errors import UserFacingError
+from survey_app.i18n import N_
 
 
 class StoreError(UserFacingError):
     """A store failure fit to show to staff; `msgid` + `params` can be translated."""
 
-    msgid = "The device store could not do this."
+    msgid = N_("The device store could not do this.")
 
     def __init__(self, msgid: str | None = None, **params: object) -> None:
         if msgid is not None:
@@ -20,7 +21,7 @@ class StoreError(UserFacingError):
 class WrongPassphrase(StoreError):
     """The passphrase does not unlock the store."""
 
-    msgid = "Wrong passphrase. Wait {seconds} seconds, then try again."
+    msgid = N_("Wrong passphrase. Wait {seconds} seconds, then try again.")
 
     def __init__(self, delay_seconds: float, msgid: str | None = None) -> None:
         self.delay_seconds = delay_seconds
@@ -28,33 +29,33 @@ class WrongPassphrase(StoreError):
 
 
 class StoreNotFound(StoreError):
-    msgid = "No device store was found in this folder."
+    msgid = N_("No device store was found in this folder.")
 
 
 class StoreExists(StoreError):
-    msgid = "A device store already exists in this folder; unlock it instead."
+    msgid = N_("A device store already exists in this folder; unlock it instead.")
 
 
 class StoreCorrupt(StoreError):
-    msgid = (
+    msgid = N_(
         "The device store file is damaged or is not a device store. Do not delete it; "
         "contact the data manager."
     )
 
 
 class StoreTooNew(StoreError):
-    msgid = (
+    msgid = N_(
         "This device store was written by a newer version of the app "
         "(store version {found}, this app reads up to {supported}). Update the app."
     )
 
 
 class InvalidSessionState(StoreError):
-    msgid = "This session cannot be changed now."
+    msgid = N_("This session cannot be changed now.")
 
 
 class InvalidAnswer(StoreError):
-    msgid = "This answer is not valid for the question."
+    msgid = N_("This answer is not valid for the question.")
 
 
 class StoreThreadError(RuntimeError):
