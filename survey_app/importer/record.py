@@ -163,6 +163,11 @@ class ImportRecord:
         """Store a setting."""
         self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def envelope_hashes(self) -> dict[str, str]:
+        """submission id -> envelope sha256 of every accepted submission."""
+        rows = self._conn.execute("SELECT submission_id, envelope_sha256 FROM submissions")
+        return {r[0]: r[1] for r in rows}
+
     def submission_hashes(self) -> dict[str, str]:
         """submission id -> payload sha256 of every accepted submission."""
         rows = self._conn.execute("SELECT submission_id, payload_sha256 FROM submissions")

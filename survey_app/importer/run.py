@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from survey_app.importer.writers import (
 )
 from survey_app.scoring import ScoringError, score_all
 from survey_app.sealing.device_keys import device_id_for
-from survey_app.sealing.envelope import EnvelopeError, envelope_hash, open_envelope, payload_sha256
+from survey_app.sealing.envelope import EnvelopeError, open_envelope
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,17 @@ class _Run:
     report: ImportReport
     identity: str
     seen: dict[str, str]
+    seen_envelopes: dict[str, str]
+
+
+def content_sha256(doc: Mapping[str, Any]) -> str:
+    """sha256 of key-sorted compact JSON: the importer's identity of a payload or envelope.
+
+    Cheaper than canonical_json (no NFC walk); the envelope has already proven the payload's
+    canonical hash, this one only has to be stable between import runs.
+    """
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def find_bundles(sources: Sequence[Path]) -> list[Path]:
@@ -121,6 +133,7 @@ def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings)
             report,
             identity,
             record.submission_hashes(),
+            record.envelope_hashes(),
         )
         for path in paths:
             _import_bundle(run, path)
@@ -206,6 +219,7 @@ def _trust(
 
 
 Opened = tuple[dict[str, Any], dict[str, Any] | None, str]
+DUPLICATE = "duplicate"
 
 
 def _open(
@@ -221,6 +235,8 @@ def _open(
     )
     if problem:
         return envelope, None, f"the submission {problem}"
+    if run.seen_envelopes.get(str(envelope.get("submission_id"))) == content_sha256(envelope):
+        return envelope, None, DUPLICATE  # the very envelope imported before: no need to open
     payload = open_envelope(envelope, run.identity)
     return envelope, payload, ""
 
@@ -235,10 +251,13 @@ def _take(
     at: str,
 ) -> None:
     sid = str(envelope.get("submission_id"))
+    if payload is None and problem == DUPLICATE:
+        run.report.duplicates += 1
+        return
     if payload is None:
         run.report.rejections.append(Rejection(name, problem, sid))
         return
-    digest = payload_sha256(payload)
+    digest = content_sha256(payload)
     known = run.seen.get(sid)
     if known == digest:
         run.report.duplicates += 1
@@ -256,12 +275,13 @@ def _take(
     run.record.add_submission(
         payload=payload,
         payload_sha256=digest,
-        envelope_sha256=envelope_hash(envelope),
+        envelope_sha256=content_sha256(envelope),
         device_id=envelope["device_id"],
         bundle_sha256=bundle.file_sha256,
         at=at,
     )
     run.seen[sid] = digest
+    run.seen_envelopes[sid] = content_sha256(envelope)
     session = payload["session"]
     run.report.new[(envelope["device_id"], session["timepoint"], session["language"])] += 1
 
@@ -333,8 +353,6 @@ def _bytes(data: bytes) -> Callable[[Path], None]:
 
 
 def _hash(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 

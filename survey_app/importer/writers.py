@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import math
 import os
 import tempfile
@@ -19,7 +20,6 @@ from typing import Any
 from survey_app.bundle.atomic import atomic_write, atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, Variable
 from survey_app.importer.dataset import Table
-from survey_app.sealing.canonical import canonical_json
 
 WRITER_VERSION = "1"
 STATA_MISSING = {DECLINED: "a", NOT_ANSWERED: "b"}
@@ -36,7 +36,8 @@ def table_fingerprint(table: Table, label_language: str, kind: str) -> str:
         "columns": [_variable_doc(v, label_language) for v in table.variables],
         "rows": [[_fingerprint_cell(c) for c in row] for row in table.rows],
     }
-    return hashlib.sha256(canonical_json(doc)).hexdigest()
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def csv_bytes(table: Table) -> bytes:
