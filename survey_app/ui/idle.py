@@ -44,7 +44,7 @@ class IdleWatcher(QObject):
         """Change the idle time."""
         self._timer.setInterval(max(1, round(seconds * 1000)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
             self._timer.start()
         return False

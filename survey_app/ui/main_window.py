@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from survey_app.errors import UserFacingError
+from survey_app.ui import operations as ops
 from survey_app.ui.context import AppContext
 from survey_app.ui.idle import IdleWatcher
 from survey_app.ui.langs import SessionLanguages
@@ -18,7 +19,6 @@ from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
 from survey_app.ui.pages.setup import SetupPage
 from survey_app.ui.pages.unlock import UnlockPage
 from survey_app.ui.session_view import SessionSetup, SessionView
-from survey_app.ui import operations as ops
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ class MainWindow(QMainWindow):
         if isinstance(exc, UserFacingError):
             return str(exc)
         log.error("internal error in the app: %s", type(exc).__name__, exc_info=exc)
-        return self.ctx.tr("Something went wrong ({name}). Nothing was lost.",
-                           name=type(exc).__name__)
+        return self.ctx.tr(
+            "Something went wrong ({name}). Nothing was lost.", name=type(exc).__name__
+        )
 
     # ----- start, set-up, unlock ------------------------------------------------------------
 
@@ -105,9 +106,7 @@ class MainWindow(QMainWindow):
     def show_unlock(self) -> None:
         """Unlock the store at start."""
         _ = self.ctx.tr
-        page = UnlockPage(
-            self.ctx, title=_("Unlock"), explanation=_("Enter the staff passphrase.")
-        )
+        page = UnlockPage(self.ctx, title=_("Unlock"), explanation=_("Enter the staff passphrase."))
         page.submitted.connect(lambda pw: self._unlock(page, pw))
         self._show(page, "unlock")
         page.passphrase.setFocus()
@@ -276,7 +275,7 @@ class MainWindow(QMainWindow):
         elif self.page_name in ("dashboard", "new_session"):
             self.lock()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         # A participant must never close their way out of a session: closing needs staff.
         if self.session_view is not None and not self._allow_close:
             event.ignore()

@@ -1,4 +1,4 @@
-"""Render every page type of a session to PNG files, offscreen, with a temporary store + DEMO study."""
+"""Render every page type of a session to PNG files, offscreen (temporary store, DEMO study)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ class Variant:
         return self.language
 
 
-VARIANTS = (Variant("nb", "nb"), Variant("en", "en"), Variant("ar", "ar"), Variant("ar+nb", "ar", "nb"))
+VARIANTS = (
+    Variant("nb", "nb"),
+    Variant("en", "en"),
+    Variant("ar", "ar"),
+    Variant("ar+nb", "ar", "nb"),
+)
 
 
 def wait_until(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
@@ -42,6 +47,7 @@ def wait_until(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
     loop = QEventLoop()
     timer = QTimer()
     timer.setInterval(10)
+
     def check() -> None:
         if condition():
             loop.quit()
@@ -119,8 +125,13 @@ class Shooter:
         page.code.setText(make_code(number, "RJ"))
         self.shot(f"{prefix}-new-session")
         request = NewSessionRequest(
-            make_code(number, "RJ"), "baseline", variant.language, variant.interpreter, None,
-            False, False,
+            make_code(number, "RJ"),
+            "baseline",
+            variant.language,
+            variant.interpreter,
+            None,
+            False,
+            False,
         )
         self.window._start_session(page, request)
         wait_until(lambda: self.window.page_name == "session")

@@ -55,9 +55,7 @@ class SessionView(QWidget):
     page_shown = Signal(str)  # page kind: consent, question, review, thanks
     save_failed = Signal(object)
 
-    def __init__(
-        self, setup: SessionSetup, client: StoreClient, theme: Theme, parent=None
-    ) -> None:
+    def __init__(self, setup: SessionSetup, client: StoreClient, theme: Theme, parent=None) -> None:
         super().__init__(parent)
         self.setup = setup
         self.client = client
@@ -119,13 +117,20 @@ class SessionView(QWidget):
         )
 
     def _declined(self, decisions: dict) -> None:
-        form, sid, actor, study = self.consent_form, self.session_id, self.setup.actor, self.setup.study
+        form, sid, actor, study = (
+            self.consent_form,
+            self.session_id,
+            self.setup.actor,
+            self.setup.study,
+        )
 
         def decline(worker):
             worker.store.record_consent(sid, form, decisions, actor=actor)
             return worker.store.decline_session(sid, study, actor=actor)
 
-        self.client.call(decline, lambda _copy: self._thanks(True), self.save_failed.emit, "decline")
+        self.client.call(
+            decline, lambda _copy: self._thanks(True), self.save_failed.emit, "decline"
+        )
 
     def visible_answers(self) -> dict[Key, Answer]:
         """The answers shown on pages: the second entry pass has its own, empty at start."""
@@ -228,8 +233,9 @@ class SessionView(QWidget):
         mismatches = self.mismatches()
         if mismatches:
             self.resolving = True
-        page = ReviewPage(self.missing() if not mismatches else [], self.langs,
-                          mismatches=mismatches)
+        page = ReviewPage(
+            self.missing() if not mismatches else [], self.langs, mismatches=mismatches
+        )
         page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
         page.back_requested.connect(lambda: self.show_page(len(self.plan) - 1))
         page.finish_requested.connect(self.finish)
@@ -261,12 +267,12 @@ class SessionView(QWidget):
         """Hide the participant's page behind the privacy screen."""
         self.privacy.cover()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.privacy.isVisible():
             self.privacy.setGeometry(self.rect())
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
             self.current, QuestionPage
         ):

@@ -73,8 +73,7 @@ class DashboardPage(QWidget):
         body.addWidget(label(study.config.name if study else _("No study"), "title"))
         if study is not None and study.config.demo:
             body.addWidget(
-                label(_("DEMO study: use made-up answers only, never real participants."),
-                      "banner")
+                label(_("DEMO study: use made-up answers only, never real participants."), "banner")
             )
         self.meeting_label = label("", "subtitle")
         body.addWidget(self.meeting_label)
@@ -113,8 +112,12 @@ class DashboardPage(QWidget):
         layout.addWidget(scroll_area(content), 1)
         layout.addWidget(
             footer(
-                self.new_button, self.resume_button, self.sync_button, self.export_button,
-                self.lock_button, stretch_at=4,
+                self.new_button,
+                self.resume_button,
+                self.sync_button,
+                self.export_button,
+                self.lock_button,
+                stretch_at=4,
             )
         )
 
@@ -163,8 +166,12 @@ class DashboardPage(QWidget):
         else:
             day = format_date(dt.date.fromisoformat(meeting.date), "long", locale=locale)
             self.meeting_label.setText(
-                _("Meeting {date}, {place}. Staff: {staff}", date=day, place=meeting.place,
-                  staff=meeting.staff)
+                _(
+                    "Meeting {date}, {place}. Staff: {staff}",
+                    date=day,
+                    place=meeting.place,
+                    staff=meeting.staff,
+                )
             )
         self.sessions = list(sessions)
         self.table.setRowCount(len(self.sessions))

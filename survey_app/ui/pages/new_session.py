@@ -9,11 +9,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBo
 
 from survey_app.answers.codes import CodeState, code_state, validate_code
 from survey_app.answers.errors import AnswerError
+from survey_app.answers.messages import message as answer_message
 from survey_app.forms.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
-from survey_app.answers.messages import message as answer_message
 
 
 @dataclass(frozen=True)

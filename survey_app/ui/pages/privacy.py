@@ -44,10 +44,10 @@ class PrivacyScreen(QWidget):
         self.hide()
         self.dismissed.emit()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event) -> None:
         self._dismiss()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event) -> None:
         self._dismiss()
 
     def event(self, event: QEvent) -> bool:

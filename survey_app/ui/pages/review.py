@@ -40,7 +40,8 @@ class ReviewPage(QWidget):
         if mismatches:
             body.addWidget(
                 text_label_joined(
-                    langs, "These answers differ from the first entry. Please check them.",
+                    langs,
+                    "These answers differ from the first entry. Please check them.",
                     "error",
                 )
             )

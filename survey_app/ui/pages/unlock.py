@@ -19,7 +19,12 @@ class UnlockPage(QWidget):
     cancelled = Signal()
 
     def __init__(
-        self, ctx: AppContext, *, title: str, explanation: str, can_cancel: bool = False,
+        self,
+        ctx: AppContext,
+        *,
+        title: str,
+        explanation: str,
+        can_cancel: bool = False,
         parent=None,
     ) -> None:
         super().__init__(parent)

@@ -1,4 +1,4 @@
-"""One question on screen: its text (in one or two languages, side by side) and its answer widget."""
+"""One question on screen: its text in one or two languages side by side, and its answer widget."""
 
 from __future__ import annotations
 

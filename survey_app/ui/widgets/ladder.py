@@ -29,8 +29,13 @@ class VerticalScaleAnswer(AnswerWidget):
     """High anchor above, the canvas, low anchor below, the chosen value, optional decline."""
 
     def __init__(
-        self, item: Item, canvas: VerticalScale, langs: SessionLanguages, theme: Theme,
-        value_message: str, parent=None,
+        self,
+        item: Item,
+        canvas: VerticalScale,
+        langs: SessionLanguages,
+        theme: Theme,
+        value_message: str,
+        parent=None,
     ) -> None:
         super().__init__(parent)
         self.item = item

@@ -57,10 +57,10 @@ class OptionButton(QAbstractButton):
     def _text_height(self, width: int) -> int:
         return sum(h for _l, _f, h in self._lines(width))
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+    def heightForWidth(self, width: int) -> int:
         return _PAD * 2 + _INDICATOR + 6 + self._text_height(width)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         longest_word = max(
             (metrics.horizontalAdvance(w) for w in self.text().split()), default=_INDICATOR
@@ -68,14 +68,14 @@ class OptionButton(QAbstractButton):
         width = min(longest_word, metrics.averageCharWidth() * 14) + 2 * _PAD
         return QSize(width, self.heightForWidth(width))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         lines = self.text().split("\n")
         width = max(metrics.horizontalAdvance(line) for line in lines) + 2 * _PAD
         width = max(110, min(width, metrics.averageCharWidth() * 22))
         return QSize(width, self.heightForWidth(width))
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
@@ -117,7 +117,7 @@ class OptionButton(QAbstractButton):
                 int(x + s * 0.42), int(y + s * 0.78), int(x + s * 0.8), int(y + s * 0.25)
             )
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event) -> None:
         # Enter moves on (handled by the page); Space chooses, as for any button.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.ignore()

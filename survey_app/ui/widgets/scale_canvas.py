@@ -18,7 +18,7 @@ _MARGIN = 14
 class VerticalScale(QWidget):
     """A value picked along a vertical axis by mouse, touch or keyboard; None until chosen."""
 
-    valueChosen = Signal(int)  # noqa: N815 - Qt signal naming
+    valueChosen = Signal(int)
 
     def __init__(self, minimum: int, maximum: int, step_px: float, parent=None) -> None:
         super().__init__(parent)
@@ -32,10 +32,10 @@ class VerticalScale(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(320, round(self.track_length() + 2 * _MARGIN))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
     def track_length(self) -> float:
@@ -64,16 +64,16 @@ class VerticalScale(QWidget):
         if emit and changed and value is not None:
             self.valueChosen.emit(value)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.setFocus(Qt.FocusReason.MouseFocusReason)
             self.set_value(self.value_at(event.position().y()))
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if event.buttons() & Qt.MouseButton.LeftButton:
             self.set_value(self.value_at(event.position().y()))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         steps = {
             Qt.Key.Key_Up: 1,
             Qt.Key.Key_Down: -1,
@@ -133,7 +133,7 @@ class LadderCanvas(VerticalScale):
         index = int((y - _MARGIN) // self._rung_height())
         return max(self.minimum, min(self.maximum, self.maximum - index))
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width = min(220.0, self.width() * 0.4)
@@ -171,7 +171,7 @@ class VasCanvas(VerticalScale):
         super().__init__(minimum, maximum, 3.4 * min(scale, 1.3), parent)
         self.setAccessibleName("vas")
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         x = self.width() / 2

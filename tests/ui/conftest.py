@@ -1,0 +1,103 @@
+"""Real app fixtures: a real encrypted store in a temporary folder, the DEMO study, real widgets."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_app.answers.codes import make_code
+from survey_app.store import KdfParams
+from survey_app.ui.app import prepare_application
+from survey_app.ui.context import AppContext
+from survey_app.ui.main_window import MainWindow
+from survey_app.ui.pages.new_session import NewSessionRequest
+from survey_app.ui.store_worker import StoreClient
+from survey_app.ui.theme import Theme
+
+PASSPHRASE = "correct horse battery"
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+
+
+@pytest.fixture
+def client(qapp):
+    prepare_application([], "en", Theme())
+    store_client = StoreClient()
+    yield store_client
+    store_client.shutdown()
+
+
+@pytest.fixture
+def ctx(client, tmp_path):
+    return AppContext(
+        client=client,
+        data_dir=tmp_path / "data",
+        study_dir=None,
+        staff_language="en",
+        kdf=FAST_KDF,
+    )
+
+
+def settle(qtbot, client) -> None:
+    """Wait until every queued store operation has answered."""
+    qtbot.waitUntil(lambda: client.pending == 0, timeout=20000)
+
+
+def store_call(qtbot, client, op):
+    """Run an op on the worker and return its result (test helper)."""
+    box = {}
+    client.call(
+        op, lambda value: box.setdefault("value", value), lambda exc: box.setdefault("error", exc)
+    )
+    qtbot.waitUntil(lambda: bool(box), timeout=20000)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+@pytest.fixture
+def window(qtbot, ctx):
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    main._allow_close = True
+
+
+@pytest.fixture
+def dashboard(qtbot, window, ctx):
+    """A window past first-run set-up (DEMO study) with a meeting started."""
+    page = window.stack.currentWidget()
+    page.passphrase.setText(PASSPHRASE)
+    page.repeat.setText(PASSPHRASE)
+    page.create_button.click()
+    qtbot.waitUntil(lambda: window.page_name == "dashboard", timeout=20000)
+    settle(qtbot, ctx.client)
+    page = window.stack.currentWidget()
+    page.meeting_place.setText("Skolen")
+    page.meeting_staff.setText("AB")
+    page._start_meeting()
+    qtbot.waitUntil(lambda: ctx.meeting is not None, timeout=20000)
+    settle(qtbot, ctx.client)
+    return window
+
+
+def start_session(
+    qtbot, window, language="nb", interpreter=None, number=1, paper=False, double=False
+):
+    """Start a baseline session through the new-session page; return the session view."""
+    window.show_new_session()
+    page = window.stack.currentWidget()
+    request = NewSessionRequest(
+        make_code(number, "RJ"), "baseline", language, interpreter, None, paper, double
+    )
+    window._start_session(page, request)
+    qtbot.waitUntil(lambda: window.page_name == "session", timeout=20000)
+    return window.session_view
+
+
+def accept_consent(qtbot, view):
+    consent = view.current
+    for item_id in consent.statements:
+        consent.views[item_id].answer.button_for(1).click()
+    consent.continue_button.click()
+    qtbot.waitUntil(lambda: view.current is not consent, timeout=20000)
