@@ -128,11 +128,10 @@ def test_export_marks_submissions_and_reexport_has_nothing_new(exported):
     assert again is not None and again.count == len(read_bundle(exported[0]).envelopes)
 
 
-def test_cli_export_then_import(tmp_path, study, monkeypatch, capsys):
+def test_cli_simulate_export_then_import(tmp_path, monkeypatch, capsys):
     data_dir = tmp_path / "data"
-    with DeviceStore.create(data_dir / "device-store.db", STORE_PASSPHRASE, kdf=FAST_KDF) as store:
-        simulate(store, study, 5, seed=3, clock=SimClock())
     monkeypatch.setenv("SURVEY_APP_PASSPHRASE", STORE_PASSPHRASE)
+    assert main(["simulate", "--participants", "5", "--data-dir", str(data_dir)]) == 0
     monkeypatch.setenv("SURVEY_KEY_PASSPHRASE", DEMO_PASSPHRASE)
     usb = tmp_path / "usb"
     usb.mkdir()
