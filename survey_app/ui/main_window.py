@@ -41,9 +41,10 @@ class MainWindow(QMainWindow):
         self._allow_close = False
         self.idle = IdleWatcher(self._idle_seconds(), self)
         self.idle.idle.connect(self._on_idle)
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.instance().installEventFilter(self.idle)
+        # Input reaches the top-level QWindow before any widget: filtering there sees every
+        # click, key and touch without paying for the many non-input events of child widgets.
+        self.winId()
+        self.windowHandle().installEventFilter(self.idle)
         self._guard = ops.new_guard()
         self._start()
 
@@ -281,8 +282,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._open_gate("quit", can_cancel=True)
             return
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.instance().removeEventFilter(self.idle)
         self.idle.stop()
         event.accept()

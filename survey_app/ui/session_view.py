@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -69,6 +69,7 @@ class SessionView(QWidget):
         self.resolving = False
         self.page_index = 0
         self.current: QWidget | None = None
+        self._prebuilt: tuple[int, tuple[bool, bool], QuestionPage] | None = None
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -145,13 +146,10 @@ class SessionView(QWidget):
             return
         self.page_index = max(0, index)
         spec = self.plan[self.page_index]
-        page = QuestionPage(
-            spec, self.page_index, len(self.plan), self.langs, self.theme, self.visible_answers()
-        )
-        page.answer_given.connect(self._answer_given)
-        page.next_requested.connect(self.next_page)
-        page.back_requested.connect(self.previous_page)
+        page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
         self._replace(page, "question")
+        # Build the following page while the participant reads this one, so Next only switches.
+        QTimer.singleShot(0, self._prebuild_next)
         first = spec.items[0].id if spec.items else None
         sid, form_id = self.session_id, spec.form.id
         if self.second_pass is None:
@@ -160,6 +158,59 @@ class SessionView(QWidget):
             page.focus_item(focus_item)
         else:
             page.focus_first()
+
+    def _build_page(self, index: int) -> QuestionPage:
+        page = QuestionPage(
+            self.plan[index],
+            index,
+            len(self.plan),
+            self.langs,
+            self.theme,
+            self.visible_answers(),
+        )
+        page.answer_given.connect(self._answer_given)
+        page.next_requested.connect(self.next_page)
+        page.back_requested.connect(self.previous_page)
+        return page
+
+    def _prebuild_next(self) -> None:
+        index = self.page_index + 1
+        if not isinstance(self.current, QuestionPage) or index >= len(self.plan):
+            return
+        if self._prebuilt is not None and self._prebuilt[0] == index:
+            return
+        self._drop_prebuilt()
+        page = self._build_page(index)
+        self.stack.addWidget(page)
+        page.resize(self.stack.size())
+        page.ensurePolished()
+        page.layout().activate()
+        self._prebuilt = (index, self._pass_key(), page)
+
+    def _pass_key(self) -> tuple[bool, bool]:
+        return (self.second_pass is not None, self.resolving)
+
+    def _take_prebuilt(self, index: int) -> QuestionPage | None:
+        if self._prebuilt is None:
+            return None
+        built_index, key, page = self._prebuilt
+        if built_index != index or key != self._pass_key():
+            self._drop_prebuilt()
+            return None
+        self._prebuilt = None
+        return page
+
+    def _drop_prebuilt(self) -> None:
+        if self._prebuilt is not None:
+            page = self._prebuilt[2]
+            self._prebuilt = None
+            self.stack.removeWidget(page)
+            page.deleteLater()
+
+    @property
+    def prebuilt_index(self) -> int | None:
+        """Index of the page built ahead of time, if any (benchmarks wait for it)."""
+        return self._prebuilt[0] if self._prebuilt is not None else None
 
     def next_page(self) -> None:
         """Go to the next page (the review page after the last)."""
@@ -246,6 +297,7 @@ class SessionView(QWidget):
         """Complete and seal the session (or start the second entry pass first)."""
         if self.setup.double_entry and self.paper and self.second_pass is None:
             self.second_pass = {}
+            self._drop_prebuilt()
             self.show_page(0)
             return
         sid, study, actor = self.session_id, self.setup.study, self.setup.actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -75,7 +75,6 @@ def load_fonts() -> list[str]:
 def style_sheet(theme: Theme) -> str:
     """Return the application style sheet for a theme."""
     return f"""
-    QWidget {{ color: {TEXT}; }}
     QMainWindow, QStackedWidget > QWidget#page {{ background: {BACKGROUND}; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
     QLabel[role="title"] {{ font-size: {theme.title}pt; font-weight: bold; }}
@@ -124,4 +123,9 @@ def style_sheet(theme: Theme) -> str:
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Set the application font and style sheet."""
     app.setFont(theme.font(theme.base))
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.Text, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.Window, QColor(BACKGROUND))
+    app.setPalette(palette)
     app.setStyleSheet(style_sheet(theme))

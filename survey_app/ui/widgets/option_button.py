@@ -31,6 +31,7 @@ class OptionButton(QAbstractButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._exclusive = exclusive
         self._secondary = secondary
+        self._heights: dict[tuple[int, str, str], int] = {}
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
