@@ -99,6 +99,8 @@ def style_sheet(theme: Theme) -> str:
     QLineEdit, QPlainTextEdit, QComboBox {{ font-size: {theme.pt(14)}pt; padding: 6px;
         border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
+    QComboBox::drop-down {{ width: 30px; border: none; }}
+    QComboBox QAbstractItemView {{ font-size: {theme.pt(14)}pt; }}
     QCheckBox, QRadioButton {{ font-size: {theme.pt(13)}pt; spacing: 10px; }}
     QScrollBar:vertical {{ background: #e9ecef; width: 14px; margin: 0; }}
     QScrollBar::handle:vertical {{ background: #9aa6b2; min-height: 40px; border-radius: 6px; }}

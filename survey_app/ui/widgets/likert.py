@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QHBoxLayout, QVBoxLayout
 
+from survey_app.answers.digits import fold_digits, to_arabic_indic
 from survey_app.forms.model import Item, Option
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.theme import Theme
@@ -15,11 +16,17 @@ def option_text(option: Option, langs: SessionLanguages, show_code: bool) -> str
     """Return an option's label in the session languages (with its number on numeric scales)."""
     pairs = langs.texts(option.label)
     if show_code:
-        pairs = [
-            (lang, f"{option.code}  {text}" if text else str(option.code)) for lang, text in pairs
-        ]
+        pairs = [(lang, _with_code(option.code, text, lang)) for lang, text in pairs]
         pairs = pairs or [(langs.participant, str(option.code))]
     return langs.joined(pairs)
+
+
+def _with_code(code: int, text: str, language: str) -> str:
+    """Put the option's number before its label, unless the label is just that number."""
+    number = to_arabic_indic(str(code)) if language == "ar" else str(code)
+    if not text or fold_digits(text, allow_mixed=True).strip() == str(code):
+        return text or number
+    return f"{number}  {text}"
 
 
 def columns_for(count: int, theme: Theme) -> int:
