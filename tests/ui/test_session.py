@@ -210,3 +210,27 @@ def test_wrong_passphrase_at_start_shows_a_message_and_a_delay(qtbot, dashboard,
     qtbot.waitUntil(lambda: page._remaining > 0, timeout=20000)
     assert page.message.text()
     assert not page.unlock_button.isEnabled()
+
+
+def test_double_entry_lists_differences_until_they_are_resolved(qtbot, dashboard, ctx):
+    view = start_session(qtbot, dashboard, "nb", paper=True, double=True)
+    accept_consent(qtbot, view)
+    hscl = next(i for i, p in enumerate(view.plan) if p.form.id == "hscl25")
+    item = view.plan[hscl].items[0]
+    view.show_page(hscl)
+    view.current.views[item.id].answer.button_for(2).click()
+    view.show_review()
+    view.current.finish_button.click()
+    view.show_page(hscl)
+    assert not view.current.views[item.id].answer.button_for(2).isChecked()
+    view.current.views[item.id].answer.button_for(3).click()
+    view.show_review()
+    review = view.current
+    assert not review.finish_button.isEnabled()
+    review.findChild(type(review.finish_button), f"goto_{item.id}").click()
+    view.current.views[item.id].answer.button_for(3).click()
+    view.current.next_button.click()
+    assert view.current.finish_button.isEnabled()
+    settle(qtbot, ctx.client)
+    answers = store_call(qtbot, ctx.client, lambda w: w.store.answers(view.session_id))
+    assert [(a.item_id, a.value) for a in answers] == [(item.id, 3)]
