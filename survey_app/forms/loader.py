@@ -381,6 +381,17 @@ def _read_languages(reader: _Reader, node: Node | None) -> dict[str, LanguageInf
     return result
 
 
+def _open(path: Path) -> tuple[_Reader, Node | None, bytes]:
+    """Read a file into located nodes, recording an unreadable file as a finding."""
+    reader = _Reader(FindingSink(str(path), []), FormSource())
+    try:
+        root, raw = read_yaml(path)
+    except SourceError as exc:
+        reader.sink.error(exc.line, exc.message)
+        return reader, None, b""
+    return reader, root, raw
+
+
 def load_form(path: Path) -> tuple[Form | None, list[Finding]]:
     """Load one form file (structure only); the form is None when it cannot be read at all."""
     form, findings, _ = read_form(path)
@@ -389,15 +400,10 @@ def load_form(path: Path) -> tuple[Form | None, list[Finding]]:
 
 def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
     """Load one form file and also return its located texts and option lists for the checker."""
-    findings: list[Finding] = []
-    sink = FindingSink(str(path), findings)
-    source = FormSource()
-    try:
-        root, raw = read_yaml(path)
-    except SourceError as exc:
-        sink.error(exc.line, exc.message)
+    reader, root, raw = _open(path)
+    findings, sink, source = reader.sink.findings, reader.sink, reader.source
+    if root is None:
         return None, findings, source
-    reader = _Reader(sink, source)
     if not reader.keys(
         root, _FORM_KEYS, {"id", "kind", "version", "title", "items", "languages"}, "form"
     ):
@@ -468,15 +474,10 @@ def load_protocol(path: Path) -> tuple[Protocol | None, list[Finding]]:
 
 def read_protocol(path: Path) -> tuple[Protocol | None, list[Finding], FormSource]:
     """Load the protocol and also return its located texts for the checker."""
-    findings: list[Finding] = []
-    sink = FindingSink(str(path), findings)
-    source = FormSource()
-    try:
-        root, raw = read_yaml(path)
-    except SourceError as exc:
-        sink.error(exc.line, exc.message)
+    reader, root, raw = _open(path)
+    findings, sink, source = reader.sink.findings, reader.sink, reader.source
+    if root is None:
         return None, findings, source
-    reader = _Reader(sink, source)
     allowed = {"study_id", "version", "title", "pcl_cutoff", "timepoints", "languages"}
     if not reader.keys(root, allowed, {"study_id", "version", "title", "timepoints"}, "protocol"):
         return None, findings, source
