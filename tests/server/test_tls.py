@@ -55,7 +55,8 @@ def test_server_answers_over_https_with_its_certificate(tls: TlsFiles, tmp_path:
     config = ServerConfig(database=str(tmp_path / "s.db"))
     with running_server(config, tls) as (_, server):
         assert server.url.startswith("https://")
-        with httpx.Client(base_url=server.url, verify=ssl.create_default_context(cafile=str(tls.certfile))) as client:
+        trust = ssl.create_default_context(cafile=str(tls.certfile))
+        with httpx.Client(base_url=server.url, verify=trust) as client:
             assert client.get("/v1/health").json()["status"] == "ok"
 
 

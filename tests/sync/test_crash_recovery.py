@@ -19,7 +19,7 @@ from tests.server.support import start_server_process
 from tests.sync.test_client import finish_sessions, store, study
 
 __all__ = ["store", "study"]
-BATCH = 60
+BATCH = 120
 
 
 def _count(db: Path) -> int:

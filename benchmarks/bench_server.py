@@ -1,0 +1,148 @@
+"""Server ingest rate: several concurrent laptops on loopback, beside one laptop, same run.
+
+Usage: .venv/bin/python benchmarks/bench_server.py [--envelopes 300] [--clients 4] [--db URL]
+Bounded: each phase uploads a fixed number of pre-sealed envelopes, and stops after --seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from survey_app.sealing.device_keys import DeviceKey
+from survey_app.sealing.envelope import seal
+from survey_app.sealing.study_keys import generate_study_keypair
+from survey_app.server.config import ServerConfig
+from survey_app.server.runner import BackgroundServer
+from survey_app.server.service import ServerService
+
+PAYLOAD = {"answers": [{"item_id": f"hscl_{n:02d}", "value": 1 + n % 4} for n in range(1, 80)]}
+
+
+def _envelopes(key: DeviceKey, recipient: str, count: int) -> list[dict[str, str]]:
+    return [
+        seal(
+            PAYLOAD,
+            submission_id=str(uuid.uuid4()),
+            study_id="bench",
+            device_id=key.device_id,
+            device_key=key,
+            recipient=recipient,
+        )
+        for _ in range(count)
+    ]
+
+
+def _enrol(url: str, service: ServerService, key: DeviceKey) -> str:
+    code, _ = service.create_enrol_code()
+    response = httpx.post(
+        f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
+    )
+    return response.json()["token"]
+
+
+def _upload_all(
+    url: str, token: str, envelopes: list[dict[str, str]], deadline: float, latencies: list[float]
+) -> int:
+    done = 0
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        for envelope in envelopes:
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            response = client.post("/v1/submissions", json=envelope)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 201:
+                raise SystemExit(f"upload failed: {response.status_code} {response.text[:200]}")
+            done += 1
+    return done
+
+
+def _phase(url: str, service: ServerService, clients: int, per_client: int, seconds: float) -> dict:
+    recipient = generate_study_keypair().public
+    work = []
+    for _ in range(clients):
+        key = DeviceKey.generate()
+        work.append((_enrol(url, service, key), _envelopes(key, recipient, per_client)))
+    latencies: list[float] = []
+    counts = [0] * clients
+    deadline = time.monotonic() + seconds
+
+    def run(index: int) -> None:
+        token, envelopes = work[index]
+        counts[index] = _upload_all(url, token, envelopes, deadline, latencies)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    total = sum(counts)
+    ordered = sorted(latencies)
+    return {
+        "clients": clients,
+        "uploads": total,
+        "seconds": elapsed,
+        "rate": total / elapsed,
+        "median_ms": statistics.median(ordered) * 1000,
+        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--envelopes", type=int, default=300, help="uploads per phase")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent laptops")
+    parser.add_argument("--seconds", type=float, default=60.0, help="time bound per phase")
+    parser.add_argument("--db", help="database (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        database = args.db or str(Path(tmp) / "bench.sqlite3")
+        # Rate limits off for the measurement: they are per token and tested elsewhere.
+        config = ServerConfig(database=database, rate_per_second=1e6, rate_burst=1_000_000)
+        service = ServerService.open(config)
+        try:
+            with BackgroundServer(service) as server:
+                single = _phase(server.url, service, 1, args.envelopes, args.seconds)
+                per_client = max(1, args.envelopes // args.clients)
+                multi = _phase(server.url, service, args.clients, per_client, args.seconds)
+        finally:
+            service.close()
+    backend = "PostgreSQL" if database.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
+    print(f"server ingest on loopback, {backend}; envelope ~{_size()} bytes")
+    print(
+        f"{'clients':>8} {'uploads':>8} {'seconds':>8} {'per s':>8} {'median ms':>10} {'p95 ms':>8}"
+    )
+    for row in (single, multi):
+        print(
+            f"{row['clients']:>8} {row['uploads']:>8} {row['seconds']:>8.2f} {row['rate']:>8.1f}"
+            f" {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f}"
+        )
+    print(
+        f"reference (1 client, same run): {single['rate']:.1f}/s; "
+        f"{args.clients} clients: {multi['rate'] / single['rate']:.2f}x"
+    )
+    return 0
+
+
+def _size() -> int:
+    import json
+
+    key = DeviceKey.generate()
+    return len(json.dumps(_envelopes(key, generate_study_keypair().public, 1)[0]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
