@@ -10,6 +10,20 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+# How interface messages are marked in the source, for `pybabel extract -k` (GNU gettext style):
+# tr(language, msg); ctx.ui(msg), often aliased `_ = ctx.ui`; langs.ui(msg), langs.ui_joined(msg);
+# text_label_joined(langs, msg, role); N_(msg) where a message is translated later; store errors.
+EXTRACT_KEYWORDS: tuple[str, ...] = (
+    "_",
+    "tr:2",
+    "ui",
+    "ui_joined",
+    "text_label_joined:2",
+    "N_",
+    "StoreError",
+    "InvalidSessionState",
+    "InvalidAnswer",
+)
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
 
@@ -42,7 +56,24 @@ def N_(message: str) -> str:
     return message
 
 
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def localize_digits(value: int, language: str) -> str:
+    """Write a whole number in the digits the language's texts use (Arabic-Indic for ar)."""
+    text = str(value)
+    return text.translate(_ARABIC_INDIC) if language == "ar" else text
+
+
 def tr(language: str, message: str, **params: object) -> str:
-    """Translate an interface message and fill its `{name}` parameters."""
+    """Translate an interface message and fill its `{name}` parameters (numbers localised)."""
     text = translator(language).gettext(message)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    shown = {
+        name: localize_digits(value, language)
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for name, value in params.items()
+    }
+    return text.format(**shown)

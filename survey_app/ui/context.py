@@ -28,7 +28,7 @@ class AppContext:
     idle_seconds: int | None = None  # overrides the study's idle_timeout_seconds (tests)
     meeting: Any = None  # survey_app.store.Meeting chosen on the dashboard
 
-    def tr(self, message: str, **params: object) -> str:
+    def ui(self, message: str, **params: object) -> str:
         """Translate an interface message into the staff language."""
         return directed(tr(self.staff_language, message, **params), self.staff_language)
 

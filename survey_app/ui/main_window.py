@@ -31,7 +31,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(ctx.tr("Survey"))
+        self.setWindowTitle(ctx.ui("Survey"))
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.page_name = ""
@@ -74,11 +74,11 @@ class MainWindow(QMainWindow):
         """Turn an exception into a message for the staff (never with personal data)."""
         msgid = getattr(exc, "msgid", None)
         if msgid:
-            return self.ctx.tr(msgid, **dict(getattr(exc, "params", {}) or {}))
+            return self.ctx.ui(msgid, **dict(getattr(exc, "params", {}) or {}))
         if isinstance(exc, UserFacingError):
             return str(exc)
         log.error("internal error in the app: %s", type(exc).__name__, exc_info=exc)
-        return self.ctx.tr(
+        return self.ctx.ui(
             "Something went wrong ({name}). Nothing was lost.", name=type(exc).__name__
         )
 
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
 
     def show_unlock(self) -> None:
         """Unlock the store at start."""
-        _ = self.ctx.tr
+        _ = self.ctx.ui
         page = UnlockPage(self.ctx, title=_("Unlock"), explanation=_("Enter the staff passphrase."))
         page.submitted.connect(lambda pw: self._unlock(page, pw))
         self._show(page, "unlock")
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     # ----- staff gate, idle, close ----------------------------------------------------------
 
     def _open_gate(self, intent: str, *, can_cancel: bool) -> None:
-        _ = self.ctx.tr
+        _ = self.ctx.ui
         self._gate_intent = intent
         gate = UnlockPage(
             self.ctx,

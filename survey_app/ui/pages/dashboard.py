@@ -18,17 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.i18n import N_
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
 
 STATUS_MESSAGES = {
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "declined": "Declined",
-    "sealed": "Sealed",
-    "synced": "Synced",
-    "exported": "Exported",
+    "in_progress": N_("In progress"),
+    "completed": N_("Completed"),
+    "declined": N_("Declined"),
+    "sealed": N_("Sealed"),
+    "synced": N_("Synced"),
+    "exported": N_("Exported"),
 }
 
 
@@ -39,11 +40,11 @@ def babel_locale(language: str) -> str:
 
 def status_text(ctx: AppContext, session) -> str:
     """Return the translated status of a session (declined sessions say so once sealed)."""
-    text = ctx.tr(STATUS_MESSAGES.get(session.status, session.status))
+    text = ctx.ui(STATUS_MESSAGES.get(session.status, session.status))
     if session.outcome == "declined" and session.status != "declined":
-        text = f"{ctx.tr('Declined')} · {text}"
+        text = f"{ctx.ui('Declined')} · {text}"
     if session.duplicate_flag:
-        text = f"{text} · {ctx.tr('Duplicate code')}"
+        text = f"{text} · {ctx.ui('Duplicate code')}"
     return text
 
 
@@ -65,7 +66,7 @@ class DashboardPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        _ = ctx.tr
+        _ = ctx.ui
         set_direction(self, ctx.staff_language)
         self.sessions: list = []
         content, body = column(1200)
@@ -122,7 +123,7 @@ class DashboardPage(QWidget):
         )
 
     def _meeting_form(self) -> QWidget:
-        _ = self.ctx.tr
+        _ = self.ctx.ui
         box = QWidget()
         form = QFormLayout(box)
         self.meeting_date = QLineEdit(dt.date.today().isoformat())
@@ -157,7 +158,7 @@ class DashboardPage(QWidget):
 
     def show_sessions(self, meeting, sessions: list) -> None:
         """Fill the header and the table (status only)."""
-        _ = self.ctx.tr
+        _ = self.ctx.ui
         locale = babel_locale(self.ctx.staff_language)
         self.meeting_form.setVisible(meeting is None)
         self.new_button.setEnabled(meeting is not None)

@@ -44,7 +44,7 @@ class NewSessionPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        _ = ctx.tr
+        _ = ctx.ui
         set_direction(self, ctx.staff_language)
         content, body = column(760)
         body.addWidget(label(_("New session"), "title"))
@@ -109,7 +109,7 @@ class NewSessionPage(QWidget):
             self.arm.setCurrentIndex(0)
 
     def _code_changed(self, text: str) -> None:
-        _ = self.ctx.tr
+        _ = self.ctx.ui
         state = code_state(text)
         self.start_button.setEnabled(state is CodeState.VALID)
         role, message = "muted", ""

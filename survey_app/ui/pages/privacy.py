@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from survey_app.i18n import N_
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.review import text_label_joined
 
@@ -24,8 +25,8 @@ class PrivacyScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for message, role in (
-            ("This page is hidden to protect your privacy.", "title"),
-            ("Tap the screen to continue.", "question"),
+            (N_("This page is hidden to protect your privacy."), "title"),
+            (N_("Tap the screen to continue."), "question"),
         ):
             label = text_label_joined(langs, message, role)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)

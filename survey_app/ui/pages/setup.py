@@ -30,7 +30,7 @@ class SetupPage(QWidget):
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        _ = ctx.tr
+        _ = ctx.ui
         set_direction(self, ctx.staff_language)
         content, body = column(760)
         body.addWidget(label(_("Set up this laptop"), "title"))
@@ -80,7 +80,7 @@ class SetupPage(QWidget):
         layout.addWidget(footer(self.create_button, stretch_at=0))
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.ctx.tr("Choose the study folder"))
+        folder = QFileDialog.getExistingDirectory(self, self.ctx.ui("Choose the study folder"))
         if folder:
             self.study_dir = Path(folder)
             self.folder_label.setText(folder)
@@ -92,7 +92,7 @@ class SetupPage(QWidget):
         self.create_button.setEnabled(True)
 
     def _submit(self) -> None:
-        _ = self.ctx.tr
+        _ = self.ctx.ui
         first, second = self.passphrase.text(), self.repeat.text()
         if len(first) < MIN_PASSPHRASE:
             self.show_error(_("The passphrase must have at least 8 characters."))

@@ -29,7 +29,7 @@ class UnlockPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        _ = ctx.tr
+        _ = ctx.ui
         set_direction(self, ctx.staff_language)
         content, body = column(640)
         body.addStretch(1)
@@ -64,7 +64,7 @@ class UnlockPage(QWidget):
         if self._remaining > 0 or not self.unlock_button.isEnabled():
             return
         self.unlock_button.setEnabled(False)
-        self.message.setText(self.ctx.tr("Checking…"))
+        self.message.setText(self.ctx.ui("Checking…"))
         self.submitted.emit(self.passphrase.text())
 
     def failed(self, message: str, delay_seconds: float) -> None:
@@ -80,7 +80,7 @@ class UnlockPage(QWidget):
         if not first:
             self._remaining -= 1
         if self._remaining > 0:
-            wait = self.ctx.tr("You can try again in {seconds} s.", seconds=self._remaining)
+            wait = self.ctx.ui("You can try again in {seconds} s.", seconds=self._remaining)
             self.message.setText(f"{self._failure}\n{wait}")
             self.unlock_button.setEnabled(False)
             return
