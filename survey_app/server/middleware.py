@@ -45,16 +45,13 @@ class AccessLogMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        logged = False
 
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
+        def log_once() -> None:
+            nonlocal logged
+            if logged:
+                return
+            logged = True
             state = scope.get("state") or {}
             self.log.info(
                 "%s %s %d device=%s duration_ms=%.1f",
@@ -64,6 +61,20 @@ class AccessLogMiddleware:
                 state.get("device_id", "-"),
                 (time.perf_counter() - started) * 1000,
             )
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Log before the last bytes leave: the line exists once a client has its answer.
+                log_once()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            log_once()
 
 
 class RateLimitMiddleware:

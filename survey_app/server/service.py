@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ log = logging.getLogger("survey_app.server")
 EXPORT_FORMAT = "survey-app/server-export/v1"
 SERVER_KEY_META = "server_signing_key"
 MAX_LABEL_LENGTH = 120
+# The same rule export bundles apply, so everything stored can be exported.
+_SUBMISSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 class ServiceError(Exception):
@@ -291,7 +294,7 @@ def _check_shape(envelope: object) -> dict[str, str]:
         )
     if not all(isinstance(envelope[k], str) and envelope[k] for k in ENVELOPE_FIELDS):
         raise ServiceError(422, "invalid_envelope", "every envelope field must be non-empty text")
-    if len(envelope["submission_id"]) > 100 or not envelope["submission_id"].isprintable():
+    if not _SUBMISSION_ID.fullmatch(envelope["submission_id"]):
         raise ServiceError(422, "invalid_envelope", "the submission id is not valid")
     return dict(envelope)
 

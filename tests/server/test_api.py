@@ -303,3 +303,21 @@ def test_server_for_one_study_refuses_another_study(tmp_path: Path) -> None:
         envelope = make_envelope(device.key, study_id="study-b")
         response = http.post("/v1/submissions", json=envelope, headers=device.headers)
     assert (response.status_code, response.json()["error"]) == (403, "wrong_study")
+
+
+def test_submission_id_that_could_not_be_exported_is_refused(
+    http: httpx.Client, device: Enrolled
+) -> None:
+    envelope = make_envelope(device.key, submission_id="../etc/passwd")
+    response = http.post("/v1/submissions", json=envelope, headers=device.headers)
+    assert (response.status_code, response.json()["error"]) == (422, "invalid_envelope")
+
+
+def test_export_of_an_empty_server_is_an_empty_bundle(
+    http: httpx.Client, service: ServerService, tmp_path: Path
+) -> None:
+    _, token = service.create_account("dm", "data_manager")
+    response = http.get("/v1/export", headers=_bearer(token))
+    path = tmp_path / "empty.surveybundle"
+    path.write_bytes(response.content)
+    assert read_bundle(path).envelopes == ()
