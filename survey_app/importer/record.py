@@ -3,11 +3,19 @@
 Keyed from the study private key (HKDF-SHA256), so whoever can open the record could already
 decrypt the bundles. Accepted submissions are append-only (SQL triggers refuse UPDATE and
 DELETE), so a later import can add but never change or lose what was imported before.
+
+The one exception is a participant's erasure (`erase_code`): the DELETE trigger lets a row go
+only while an `erase_authorised` row names it, and that row exists only inside the erasure's own
+transaction. The erasure log keeps keyed hashes of the code and the submission ids, never the
+code, and `add_submission` refuses anything it matches, so an old bundle cannot bring it back.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +29,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from survey_app.errors import UserFacingError
 
 RECORD_NAME = "import-record.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _INFO = b"survey-app/import-record/v1"
+_ERASURE_INFO = b"survey-app/import-record/erasure/v1"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,8 +48,35 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE TRIGGER IF NOT EXISTS submissions_no_update BEFORE UPDATE ON submissions
     BEGIN SELECT RAISE(ABORT, 'imported submissions are never changed'); END;
-CREATE TRIGGER IF NOT EXISTS submissions_no_delete BEFORE DELETE ON submissions
-    BEGIN SELECT RAISE(ABORT, 'imported submissions are never deleted'); END;
+DROP TRIGGER IF EXISTS submissions_no_delete;
+CREATE TABLE IF NOT EXISTS erase_authorised (submission_id TEXT PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS submissions_delete_only_erased BEFORE DELETE ON submissions
+    WHEN NOT EXISTS (SELECT 1 FROM erase_authorised WHERE submission_id = OLD.submission_id)
+    BEGIN SELECT RAISE(ABORT, 'imported submissions are deleted only by an erasure'); END;
+CREATE TABLE IF NOT EXISTS erasures (
+    erasure_id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    submissions INTEGER NOT NULL,
+    reference TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS erased_submissions (
+    submission_hash TEXT PRIMARY KEY,
+    erasure_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS erasure_refusals (
+    at TEXT NOT NULL,
+    erasure_id TEXT NOT NULL,
+    bundle_sha256 TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS erasures_no_update BEFORE UPDATE ON erasures
+    BEGIN SELECT RAISE(ABORT, 'the erasure log is never changed'); END;
+CREATE TRIGGER IF NOT EXISTS erasures_no_delete BEFORE DELETE ON erasures
+    BEGIN SELECT RAISE(ABORT, 'the erasure log is never changed'); END;
+CREATE TRIGGER IF NOT EXISTS erased_submissions_no_update BEFORE UPDATE ON erased_submissions
+    BEGIN SELECT RAISE(ABORT, 'the erasure log is never changed'); END;
+CREATE TRIGGER IF NOT EXISTS erased_submissions_no_delete BEFORE DELETE ON erased_submissions
+    BEGIN SELECT RAISE(ABORT, 'the erasure log is never changed'); END;
 CREATE TABLE IF NOT EXISTS conflicts (
     submission_id TEXT NOT NULL,
     payload_sha256 TEXT NOT NULL,
@@ -95,18 +131,30 @@ class DeviceTrust:
     first_bundle: str
 
 
-def record_key(identity: str) -> bytes:
-    """Derive the 32-byte database key from the study's age secret key."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO)
+@dataclass(frozen=True)
+class ErasureEntry:
+    """One audited erasure: when, a keyed hash of the code (never the code), how many."""
+
+    erasure_id: str
+    at: str
+    code_hash: str
+    submissions: int
+    reference: str
+
+
+def record_key(identity: str, info: bytes = _INFO) -> bytes:
+    """Derive the 32-byte database key (or another purpose's key) from the study's age key."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info)
     return hkdf.derive(identity.strip().encode("ascii"))
 
 
 class ImportRecord:
     """Open with `ImportRecord.open(out_dir, identity)`; use as a context manager."""
 
-    def __init__(self, conn: sqlcipher3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlcipher3.Connection, path: Path, hash_key: bytes) -> None:
         self._conn = conn
         self.path = path
+        self._hash_key = hash_key
 
     @classmethod
     def open(cls, out_dir: Path, identity: str) -> ImportRecord:
@@ -128,10 +176,10 @@ class ImportRecord:
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.executescript(_SCHEMA)
         conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
-        return cls(conn, path)
+        return cls(conn, path, record_key(identity, _ERASURE_INFO))
 
     def close(self) -> None:
         """Close the database."""
@@ -182,9 +230,15 @@ class ImportRecord:
         device_id: str,
         bundle_sha256: str,
         at: str,
-    ) -> None:
-        """Record an accepted submission (its decrypted payload stays inside the record)."""
+    ) -> bool:
+        """Record an accepted submission; False (and a refusal noted) if it was erased."""
         session = payload.get("session") or {}
+        erased = self.erased_by(payload["submission_id"], str(session.get("participant_code")))
+        if erased is not None:
+            self._conn.execute(
+                "INSERT INTO erasure_refusals VALUES (?, ?, ?)", (at, erased, bundle_sha256)
+            )
+            return False
         self._conn.execute(
             "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -199,6 +253,7 @@ class ImportRecord:
                 at,
             ),
         )
+        return True
 
     def add_conflict(
         self, submission_id: str, payload_sha256: str, device_id: str, bundle: str, at: str
@@ -280,3 +335,80 @@ class ImportRecord:
         self._conn.execute(
             "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (name, content_sha256, file_sha256)
         )
+
+    def forget_output(self, name: str) -> None:
+        """Drop what was remembered about an output file (it was removed)."""
+        self._conn.execute("DELETE FROM outputs WHERE name = ?", (name,))
+
+    def output_names(self) -> list[str]:
+        """Every output file name the record remembers."""
+        return [r[0] for r in self._conn.execute("SELECT name FROM outputs ORDER BY name")]
+
+    def keyed_hash(self, kind: str, value: str) -> str:
+        """HMAC-SHA256 under a key derived from the study key: stable, unreadable without it."""
+        message = f"{kind}\0{value}".encode()
+        return hmac.new(self._hash_key, message, hashlib.sha256).hexdigest()
+
+    def erased_by(self, submission_id: str, code: str) -> str | None:
+        """The erasure id covering this submission id or participant code, if any."""
+        row = self._conn.execute(
+            "SELECT erasure_id FROM erased_submissions WHERE submission_hash = ?",
+            (self.keyed_hash("submission", submission_id),),
+        ).fetchone()
+        if row is None:
+            row = self._conn.execute(
+                "SELECT erasure_id FROM erasures WHERE code_hash = ? ORDER BY at LIMIT 1",
+                (self.keyed_hash("code", code),),
+            ).fetchone()
+        return row[0] if row else None
+
+    def payloads_of(self, code: str) -> list[tuple[dict[str, Any], str]]:
+        """(payload, imported at) of every accepted submission of one participant code."""
+        rows = self._conn.execute(
+            "SELECT payload, imported_at FROM submissions WHERE "
+            "json_extract(payload, '$.session.participant_code') = ? ORDER BY submission_id",
+            (code,),
+        )
+        return [(json.loads(text), at) for text, at in rows]
+
+    def erase_code(self, code: str, *, at: str, reference: str) -> ErasureEntry:
+        """Delete every submission (and conflict note) of a code and log it, all or nothing."""
+        # Freed pages are zeroed, and the checkpoint below empties the WAL, so the decrypted
+        # payloads do not linger in the file for whoever holds the key.
+        self._conn.execute("PRAGMA secure_delete = ON")
+        with self.transaction():
+            # The trigger lets exactly these rows go, and only inside this transaction.
+            ids = [(p["submission_id"],) for p, _ in self.payloads_of(code)]
+            entry = ErasureEntry(
+                str(uuid.uuid4()), at, self.keyed_hash("code", code), len(ids), reference
+            )
+            self._conn.executemany("INSERT INTO erase_authorised VALUES (?)", ids)
+            self._conn.executemany("DELETE FROM submissions WHERE submission_id = ?", ids)
+            self._conn.execute("DELETE FROM erase_authorised")
+            self._conn.executemany("DELETE FROM conflicts WHERE submission_id = ?", ids)
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO erased_submissions VALUES (?, ?)",
+                [(self.keyed_hash("submission", i), entry.erasure_id) for (i,) in ids],
+            )
+            self._conn.execute(
+                "INSERT INTO erasures VALUES (?, ?, ?, ?, ?)",
+                (entry.erasure_id, at, entry.code_hash, entry.submissions, reference),
+            )
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return entry
+
+    def erasures(self, code: str | None = None) -> list[ErasureEntry]:
+        """The erasure log (oldest first), or only the entries of one code."""
+        sql = "SELECT erasure_id, at, code_hash, submissions, reference FROM erasures"
+        params: tuple[str, ...] = ()
+        if code is not None:
+            sql += " WHERE code_hash = ?"
+            params = (self.keyed_hash("code", code),)
+        return [ErasureEntry(*r) for r in self._conn.execute(sql + " ORDER BY at", params)]
+
+    def refusals(self, erasure_id: str) -> int:
+        """How many times an import offered something this erasure covers (and was refused)."""
+        row = self._conn.execute(
+            "SELECT count(*) FROM erasure_refusals WHERE erasure_id = ?", (erasure_id,)
+        ).fetchone()
+        return int(row[0])

@@ -1,0 +1,182 @@
+"""`python main.py participant find|export|erase CODE`: participants' rights (data manager)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from survey_app.cli.cmd_import import KEY_PASSPHRASE_ENV
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `participant` command."""
+    parser = subparsers.add_parser(
+        "participant",
+        help="find, export or erase everything the import record holds about one participant",
+        description="Answer a participant's request (access, copy, erasure) from the import "
+        "record in an import output folder. `find` lists submissions (no answers), `export` "
+        "writes a copy for the participant into a new folder, `erase` removes every submission "
+        "of the code, logs the erasure without the code, refuses the code on later imports and "
+        f"rewrites the data sets. The key passphrase is read from ${KEY_PASSPHRASE_ENV} or asked.",
+    )
+    parser.add_argument("action", choices=("find", "export", "erase"))
+    parser.add_argument("code", help="the participant code")
+    parser.add_argument("--out", required=True, help="the import output folder (as for import)")
+    parser.add_argument("--key", required=True, help="the study private key file (age)")
+    parser.add_argument("--study", help="study folder (with study.yaml); needed for export, erase")
+    parser.add_argument("--to", help="export: a new folder for the copy (name it without the code)")
+    parser.add_argument(
+        "--archive-forms",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="export: folder with older form versions (for their item texts)",
+    )
+    parser.add_argument("--yes", action="store_true", help="erase: do not ask to confirm")
+    parser.add_argument(
+        "--reference", default="", help="erase: request reference for the log (never a name)"
+    )
+    parser.add_argument(
+        "--separate-free-text",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="erase: as given to import when the data sets were written (default: yes)",
+    )
+    parser.add_argument(
+        "--label-language",
+        choices=("en", "nb", "ar"),
+        default="en",
+        help="erase: as given to import when the data sets were written",
+    )
+    parser.set_defaults(handler=_participant)
+
+
+def _participant(args: argparse.Namespace) -> int:
+    import getpass
+    from pathlib import Path
+
+    from survey_app.errors import UserFacingError
+    from survey_app.importer.record import RECORD_NAME, ImportRecord
+    from survey_app.importer.rights import canonical_code
+    from survey_app.sealing.study_keys import read_private_key
+
+    out = Path(args.out)
+    if not (out / RECORD_NAME).is_file():
+        raise UserFacingError(f"no import record ({RECORD_NAME}) in {out}")
+    study = None
+    if args.study:
+        from survey_app.study import load_study
+
+        study = load_study(Path(args.study))
+    elif args.action != "find":
+        raise UserFacingError(f"participant {args.action} needs --study")
+    if args.action == "export" and not args.to:
+        raise UserFacingError("participant export needs --to: a new folder for the copy")
+    code = canonical_code(args.code)
+    passphrase = os.environ.get(KEY_PASSPHRASE_ENV)
+    if passphrase is None:
+        passphrase = getpass.getpass("Study private key passphrase: ")
+    identity = read_private_key(Path(args.key), passphrase)
+    with ImportRecord.open(out, identity) as record:
+        owner = record.meta("study_id")
+        if study is not None and owner is not None and owner != study.study_id:
+            raise UserFacingError(f"the output folder holds study {owner}, not {study.study_id}")
+        if args.action == "find":
+            return _find(record, code)
+        if args.action == "export":
+            return _export(record, code, study, args)
+        return _erase(record, code, study, args)
+
+
+def _find(record, code: str) -> int:
+    from survey_app.importer.rights import find_participant
+
+    found = find_participant(record, code)
+    print(f"{len(found.submissions)} submission(s) of this code in the import record")
+    for s in found.submissions:
+        print(
+            f"  {s.submission_id}  {s.timepoint}  {s.status}  language {s.language}  "
+            f"device {s.device_id}  meeting {s.meeting_date}  started {s.started_at}  "
+            f"imported {s.imported_at}"
+            + ("  (duplicate code on laptop)" if s.duplicate_flag else "")
+        )
+    for e in found.erasures:
+        print(
+            f"erased {e.at}: {e.submissions} submission(s), erasure {e.erasure_id}"
+            + (f", reference {e.reference}" if e.reference else "")
+        )
+    if found.refused:
+        print(f"offered again by later imports and refused: {found.refused}")
+    return 0
+
+
+def _export(record, code: str, study, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.bundle.container import utc_now
+    from survey_app.errors import UserFacingError
+    from survey_app.importer.rights_export import participant_document, write_participant_export
+    from survey_app.importer.validate import FormIndex
+
+    forms = FormIndex.from_library(study.library, [Path(d) for d in args.archive_forms])
+    document = participant_document(
+        record,
+        code,
+        forms,
+        study_id=study.study_id,
+        pcl_cutoff=study.pcl_cutoff,
+        created_at=utc_now(),
+    )
+    if not document["submissions"]:
+        raise UserFacingError("the import record holds no submissions of this code")
+    paths = write_participant_export(Path(args.to), document)
+    print(f"wrote {len(document['submissions'])} submission(s) to {Path(args.to)}:")
+    for path in paths:
+        print(f"  {path.name}")
+    return 0
+
+
+def _erase(record, code: str, study, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.bundle.container import utc_now
+    from survey_app.errors import UserFacingError
+    from survey_app.importer import ImportSettings
+    from survey_app.importer.rights import erase_participant, find_participant, rewrite_outputs
+
+    held = len(find_participant(record, code).submissions)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserFacingError("erase asks for confirmation; give --yes when running a script")
+        print(
+            f"This erases {held} submission(s) of this code from the import record and data sets."
+        )
+        typed = input("Type the participant code again to confirm: ")
+        if typed.strip().upper() != code.upper():
+            print("not the same code: nothing erased")
+            return 1
+    entry = erase_participant(record, code, at=utc_now(), reference=args.reference)
+    settings = ImportSettings(
+        out_dir=Path(args.out),
+        library=study.library,
+        study_id=study.study_id,
+        pcl_cutoff=study.pcl_cutoff,
+        separate_free_text=args.separate_free_text,
+        label_language=args.label_language,
+    )
+    changes = rewrite_outputs(record, settings)
+    if entry is None:
+        print("this code was erased before and nothing of it is left")
+    else:
+        print(f"erased {entry.submissions} submission(s); erasure {entry.erasure_id}")
+        print("later imports will refuse this code and these submissions")
+    print(
+        f"data sets: {len(changes.written)} rewritten, {len(changes.unchanged)} unchanged, "
+        f"{len(changes.removed)} removed"
+    )
+    print(
+        "remember: laptops, USB sticks and the server may still hold sealed copies; "
+        "see docs/import.md, Participants' rights"
+    )
+    return 0
