@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from survey_app.forms.model import LANGUAGES
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
+from survey_app.ui.error_guard import configure_logging, make_excepthook
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 LARGE_TEXT_SCALE = 1.5
@@ -72,7 +73,11 @@ def run_app(argv: list[str]) -> int:
         staff_language=args.language,
         theme=theme,
     )
+    configure_logging(ctx.data_dir / "app.log")
     window = MainWindow(ctx)
+    sys.excepthook = make_excepthook(
+        lambda exc: window.statusBar().showMessage(window.error_text(exc), 15000)
+    )
     window.resize(1280, 760)
     window.show()
     try:
