@@ -15,7 +15,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write sealed submissions to an export bundle (for a USB stick)",
         description="Write the sealed (encrypted) submissions of this laptop to one bundle file "
         "with a manifest signed by the laptop's key. Only submissions not exported before, "
-        f"unless --all. The store passphrase is read from ${PASSPHRASE_ENV} or asked for.",
+        f"unless --all. The store passphrase is read from ${PASSPHRASE_ENV} or asked for. "
+        "After a verified export, readable answers are removed from the laptop as the study's "
+        "purge_policy says (after_export: removed now; after_sync: kept until the server "
+        "confirms).",
     )
     parser.add_argument(
         "--out", required=True, help="bundle file to write, or a folder to write it into"
@@ -24,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--all", action="store_true", help="include submissions exported or synced before"
     )
     parser.add_argument("--data-dir", help="folder of the device store (default: the app's)")
+    parser.add_argument(
+        "--study",
+        help="study folder (default: the one chosen in the app on this laptop, else the DEMO "
+        "study); its purge_policy decides what is removed after the export",
+    )
     parser.set_defaults(handler=_export)
 
 
@@ -35,14 +43,47 @@ def _export(args: argparse.Namespace) -> int:
     from survey_app.store import DeviceStore, default_store_path, store_path_in
 
     path = store_path_in(Path(args.data_dir)) if args.data_dir else default_store_path()
+    # Read the study first: a broken study.yaml should stop us before anything is written.
+    config = _study_config(args.study, path.parent)
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if passphrase is None:
         passphrase = getpass.getpass("Device store passphrase: ")
     with DeviceStore.open(path, passphrase) as store:
         info = export_store(store, Path(args.out), include_all=args.all)
-    if info is None:
-        print("nothing new to export (use --all to export everything again)")
-        return 0
-    print(f"wrote {info.count} sealed submission(s) to {info.path}")
-    print(f"bundle id {info.bundle_id}, sha256 {info.file_sha256}")
+        if info is None:
+            print("nothing new to export (use --all to export everything again)")
+            return 0
+        print(f"wrote {info.count} sealed submission(s) to {info.path}")
+        print(f"bundle id {info.bundle_id}, sha256 {info.file_sha256}")
+        _purge_after_export(store, config, info.submission_ids[0])
     return 0
+
+
+def _study_config(study: str | None, data_dir):
+    """The study of this laptop: --study, else the folder chosen in the app, else DEMO."""
+    from pathlib import Path
+
+    from survey_app.study import demo_study_dir, load_study_config
+    from survey_app.ui.settings import read_study_dir
+
+    folder = Path(study) if study else read_study_dir(data_dir) or demo_study_dir()
+    return load_study_config(folder)
+
+
+def _purge_after_export(store, config, submission_id: str) -> None:
+    """Apply the study's purge policy now that the bundle has been read back and verified."""
+    store_study = store.sealed_copy(submission_id).envelope["study_id"]
+    if store_study != config.study_id:
+        print(
+            f"answers kept on this laptop: it holds study {store_study}, but the study folder "
+            f"is {config.study_id} (give --study)"
+        )
+        return
+    purged = store.purge_confirmed(str(config.purge_policy))
+    if purged:
+        print(
+            f"removed the readable answers of {purged} session(s) from this laptop "
+            f"(purge policy {config.purge_policy}); the sealed copies stay"
+        )
+    else:
+        print(f"no answers removed from this laptop (purge policy {config.purge_policy})")
