@@ -63,6 +63,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revoke.add_argument("device_id")
     revoke.set_defaults(handler=_revoke)
 
+    info = sub.add_parser(
+        "info", parents=[common], help="print the server key (signs receipts and pulled bundles)"
+    )
+    info.add_argument(
+        "--known-devices",
+        metavar="FILE",
+        help="also write the server key and every enrolled laptop's key as JSON, for "
+        "`import --known-devices FILE`",
+    )
+    info.set_defaults(handler=_info)
+
 
 def _config(args: argparse.Namespace, **limits: object):  # -> ServerConfig
     from survey_app.server.config import ServerConfig, default_database_path
@@ -182,4 +193,38 @@ def _revoke(args: argparse.Namespace) -> int:
     if not found:
         raise UserFacingError(f"no enrolled device {args.device_id!r}")
     print(f"device {args.device_id} revoked")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from survey_app.bundle import atomic_write_bytes
+
+    service = _open(args)
+    try:
+        server = {
+            "device_id": service.server_key.device_id,
+            "public_key": service.server_public_key,
+        }
+        devices = service.repository.devices()
+    finally:
+        service.close()
+    print(f"server key: {server['device_id']} {server['public_key']}")
+    print(f"enrolled laptops: {len(devices)}")
+    if args.known_devices:
+        # Revoked laptops stay listed: what they sent before revocation is still theirs.
+        rows = [{**server, "role": "server"}] + [
+            {
+                "device_id": d.device_id,
+                "public_key": d.public_key,
+                "role": "laptop",
+                "revoked": d.revoked,
+            }
+            for d in devices
+        ]
+        data = json.dumps({"devices": rows}, indent=2).encode("utf-8") + b"\n"
+        atomic_write_bytes(Path(args.known_devices), data)
+        print(f"wrote {len(rows)} key(s) to {args.known_devices}")
     return 0
