@@ -27,6 +27,7 @@ class AppContext:
     study: Any = None  # survey_app.study.Study once loaded
     idle_seconds: int | None = None  # overrides the study's idle_timeout_seconds (tests)
     meeting: Any = None  # survey_app.store.Meeting chosen on the dashboard
+    sync_interval_seconds: float = 60.0  # automatic sync check while the dashboard is shown
 
     def ui(self, message: str, **params: object) -> str:
         """Translate an interface message into the staff language."""

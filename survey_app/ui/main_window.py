@@ -17,8 +17,10 @@ from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.dashboard import DashboardPage
 from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
 from survey_app.ui.pages.setup import SetupPage
+from survey_app.ui.pages.sync_dialog import EnrolDialog
 from survey_app.ui.pages.unlock import UnlockPage
 from survey_app.ui.session_view import SessionSetup, SessionView
+from survey_app.ui.transfer_worker import TransferController, check_server_address
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,10 @@ class MainWindow(QMainWindow):
         self.winId()
         self.windowHandle().installEventFilter(self.idle)
         self._guard = ops.new_guard()
+        self.transfer = TransferController(ctx.client, parent=self)
+        self.transfer.sessions_changed.connect(self._transfer_changed_sessions)
+        self.transfer.changed.connect(self._close_enrolled)
+        self.enrol_dialog: EnrolDialog | None = None
         self._start()
 
     # ----- helpers -------------------------------------------------------------------------
@@ -126,6 +132,7 @@ class MainWindow(QMainWindow):
     def _store_ready(self, study) -> None:
         self.ctx.study = study
         self.idle.set_seconds(self._idle_seconds())
+        self.transfer.refresh()
         self.show_dashboard()
 
     # ----- dashboard ------------------------------------------------------------------------
@@ -138,6 +145,14 @@ class MainWindow(QMainWindow):
         page.resume_requested.connect(self.resume_session)
         page.lock_requested.connect(self.lock)
         page.meeting_requested.connect(lambda *args: self._create_meeting(page, *args))
+        page.sync_requested.connect(self.sync_now)
+        page.export_requested.connect(
+            lambda folder, everything: self.transfer.export(Path(folder), everything)
+        )
+        page.auto_sync_due.connect(lambda: self.transfer.sync(automatic=True))
+        self.transfer.changed.connect(page.show_transfer)
+        self.transfer.session_status.connect(page.mark_session)
+        page.show_transfer(self.transfer.state)
         self._show(page, "dashboard")
         self.idle.start()
         self.refresh_dashboard(page)
@@ -164,6 +179,45 @@ class MainWindow(QMainWindow):
             lambda exc: page.show_meeting_error(self.error_text(exc)),
             "create_meeting",
         )
+
+    # ----- sync and export (staff, dashboard only; never a dialog during a session) ---------
+
+    def sync_now(self) -> None:
+        """Sync at once; a laptop not enrolled yet first asks for the server and the code."""
+        if self.transfer.state.enrolled:
+            self.transfer.sync()
+            return
+        address = self.transfer.state.server
+        if not address and self.ctx.study is not None:
+            address = self.ctx.study.config.server_url or ""
+        dialog = EnrolDialog(self.ctx, address, self)
+        dialog.submitted.connect(lambda addr, code: self._enrol(dialog, addr, code))
+        dialog.finished.connect(lambda _result: self._enrol_dialog_closed(dialog))
+        self.enrol_dialog = dialog
+        dialog.open()
+        dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
+
+    def _enrol(self, dialog: EnrolDialog, address: str, code: str) -> None:
+        try:
+            address = check_server_address(address)
+        except UserFacingError as exc:
+            dialog.show_error(self.error_text(exc))
+            return
+        self.transfer.enrol(address, code, lambda exc: dialog.show_error(self.error_text(exc)))
+
+    def _close_enrolled(self, state) -> None:
+        if state.enrolled and self.enrol_dialog is not None:
+            self.enrol_dialog.accept()
+
+    def _enrol_dialog_closed(self, dialog: EnrolDialog) -> None:
+        if self.enrol_dialog is dialog:
+            self.enrol_dialog = None
+        dialog.deleteLater()
+
+    def _transfer_changed_sessions(self) -> None:
+        page = self.stack.currentWidget()
+        if self.page_name == "dashboard" and isinstance(page, DashboardPage):
+            self.refresh_dashboard(page)
 
     def lock(self) -> None:
         """Lock the staff pages: the passphrase is needed to come back."""
@@ -243,6 +297,8 @@ class MainWindow(QMainWindow):
         gate.submitted.connect(lambda pw: self._check_gate(gate, pw))
         gate.cancelled.connect(self._gate_cancelled)
         self.gate = gate
+        if self.enrol_dialog is not None:
+            self.enrol_dialog.reject()
         self.idle.stop()
         self._show(gate, "gate")
         gate.passphrase.setFocus()
@@ -283,4 +339,5 @@ class MainWindow(QMainWindow):
             self._open_gate("quit", can_cancel=True)
             return
         self.idle.stop()
+        self.transfer.shutdown()
         event.accept()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -44,6 +45,11 @@ class StoreWorker(QObject):
             return
         self.done.emit(request_id, 1, result)
 
+    @Slot(object)
+    def run_detached(self, op: Callable[[StoreWorker], None]) -> None:
+        """Run an operation queued from another thread (it reports through its own Future)."""
+        op(self)
+
     @Slot()
     def close_store(self) -> None:
         """Close the store if open (runs on the worker thread)."""
@@ -63,6 +69,7 @@ class StoreClient(QObject):
     """UI-thread handle: queues operations for the worker and dispatches their results."""
 
     _request = Signal(int, object)
+    _detached = Signal(object)
     settled = Signal()  # emitted when no request is pending any more (tests wait on it)
     failed = Signal(object)  # an error nobody handled
 
@@ -74,6 +81,7 @@ class StoreClient(QObject):
         self._worker.moveToThread(self._thread)
         self._request.connect(self._worker.run)
         self._worker.done.connect(self._done)
+        self._detached.connect(self._worker.run_detached)
         self._pending: dict[int, _Pending] = {}
         self._ids = count(1)
         self._thread.start()
@@ -91,6 +99,25 @@ class StoreClient(QObject):
         self._pending[request_id] = _Pending(on_ok, on_err, label)
         self._request.emit(request_id, op)
         return request_id
+
+    def submit(self, op: Op) -> Future:
+        """Queue an operation from ANY thread; its result or exception arrives in the Future.
+
+        For background threads (the network sync) that must wait for the store without
+        going through the UI thread. Not counted in `pending`.
+        """
+        future: Future = Future()
+
+        def run(worker: StoreWorker) -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(op(worker))
+            except Exception as exc:  # handed to the waiting thread, never swallowed
+                future.set_exception(exc)
+
+        self._detached.emit(run)
+        return future
 
     def _done(self, request_id: int, ok: int, payload: object) -> None:
         pending = self._pending.pop(request_id, None)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from babel.dates import format_date, format_time
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -62,6 +66,9 @@ class DashboardPage(QWidget):
     resume_requested = Signal(str)  # session id
     lock_requested = Signal()
     meeting_requested = Signal(str, str, str)  # date, place, staff initials
+    sync_requested = Signal()
+    export_requested = Signal(str, bool)  # folder, include everything
+    auto_sync_due = Signal()  # every ctx.sync_interval_seconds while the dashboard is shown
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(parent)
@@ -96,14 +103,14 @@ class DashboardPage(QWidget):
         body.addWidget(self.table, 1)
         self.empty_label = label(_("No sessions yet at this meeting."), "muted")
         body.addWidget(self.empty_label)
+        self._transfer_panel(body)
         self.new_button = button(_("New session"), primary=True, name="new_session")
         self.resume_button = button(_("Resume"), name="resume")
         self.sync_button = button(_("Sync"), name="sync")
         self.export_button = button(_("Export"), name="export")
         self.lock_button = button(_("Lock"), name="lock")
-        for unavailable in (self.sync_button, self.export_button):
-            unavailable.setEnabled(False)
-            unavailable.setToolTip(_("Not available in this version yet."))
+        self.sync_button.clicked.connect(self.sync_requested)
+        self.export_button.clicked.connect(self.choose_export_folder)
         self.new_button.clicked.connect(self.new_session_requested)
         self.resume_button.clicked.connect(self._resume)
         self.lock_button.clicked.connect(self.lock_requested)
@@ -121,6 +128,77 @@ class DashboardPage(QWidget):
                 stretch_at=4,
             )
         )
+
+    def _transfer_panel(self, body: QVBoxLayout) -> None:
+        _ = self.ctx.ui
+        self.transfer_status = label("", "muted")
+        self.transfer_status.setObjectName("transfer_status")
+        self.transfer_note = label("")
+        self.transfer_note.setObjectName("transfer_note")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("sync_progress")
+        self.progress.setVisible(False)
+        self.include_all = QCheckBox(
+            _("Include everything (also sessions exported or sent before)")
+        )
+        self.include_all.setObjectName("include_all")
+        for widget in (self.transfer_status, self.progress, self.transfer_note, self.include_all):
+            body.addWidget(widget)
+        # Owned by the page: automatic sync runs only while the dashboard is shown.
+        self.auto_sync_timer = QTimer(self)
+        self.auto_sync_timer.setInterval(int(self.ctx.sync_interval_seconds * 1000))
+        self.auto_sync_timer.timeout.connect(self.auto_sync_due)
+        self.auto_sync_timer.start()
+
+    def choose_export_folder(self) -> None:
+        """Ask staff for the USB stick (or folder) and export there."""
+        folder = QFileDialog.getExistingDirectory(
+            self, self.ctx.ui("Choose the USB stick or folder")
+        )
+        if folder:
+            self.export_to(Path(folder))
+
+    def export_to(self, folder: Path) -> None:
+        """Export the sealed sessions into folder (new ones only unless everything is ticked)."""
+        self.export_requested.emit(str(folder), self.include_all.isChecked())
+
+    def show_transfer(self, state) -> None:
+        """Show enrolment, progress and the last sync/export message (a TransferState)."""
+        _ = self.ctx.ui
+        if state.busy == "sync":
+            status = _("Sending to the server…")
+        elif state.busy == "export":
+            status = _("Exporting…")
+        elif state.busy == "enrol":
+            status = _("Connecting to the server…")
+        elif state.enrolled:
+            status = _("Server: {server}", server=state.server)
+        elif state.enrolled is False:
+            status = _("Not connected to a server yet. Sync asks for the enrolment code.")
+        else:
+            status = ""
+        self.transfer_status.setText(status)
+        self.progress.setVisible(state.busy == "sync" and state.total > 0)
+        self.progress.setMaximum(max(state.total, 1))
+        self.progress.setValue(state.done)
+        self.progress.setFormat(_("{done} of {total}", done=state.done, total=state.total))
+        note = state.note
+        self.transfer_note.setText(_(note.msgid, **note.params) if note else "")
+        self.transfer_note.setProperty("role", "error" if note and note.error else "ok")
+        self.transfer_note.style().unpolish(self.transfer_note)
+        self.transfer_note.style().polish(self.transfer_note)
+        self.sync_button.setEnabled(not state.busy)
+        self.export_button.setEnabled(not state.busy)
+
+    def mark_session(self, session_id: str, outcome: str) -> None:
+        """Show a session as synced as soon as its receipt was verified (during a round)."""
+        if outcome not in ("synced", "already_on_server"):
+            return
+        for row, session in enumerate(self.sessions):
+            if session.id == session_id:
+                item = self.table.item(row, 3)
+                if item is not None:
+                    item.setText(self.ctx.ui("Synced"))
 
     def _meeting_form(self) -> QWidget:
         _ = self.ctx.ui
