@@ -14,6 +14,7 @@ from pathlib import Path
 import pyreadstat
 import pytest
 import sqlcipher3
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from survey_app.bundle.from_store import export_store
 from survey_app.cli.main import main
@@ -110,6 +111,21 @@ def _record_dump(out: Path, identity: str) -> str:
         )
     finally:
         conn.close()
+
+
+def _decrypted_pages(path: Path, identity: str) -> bytes:
+    """Every page of the database file decrypted as SQLCipher 4 stores it (raw key, AES-256-CBC,
+    4096-byte pages ending in an 80-byte reserve that starts with the page's IV; page 1 begins
+    with a 16-byte salt): free pages and deleted cells included, which SQL cannot show."""
+    data, key, size, reserve = path.read_bytes(), record_key(identity), 4096, 80
+    plain = bytearray()
+    for start in range(0, len(data) - size + 1, size):
+        page = data[start : start + size]
+        iv = page[size - reserve : size - reserve + 16]
+        decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+        body = page[16 if start == 0 else 0 : size - reserve]
+        plain += decryptor.update(body) + decryptor.finalize()
+    return bytes(plain)
 
 
 def _csv_codes(path: Path) -> set[str]:
@@ -252,6 +268,17 @@ def test_after_erasure_the_record_holds_the_code_nowhere(out, identity, code):
         (entry,) = record.erasures(code)
     assert entry.submissions == 2 and entry.reference == "DPO-2025-07"
     assert code not in json.dumps(entry.__dict__)
+
+
+def test_the_erased_answers_are_gone_from_the_database_file_itself(out, identity, code):
+    path = out / RECORD_NAME
+    assert code.encode() in _decrypted_pages(path, identity)
+
+    _cli("erase", code, out, "--yes")
+
+    assert code.encode() not in _decrypted_pages(path, identity)
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
 
 
 def test_the_erasure_log_hash_differs_under_another_study_key(out, identity, code):
