@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         self.winId()
         self.windowHandle().installEventFilter(self.idle)
         self._guard = ops.new_guard()
-        self.transfer = TransferController(ctx.client, parent=self)
+        self.transfer = TransferController(ctx, parent=self)
         self.transfer.sessions_changed.connect(self._transfer_changed_sessions)
         self.transfer.changed.connect(self._close_enrolled)
         self.enrol_dialog: EnrolDialog | None = None

@@ -158,8 +158,8 @@ def sync_round_op(bridge: StoreBridge, credentials, retry, cancel: threading.Eve
     return op
 
 
-def export_op(folder: Path, include_all: bool):
-    """Store op: write a verified bundle into folder and mark its sessions exported."""
+def export_op(folder: Path, include_all: bool, purge_policy: str | None):
+    """Store op: write a verified bundle into folder, mark its sessions exported, then purge."""
 
     def op(worker):
         from survey_app.bundle.from_store import export_store
@@ -167,9 +167,17 @@ def export_op(folder: Path, include_all: bool):
         # export_store would take a missing folder for a file name: a pulled stick must fail.
         if not folder.is_dir():
             raise FileNotFoundError(folder.name)
-        return export_store(worker.store, folder, include_all=include_all)
+        info = export_store(worker.store, folder, include_all=include_all)
+        if info is not None and purge_policy is not None:
+            worker.store.purge_confirmed(purge_policy)
+        return info
 
     return op
+
+
+def purge_op(purge_policy: str):
+    """Store op: remove readable answers of sessions the study's policy says are safe elsewhere."""
+    return lambda worker: worker.store.purge_confirmed(purge_policy)
 
 
 class TransferController(QObject):
@@ -180,11 +188,12 @@ class TransferController(QObject):
     sessions_changed = Signal()  # statuses changed in the store: reload the dashboard
     _progress = Signal(int, int, str, str)  # emitted on the network thread
 
-    def __init__(self, store: StoreClient, retry=None, parent: QObject | None = None) -> None:
+    def __init__(self, ctx, retry=None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         from survey_app.sync.client import RetryPolicy
 
-        self.store = store
+        self.ctx = ctx  # AppContext: the store client and the study (its purge policy)
+        self.store = store = ctx.client
         self._net: StoreClient | None = None
         self.retry = retry or RetryPolicy()
         self.state = TransferState()
@@ -199,6 +208,12 @@ class TransferController(QObject):
         if self._net is None:
             self._net = StoreClient()
         return self._net
+
+    @property
+    def purge_policy(self) -> str | None:
+        """The study's purge policy (after_sync, after_export, never), once a study is loaded."""
+        study = self.ctx.study
+        return str(study.config.purge_policy) if study is not None else None
 
     def _set(self, **changes: Any) -> None:
         self.state = replace(self.state, **changes)
@@ -302,7 +317,17 @@ class TransferController(QObject):
             if outcome.result.stopped == AUTH_REFUSED:
                 enrolled = False
         self._set(busy="", note=note, enrolled=enrolled)
-        if outcome.result is not None:
+        if outcome.result is None:
+            return
+        policy = self.purge_policy
+        if outcome.result.confirmed and policy is not None:
+            self.store.call(
+                purge_op(policy),
+                lambda _count: self.sessions_changed.emit(),
+                lambda exc: log.error("purge failed: %s", type(exc).__name__),
+                "purge",
+            )
+        else:
             self.sessions_changed.emit()
 
     # ----- export -----------------------------------------------------------------------------
@@ -313,7 +338,7 @@ class TransferController(QObject):
             return
         self._set(busy="export", note=None)
         self.store.call(
-            export_op(Path(folder), include_all),
+            export_op(Path(folder), include_all, self.purge_policy),
             self._exported,
             lambda exc: self._export_failed(Path(folder), exc),
             "export",

@@ -174,6 +174,28 @@ def test_enrol_then_sync_marks_sessions_synced(qtbot, dashboard, live):
     assert dashboard.enrol_dialog is None
 
 
+def test_sync_removes_readable_answers_as_the_studys_purge_policy_says(qtbot, dashboard, live):
+    service, server = live
+    finish_sessions(qtbot, dashboard, 1)
+    code, _ = service.create_enrol_code()
+    enrol_through_dialog(qtbot, dashboard, server.url, code)
+    qtbot.waitUntil(lambda: statuses(dashboard) == ["synced"], timeout=WAIT)
+    wait_idle(qtbot, dashboard)
+    assert dashboard.ctx.study.config.purge_policy == "after_sync"
+    assert [s.purged for s in page_of(dashboard).sessions] == [True]
+
+
+def test_export_keeps_answers_until_the_server_confirms_under_after_sync(
+    qtbot, dashboard, tmp_path
+):
+    finish_sessions(qtbot, dashboard, 1)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page_of(dashboard).export_to(usb)
+    wait_idle(qtbot, dashboard)
+    assert [s.purged for s in page_of(dashboard).sessions] == [False]
+
+
 def test_a_wrong_enrolment_code_keeps_the_dialog_open_with_the_reason(qtbot, dashboard, live):
     page_of(dashboard).sync_button.click()
     dialog = dashboard.enrol_dialog
