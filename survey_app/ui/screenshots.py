@@ -165,6 +165,45 @@ class Shooter:
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
 
+    def transfer(self, work_dir: Path) -> None:
+        """Export (nb) and enrol + sync (ar) against a real server on loopback."""
+        from survey_app.server.config import ServerConfig
+        from survey_app.server.runner import BackgroundServer
+        from survey_app.server.service import ServerService
+
+        self.staff_language("nb")
+        self.window.show_dashboard()
+        self.settle()
+        usb = work_dir / "usb"
+        usb.mkdir()
+        self.window.stack.currentWidget().export_to(usb)
+        wait_until(lambda: self.window.transfer.idle)
+        self.shot("nb-dashboard-exported")
+        self.staff_language("ar")
+        self.window.show_dashboard()
+        self.settle()
+        service = ServerService.open(ServerConfig(database=str(work_dir / "server.sqlite3")))
+        try:
+            with BackgroundServer(service) as server:
+                code, _ = service.create_enrol_code()
+                self.window.stack.currentWidget().sync_button.click()
+                dialog = self.window.enrol_dialog
+                dialog.address.setText(server.url)
+                dialog.code.setText(code)
+                self.settle()
+                path = self.out_dir / "ar-enrol-dialog.png"
+                dialog.grab().save(str(path))
+                self.files.append(path)
+                dialog.enrol_button.click()
+                wait_until(lambda: bool(self.window.transfer.state.enrolled))
+                wait_until(lambda: self.window.transfer.idle)
+                self.shot("ar-dashboard-synced")
+                self.staff_language("nb")
+                self.window.show_dashboard()
+                self.shot("nb-dashboard-synced")
+        finally:
+            service.close()
+
     def close(self) -> None:
         self.window._allow_close = True
         self.window.close()
@@ -203,6 +242,7 @@ def render_all(out_dir: Path, *, large_text: bool = False) -> list[Path]:
             shooter.setup()
             for number, variant in enumerate(VARIANTS, 1):
                 shooter.session(variant, number)
+            shooter.transfer(Path(tmp))
         finally:
             shooter.close()
     return shooter.files

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QObject, Signal
 
 from survey_app.errors import UserFacingError
+from survey_app.i18n import N_
 from survey_app.ui.store_worker import StoreClient
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 STORE_WAIT_SECONDS = 120.0
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 CONFIRMED = ("synced", "already_on_server")
-AUTH_REFUSED = (
+AUTH_REFUSED = N_(
     "The server no longer accepts this laptop. Ask the study administrator for a new "
     "enrolment code."
 )
@@ -85,7 +86,7 @@ class AddressError(UserFacingError):
     """The server address typed in the enrolment dialog is not usable."""
 
     def __init__(self) -> None:
-        self.msgid = "The server address must start with https:// (for example {example})."
+        self.msgid = N_("The server address must start with https:// (for example {example}).")
         self.params = {"example": "https://survey.example.org"}
         super().__init__(self.msgid.format(**self.params))
 
@@ -243,7 +244,7 @@ class TransferController(QObject):
             enrolled=False,
             server="",
             note=Note(
-                "The saved server settings cannot be read. Enrol this laptop again.", {}, True
+                N_("The saved server settings cannot be read. Enrol this laptop again."), {}, True
             ),
         )
 
@@ -303,12 +304,14 @@ class TransferController(QObject):
         enrolled = self.state.enrolled
         if outcome.pending == 0:
             if not automatic:
-                note = Note("Nothing to send: the server has confirmed every finished session.")
+                note = Note(N_("Nothing to send: the server has confirmed every finished session."))
         elif not outcome.reachable:
             if not automatic:
                 note = Note(
-                    "The server cannot be reached. Nothing was lost; the sessions will be sent "
-                    "when the network is back.",
+                    N_(
+                        "The server cannot be reached. Nothing was lost; the sessions will be sent "
+                        "when the network is back."
+                    ),
                     {},
                     True,
                 )
@@ -346,10 +349,10 @@ class TransferController(QObject):
 
     def _exported(self, info) -> None:
         if info is None:
-            note = Note("Nothing new to export. Tick “Include everything” to export all again.")
+            note = Note(N_("Nothing new to export. Tick “Include everything” to export all again."))
         else:
             note = Note(
-                "Sessions exported: {count}. File: {file}",
+                N_("Sessions exported: {count}. File: {file}"),
                 {"count": info.count, "file": info.path.name},
             )
         self._set(busy="", note=note)
@@ -361,8 +364,10 @@ class TransferController(QObject):
         self._set(
             busy="",
             note=Note(
-                "The export could not be written to the folder “{folder}”. Check that the USB "
-                "stick is plugged in and not write-protected, then try again. Nothing was lost.",
+                N_(
+                    "The export could not be written to the folder “{folder}”. Check that the USB "
+                    "stick is plugged in and not write-protected, then try again. Nothing was lost."
+                ),
                 {"folder": folder.name or str(folder)},
                 True,
             ),
@@ -385,19 +390,23 @@ def _round_note(result) -> Note:
         return Note(AUTH_REFUSED, {}, True)
     if refused:
         return Note(
-            "The server refused {refused} session(s); they stay on this laptop. Tell the data "
-            "manager. Confirmed: {confirmed}.",
+            N_(
+                "The server refused {refused} session(s); they stay on this laptop. Tell the data "
+                "manager. Confirmed: {confirmed}."
+            ),
             {"refused": refused, "confirmed": confirmed},
             True,
         )
     if waiting or result.stopped:
         return Note(
-            "Sync stopped before the end. Confirmed: {confirmed}. Still waiting: {waiting}. "
-            "Nothing was lost; the rest is sent at the next sync.",
+            N_(
+                "Sync stopped before the end. Confirmed: {confirmed}. Still waiting: {waiting}. "
+                "Nothing was lost; the rest is sent at the next sync."
+            ),
             {"confirmed": confirmed, "waiting": waiting},
             True,
         )
-    return Note("Sync finished. Confirmed by the server: {count}.", {"count": confirmed})
+    return Note(N_("Sync finished. Confirmed by the server: {count}."), {"count": confirmed})
 
 
 def _error_note(exc: BaseException) -> Note:
@@ -405,5 +414,5 @@ def _error_note(exc: BaseException) -> Note:
     if msgid:
         return Note(msgid, dict(getattr(exc, "params", {}) or {}), True)
     return Note(
-        "Something went wrong ({name}). Nothing was lost.", {"name": type(exc).__name__}, True
+        N_("Something went wrong ({name}). Nothing was lost."), {"name": type(exc).__name__}, True
     )
