@@ -32,7 +32,6 @@ from survey_app.sync.client import RetryPolicy
 
 STATE_NAME = "pull-state.json"
 STATE_FORMAT = "survey-app/pull-state/v1"
-TOKEN_ENV = "SURVEY_APP_TOKEN"
 
 
 class PullError(UserFacingError):
@@ -333,5 +332,4 @@ def _remember(
     ):
         return state
     atomic_write_bytes(out_dir / STATE_NAME, new.to_json_bytes())
-    fsync_directory(out_dir)
     return new
