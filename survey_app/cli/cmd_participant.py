@@ -143,7 +143,8 @@ def _erase(record, code: str, study, args: argparse.Namespace) -> int:
     from survey_app.bundle.container import utc_now
     from survey_app.errors import UserFacingError
     from survey_app.importer import ImportSettings
-    from survey_app.importer.rights import erase_participant, find_participant, rewrite_outputs
+    from survey_app.importer.outputs import write_outputs
+    from survey_app.importer.rights import erase_participant, find_participant
 
     held = len(find_participant(record, code).submissions)
     if not args.yes:
@@ -165,7 +166,7 @@ def _erase(record, code: str, study, args: argparse.Namespace) -> int:
         separate_free_text=args.separate_free_text,
         label_language=args.label_language,
     )
-    changes = rewrite_outputs(record, settings)
+    changes = write_outputs(record, settings)
     if entry is None:
         print("this code was erased before and nothing of it is left")
     else:

@@ -34,6 +34,8 @@ class ImportReport:
     totals: list[tuple[str, str, str, int]] = field(default_factory=list)
     outputs_written: list[str] = field(default_factory=list)
     outputs_unchanged: list[str] = field(default_factory=list)
+    outputs_removed: list[str] = field(default_factory=list)
+    erased_refused: int = 0
 
     @property
     def new_count(self) -> int:
@@ -56,6 +58,7 @@ class ImportReport:
                 "duplicates": self.duplicates,
                 "rejected": len(self.rejections),
                 "conflicts": len(self.conflicts),
+                "refused_as_erased": self.erased_refused,
                 "total_imported": self.total_count,
             },
             "new_by_device_timepoint_language": _counts(sorted(self.new.items())),
@@ -67,6 +70,7 @@ class ImportReport:
             "trusted_on_first_use": self.first_use_devices,
             "outputs_written": self.outputs_written,
             "outputs_unchanged": self.outputs_unchanged,
+            "outputs_removed": self.outputs_removed,
         }
 
     def to_text(self) -> str:
@@ -78,6 +82,10 @@ class ImportReport:
             f"(counted once), {len(self.rejections)} rejected, {len(self.conflicts)} conflicts",
             f"Total imported so far: {self.total_count}",
         ]
+        if self.erased_refused:
+            lines.append(
+                f"Refused because erased at a participant's request: {self.erased_refused}"
+            )
         if self.totals:
             lines.append("")
             lines.append("Totals by device / timepoint / language:")

@@ -2,7 +2,7 @@
 
 A participant is known to the data manager only by their code. `find_participant` lists what
 the record holds for a code (metadata, never answers); `erase_participant` removes every
-submission of the code through the record's audited erasure; `rewrite_outputs` then writes the
+submission of the code through the record's audited erasure; `outputs.write_outputs` then writes the
 CSV/SAV/DTA files again from what is left and removes output files no longer produced (a
 free-text file of an earlier run would otherwise keep the erased answers). The copy for a
 participant (right of access) is built in `survey_app.importer.rights_export`.
@@ -10,27 +10,13 @@ participant (right of access) is built in `survey_app.importer.rights_export`.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from survey_app.answers.codes import validate_code
 from survey_app.answers.errors import AnswerError
-from survey_app.bundle.atomic import atomic_write_bytes
-from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
 from survey_app.errors import UserFacingError
-from survey_app.importer.dataset import Table, build_tables
 from survey_app.importer.record import ErasureEntry, ImportRecord
-from survey_app.importer.run import ImportSettings, make_scorer
-from survey_app.importer.writers import (
-    csv_bytes,
-    file_sha256,
-    table_fingerprint,
-    write_dta,
-    write_sav,
-)
 
 # A request reference such as "DPO-2025-07": letters, digits and a few separators, so a name
 # or a code typed by mistake is less likely to end up in the log.
@@ -60,15 +46,6 @@ class Findings:
     submissions: tuple[SubmissionSummary, ...]
     erasures: tuple[ErasureEntry, ...]
     refused: int = 0
-
-
-@dataclass
-class OutputChanges:
-    """Output files rewritten, left as they were, and removed."""
-
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
 
 
 def canonical_code(text: str) -> str:
@@ -143,64 +120,3 @@ def erase_participant(
                 "no submissions of this code, and it is not a valid code; check how it is written"
             ) from None
     return record.erase_code(code, at=at, reference=reference)
-
-
-def rewrite_outputs(record: ImportRecord, settings: ImportSettings) -> OutputChanges:
-    """Write the data sets again from the record; remove output files no longer produced.
-
-    Uses the same fingerprints as the import, so files whose content did not change are left
-    byte-identical and a later import does not rewrite them either.
-    """
-    out_dir = Path(settings.out_dir)
-    codebook = build_codebook(settings.library, settings.pcl_cutoff)
-    tables = build_tables(
-        codebook,
-        record.payloads(),
-        make_scorer(settings.pcl_cutoff),
-        separate_free_text=settings.separate_free_text,
-    )
-    json_doc, csv_doc = codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
-    outputs: list[tuple[str, str, Callable[[Path], None]]] = [
-        ("codebook.json", hashlib.sha256(json_doc).hexdigest(), _bytes(json_doc)),
-        ("codebook.csv", hashlib.sha256(csv_doc).hexdigest(), _bytes(csv_doc)),
-    ]
-    for table in tables:
-        outputs += _table_outputs(table, settings.label_language)
-    changes = OutputChanges()
-    for name, content, write in outputs:
-        path = out_dir / name
-        previous = record.output(name)
-        if previous and path.is_file() and previous == (content, file_sha256(path)):
-            changes.unchanged.append(name)
-            continue
-        write(path)
-        record.set_output(name, content, file_sha256(path))
-        changes.written.append(name)
-    produced = {name for name, _, _ in outputs}
-    for name in record.output_names():
-        if name not in produced:
-            (out_dir / name).unlink(missing_ok=True)
-            record.forget_output(name)
-            changes.removed.append(name)
-    return changes
-
-
-def _table_outputs(table: Table, language: str) -> list[tuple[str, str, Callable[[Path], None]]]:
-    data = csv_bytes(table)
-    return [
-        (f"{table.name}.csv", table_fingerprint(table, language, "csv"), _bytes(data)),
-        (
-            f"{table.name}.sav",
-            table_fingerprint(table, language, "sav"),
-            lambda path: write_sav(path, table, language),
-        ),
-        (
-            f"{table.name}.dta",
-            table_fingerprint(table, language, "dta"),
-            lambda path: write_dta(path, table, language),
-        ),
-    ]
-
-
-def _bytes(data: bytes) -> Callable[[Path], None]:
-    return lambda path: atomic_write_bytes(path, data)

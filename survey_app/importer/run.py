@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,20 +12,13 @@ from typing import Any
 from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
 from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes
 from survey_app.bundle.container import utc_now
-from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
 from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary
-from survey_app.importer.dataset import Table, answer_map, build_tables
+from survey_app.importer.dataset import answer_map
+from survey_app.importer.outputs import write_outputs
 from survey_app.importer.record import DeviceTrust, ImportRecord
 from survey_app.importer.report import ImportReport, Rejection
 from survey_app.importer.validate import FormIndex, validate_submission
-from survey_app.importer.writers import (
-    csv_bytes,
-    file_sha256,
-    table_fingerprint,
-    write_dta,
-    write_sav,
-)
 from survey_app.scoring import ScoringError, score_all
 from survey_app.sealing.device_keys import device_id_for
 from survey_app.sealing.envelope import EnvelopeError, open_envelope
@@ -272,7 +265,7 @@ def _take(
     if reasons:
         run.report.rejections.append(Rejection(name, "; ".join(reasons), sid))
         return
-    run.record.add_submission(
+    accepted = run.record.add_submission(
         payload=payload,
         payload_sha256=digest,
         envelope_sha256=content_sha256(envelope),
@@ -280,6 +273,9 @@ def _take(
         bundle_sha256=bundle.file_sha256,
         at=at,
     )
+    if not accepted:
+        run.report.erased_refused += 1
+        return
     run.seen[sid] = digest
     run.seen_envelopes[sid] = content_sha256(envelope)
     session = payload["session"]
@@ -298,62 +294,11 @@ def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, (status, v) in answer_map(payload).items() if status == "answered"}
 
 
-def make_scorer(cutoff: int) -> Callable[[Mapping[str, Any]], Mapping[str, Any]]:
-    """Scores of one submission's answered items (declined and missing items are absent)."""
-    return lambda answers: score_all(answers, cutoff)
-
-
 def _write_outputs(run: _Run) -> None:
-    settings = run.settings
-    codebook = build_codebook(settings.library, settings.pcl_cutoff)
-    tables = build_tables(
-        codebook,
-        run.record.payloads(),
-        make_scorer(settings.pcl_cutoff),
-        separate_free_text=settings.separate_free_text,
-    )
-    outputs: list[tuple[str, str, Callable[[Path], None]]] = [
-        (
-            "codebook.json",
-            _hash(codebook_json_bytes(codebook)),
-            _bytes(codebook_json_bytes(codebook)),
-        ),
-        ("codebook.csv", _hash(codebook_csv_bytes(codebook)), _bytes(codebook_csv_bytes(codebook))),
-    ]
-    for table in tables:
-        outputs += _table_outputs(table, settings.label_language)
-    for name, content, write in outputs:
-        path = settings.out_dir / name
-        previous = run.record.output(name)
-        if previous and path.is_file() and previous == (content, file_sha256(path)):
-            run.report.outputs_unchanged.append(name)
-            continue
-        write(path)
-        run.record.set_output(name, content, file_sha256(path))
-        run.report.outputs_written.append(name)
-
-
-def _table_outputs(table: Table, language: str) -> list[tuple[str, str, Callable[[Path], None]]]:
-    def sav(path: Path) -> None:
-        write_sav(path, table, language)
-
-    def dta(path: Path) -> None:
-        write_dta(path, table, language)
-
-    data = csv_bytes(table)
-    return [
-        (f"{table.name}.csv", table_fingerprint(table, language, "csv"), _bytes(data)),
-        (f"{table.name}.sav", table_fingerprint(table, language, "sav"), sav),
-        (f"{table.name}.dta", table_fingerprint(table, language, "dta"), dta),
-    ]
-
-
-def _bytes(data: bytes) -> Callable[[Path], None]:
-    return lambda path: atomic_write_bytes(path, data)
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    changes = write_outputs(run.record, run.settings)
+    run.report.outputs_written += changes.written
+    run.report.outputs_unchanged += changes.unchanged
+    run.report.outputs_removed += changes.removed
 
 
 def _write_report(out_dir: Path, report: ImportReport) -> None:

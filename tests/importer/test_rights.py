@@ -243,6 +243,19 @@ def test_reimport_of_the_same_bundle_keeps_the_erased_participant_out(
         assert find_participant(record, code).refused == 2
 
 
+def test_reimport_after_erasure_reports_the_refused_submissions_not_as_new(
+    out, identity, code, bundle, study
+):
+    erased = len(_payloads_of(out, identity, code))
+    _cli("erase", code, out, "--yes")
+
+    report = run_import([bundle], identity, _settings(out, study))
+
+    assert report.erased_refused == erased
+    assert report.new_count == 0
+    assert "Refused because erased" in report.to_text()
+
+
 def test_a_code_erased_before_its_bundle_arrives_is_refused_on_import(
     tmp_path, identity, code, bundle, study
 ):
