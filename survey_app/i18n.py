@@ -12,7 +12,7 @@ from babel.support import Translations
 
 # How interface messages are marked in the source, for `pybabel extract -k` (GNU gettext style):
 # tr(language, msg); ctx.ui(msg), often aliased `_ = ctx.ui`; langs.ui(msg), langs.ui_joined(msg);
-# text_label_joined(langs, msg, role); N_(msg) where a message is translated later; store and sync errors.
+# text_label_joined(langs, msg, role); N_(msg) where a message is translated later; store, sync and pull errors.
 EXTRACT_KEYWORDS: tuple[str, ...] = (
     "_",
     "tr:2",
@@ -26,6 +26,7 @@ EXTRACT_KEYWORDS: tuple[str, ...] = (
     "SyncError",
     "SyncAuthError",
     "SubmissionRefused",
+    "PullError",
 )
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
