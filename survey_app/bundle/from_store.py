@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.bundle.container import (
+    BUNDLE_SUFFIX,
     BundleInfo,
     default_bundle_name,
     read_bundle,
@@ -38,7 +39,14 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
     study_id = studies.pop()
     created_at = utc_now()
     out = Path(out)
-    path = out / default_bundle_name(study_id, store.device_id, created_at) if out.is_dir() else out
+    if out.is_dir():
+        path = out / default_bundle_name(study_id, store.device_id, created_at)
+    elif out.suffix == BUNDLE_SUFFIX:
+        path = out
+    else:
+        # A name without the bundle suffix is most likely a folder that is not there (a stick
+        # not mounted): never leave a file that looks like a folder.
+        path = out.with_name(out.name + BUNDLE_SUFFIX)
     if not path.parent.is_dir():
         raise UserFacingError(f"the folder {path.parent} does not exist")
     try:

@@ -25,6 +25,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--study", type=Path, help="study folder (default: the DEMO study)")
     parser.add_argument("--language", choices=LANGUAGES, default="nb", help="staff language")
     parser.add_argument("--large-text", action="store_true", help="larger text everywhere")
+    parser.add_argument(
+        "--sync-interval",
+        type=float,
+        default=60.0,
+        help="seconds between automatic sync attempts on the dashboard (minimum 5)",
+    )
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -72,6 +78,7 @@ def run_app(argv: list[str]) -> int:
         study_dir=args.study,
         staff_language=args.language,
         theme=theme,
+        sync_interval_seconds=max(5.0, args.sync_interval),
     )
     configure_logging(ctx.data_dir / "app.log")
     window = MainWindow(ctx)

@@ -26,6 +26,16 @@ def directed(text: str, language: str) -> str:
     return "\n".join(mark + line for line in text.split("\n"))
 
 
+def embedded(text: str, language: str) -> str:
+    """Mark both ends of a short text so it keeps its own direction inside a mirrored layout.
+
+    A table cell in a right-to-left layout lays "Norsk (bokmål)" or "RJ-0042-K" out right to
+    left, which turns brackets and dashes around; strong marks on both sides keep them in place.
+    """
+    mark = RLM if is_rtl(language) else LRM
+    return f"{mark}{text}{mark}"
+
+
 def plain(text: str) -> str:
     """Remove the direction marks added by `directed` (for comparisons in tests and logs)."""
     return text.replace(RLM, "").replace(LRM, "")

@@ -128,3 +128,12 @@ def test_nothing_is_purged_when_there_was_nothing_new_to_export(data_dir, tmp_pa
     assert _export(data_dir, tmp_path / "usb2", "--study", str(study)) == 0
 
     assert _answer_counts(data_dir) == before
+
+
+def test_export_to_a_missing_folder_writes_a_bundle_named_as_one_not_a_bare_file(
+    data_dir, tmp_path
+):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    assert main(["export", "--out", str(stick / "meeting1"), "--data-dir", str(data_dir)]) == 0
+    assert [p.name for p in stick.iterdir()] == ["meeting1.surveybundle"]

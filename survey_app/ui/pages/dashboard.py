@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from survey_app.i18n import N_
 from survey_app.ui.context import NATIVE_NAMES, AppContext
-from survey_app.ui.direction import set_direction
+from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
 
 STATUS_MESSAGES = {
@@ -258,12 +258,13 @@ class DashboardPage(QWidget):
         for row, session in enumerate(self.sessions):
             tp = timepoints.get(session.timepoint)
             started = parse_utc(session.started_at)
+            staff = self.ctx.staff_language
             cells = [
-                session.participant_code,
-                tp.label.get(self.ctx.staff_language) if tp else session.timepoint,
-                NATIVE_NAMES.get(session.language, session.language),
+                embedded(session.participant_code, "en"),
+                embedded(tp.label.get(staff) if tp else session.timepoint, staff),
+                embedded(NATIVE_NAMES.get(session.language, session.language), session.language),
                 status_text(self.ctx, session),
-                format_time(started, "short", locale=locale) if started else "",
+                embedded(format_time(started, "short", locale=locale) if started else "", staff),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

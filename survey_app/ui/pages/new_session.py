@@ -12,7 +12,7 @@ from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message as answer_message
 from survey_app.forms.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
-from survey_app.ui.direction import set_direction
+from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
 
 
@@ -66,13 +66,13 @@ class NewSessionPage(QWidget):
         self.language = QComboBox()
         self.language.setObjectName("language")
         for lang in LANGUAGES:
-            self.language.addItem(NATIVE_NAMES[lang], lang)
+            self.language.addItem(embedded(NATIVE_NAMES[lang], lang), lang)
         form.addRow(label(_("Participant's language")), self.language)
         self.interpreter = QComboBox()
         self.interpreter.setObjectName("interpreter")
         self.interpreter.addItem(_("No interpreter"), None)
         for lang in LANGUAGES:
-            self.interpreter.addItem(NATIVE_NAMES[lang], lang)
+            self.interpreter.addItem(embedded(NATIVE_NAMES[lang], lang), lang)
         form.addRow(label(_("Interpreter's language")), self.interpreter)
         self.arm = QComboBox()
         self.arm.addItem(_("Not randomised yet"), None)
