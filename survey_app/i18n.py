@@ -12,7 +12,8 @@ from babel.support import Translations
 
 # How interface messages are marked in the source, for `pybabel extract -k` (GNU gettext style):
 # tr(language, msg); ctx.ui(msg), often aliased `_ = ctx.ui`; langs.ui(msg), langs.ui_joined(msg);
-# text_label_joined(langs, msg, role); N_(msg) where a message is translated later; store, sync and pull errors.
+# text_label_joined(langs, msg, role); N_(msg) where a message is translated later;
+# store, sync and pull errors.
 EXTRACT_KEYWORDS: tuple[str, ...] = (
     "_",
     "tr:2",
