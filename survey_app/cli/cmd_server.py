@@ -74,6 +74,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     info.set_defaults(handler=_info)
 
+    erase = sub.add_parser(
+        "erase",
+        parents=[common],
+        help="erase sealed submissions at a participant's request (refused on upload from now on)",
+    )
+    erase.add_argument(
+        "--submission", action="append", required=True, metavar="ID", help="repeat for each id"
+    )
+    erase.add_argument("--reference", help="request reference for the log, e.g. DPO-2025-07")
+    erase.set_defaults(handler=_erase)
+
 
 def _config(args: argparse.Namespace, **limits: object):  # -> ServerConfig
     from survey_app.server.config import ServerConfig, default_database_path
@@ -227,4 +238,27 @@ def _info(args: argparse.Namespace) -> int:
         data = json.dumps({"devices": rows}, indent=2).encode("utf-8") + b"\n"
         atomic_write_bytes(Path(args.known_devices), data)
         print(f"wrote {len(rows)} key(s) to {args.known_devices}")
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from survey_app.errors import UserFacingError
+    from survey_app.server.erasure import CLI_REQUESTER
+    from survey_app.server.service import ServiceError
+
+    service = _open(args)
+    try:
+        result = service.erase_submissions(
+            args.submission, reference=args.reference, requested_by=CLI_REQUESTER
+        )
+    except ServiceError as exc:
+        raise UserFacingError(exc.message) from None
+    finally:
+        service.close()
+    for submission_id, outcome in result.outcomes.items():
+        print(f"{submission_id}  {outcome}")
+    if result.erasure_id:
+        print(f"erasure {result.erasure_id} logged; these ids are refused on upload from now on")
+    else:
+        print("all of these were erased before; nothing changed")
     return 0

@@ -19,7 +19,13 @@ from survey_app.server import middleware
 from survey_app.server.credentials import ROLE_ADMIN, ROLE_DATA_MANAGER
 from survey_app.server.export import build_bundle
 from survey_app.server.ratelimit import RateLimiter
-from survey_app.server.repository import Account, Device
+from survey_app.server.repository import (
+    ALREADY_ERASED,
+    DELETED,
+    NOT_STORED,
+    Account,
+    Device,
+)
 from survey_app.server.service import EXPORT_FORMAT, ServerService, ServiceError
 
 log = logging.getLogger("survey_app.server")
@@ -33,6 +39,7 @@ _STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
@@ -74,6 +81,26 @@ class ExportResponse(BaseModel):
     cursor: str = Field(description="pass as ?since= next time")
     more: bool = Field(description="true when another page is waiting")
     envelopes: list[dict[str, Any]]
+
+
+class ErasureRequest(BaseModel):
+    submission_ids: list[str] = Field(
+        min_length=1, max_length=1000, description="ids of the submissions to erase"
+    )
+    reference: str | None = Field(
+        default=None, max_length=60, description="request reference, e.g. DPO-2025-07 (no names)"
+    )
+
+
+class ErasureResponse(BaseModel):
+    erasure_id: str | None = Field(description="log entry; null when all were erased before")
+    erased_at: str | None
+    deleted: int = Field(description="were stored; deleted now")
+    not_stored: int = Field(description="not here; refused if they ever arrive")
+    already_erased: int
+    submissions: dict[str, str] = Field(
+        description="submission id -> deleted | not_stored | already_erased"
+    )
 
 
 class EnrolCodeRequest(BaseModel):
@@ -183,6 +210,11 @@ def create_app(service: ServerService) -> FastAPI:
         responses={
             200: {"model": Receipt, "description": "already stored: the same receipt again"},
             **_errors(400, 401, 403, 409, 413, 422, 429),
+            410: {
+                "model": ErrorBody,
+                "description": "erased at a participant's request: never taken again; the body "
+                "also holds `notice`, an erasure notice signed by the server key",
+            },
         },
         openapi_extra={
             "requestBody": {
@@ -247,6 +279,32 @@ def create_app(service: ServerService) -> FastAPI:
         return Response(bundle.data, media_type="application/zip", headers=headers)
 
     @app.post(
+        "/v1/erasures",
+        response_model=ErasureResponse,
+        tags=["data manager"],
+        responses=_errors(401, 403, 422, 429),
+    )
+    def erase(
+        body: ErasureRequest,
+        account: Annotated[Account, Depends(account_with(ROLE_DATA_MANAGER))],
+    ) -> ErasureResponse:
+        """Erase sealed submissions for good: deleted now, refused on upload, never exported.
+
+        Idempotent: ids erased before are reported as already_erased and logged once only.
+        """
+        result = service.erase_submissions(
+            list(body.submission_ids), reference=body.reference, requested_by=account.account_id
+        )
+        return ErasureResponse(
+            erasure_id=result.erasure_id,
+            erased_at=result.at,
+            deleted=result.count(DELETED),
+            not_stored=result.count(NOT_STORED),
+            already_erased=result.count(ALREADY_ERASED),
+            submissions=result.outcomes,
+        )
+
+    @app.post(
         "/v1/admin/enrol-codes",
         response_model=EnrolCodeResponse,
         status_code=201,
@@ -270,7 +328,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(
-            {"error": exc.code, "message": exc.message}, status_code=exc.status, headers=headers
+            {**exc.extra, "error": exc.code, "message": exc.message},
+            status_code=exc.status,
+            headers=headers,
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -42,6 +42,9 @@ class Database(Protocol):
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Transaction]: ...
 
+    def after_delete(self) -> None:
+        """Best effort to drop deleted rows' old bytes from files (after an erasure)."""
+
     def close(self) -> None: ...
 
 
@@ -127,6 +130,8 @@ class SqliteDatabase:
             # FULL makes a commit durable in WAL mode before we acknowledge an upload.
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # An erasure overwrites the freed pages instead of leaving envelopes in free space.
+            conn.execute("PRAGMA secure_delete=ON")
         except sqlite3.DatabaseError as exc:
             raise UserFacingError(f"cannot open the server database {self.path}") from exc
         return conn
@@ -149,6 +154,17 @@ class SqliteDatabase:
         except BaseException:
             self._pool.put(conn)
             raise
+        else:
+            self._pool.put(conn)
+
+    def after_delete(self) -> None:
+        """Copy the WAL into the file and truncate it, so old page versions do not linger."""
+        conn = self._pool.get()
+        try:
+            # Busy readers may keep part of the WAL; the next checkpoint finishes the job.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            self._pool.discard(conn)
         else:
             self._pool.put(conn)
 
@@ -215,6 +231,9 @@ class PostgresDatabase:
             raise
         else:
             self._pool.put(conn)
+
+    def after_delete(self) -> None:
+        """Nothing here: PostgreSQL frees dead rows at (auto)vacuum; see docs/server.md."""
 
     def close(self) -> None:
         """Close every pooled connection."""

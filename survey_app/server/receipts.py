@@ -16,6 +16,8 @@ from survey_app.sealing.device_keys import DeviceKey, verify_signature
 
 RECEIPT_FORMAT = "survey-app/receipt/v1"
 RECEIPT_FIELDS = ("format", "submission_id", "device_id", "content_hash", "received_at")
+ERASURE_NOTICE_FORMAT = "survey-app/erasure-notice/v1"
+ERASURE_NOTICE_FIELDS = ("format", "submission_id", "device_id", "erased", "erased_at")
 
 
 class ReceiptError(Exception):
@@ -64,6 +66,41 @@ def verify_receipt(
         raise ReceiptError("the receipt is for another submission")
     if body["content_hash"] != content_hash:
         raise ReceiptError("the server holds different content for this submission")
+
+
+def erasure_notice(
+    *, submission_id: str, device_id: str, erased_at: str, server_key: DeviceKey
+) -> dict[str, Any]:
+    """A signed statement that the server erased a submission and will never take it again.
+
+    Signed like a receipt, so a laptop stops re-sending only on its enrolled server's word.
+    """
+    body: dict[str, Any] = {
+        "format": ERASURE_NOTICE_FORMAT,
+        "submission_id": submission_id,
+        "device_id": device_id,
+        "erased": True,
+        "erased_at": erased_at,
+    }
+    return {**body, "server_signature": server_key.sign(canonical_json(body))}
+
+
+def verify_erasure_notice(
+    notice: Mapping[str, Any], *, server_public_key: str, submission_id: str
+) -> None:
+    """Raise ReceiptError unless the server signed an erasure notice for this submission id."""
+    if not isinstance(notice, Mapping):
+        raise ReceiptError("the erasure notice is not a JSON object")
+    body = {name: notice.get(name) for name in ERASURE_NOTICE_FIELDS}
+    if body["format"] != ERASURE_NOTICE_FORMAT or body["erased"] is not True:
+        raise ReceiptError("the erasure notice has an unknown format")
+    signature = notice.get("server_signature")
+    if not isinstance(signature, str) or not verify_signature(
+        server_public_key, signature, canonical_json(body)
+    ):
+        raise ReceiptError("the erasure notice is not signed by the enrolled server key")
+    if body["submission_id"] != submission_id:
+        raise ReceiptError("the erasure notice is for another submission")
 
 
 def server_key_to_text(key: DeviceKey) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from survey_app.server.credentials import ROLES, hash_secret
 from survey_app.server.db import Database, Transaction
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: erasure log and tombstones
 
 
 def utc_now() -> datetime:
@@ -49,6 +49,14 @@ def _schema(serial_pk: str) -> list[str]:
         f"""CREATE TABLE IF NOT EXISTS conflicts (
             id {serial_pk}, submission_id TEXT NOT NULL, device_id TEXT NOT NULL,
             content_hash TEXT NOT NULL, at TEXT NOT NULL)""",
+        # Erasure log: who, when, how many, a reference; never a submission id in clear.
+        f"""CREATE TABLE IF NOT EXISTS erasures (
+            seq {serial_pk}, erasure_id TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
+            requested_by TEXT NOT NULL, reference TEXT NOT NULL,
+            deleted INTEGER NOT NULL, not_stored INTEGER NOT NULL)""",
+        # Tombstones: a keyed hash (HMAC, server secret) of each erased submission id.
+        """CREATE TABLE IF NOT EXISTS erased_submissions (
+            id_hash TEXT PRIMARY KEY, erasure_id TEXT NOT NULL, at TEXT NOT NULL)""",
     ]
 
 
@@ -100,6 +108,32 @@ class Conflict(Exception):
     """A submission id already stored with different content."""
 
 
+class Erased(Exception):
+    """A submission id erased at a participant's request: it is never stored again."""
+
+    def __init__(self, erased_at: str) -> None:
+        super().__init__("erased")
+        self.erased_at = erased_at
+
+
+# Per-id outcomes of an erasure request.
+DELETED = "deleted"  # was stored; deleted now
+NOT_STORED = "not_stored"  # not here (yet): tombstoned so it is refused when it arrives
+ALREADY_ERASED = "already_erased"  # an earlier erasure covered it
+
+
+@dataclass(frozen=True)
+class ErasureEntry:
+    """One line of the erasure log (no submission ids)."""
+
+    erasure_id: str
+    at: str
+    requested_by: str
+    reference: str
+    deleted: int
+    not_stored: int
+
+
 @dataclass
 class Repository:
     """Every read and write the server does, one method = one transaction."""
@@ -113,9 +147,15 @@ class Repository:
             tx.lock_appends()
             for statement in _schema(self.db.serial_primary_key):
                 tx.execute(statement)
-            if tx.fetchone("SELECT value FROM server_meta WHERE key = ?", ("schema",)) is None:
+            row = tx.fetchone("SELECT value FROM server_meta WHERE key = ?", ("schema",))
+            if row is None:
                 tx.execute(
                     "INSERT INTO server_meta (key, value) VALUES (?, ?)", ("schema", SCHEMA_VERSION)
+                )
+            elif int(row[0]) < int(SCHEMA_VERSION):
+                # Older databases only lacked tables, which CREATE ... IF NOT EXISTS just added.
+                tx.execute(
+                    "UPDATE server_meta SET value = ? WHERE key = ?", (SCHEMA_VERSION, "schema")
                 )
 
     # -- settings ---------------------------------------------------------------------------
@@ -266,15 +306,23 @@ class Repository:
         content_hash: str,
         envelope_json: str,
         sign_receipt: Callable[[str], str],
+        tombstone: str | None = None,
     ) -> tuple[StoredSubmission, bool]:
         """Insert once; a retry returns the stored row. Returns (row, newly_stored).
 
         `sign_receipt(received_at)` is called inside the transaction so the receipt's signature
         is committed together with the envelope. Different content under the same id is logged
-        in `conflicts` and raises Conflict.
+        in `conflicts` and raises Conflict. An id whose `tombstone` (keyed hash) is in the
+        erasure log raises Erased, checked under the same lock as erasures take.
         """
         with self.db.transaction() as tx:
             tx.lock_appends()
+            if tombstone is not None:
+                erased = tx.fetchone(
+                    "SELECT at FROM erased_submissions WHERE id_hash = ?", (tombstone,)
+                )
+                if erased is not None:
+                    raise Erased(erased[0])
             existing = self._submission(tx, submission_id)
             if existing is not None:
                 if existing.content_hash == content_hash and existing.device_id == device_id:
@@ -362,3 +410,70 @@ class Repository:
                 "SELECT submission_id, device_id, content_hash, at FROM conflicts ORDER BY id"
             )
         return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    # -- erasure -------------------------------------------------------------------------------
+
+    def erase_submissions(
+        self,
+        targets: list[tuple[str, str]],
+        *,
+        erasure_id: str,
+        requested_by: str,
+        reference: str,
+    ) -> tuple[dict[str, str], ErasureEntry | None]:
+        """Delete and tombstone (submission_id, id_hash) pairs in one transaction.
+
+        Returns the outcome per submission id and the new log entry, or None when every id was
+        erased before (a repeated request changes nothing and logs nothing).
+        """
+        now = iso(self.clock())
+        outcomes: dict[str, str] = {}
+        with self.db.transaction() as tx:
+            tx.lock_appends()
+            for submission_id, id_hash in targets:
+                if submission_id in outcomes:
+                    continue
+                stored = tx.fetchone(
+                    "SELECT seq FROM submissions WHERE submission_id = ?", (submission_id,)
+                )
+                known = tx.fetchone(
+                    "SELECT 1 FROM erased_submissions WHERE id_hash = ?", (id_hash,)
+                )
+                # Conflict notes name the id in clear; they go with the submission.
+                tx.execute("DELETE FROM conflicts WHERE submission_id = ?", (submission_id,))
+                if stored is not None:
+                    tx.execute("DELETE FROM submissions WHERE submission_id = ?", (submission_id,))
+                if known is not None:
+                    outcomes[submission_id] = ALREADY_ERASED
+                    continue
+                tx.execute(
+                    "INSERT INTO erased_submissions (id_hash, erasure_id, at) VALUES (?, ?, ?)",
+                    (id_hash, erasure_id, now),
+                )
+                outcomes[submission_id] = DELETED if stored is not None else NOT_STORED
+            counts = [sum(1 for o in outcomes.values() if o == k) for k in (DELETED, NOT_STORED)]
+            if not any(counts):
+                return outcomes, None
+            entry = ErasureEntry(erasure_id, now, requested_by, reference, *counts)
+            tx.execute(
+                "INSERT INTO erasures (erasure_id, at, requested_by, reference, deleted,"
+                " not_stored) VALUES (?, ?, ?, ?, ?, ?)",
+                (erasure_id, now, requested_by, reference, *counts),
+            )
+        self.db.after_delete()
+        return outcomes, entry
+
+    def erasures(self) -> list[ErasureEntry]:
+        """The erasure log, oldest first."""
+        with self.db.transaction(write=False) as tx:
+            rows = tx.fetchall(
+                "SELECT erasure_id, at, requested_by, reference, deleted, not_stored"
+                " FROM erasures ORDER BY seq"
+            )
+        return [ErasureEntry(r[0], r[1], r[2], r[3], int(r[4]), int(r[5])) for r in rows]
+
+    def is_erased(self, id_hash: str) -> bool:
+        """True when a tombstone with this keyed hash exists."""
+        with self.db.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT 1 FROM erased_submissions WHERE id_hash = ?", (id_hash,))
+        return row is not None

@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import secrets
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from survey_app.sealing.envelope import (
     envelope_hash,
     verify_envelope,
 )
-from survey_app.server import receipts
+from survey_app.server import erasure, receipts
 from survey_app.server.config import ServerConfig
 from survey_app.server.credentials import (
     ROLE_ADMIN,
@@ -38,6 +39,7 @@ from survey_app.server.repository import (
     CodeProblem,
     Conflict,
     Device,
+    Erased,
     Repository,
     StoredSubmission,
 )
@@ -52,13 +54,19 @@ _SUBMISSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 class ServiceError(Exception):
-    """An expected refusal: HTTP status, a stable machine code, and a message for a person."""
+    """An expected refusal: HTTP status, a stable machine code, and a message for a person.
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    `extra` holds further fields for the JSON error body (e.g. a signed erasure notice).
+    """
+
+    def __init__(
+        self, status: int, code: str, message: str, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.extra = extra or {}
 
 
 @dataclass(frozen=True)
@@ -99,16 +107,22 @@ class ServerService:
     config: ServerConfig
     repository: Repository
     server_key: DeviceKey
+    erasure_key: bytes
 
     @classmethod
     def open(cls, config: ServerConfig) -> ServerService:
-        """Open (creating if needed) the database and the server's receipt-signing key."""
+        """Open (creating if needed) the database, the receipt-signing key and erasure secret."""
         repository = Repository(open_database(config.database))
         repository.initialise()
         key_text = repository.get_or_create_meta(
             SERVER_KEY_META, lambda: receipts.server_key_to_text(DeviceKey.generate())
         )
-        return cls(config, repository, receipts.server_key_from_text(key_text))
+        erasure_key = repository.get_or_create_meta(
+            erasure.ERASURE_KEY_META, erasure.new_erasure_key
+        )
+        return cls(
+            config, repository, receipts.server_key_from_text(key_text), bytes.fromhex(erasure_key)
+        )
 
     def close(self) -> None:
         """Release database connections."""
@@ -218,7 +232,21 @@ class ServerService:
                 content_hash=content_hash,
                 envelope_json=canonical_json(checked).decode("utf-8"),
                 sign_receipt=sign,
+                tombstone=self.tombstone(submission_id),
             )
+        except Erased as exc:
+            notice = receipts.erasure_notice(
+                submission_id=submission_id,
+                device_id=device.device_id,
+                erased_at=exc.erased_at,
+                server_key=self.server_key,
+            )
+            raise ServiceError(
+                410,
+                "erased",
+                "this submission was erased at the participant's request and is not taken again",
+                {"notice": notice},
+            ) from None
         except Conflict:
             log.warning(
                 "refused conflicting upload submission=%s device=%s",
@@ -231,6 +259,39 @@ class ServerService:
                 "a different submission with this id is already stored; nothing was changed",
             ) from None
         return UploadResult(receipt_for(stored), created)
+
+    # -- erasure --------------------------------------------------------------------------------
+
+    def tombstone(self, submission_id: str) -> str:
+        """The keyed hash the erasure log knows a submission id by."""
+        return erasure.tombstone(self.erasure_key, submission_id)
+
+    def erase_submissions(
+        self, submission_ids: list[object], *, reference: str | None, requested_by: str
+    ) -> erasure.ErasureResult:
+        """Delete these submissions for good and refuse them from now on (idempotent)."""
+        try:
+            ids = erasure.check_ids(submission_ids, _SUBMISSION_ID)
+            checked_reference = erasure.check_reference(reference)
+        except erasure.ErasureRequestError as exc:
+            raise ServiceError(422, "invalid_erasure", str(exc)) from None
+        erasure_id = str(uuid.uuid4())
+        outcomes, entry = self.repository.erase_submissions(
+            [(i, self.tombstone(i)) for i in ids],
+            erasure_id=erasure_id,
+            requested_by=requested_by,
+            reference=checked_reference,
+        )
+        if entry is not None:
+            log.info(
+                "erasure %s: %d deleted, %d not stored (refused from now on)",
+                entry.erasure_id,
+                entry.deleted,
+                entry.not_stored,
+            )
+        return erasure.ErasureResult(
+            entry.erasure_id if entry else None, entry.at if entry else None, outcomes
+        )
 
     # -- export ---------------------------------------------------------------------------------
 
