@@ -22,7 +22,7 @@ import httpx
 from survey_app.errors import UserFacingError
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import envelope_hash
-from survey_app.server.receipts import ReceiptError, verify_receipt
+from survey_app.server.receipts import ReceiptError, verify_erasure_notice, verify_receipt
 
 
 class SyncError(UserFacingError):
@@ -108,6 +108,12 @@ SYNCED = "synced"  # stored by this attempt
 ALREADY_ON_SERVER = "already_on_server"  # an earlier attempt stored it; the receipt came now
 REFUSED = "refused"  # the server will never take it as it is (e.g. conflict); needs a person
 PENDING = "pending"  # not tried or not confirmed yet; the next sync sends it again
+ERASED = "erased"  # erased on the server at the participant's request; never sent again
+
+ERASED_MESSAGE = (
+    "The research server erased this submission at the participant's request. "
+    "It will not be sent again."
+)
 
 
 @dataclass(frozen=True)
@@ -140,9 +146,9 @@ class SyncResult:
 
     @property
     def complete(self) -> bool:
-        """True when every pending submission is now confirmed by the server."""
+        """True when every pending submission is now settled: confirmed, or erased for good."""
         return self.stopped is None and all(
-            o.status in (SYNCED, ALREADY_ON_SERVER) for o in self.outcomes
+            o.status in (SYNCED, ALREADY_ON_SERVER, ERASED) for o in self.outcomes
         )
 
 
@@ -157,6 +163,17 @@ class _Retryable(Exception):
 
 class SubmissionRefused(SyncError):
     """The server will never accept this envelope as it is (conflict, wrong device, too large)."""
+
+
+class SubmissionErased(SyncError):
+    """The server erased this submission at the participant's request; `notice` is its word.
+
+    Raised by `upload` only after the notice's signature was checked against the enrolled key.
+    """
+
+    def __init__(self, notice: dict[str, Any]) -> None:
+        super().__init__(ERASED_MESSAGE)
+        self.notice = notice
 
 
 class SyncClient:
@@ -241,7 +258,8 @@ class SyncClient:
         """Upload one envelope with retries; return (verified receipt, stored_by_this_call).
 
         Raises SyncAuthError (token refused), SyncError (server unreachable after retries, or a
-        receipt that does not prove the upload) or SubmissionRefused.
+        receipt or erasure notice that does not prove what it says), SubmissionRefused, or
+        SubmissionErased (verified: the server will never take this submission).
         """
         creds = self._require_credentials()
         submission_id = str(envelope.get("submission_id", ""))
@@ -252,6 +270,9 @@ class SyncClient:
             try:
                 response = self._post_envelope(creds, envelope)
                 break
+            except SubmissionErased as exc:
+                _check_notice(exc.notice, creds, submission_id)
+                raise
             except _Retryable as exc:
                 if attempt >= self.retry.max_attempts:
                     raise SyncError(
@@ -298,6 +319,8 @@ class SyncClient:
             )
         if status == 429 or status >= 500:
             raise _Retryable(f"HTTP {status}", _retry_after(response))
+        if status == 410 and _error_code(response) == "erased":
+            raise SubmissionErased(_json_object(response).get("notice") or {})
         raise SubmissionRefused(
             "The server refused the submission: {reason}", reason=_message(response)
         )
@@ -333,6 +356,11 @@ class SyncClient:
     ) -> SubmissionOutcome:
         try:
             receipt, created = self.upload(copy.envelope)
+        except SubmissionErased as exc:
+            # Final: recorded like a receipt (the signed notice says erased), so it is not
+            # offered again; the readable answers then go by the purge policy like synced ones.
+            store.mark_synced(copy.submission_id, exc.notice)
+            return SubmissionOutcome(copy.submission_id, copy.session_id, ERASED, str(exc))
         except SubmissionRefused as exc:
             return SubmissionOutcome(copy.submission_id, copy.session_id, REFUSED, str(exc))
         except SyncError as exc:
@@ -346,6 +374,32 @@ class SyncClient:
         if self.credentials is None:
             raise SyncError("This laptop is not enrolled with a server yet.")
         return self.credentials
+
+
+def _check_notice(notice: Any, creds: SyncCredentials, submission_id: str) -> None:
+    try:
+        verify_erasure_notice(
+            notice, server_public_key=creds.server_public_key, submission_id=submission_id
+        )
+    except ReceiptError as exc:
+        raise SyncError(
+            "The server's erasure notice could not be verified ({reason}). The submission stays "
+            "on this laptop.",
+            reason=str(exc),
+        ) from None
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    code = _json_object(response).get("error")
+    return code if isinstance(code, str) else None
 
 
 def _message(response: httpx.Response) -> str:
