@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from survey_app.forms.findings import Finding, FindingSink
-from survey_app.forms.loader import FormSource, TextEntry
 from survey_app.forms.model import LANGUAGES
+from survey_app.forms.sources import FormSource, TextEntry
 from survey_app.forms.textrules import (
     TextProblem,
     bidi_problems,

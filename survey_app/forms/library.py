@@ -9,8 +9,9 @@ from pathlib import Path
 from survey_app.errors import UserFacingError
 from survey_app.forms.checker import check_source
 from survey_app.forms.findings import Finding, FindingSink, Severity
-from survey_app.forms.loader import read_form, read_protocol, step_lines
+from survey_app.forms.loader import read_form
 from survey_app.forms.model import Form, Protocol
+from survey_app.forms.protocol_loader import read_protocol, step_lines
 
 PROTOCOL_FILE = "protocol.yaml"
 

@@ -1,181 +1,42 @@
-"""Strict loading of form and protocol files into the model, with located findings."""
+"""Strict loading of one form definition file into the model, with located findings."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
 
 from survey_app.forms.findings import Finding, FindingSink
 from survey_app.forms.model import (
     CHOICE_TYPES,
     LANGUAGES,
     SCALED_TYPES,
-    TIMEPOINTS,
     Form,
     Item,
     ItemType,
     LanguageInfo,
     LocalText,
     Option,
-    Protocol,
     Scale,
-    Step,
     TextStatus,
-    Timepoint,
 )
-from survey_app.forms.yamlsource import Node, SourceError, read_yaml
+from survey_app.forms.sources import (
+    FormSource,
+    NodeReader,
+    OptionBlock,
+    TextEntry,
+    content_hash,
+    open_source,
+)
+from survey_app.forms.yamlsource import Node
 
-__all__ = [
-    "Finding",
-    "FormSource",
-    "OptionBlock",
-    "TextEntry",
-    "load_form",
-    "load_protocol",
-    "read_form",
-    "read_protocol",
-]
+__all__ = ["FormSource", "OptionBlock", "TextEntry", "content_hash", "load_form", "read_form"]
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-ARMS = ("intervention", "control")
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class TextEntry:
-    """One text in one language, with where it stands (for the checker)."""
-
-    where: str
-    language: str
-    text: str
-    line: int
-    is_option_label: bool = False
-    code: int | None = None
-
-
-@dataclass(frozen=True)
-class OptionBlock:
-    """One language's option list as written in the file, codes in written order."""
-
-    where: str
-    language: str
-    codes: tuple[int, ...]
-    line: int
-    declared_min: int | None
-    declared_max: int | None
-
-
-@dataclass
-class FormSource:
-    """What the checker needs beyond the model: every text and option list with its line."""
-
-    texts: list[TextEntry] = field(default_factory=list)
-    option_blocks: list[OptionBlock] = field(default_factory=list)
-
-
-def content_hash(raw: bytes) -> str:
-    """Return the hex SHA-256 of a definition file with line endings normalised."""
-    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
-
-
-class _Reader:
-    """Shared helpers that turn located nodes into typed values, recording findings."""
-
-    def __init__(self, sink: FindingSink, source: FormSource) -> None:
-        self.sink = sink
-        self.source = source
-
-    def keys(self, node: Node, allowed: set[str], required: set[str], where: str) -> bool:
-        if not node.is_map:
-            self.sink.error(node.line, f"{where}: expected a mapping")
-            return False
-        mapping: dict[str, Node] = node.value  # type: ignore[assignment]
-        for key, child in mapping.items():
-            if key not in allowed:
-                self.sink.error(child.line, f"{where}: unknown key '{key}'")
-        for key in sorted(required - mapping.keys()):
-            self.sink.error(node.line, f"{where}: missing required key '{key}'")
-        return True
-
-    def text(self, node: Node | None, where: str, default: str = "") -> str:
-        if node is None:
-            return default
-        if not node.is_text:
-            self.sink.error(node.line, f"{where}: expected a text value")
-            return default
-        return node.value  # type: ignore[return-value]
-
-    def integer(self, node: Node | None, where: str) -> int | None:
-        if node is None:
-            return None
-        value = self.text(node, where)
-        if not re.fullmatch(r"-?[0-9]+", value.strip()):
-            self.sink.error(node.line, f"{where}: '{value}' is not a whole number")
-            return None
-        return int(value)
-
-    def boolean(self, node: Node | None, where: str, default: bool) -> bool:
-        if node is None:
-            return default
-        value = self.text(node, where)
-        if value not in ("true", "false"):
-            self.sink.error(node.line, f"{where}: write true or false, not '{value}'")
-            return default
-        return value == "true"
-
-    def local_text(
-        self,
-        node: Node | None,
-        where: str,
-        required: bool = True,
-        option_code: int | None = None,
-    ) -> LocalText | None:
-        if node is None:
-            return None
-        if not node.is_map:
-            self.sink.error(node.line, f"{where}: expected one text per language (nb, en, ar)")
-            return None
-        mapping: dict[str, Node] = node.value  # type: ignore[assignment]
-        texts: dict[str, str] = {}
-        for language, child in mapping.items():
-            if language not in LANGUAGES:
-                self.sink.error(child.line, f"{where}: unknown language '{language}'")
-                continue
-            value = self.text(child, f"{where} [{language}]")
-            if not value.strip():
-                self.sink.error(child.line, f"{where} [{language}]: text is empty")
-            texts[language] = value
-            self.source.texts.append(
-                TextEntry(where, language, value, child.line, option_code is not None, option_code)
-            )
-        for language in LANGUAGES:
-            if language not in mapping and required:
-                self.sink.error(node.line, f"{where}: missing the '{language}' text")
-        return LocalText(MappingProxyType(texts))
-
-    def listed(
-        self, node: Node | None, where: str, read: Callable[[Node, int], T | None]
-    ) -> list[T]:
-        if node is None:
-            return []
-        if not node.is_list:
-            self.sink.error(node.line, f"{where}: expected a list")
-            return []
-        out: list[T] = []
-        for index, child in enumerate(node.value):  # type: ignore[arg-type]
-            value = read(child, index)
-            if value is not None:
-                out.append(value)
-        return out
 
 
 def _read_options(
-    reader: _Reader, node: Node, where: str, lo: int | None, hi: int | None
+    reader: NodeReader, node: Node, where: str, lo: int | None, hi: int | None
 ) -> tuple[Option, ...]:
     """Read per-language `code: label` blocks; canonical order is the first language's."""
     if not node.is_map:
@@ -224,7 +85,7 @@ def _read_options(
     return tuple(Option(code, LocalText(MappingProxyType(labels[code]))) for code in canonical)
 
 
-def _read_scale(reader: _Reader, scale_id: str, node: Node) -> Scale | None:
+def _read_scale(reader: NodeReader, scale_id: str, node: Node) -> Scale | None:
     where = f"scale '{scale_id}'"
     allowed = {"min", "max", "labels", "anchor_low", "anchor_high"}
     if not reader.keys(node, allowed, {"min", "max"}, where):
@@ -266,7 +127,7 @@ _ITEM_KEYS = {
 }
 
 
-def _read_item(reader: _Reader, node: Node, index: int, scales: dict[str, Scale]) -> Item | None:
+def _read_item(reader: NodeReader, node: Node, index: int, scales: dict[str, Scale]) -> Item | None:
     where = f"item {index + 1}"
     if not reader.keys(node, _ITEM_KEYS, {"id", "type", "text"}, where):
         return None
@@ -355,7 +216,7 @@ _FORM_KEYS = {
 }
 
 
-def _read_languages(reader: _Reader, node: Node | None) -> dict[str, LanguageInfo]:
+def _read_languages(reader: NodeReader, node: Node | None) -> dict[str, LanguageInfo]:
     result: dict[str, LanguageInfo] = {}
     if node is None or not node.is_map:
         if node is not None:
@@ -381,17 +242,6 @@ def _read_languages(reader: _Reader, node: Node | None) -> dict[str, LanguageInf
     return result
 
 
-def _open(path: Path) -> tuple[_Reader, Node | None, bytes]:
-    """Read a file into located nodes, recording an unreadable file as a finding."""
-    reader = _Reader(FindingSink(str(path), []), FormSource())
-    try:
-        root, raw = read_yaml(path)
-    except SourceError as exc:
-        reader.sink.error(exc.line, exc.message)
-        return reader, None, b""
-    return reader, root, raw
-
-
 def load_form(path: Path) -> tuple[Form | None, list[Finding]]:
     """Load one form file (structure only); the form is None when it cannot be read at all."""
     form, findings, _ = read_form(path)
@@ -400,7 +250,7 @@ def load_form(path: Path) -> tuple[Form | None, list[Finding]]:
 
 def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
     """Load one form file and also return its located texts and option lists for the checker."""
-    reader, root, raw = _open(path)
+    reader, root, raw = open_source(path)
     findings, sink, source = reader.sink.findings, reader.sink, reader.source
     if root is None:
         return None, findings, source
@@ -464,103 +314,3 @@ def _check_item_ids(sink: FindingSink, items: list[Item], prefix: str) -> None:
             seen[item.id] = item.line
         if prefix and not item.id.startswith(prefix + "_"):
             sink.error(item.line, f"item '{item.id}' does not start with the prefix '{prefix}_'")
-
-
-def load_protocol(path: Path) -> tuple[Protocol | None, list[Finding]]:
-    """Load the study protocol (timepoints and their forms); references are checked later."""
-    protocol, findings, _ = read_protocol(path)
-    return protocol, findings
-
-
-def read_protocol(path: Path) -> tuple[Protocol | None, list[Finding], FormSource]:
-    """Load the protocol and also return its located texts for the checker."""
-    reader, root, raw = _open(path)
-    findings, sink, source = reader.sink.findings, reader.sink, reader.source
-    if root is None:
-        return None, findings, source
-    allowed = {"study_id", "version", "title", "pcl_cutoff", "timepoints", "languages"}
-    if not reader.keys(root, allowed, {"study_id", "version", "title", "timepoints"}, "protocol"):
-        return None, findings, source
-    m: dict[str, Node] = root.value  # type: ignore[assignment]
-    timepoints: dict[str, Timepoint] = {}
-    tp_node = m.get("timepoints")
-    if tp_node is not None and tp_node.is_map:
-        for tp_id, node in tp_node.value.items():  # type: ignore[union-attr]
-            if tp_id not in TIMEPOINTS:
-                sink.error(
-                    node.line,
-                    f"unknown timepoint '{tp_id}' (known: {', '.join(TIMEPOINTS)})",
-                )
-                continue
-            timepoint = _read_timepoint(reader, tp_id, node)
-            if timepoint is not None:
-                timepoints[tp_id] = timepoint
-    elif tp_node is not None:
-        sink.error(tp_node.line, "timepoints: expected a mapping")
-    cutoff = reader.integer(m.get("pcl_cutoff"), "pcl_cutoff")
-    if cutoff is not None and not 0 <= cutoff <= 80:
-        sink.error(m["pcl_cutoff"].line, f"pcl_cutoff {cutoff} is outside the PCL-5 range 0-80")
-    languages = (
-        tuple(reader.text(n, "languages") for n in m["languages"].value)
-        if ("languages" in m and m["languages"].is_list)
-        else LANGUAGES
-    )
-    for language in languages:
-        if language not in LANGUAGES:
-            sink.error(m["languages"].line, f"languages: unknown language '{language}'")
-    protocol = Protocol(
-        study_id=reader.text(m.get("study_id"), "study_id"),
-        title=reader.local_text(m.get("title"), "title") or LocalText({}),
-        version=reader.text(m.get("version"), "version"),
-        timepoints=MappingProxyType(timepoints),
-        languages=tuple(lang for lang in languages if lang in LANGUAGES),
-        pcl_cutoff=cutoff if cutoff is not None else 33,
-        content_hash=content_hash(raw),
-        path=str(path),
-    )
-    return protocol, findings, source
-
-
-def _read_timepoint(reader: _Reader, tp_id: str, node: Node) -> Timepoint | None:
-    where = f"timepoint '{tp_id}'"
-    if not reader.keys(node, {"label", "steps"}, {"label", "steps"}, where):
-        return None
-    m: dict[str, Node] = node.value  # type: ignore[assignment]
-
-    def read_step(step_node: Node, index: int) -> Step | None:
-        if step_node.is_text:
-            return Step(step_node.value, None)  # type: ignore[arg-type]
-        step_where = f"{where} step {index + 1}"
-        if not reader.keys(step_node, {"form", "only_arm"}, {"form"}, step_where):
-            return None
-        sm: dict[str, Node] = step_node.value  # type: ignore[assignment]
-        arm = reader.text(sm.get("only_arm"), f"{step_where} only_arm") or None
-        if arm is not None and arm not in ARMS:
-            reader.sink.error(sm["only_arm"].line, f"{step_where}: arm must be one of {ARMS}")
-        return Step(reader.text(sm["form"], f"{step_where} form"), arm)
-
-    steps = reader.listed(m.get("steps"), f"{where} steps", read_step)
-    return Timepoint(
-        tp_id, reader.local_text(m.get("label"), f"{where} label") or LocalText({}), tuple(steps)
-    )
-
-
-def step_lines(path: Path) -> dict[tuple[str, str], int]:
-    """Return the line of each (timepoint, form id) step, for located protocol findings."""
-    try:
-        root, _ = read_yaml(path)
-    except SourceError:
-        return {}
-    lines: dict[tuple[str, str], int] = {}
-    tp_node = root.value.get("timepoints") if root.is_map else None  # type: ignore[union-attr]
-    if tp_node is None or not tp_node.is_map:
-        return lines
-    for tp_id, node in tp_node.value.items():  # type: ignore[union-attr]
-        steps = node.value.get("steps") if node.is_map else None  # type: ignore[union-attr]
-        if steps is None or not steps.is_list:
-            continue
-        for step in steps.value:  # type: ignore[union-attr]
-            form_node = step if step.is_text else step.value.get("form") if step.is_map else None  # type: ignore[union-attr]
-            if form_node is not None and form_node.is_text:
-                lines[(tp_id, form_node.value)] = form_node.line  # type: ignore[index]
-    return lines
