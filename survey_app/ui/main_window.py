@@ -16,6 +16,7 @@ from survey_app.ui.idle import IdleWatcher
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.dashboard import DashboardPage
 from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
+from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
 from survey_app.ui.pages.setup import SetupPage
 from survey_app.ui.pages.sync_dialog import EnrolDialog
 from survey_app.ui.pages.unlock import UnlockPage
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.transfer.sessions_changed.connect(self._transfer_changed_sessions)
         self.transfer.changed.connect(self._close_enrolled)
         self.enrol_dialog: EnrolDialog | None = None
+        self.passphrase_dialog: PassphraseDialog | None = None
         self._start()
 
     # ----- helpers -------------------------------------------------------------------------
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         page.lock_requested.connect(self.lock)
         page.meeting_requested.connect(lambda *args: self._create_meeting(page, *args))
         page.sync_requested.connect(self.sync_now)
+        page.passphrase_change_requested.connect(lambda: self.change_passphrase(page))
         page.export_requested.connect(
             lambda folder, everything: self.transfer.export(Path(folder), everything)
         )
@@ -219,6 +222,35 @@ class MainWindow(QMainWindow):
         if self.page_name == "dashboard" and isinstance(page, DashboardPage):
             self.refresh_dashboard(page)
 
+    def change_passphrase(self, page: DashboardPage) -> None:
+        """Ask for the old passphrase and the new one twice; the store re-keys on its worker."""
+        dialog = PassphraseDialog(self.ctx, self)
+        dialog.submitted.connect(lambda old, new: self._rekey(page, dialog, old, new))
+        dialog.finished.connect(lambda _result: self._passphrase_dialog_closed(dialog))
+        self.passphrase_dialog = dialog
+        dialog.open()
+        dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
+
+    def _rekey(self, page: DashboardPage, dialog: PassphraseDialog, old: str, new: str) -> None:
+        def done(_ok) -> None:
+            dialog.accept()
+            if self.stack.indexOf(page) >= 0:
+                page.show_passphrase_changed()
+
+        self.ctx.client.call(
+            ops.change_passphrase(old, new),
+            done,
+            lambda exc: dialog.failed(
+                self.error_text(exc), float(getattr(exc, "delay_seconds", 0.0) or 0.0)
+            ),
+            "change_passphrase",
+        )
+
+    def _passphrase_dialog_closed(self, dialog: PassphraseDialog) -> None:
+        if self.passphrase_dialog is dialog:
+            self.passphrase_dialog = None
+        dialog.deleteLater()
+
     def lock(self) -> None:
         """Lock the staff pages: the passphrase is needed to come back."""
         self._open_gate("dashboard", can_cancel=False)
@@ -242,13 +274,21 @@ class MainWindow(QMainWindow):
         )
 
     def resume_session(self, session_id: str) -> None:
-        """Continue an interrupted session where it stopped."""
+        """Continue an interrupted session where it stopped (or say why it cannot)."""
         self.ctx.client.call(
             ops.resume_session(self.ctx, session_id),
             self._open_session,
-            lambda exc: log.error("resume failed: %s", type(exc).__name__),
+            self._resume_failed,
             "resume_session",
         )
+
+    def _resume_failed(self, exc: BaseException) -> None:
+        log.error("resume failed: %s", type(exc).__name__)
+        page = self.stack.currentWidget()
+        if isinstance(page, DashboardPage):
+            page.show_action_error(self.error_text(exc))
+        else:
+            self.statusBar().showMessage(self.error_text(exc), 15000)
 
     def _open_session(self, loaded: ops.LoadedSession) -> None:
         session = loaded.session
@@ -299,6 +339,8 @@ class MainWindow(QMainWindow):
         self.gate = gate
         if self.enrol_dialog is not None:
             self.enrol_dialog.reject()
+        if self.passphrase_dialog is not None:
+            self.passphrase_dialog.reject()
         self.idle.stop()
         self._show(gate, "gate")
         gate.passphrase.setFocus()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.forms.model import Form
+from survey_app.ui.availability import session_forms
 from survey_app.ui.context import AppContext
 from survey_app.ui.settings import read_study_dir, write_study_dir
 
@@ -117,7 +118,7 @@ def start_session(ctx: AppContext, request):
     study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
 
     def op(worker):
-        forms = study.library.steps(request.timepoint, request.arm)
+        forms = session_forms(study.library, request.timepoint, request.arm)
         session = worker.store.start_session(
             meeting.id,
             request.code,
@@ -140,7 +141,7 @@ def resume_session(ctx: AppContext, session_id: str):
 
     def op(worker):
         session = worker.store.session(session_id)
-        forms = study.library.steps(session.timepoint, session.arm)
+        forms = session_forms(study.library, session.timepoint, session.arm)
         answers = {
             (a.form_id, a.item_id): (a.value, a.status) for a in worker.store.answers(session_id)
         }
@@ -152,5 +153,15 @@ def resume_session(ctx: AppContext, session_id: str):
             consent_done=consent is not None,
             resume=(session.resume_form_id, session.resume_item_id),
         )
+
+    return op
+
+
+def change_passphrase(old: str, new: str):
+    """Re-key the open store under a new passphrase (the store checks the old one)."""
+
+    def op(worker):
+        worker.store.change_passphrase(old, new)
+        return True
 
     return op

@@ -86,6 +86,8 @@ def style_sheet(theme: Theme) -> str:
     QLabel[role="ok"] {{ color: {OK}; font-weight: bold; }}
     QLabel[role="banner"] {{ background: #fff3cd; border: 1px solid #e0c36c; padding: 6px;
         border-radius: 4px; }}
+    QLabel[role="alert"] {{ background: #fdecea; border: 2px solid #c0392b; color: #7a1f1a;
+        padding: 8px; border-radius: 4px; font-weight: bold; }}
     QFrame[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER};
         border-radius: 8px; }}
     QFrame[role="card"] QLabel {{ background: transparent; border: none; }}

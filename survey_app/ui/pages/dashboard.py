@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from survey_app.i18n import N_
+from survey_app.i18n import N_, tr
+from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
@@ -52,6 +53,38 @@ def status_text(ctx: AppContext, session) -> str:
     return text
 
 
+def forms_warning(ctx: AppContext) -> str:
+    """Return the staff warning about forms that failed their checks ("" when all are fine)."""
+    study = ctx.study
+    if study is None:
+        return ""
+    library, lang = study.library, ctx.staff_language
+    if library.protocol is None:
+        return ctx.ui(NO_PROTOCOL)
+    forms = unusable_forms(library)
+    if not forms:
+        return ""
+    parts = []
+    for blocked in blocked_timepoints(library):
+        tp = library.protocol.timepoints[blocked.timepoint]
+        name = tp.label.get(lang) or tp.id
+        if blocked.arm is not None:
+            name = tr(lang, "{timepoint} (only the {arm} arm)", timepoint=name, arm=blocked.arm)
+        parts.append(name)
+    if not parts:
+        return ctx.ui(
+            "These forms failed their checks and cannot be used: {forms}. No timepoint of this "
+            "study needs them. Run `python main.py check-forms` to see the errors.",
+            forms=", ".join(forms),
+        )
+    return ctx.ui(
+        "These forms failed their checks and cannot be used: {forms}. Sessions cannot be "
+        "started for: {timepoints}. Run `python main.py check-forms` to see the errors.",
+        forms=", ".join(forms),
+        timepoints="; ".join(parts),
+    )
+
+
 def parse_utc(stamp: str | None) -> dt.datetime | None:
     """Parse the store's ISO UTC timestamps into local time."""
     if not stamp:
@@ -68,6 +101,7 @@ class DashboardPage(QWidget):
     meeting_requested = Signal(str, str, str)  # date, place, staff initials
     sync_requested = Signal()
     export_requested = Signal(str, bool)  # folder, include everything
+    passphrase_change_requested = Signal()
     auto_sync_due = Signal()  # every ctx.sync_interval_seconds while the dashboard is shown
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
@@ -83,6 +117,10 @@ class DashboardPage(QWidget):
             body.addWidget(
                 label(_("DEMO study: use made-up answers only, never real participants."), "banner")
             )
+        self.forms_warning = label(forms_warning(ctx), "alert")
+        self.forms_warning.setObjectName("forms_warning")
+        self.forms_warning.setVisible(bool(self.forms_warning.text()))
+        body.addWidget(self.forms_warning)
         self.meeting_label = label("", "subtitle")
         body.addWidget(self.meeting_label)
         self.meeting_form = self._meeting_form()
@@ -103,7 +141,18 @@ class DashboardPage(QWidget):
         body.addWidget(self.table, 1)
         self.empty_label = label(_("No sessions yet at this meeting."), "muted")
         body.addWidget(self.empty_label)
+        self.action_message = label("", "error")
+        self.action_message.setObjectName("action_message")
+        body.addWidget(self.action_message)
         self._transfer_panel(body)
+        self.passphrase_button = button(_("Change passphrase…"), name="change_passphrase")
+        self.passphrase_button.clicked.connect(self.passphrase_change_requested)
+        self.passphrase_note = label("", "ok")
+        self.passphrase_note.setObjectName("passphrase_note")
+        row = QHBoxLayout()
+        row.addWidget(self.passphrase_button)
+        row.addWidget(self.passphrase_note, 1)
+        body.addLayout(row)
         self.new_button = button(_("New session"), primary=True, name="new_session")
         self.resume_button = button(_("Resume"), name="resume")
         self.sync_button = button(_("Sync"), name="sync")
@@ -229,6 +278,14 @@ class DashboardPage(QWidget):
             self.meeting_place.text().strip(),
             self.meeting_staff.text().strip().upper(),
         )
+
+    def show_action_error(self, text: str) -> None:
+        """Say why an action (e.g. resuming a session) could not be done; nothing is lost."""
+        self.action_message.setText(text)
+
+    def show_passphrase_changed(self) -> None:
+        """Confirm that the store now opens with the new passphrase."""
+        self.passphrase_note.setText(self.ctx.ui("The passphrase was changed."))
 
     def show_meeting_error(self, text: str) -> None:
         """Show why the meeting could not be started."""

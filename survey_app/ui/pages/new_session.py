@@ -11,6 +11,8 @@ from survey_app.answers.codes import CodeState, code_state, validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message as answer_message
 from survey_app.forms.model import LANGUAGES
+from survey_app.i18n import tr
+from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
@@ -57,10 +59,24 @@ class NewSessionPage(QWidget):
         self.code_message.setObjectName("code_message")
         form.addRow(label(_("Participant code")), self.code)
         form.addRow("", self.code_message)
-        protocol = ctx.study.library.protocol
+        library = ctx.study.library
+        protocol = library.protocol
         self.timepoint = QComboBox()
-        for tp in protocol.timepoints.values():
-            self.timepoint.addItem(tp.label.get(ctx.staff_language) or tp.id, tp.id)
+        self.timepoint.setObjectName("timepoint")
+        model = self.timepoint.model()
+        first_usable = -1
+        for index, tp in enumerate(protocol.timepoints.values() if protocol else ()):
+            name = tp.label.get(ctx.staff_language) or tp.id
+            blocked = bool(missing_forms(library, tp.id, None))
+            if blocked:
+                # Shown, so staff see it exists, but it cannot be chosen.
+                name = tr(ctx.staff_language, "{timepoint} (cannot be used)", timepoint=name)
+            elif first_usable < 0:
+                first_usable = index
+            self.timepoint.addItem(name, tp.id)
+            if blocked:
+                model.item(index).setEnabled(False)
+        self.timepoint.setCurrentIndex(max(first_usable, 0))
         self.timepoint.currentIndexChanged.connect(self._timepoint_changed)
         form.addRow(label(_("Timepoint")), self.timepoint)
         self.language = QComboBox()
@@ -76,8 +92,9 @@ class NewSessionPage(QWidget):
         form.addRow(label(_("Interpreter's language")), self.interpreter)
         self.arm = QComboBox()
         self.arm.addItem(_("Not randomised yet"), None)
-        for arm in study_arms(protocol):
+        for arm in study_arms(protocol) if protocol else ():
             self.arm.addItem(arm, arm)
+        self.arm.currentIndexChanged.connect(self._update_start)
         form.addRow(label(_("Study arm")), self.arm)
         self.paper = QCheckBox(_("Entered from a paper form (staff types the answers)"))
         self.double = QCheckBox(_("Double entry: type the paper form twice and compare"))
@@ -86,6 +103,9 @@ class NewSessionPage(QWidget):
         form.addRow("", self.paper)
         form.addRow("", self.double)
         body.addLayout(form)
+        self.unavailable = label("", "alert")
+        self.unavailable.setObjectName("unavailable")
+        body.addWidget(self.unavailable)
         self.message = label("", "error")
         body.addWidget(self.message)
         body.addStretch(1)
@@ -102,16 +122,39 @@ class NewSessionPage(QWidget):
         self._timepoint_changed()
 
     def _timepoint_changed(self) -> None:
-        tp = self.ctx.study.library.protocol.timepoints.get(self.timepoint.currentData())
+        protocol = self.ctx.study.library.protocol
+        tp = protocol.timepoints.get(self.timepoint.currentData()) if protocol else None
         needs_arm = tp is not None and any(s.only_arm for s in tp.steps)
         self.arm.setEnabled(needs_arm)
         if not needs_arm:
             self.arm.setCurrentIndex(0)
+        self._update_start()
+
+    def blocked_forms(self) -> list[str]:
+        """Forms of the chosen timepoint and arm that failed their checks (empty: it can run)."""
+        library = self.ctx.study.library
+        timepoint = self.timepoint.currentData()
+        if library.protocol is None or timepoint is None:
+            return ["protocol"]
+        arm = self.arm.currentData() if self.arm.isEnabled() else None
+        return missing_forms(library, timepoint, arm)
+
+    def _update_start(self) -> None:
+        blocked = self.blocked_forms()
+        if self.ctx.study.library.protocol is None:
+            text = self.ctx.ui(NO_PROTOCOL)
+        else:
+            text = self.ctx.ui(TIMEPOINT_BLOCKED, forms=", ".join(blocked)) if blocked else ""
+        self.unavailable.setText(text)
+        self.unavailable.setVisible(bool(blocked))
+        self.start_button.setEnabled(
+            not blocked and code_state(self.code.text()) is CodeState.VALID
+        )
 
     def _code_changed(self, text: str) -> None:
         _ = self.ctx.ui
         state = code_state(text)
-        self.start_button.setEnabled(state is CodeState.VALID)
+        self._update_start()
         role, message = "muted", ""
         if state is CodeState.INCOMPLETE:
             message = _("Keep typing: the code is not complete.")
@@ -130,7 +173,7 @@ class NewSessionPage(QWidget):
     def show_error(self, text: str) -> None:
         """Show why the session could not start."""
         self.message.setText(text)
-        self.start_button.setEnabled(True)
+        self._update_start()
 
     def _start(self) -> None:
         if not self.start_button.isEnabled():
