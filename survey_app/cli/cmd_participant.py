@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from survey_app.cli.cmd_erase_on_server import add_connection_options
 from survey_app.cli.cmd_import import KEY_PASSPHRASE_ENV
 
 
@@ -49,6 +50,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="en",
         help="erase: as given to import when the data sets were written",
     )
+    parser.add_argument(
+        "--server",
+        help="erase: also erase the submissions on this research server (data-manager token)",
+    )
+    add_connection_options(parser)
     parser.set_defaults(handler=_participant)
 
 
@@ -146,7 +152,8 @@ def _erase(record, code: str, study, args: argparse.Namespace) -> int:
     from survey_app.importer.outputs import write_outputs
     from survey_app.importer.rights import erase_participant, find_participant
 
-    held = len(find_participant(record, code).submissions)
+    held_ids = [s.submission_id for s in find_participant(record, code).submissions]
+    held = len(held_ids)
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserFacingError("erase asks for confirmation; give --yes when running a script")
@@ -157,6 +164,11 @@ def _erase(record, code: str, study, args: argparse.Namespace) -> int:
         if typed.strip().upper() != code.upper():
             print("not the same code: nothing erased")
             return 1
+    token = None
+    if args.server:
+        from survey_app.cli.cmd_erase_on_server import read_token
+
+        token = read_token(args.token_env)
     entry = erase_participant(record, code, at=utc_now(), reference=args.reference)
     settings = ImportSettings(
         out_dir=Path(args.out),
@@ -176,8 +188,40 @@ def _erase(record, code: str, study, args: argparse.Namespace) -> int:
         f"data sets: {len(changes.written)} rewritten, {len(changes.unchanged)} unchanged, "
         f"{len(changes.removed)} removed"
     )
-    print(
-        "remember: laptops, USB sticks and the server may still hold sealed copies; "
-        "see docs/import.md, Participants' rights"
+    if token is None:
+        print(
+            "remember: laptops, USB sticks and the server may still hold sealed copies; "
+            "see docs/import.md, Participants' rights"
+        )
+        return 0
+    return _erase_on_server(args, token, held_ids)
+
+
+def _erase_on_server(args: argparse.Namespace, token: str, submission_ids: list[str]) -> int:
+    from survey_app.importer.server_erasure import (
+        ServerErasureError,
+        erase_on_server,
+        repeat_commands,
     )
+
+    if not submission_ids:
+        print(
+            "server: nothing to send (the import record held no submission of this code); "
+            "if an earlier erasure's server part failed, repeat the command printed then"
+        )
+        return 0
+    try:
+        result = erase_on_server(
+            args.server, token, submission_ids, reference=args.reference, verify=args.ca or True
+        )
+    except ServerErasureError as exc:
+        print(f"the local erasure is done, but the server part is NOT: {exc}", file=sys.stderr)
+        print("repeat the server part with:", file=sys.stderr)
+        print(repeat_commands(args.server, submission_ids, args.reference), file=sys.stderr)
+        return 3
+    print(
+        f"server: {result.deleted} deleted, {result.not_stored} not stored there (refused if "
+        f"they ever arrive), {result.already_erased} erased before"
+    )
+    print("laptops and USB copies cannot bring these back to the server or into the data sets")
     return 0
