@@ -20,13 +20,7 @@ def source_msgids() -> set[str]:
     found = extract_from_dir(
         str(ROOT / "survey_app"),
         method_map=[("**.py", "python")],
-        keywords={
-            "tr": (2,),
-            "N_": None,
-            "StoreError": None,
-            "InvalidSessionState": None,
-            "InvalidAnswer": None,
-        },
+        keywords=parse_keywords(list(EXTRACT_KEYWORDS)),
     )
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
