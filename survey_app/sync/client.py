@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import httpx
 
 from survey_app.errors import UserFacingError
+from survey_app.i18n import N_
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import envelope_hash
 from survey_app.server.receipts import ReceiptError, verify_erasure_notice, verify_receipt
@@ -110,7 +111,7 @@ REFUSED = "refused"  # the server will never take it as it is (e.g. conflict); n
 PENDING = "pending"  # not tried or not confirmed yet; the next sync sends it again
 ERASED = "erased"  # erased on the server at the participant's request; never sent again
 
-ERASED_MESSAGE = (
+ERASED_MESSAGE = N_(
     "The research server erased this submission at the participant's request. "
     "It will not be sent again."
 )
