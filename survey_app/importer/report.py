@@ -35,7 +35,7 @@ class ImportReport:
     outputs_written: list[str] = field(default_factory=list)
     outputs_unchanged: list[str] = field(default_factory=list)
     outputs_removed: list[str] = field(default_factory=list)
-    erased_refused: int = 0
+    erased_refused_ids: list[str] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -58,7 +58,7 @@ class ImportReport:
                 "duplicates": self.duplicates,
                 "rejected": len(self.rejections),
                 "conflicts": len(self.conflicts),
-                "refused_as_erased": self.erased_refused,
+                "refused_as_erased": len(self.erased_refused_ids),
                 "total_imported": self.total_count,
             },
             "new_by_device_timepoint_language": _counts(sorted(self.new.items())),
@@ -71,6 +71,7 @@ class ImportReport:
             "outputs_written": self.outputs_written,
             "outputs_unchanged": self.outputs_unchanged,
             "outputs_removed": self.outputs_removed,
+            "refused_as_erased_submission_ids": self.erased_refused_ids,
         }
 
     def to_text(self) -> str:
@@ -82,10 +83,14 @@ class ImportReport:
             f"(counted once), {len(self.rejections)} rejected, {len(self.conflicts)} conflicts",
             f"Total imported so far: {self.total_count}",
         ]
-        if self.erased_refused:
-            lines.append(
-                f"Refused because erased at a participant's request: {self.erased_refused}"
-            )
+        if self.erased_refused_ids:
+            ids = " ".join(f"--submission {sid}" for sid in self.erased_refused_ids)
+            lines += [
+                "Refused because erased at a participant's request: "
+                f"{len(self.erased_refused_ids)}. If they came from the research server or a "
+                "laptop that still syncs, erase them there too:",
+                f"  python main.py erase-on-server --server URL {ids}",
+            ]
         if self.totals:
             lines.append("")
             lines.append("Totals by device / timepoint / language:")

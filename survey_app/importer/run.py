@@ -274,7 +274,7 @@ def _take(
         at=at,
     )
     if not accepted:
-        run.report.erased_refused += 1
+        run.report.erased_refused_ids.append(sid)
         return
     run.seen[sid] = digest
     run.seen_envelopes[sid] = content_sha256(envelope)
