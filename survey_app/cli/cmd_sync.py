@@ -84,6 +84,7 @@ def _run(args: argparse.Namespace) -> int:
             result = client.sync_once(store, progress)
     print(
         f"confirmed {result.confirmed} of {len(result.outcomes)}; "
+        f"erased on the server at a participant's request {result.count('erased')}; "
         f"refused {result.count('refused')}; still pending {result.count('pending')}"
     )
     if result.stopped:
