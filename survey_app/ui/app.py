@@ -16,6 +16,26 @@ from survey_app.ui.error_guard import configure_logging, make_excepthook
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 LARGE_TEXT_SCALE = 1.5
+TEXT_SCALE_RANGE = (1.0, 2.5)
+
+
+def text_scale(value: str) -> float:
+    """argparse type: a text size factor from 1.0 to 2.5 (2.0 = 200 % text)."""
+    try:
+        scale = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    low, high = TEXT_SCALE_RANGE
+    if not low <= scale <= high:
+        raise argparse.ArgumentTypeError(f"use a factor from {low} to {high}")
+    return scale
+
+
+def chosen_scale(large_text: bool, scale: float | None) -> float:
+    """Return the text factor: --text-scale wins, else ×1.5 with --large-text, else 1.0."""
+    if scale is not None:
+        return scale
+    return LARGE_TEXT_SCALE if large_text else 1.0
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -24,7 +44,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="folder of the encrypted device store")
     parser.add_argument("--study", type=Path, help="study folder (default: the DEMO study)")
     parser.add_argument("--language", choices=LANGUAGES, default="nb", help="staff language")
-    parser.add_argument("--large-text", action="store_true", help="larger text everywhere")
+    parser.add_argument("--large-text", action="store_true", help="larger text everywhere (×1.5)")
+    parser.add_argument(
+        "--text-scale",
+        type=text_scale,
+        metavar="FACTOR",
+        help="text size factor from 1.0 to 2.5, e.g. 2.0 for 200 %% text (overrides --large-text)",
+    )
     parser.add_argument(
         "--sync-interval",
         type=float,
@@ -69,7 +95,7 @@ def run_app(argv: list[str]) -> int:
     from survey_app.ui.store_worker import StoreClient
 
     args = parse_args(argv)
-    theme = Theme(LARGE_TEXT_SCALE if args.large_text else 1.0)
+    theme = Theme(chosen_scale(args.large_text, args.text_scale))
     app = prepare_application([sys.argv[0]], args.language, theme)
     client = StoreClient()
     ctx = AppContext(

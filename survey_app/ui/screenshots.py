@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
+from survey_app.ui.layout_check import clipped_texts
 from survey_app.ui.main_window import MainWindow
 from survey_app.ui.pages.new_session import NewSessionRequest
 from survey_app.ui.store_worker import StoreClient
@@ -85,6 +86,7 @@ class Shooter:
         self.window.resize(*SIZE)
         self.window.show()
         self.files: list[Path] = []
+        self.problems: list[str] = []  # cut-off texts found (survey_app.ui.layout_check)
 
     def settle(self) -> None:
         wait_until(lambda: self.client.pending == 0)
@@ -95,6 +97,23 @@ class Shooter:
         path = self.out_dir / f"{name}.png"
         self.window.grab().save(str(path))
         self.files.append(path)
+        self._full_shot(name)
+        for problem in clipped_texts(self.window.stack.currentWidget()):
+            self.problems.append(f"{name}: {problem}")
+
+    def _full_shot(self, name: str) -> None:
+        """Also save the whole scrolled content when it is taller than the window shows."""
+        areas = [
+            a
+            for a in self.window.stack.currentWidget().findChildren(QScrollArea)
+            if a.isVisible() and a.widget() is not None
+        ]
+        for area in areas:
+            if area.widget().height() > area.viewport().height() + 4:
+                path = self.out_dir / f"{name}-full.png"
+                area.widget().grab().save(str(path))
+                self.files.append(path)
+                return
 
     def staff_language(self, language: str) -> None:
         self.ctx.staff_language = language
@@ -229,20 +248,33 @@ def _answer_some(page) -> None:
             canvas.set_value((canvas.minimum + canvas.maximum * 2) // 3)
 
 
-def render_all(out_dir: Path, *, large_text: bool = False) -> list[Path]:
-    """Render every page type in nb, en, ar and ar+nb; return the PNG files written."""
-    from survey_app.ui.app import prepare_application
+def render_all(
+    out_dir: Path,
+    *,
+    large_text: bool = False,
+    scale: float | None = None,
+    only: tuple = (),
+    problems: list[str] | None = None,
+) -> list[Path]:
+    """Render every page type in nb, en, ar and ar+nb (or `only` those); return the PNG files.
+
+    Cut-off texts found on the way (survey_app.ui.layout_check) are appended to `problems`.
+    """
+    from survey_app.ui.app import chosen_scale, prepare_application
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    theme = Theme(1.5 if large_text else 1.0)
+    theme = Theme(chosen_scale(large_text, scale))
     prepare_application(["screenshots"], "nb", theme)
     with tempfile.TemporaryDirectory(prefix="survey-shots-") as tmp:
         shooter = Shooter(out_dir, Path(tmp), theme)
         try:
             shooter.setup()
             for number, variant in enumerate(VARIANTS, 1):
-                shooter.session(variant, number)
+                if not only or variant.name in only:
+                    shooter.session(variant, number)
             shooter.transfer(Path(tmp))
         finally:
             shooter.close()
+    if problems is not None:
+        problems.extend(shooter.problems)
     return shooter.files

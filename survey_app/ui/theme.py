@@ -104,6 +104,8 @@ def style_sheet(theme: Theme) -> str:
     QComboBox::drop-down {{ width: 30px; border: none; }}
     QComboBox QAbstractItemView {{ font-size: {theme.pt(14)}pt; }}
     QCheckBox, QRadioButton {{ font-size: {theme.pt(13)}pt; spacing: 10px; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {theme.pt(18)}px;
+        height: {theme.pt(18)}px; }}
     QScrollBar:vertical {{ background: #e9ecef; width: 14px; margin: 0; }}
     QScrollBar::handle:vertical {{ background: #9aa6b2; min-height: 40px; border-radius: 6px; }}
     QScrollBar:horizontal {{ background: #e9ecef; height: 14px; margin: 0; }}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -24,8 +25,13 @@ def scroll_area(content: QWidget) -> QScrollArea:
     return area
 
 
-def column(max_width: int = 1100) -> tuple[QWidget, QVBoxLayout]:
-    """Return a content widget whose vertical layout is centred and at most max_width wide."""
+def column(max_width: int = 1100, scale: float = 1.0) -> tuple[QWidget, QVBoxLayout]:
+    """Return a content widget whose vertical layout is centred and at most max_width wide.
+
+    With larger text (`scale` > 1) the column may grow in proportion, so that labels and
+    fields keep the same number of words per line instead of being cut or squeezed.
+    """
+    max_width = round(max_width * max(1.0, scale))
     content = QWidget()
     outer = QHBoxLayout(content)
     outer.setContentsMargins(24, 18, 24, 18)
@@ -73,3 +79,39 @@ def footer(*widgets: QWidget, stretch_at: int = 1) -> QWidget:
     if stretch_at >= len(widgets):
         row.addStretch(1)
     return bar
+
+
+class _ToggleLabel(QLabel):
+    """A wrapped label that works as the text of a check box or radio button."""
+
+    def __init__(self, text: str, target: QAbstractButton) -> None:
+        super().__init__(text)
+        self._target = target
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setBuddy(target)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._target.isEnabled():
+            self._target.click()
+        super().mouseReleaseEvent(event)
+
+
+def wrapped(box: QAbstractButton, text: str) -> QWidget:
+    """Put a check box or radio button beside a word-wrapped label (Qt's own text never wraps).
+
+    The label is the box's text for people and for assistive technology (accessible name);
+    clicking it acts like clicking the box. Disable the returned row to disable both.
+    """
+    box.setText("")
+    box.setAccessibleName(text)
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(10)
+    line.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    text_label = _ToggleLabel(text, box)
+    text_label.setObjectName(f"{box.objectName()}_text" if box.objectName() else "")
+    text_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    line.addWidget(text_label, 1)
+    return row

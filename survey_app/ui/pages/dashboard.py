@@ -26,7 +26,7 @@ from survey_app.i18n import N_, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area
+from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
 
 STATUS_MESSAGES = {
     "in_progress": N_("In progress"),
@@ -132,6 +132,8 @@ class DashboardPage(QWidget):
         )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        # Rows grow with the text size (large text, 200 %), so no cell text is cut off.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -187,11 +189,12 @@ class DashboardPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("sync_progress")
         self.progress.setVisible(False)
-        self.include_all = QCheckBox(
-            _("Include everything (also sessions exported or sent before)")
-        )
+        self.include_all = QCheckBox()
         self.include_all.setObjectName("include_all")
-        for widget in (self.transfer_status, self.progress, self.transfer_note, self.include_all):
+        include_row = wrapped(
+            self.include_all, _("Include everything (also sessions exported or sent before)")
+        )
+        for widget in (self.transfer_status, self.progress, self.transfer_note, include_row):
             body.addWidget(widget)
         # Owned by the page: automatic sync runs only while the dashboard is shown.
         self.auto_sync_timer = QTimer(self)

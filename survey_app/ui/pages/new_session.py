@@ -15,7 +15,7 @@ from survey_app.i18n import tr
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area
+from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class NewSessionPage(QWidget):
         self.ctx = ctx
         _ = ctx.ui
         set_direction(self, ctx.staff_language)
-        content, body = column(760)
+        content, body = column(760, ctx.theme.scale)
         body.addWidget(label(_("New session"), "title"))
         form = QFormLayout()
         self.code = QLineEdit()
@@ -96,12 +96,16 @@ class NewSessionPage(QWidget):
             self.arm.addItem(arm, arm)
         self.arm.currentIndexChanged.connect(self._update_start)
         form.addRow(label(_("Study arm")), self.arm)
-        self.paper = QCheckBox(_("Entered from a paper form (staff types the answers)"))
-        self.double = QCheckBox(_("Double entry: type the paper form twice and compare"))
-        self.double.setEnabled(False)
-        self.paper.toggled.connect(self.double.setEnabled)
-        form.addRow("", self.paper)
-        form.addRow("", self.double)
+        self.paper = QCheckBox()
+        self.paper.setObjectName("paper")
+        self.double = QCheckBox()
+        self.double.setObjectName("double")
+        paper_row = wrapped(self.paper, _("Entered from a paper form (staff types the answers)"))
+        double_row = wrapped(self.double, _("Double entry: type the paper form twice and compare"))
+        double_row.setEnabled(False)
+        self.paper.toggled.connect(double_row.setEnabled)
+        form.addRow("", paper_row)
+        form.addRow("", double_row)
         body.addLayout(form)
         self.unavailable = label("", "alert")
         self.unavailable.setObjectName("unavailable")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area
+from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
 
 MIN_PASSPHRASE = 8
 
@@ -32,7 +32,7 @@ class SetupPage(QWidget):
         self.ctx = ctx
         _ = ctx.ui
         set_direction(self, ctx.staff_language)
-        content, body = column(760)
+        content, body = column(760, ctx.theme.scale)
         body.addWidget(label(_("Set up this laptop"), "title"))
         body.addWidget(
             label(
@@ -54,12 +54,15 @@ class SetupPage(QWidget):
         form.addRow(label(_("Passphrase again")), self.repeat)
         body.addLayout(form)
         body.addWidget(label(_("Study"), "title"))
-        self.demo = QRadioButton(_("DEMO study (made-up answers only, never real participants)"))
-        self.real = QRadioButton(_("A study configuration folder"))
+        self.demo = QRadioButton()
+        self.real = QRadioButton()
         group = QButtonGroup(self)
-        for choice in (self.demo, self.real):
+        for choice, text in (
+            (self.demo, _("DEMO study (made-up answers only, never real participants)")),
+            (self.real, _("A study configuration folder")),
+        ):
             group.addButton(choice)
-            body.addWidget(choice)
+            body.addWidget(wrapped(choice, text))
         self.study_dir: Path | None = ctx.study_dir
         self.real.setChecked(ctx.study_dir is not None)
         self.demo.setChecked(ctx.study_dir is None)

@@ -31,7 +31,7 @@ class UnlockPage(QWidget):
         self.ctx = ctx
         _ = ctx.ui
         set_direction(self, ctx.staff_language)
-        content, body = column(640)
+        content, body = column(640, ctx.theme.scale)
         body.addStretch(1)
         body.addWidget(label(title, "title"))
         body.addWidget(label(explanation, "subtitle"))

@@ -29,11 +29,19 @@ def _with_code(code: int, text: str, language: str) -> str:
     return f"{number}  {text}"
 
 
-def columns_for(count: int, theme: Theme) -> int:
+LONG_WORD = 10  # letters; with large text a word this long needs a wide tile
+
+
+def columns_for(count: int, theme: Theme, longest_word: int = 0) -> int:
     """Return how many option buttons fit in one row."""
-    if count <= 5:
-        return count
-    return count if theme.scale < 1.3 else (count + 1) // 2
+    large = theme.scale >= 1.3
+    cols = (count + 1) // 2 if large and count > 5 else count
+    return min(cols, 2) if large and longest_word > LONG_WORD else cols
+
+
+def longest_word(texts: list[str]) -> int:
+    """Return the length of the longest word in some labels."""
+    return max((len(word) for text in texts for word in text.split()), default=0)
 
 
 class SingleChoice(AnswerWidget):
@@ -61,10 +69,11 @@ class SingleChoice(AnswerWidget):
         grid.setSpacing(8)
         outer.addLayout(grid)
         ordered = sorted(options, key=lambda o: o.code) if code_order else list(options)
-        cols = columns_for(len(ordered), theme)
+        texts = [option_text(option, langs, show_code) for option in ordered]
+        cols = columns_for(len(ordered), theme, longest_word(texts))
         font = theme.font(theme.option)
-        for index, option in enumerate(ordered):
-            button = OptionButton(option_text(option, langs, show_code))
+        for index, (option, text) in enumerate(zip(ordered, texts, strict=True)):
+            button = OptionButton(text)
             button.setFont(font)
             button.setObjectName(f"option_{item.id}_{option.code}")
             self._add(button, option.code)

@@ -7,7 +7,16 @@ side on which numbers are written follows the reading direction.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from survey_app.ui import theme
@@ -32,8 +41,17 @@ class VerticalScale(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
+    def margin(self) -> float:
+        """Space above the maximum and below the minimum: half a line of numbers at least."""
+        return max(float(_MARGIN), QFontMetricsF(self.font()).height() / 2 + 2)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self.updateGeometry()
+
     def sizeHint(self) -> QSize:
-        return QSize(320, round(self.track_length() + 2 * _MARGIN))
+        return QSize(320, round(self.track_length() + 2 * self.margin()))
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
@@ -44,13 +62,13 @@ class VerticalScale(QWidget):
 
     def y_for(self, value: float) -> float:
         """Return the widget y of a value: the maximum is at the top."""
-        top = _MARGIN
+        top = self.margin()
         frac = (value - self.minimum) / (self.maximum - self.minimum)
         return top + (1.0 - frac) * self.track_length()
 
     def value_at(self, y: float) -> int:
         """Return the value under a widget y, clamped to the scale."""
-        frac = 1.0 - (y - _MARGIN) / self.track_length()
+        frac = 1.0 - (y - self.margin()) / self.track_length()
         value = round(self.minimum + frac * (self.maximum - self.minimum))
         return max(self.minimum, min(self.maximum, value))
 
@@ -106,10 +124,12 @@ class VerticalScale(QWidget):
         return track_x - gap, Qt.AlignmentFlag.AlignRight
 
     def paint_number(self, painter: QPainter, x: float, y: float, text: str, align) -> None:
-        """Draw a number centred vertically at y, right- or left-aligned at x."""
-        width = 60.0
+        """Draw a number centred vertically at y, right- or left-aligned at x (never clipped)."""
+        metrics = QFontMetricsF(painter.font())
+        width = max(60.0, metrics.horizontalAdvance(text) + 4)
+        height = metrics.height() + 2
         left = x - width if align == Qt.AlignmentFlag.AlignRight else x
-        rect = QRectF(left, y - 14, width, 28)
+        rect = QRectF(left, y - height / 2, width, height)
         painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, text)
 
 
@@ -121,16 +141,22 @@ class LadderCanvas(VerticalScale):
         self.setAccessibleName("ladder")
 
     def track_length(self) -> float:
-        return self._step_px * (self.maximum - self.minimum + 1)
+        return self._rung_height() * (self.maximum - self.minimum + 1)
 
     def _rung_height(self) -> float:
-        return self._step_px
+        # A rung is at least one line of its (bold) number high, whatever the text size.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return max(self._step_px, QFontMetricsF(bold).height() + 10)
 
     def y_for(self, value: float) -> float:
-        return _MARGIN + (self.maximum - value + 0.5) * self._rung_height()
+        return self.margin() + (self.maximum - value + 0.5) * self._rung_height()
+
+    def margin(self) -> float:
+        return float(_MARGIN)  # the numbers are inside the rungs
 
     def value_at(self, y: float) -> int:
-        index = int((y - _MARGIN) // self._rung_height())
+        index = int((y - self.margin()) // self._rung_height())
         return max(self.minimum, min(self.maximum, self.maximum - index))
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -139,7 +165,7 @@ class LadderCanvas(VerticalScale):
         width = min(220.0, self.width() * 0.4)
         left = (self.width() - width) / 2
         right = left + width
-        top, bottom = _MARGIN, _MARGIN + self.track_length()
+        top, bottom = self.margin(), self.margin() + self.track_length()
         font = QFont(self.font())
         font.setBold(True)
         painter.setFont(font)
