@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QMimeData, Qt, QTimer
+from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Item, ItemType
@@ -13,6 +14,59 @@ from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, AnswerWidget
 
 _SAVE_DELAY_MS = 600
+_COPY_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut)
+
+
+def _copy_key(event: QKeyEvent) -> bool:
+    return any(event.matches(key) for key in _COPY_KEYS)
+
+
+def _drop_selection_clipboard() -> None:
+    """X11 copies selected text to the selection clipboard on release; take it back."""
+    clipboard = QGuiApplication.clipboard()
+    if clipboard.supportsSelection() and clipboard.ownsSelection():
+        clipboard.clear(QClipboard.Mode.Selection)
+
+
+class PrivateLineEdit(QLineEdit):
+    """A participant's typed answer never leaves the app: no copy, cut, drag or context menu.
+
+    The laptop is shared: whatever sits in the clipboard after a session could be pasted by
+    the next person. Typing, deleting and pasting in work as usual.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setDragEnabled(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _copy_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        _drop_selection_clipboard()
+
+
+class PrivateTextEdit(QPlainTextEdit):
+    """The multi-line version of PrivateLineEdit: a selection never becomes clipboard data."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        # Copy, cut, drag and the selection clipboard all take their data from here.
+        return QMimeData()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _copy_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class TypedAnswer(AnswerWidget):
@@ -26,12 +80,12 @@ class TypedAnswer(AnswerWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.editor: QLineEdit | QPlainTextEdit
         if item.type is ItemType.TEXT and (item.max_length or 0) > 120:
-            self.editor = QPlainTextEdit()
+            self.editor = PrivateTextEdit()
             self.editor.setMinimumHeight(theme.pt(14) * 8)
             self.editor.setTabChangesFocus(True)
             self.editor.textChanged.connect(self._changed)
         else:
-            self.editor = QLineEdit()
+            self.editor = PrivateLineEdit()
             self.editor.textEdited.connect(self._changed)
             if item.type is ItemType.INTEGER:
                 self.editor.setMaximumWidth(theme.pt(14) * 12)
