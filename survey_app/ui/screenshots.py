@@ -180,9 +180,25 @@ class Shooter:
         self.shot(f"{prefix}-privacy")
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
+        self._passphrase_dialog(prefix)
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def _passphrase_dialog(self, prefix: str) -> None:
+        self.window.stack.currentWidget().passphrase_button.click()
+        dialog = self.window.passphrase_dialog
+        dialog.new.setText("short")
+        dialog.repeat.setText("short")
+        dialog.old.setText(PASSPHRASE)
+        dialog.change_button.click()  # refused in the dialog: too short, nothing changes
+        self.settle()
+        path = self.out_dir / f"{prefix}-passphrase-dialog.png"
+        dialog.grab().save(str(path))
+        self.files.append(path)
+        for problem in clipped_texts(dialog):
+            self.problems.append(f"{prefix}-passphrase-dialog: {problem}")
+        dialog.reject()
 
     def transfer(self, work_dir: Path) -> None:
         """Export (nb) and enrol + sync (ar) against a real server on loopback."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from survey_app.answers.codes import make_code
@@ -15,6 +17,18 @@ from survey_app.ui.theme import Theme
 
 PASSPHRASE = "correct horse battery"
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(qapp):
+    """Collect each test's garbage here, on the GUI thread.
+
+    Otherwise the cyclic garbage collector may run next on the store worker thread (it runs
+    wherever Python happens to allocate) and destroy Python-owned Qt objects there, which
+    crashes Qt.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture

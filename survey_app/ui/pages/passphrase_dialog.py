@@ -63,7 +63,9 @@ class PassphraseDialog(QDialog):
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
-        self.resize(max(600, self.sizeHint().width()), self.sizeHint().height())
+        # Wide enough for the wrapped labels at any text size, tall enough for their lines.
+        width = max(self.sizeHint().width(), round(600 * max(1.0, ctx.theme.scale)))
+        self.resize(width, max(self.sizeHint().height(), self.heightForWidth(width)))
 
     @staticmethod
     def _field(name: str) -> QLineEdit:
