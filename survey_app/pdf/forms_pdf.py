@@ -11,14 +11,13 @@ from reportlab.lib.units import mm
 from survey_app.errors import UserFacingError
 from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText, TextStatus, is_rtl
 from survey_app.pdf import labels
+from survey_app.pdf.columns import GUTTER, NUMBER_COL, answer_area, columns_for
 from survey_app.pdf.drawings import (
-    BOX,
     DIGIT_BOX,
     VasGeometry,
     digit_boxes,
     digit_boxes_width,
     ladder,
-    tick_box_with_code,
     vas_scale,
 )
 from survey_app.pdf.fonts import register_fonts
@@ -34,14 +33,11 @@ from survey_app.pdf.layout import (
     shifted,
     text_block,
 )
+from survey_app.pdf.options_pdf import OptionPrinter
 from survey_app.pdf.text import TextSetter, TextStyle
 
 DEFAULT_CODE_PATTERN = "AA-0000-A"
 VAS_LENGTH_MM = 100.0
-NUMBER_COL = 11 * mm
-GUTTER = 20 * mm
-MAX_LABEL_LINES = 3
-NARROW_CELL = 26 * mm
 
 
 @dataclass(frozen=True)
@@ -72,35 +68,6 @@ def parse_languages(spec: str) -> tuple[str, ...]:
             f"unknown language '{unknown[0]}'; choose from {', '.join(LANGUAGES)}"
         )
     return langs
-
-
-@dataclass(frozen=True)
-class _Column:
-    language: str
-    x: float
-    width: float
-
-    @property
-    def rtl(self) -> bool:
-        return is_rtl(self.language)
-
-    def style(self, size: float, bold: bool = False) -> TextStyle:
-        # Naskh needs a little more size and line height to read as large as Noto Sans.
-        if self.rtl:
-            return TextStyle(size=size * 1.08, bold=bold, rtl=True, leading=1.55)
-        return TextStyle(size=size, bold=bold)
-
-
-def _columns(languages: tuple[str, ...]) -> list[_Column]:
-    if len(languages) == 1:
-        return [_Column(languages[0], MARGIN_X, CONTENT_WIDTH)]
-    # The right-to-left language goes on the right, where its reader starts.
-    ordered = sorted(languages, key=is_rtl)
-    width = (CONTENT_WIDTH - GUTTER) / 2
-    return [
-        _Column(ordered[0], MARGIN_X, width),
-        _Column(ordered[1], MARGIN_X + width + GUTTER, width),
-    ]
 
 
 def render_forms(forms: Sequence[Form], out: Path, options: PrintOptions) -> PrintResult:
@@ -136,7 +103,8 @@ class _FormPrinter:
     def __init__(self, setter: TextSetter, options: PrintOptions) -> None:
         self.setter = setter
         self.options = options
-        self.columns = _columns(options.languages)
+        self.columns = columns_for(options.languages)
+        self.option_printer = OptionPrinter(setter, self.columns)
         self.bilingual = len(self.columns) == 2
         self.flow = Flow(setter)
         self.result = PrintResult()
@@ -241,7 +209,7 @@ class _FormPrinter:
         if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.CONSENT):
             if kind is ItemType.MULTIPLE_CHOICE:
                 parts.append(self._hint(labels.TICK_ALL))
-            parts.append(self._options(item))
+            parts.append(self.option_printer.block(item))
         elif kind is ItemType.INTEGER:
             digits = max(len(str(item.maximum)) if item.maximum is not None else 3, 1)
             parts.append(self._boxes("0" * digits, item))
@@ -303,144 +271,13 @@ class _FormPrinter:
         ops: list[DrawOp] = []
         height = 0.0
         for col in self.columns:
-            x, width = self._answer_area(col)
+            x, width = answer_area(self.columns, col)
             o, h = text_block(
                 self.setter, labels.text(col.language, msgid), col.style(8), x, width, 0
             )
             ops += o
             height = max(height, h)
         return ops, height
-
-    def _answer_area(self, col: _Column) -> tuple[float, float]:
-        if self.bilingual:
-            return col.x, col.width
-        if col.rtl:
-            return col.x, col.width - NUMBER_COL
-        return col.x + NUMBER_COL, col.width - NUMBER_COL
-
-    # -- options -----------------------------------------------------------------------------
-
-    def _choices(self, item: Item) -> list[tuple[str, LocalText | None, str]]:
-        """(code shown, label, msgid) per answer box, in stored-code order."""
-        if item.type is ItemType.CONSENT:
-            return [("1", None, labels.YES), ("0", None, labels.NO)]
-        assert item.scale is not None
-        rows: list[tuple[str, LocalText | None, str]] = [
-            (str(o.code), o.label, "") for o in item.scale.options
-        ]
-        return rows
-
-    def _label(self, row: tuple[str, LocalText | None, str], language: str) -> str:
-        _, label, msgid = row
-        return label.get(language) if label is not None else labels.text(language, msgid)
-
-    def _options(self, item: Item) -> tuple[list[DrawOp], float]:
-        rows = self._choices(item)
-        decline = ("", None, labels.DECLINE) if item.allow_decline else None
-        if self.bilingual:
-            return self._options_bilingual(rows + ([decline] if decline else []))
-        col = self.columns[0]
-        x, width = self._answer_area(col)
-        extra = [decline] if decline else []
-        horizontal = self._options_horizontal(rows + extra, col, x, width)
-        if horizontal is not None:
-            return horizontal
-        horizontal = self._options_horizontal(rows, col, x, width)
-        if horizontal is not None and decline is not None:
-            # Many options in one row, "I don't want to answer" on its own row below.
-            ops, height = horizontal
-            below, h = self._options_vertical([decline], col, x, width)
-            return ops + [shifted(op, -height) for op in below], height + h
-        if horizontal is not None:
-            return horizontal
-        return self._options_vertical(rows + extra, col, x, width)
-
-    def _cell(self, row, col: _Column, x: float, width: float, y_top: float):
-        """One tick box + code + wrapped label in a cell; returns ops, height, fits.
-
-        Wide cells put the label beside the box; narrow cells (many options in a row) put it
-        under the box, still inside the cell that belongs to that box only.
-        """
-        code = row[0]
-        style = col.style(8.5 if row[2] != labels.DECLINE else 7.5)
-        code_w = self.setter.line(code, TextStyle(size=6.5)).width if code else 0.0
-        stacked = width < NARROW_CELL
-        used = 0.0 if stacked else BOX + 1.6 * mm + code_w + 1.2 * mm
-        label_w = max(width - used - 1.5 * mm, 10.0)
-        lines = self.setter.wrap(self._label(row, col.language), style, label_w)
-        fits = len(lines) <= MAX_LABEL_LINES and all(ln.width <= label_w + 0.5 for ln in lines)
-        box_h = BOX + 1.2 * mm
-        y_box = y_top - BOX - 0.6 * mm
-        if col.rtl:
-            ops, _ = tick_box_with_code(self.setter, x + width - BOX, y_box, code, rtl=True)
-            label_left = x + width - used - label_w
-        else:
-            ops, _ = tick_box_with_code(self.setter, x, y_box, code, rtl=False)
-            label_left = x + used
-        y = y_top - style.size * 0.95 - (box_h if stacked else 0.0)
-        for ln in lines:
-            lx = label_left + label_w - ln.width if col.rtl else label_left
-            ops.append(lambda c, ln=ln, lx=lx, y=y: ln.draw(c, lx, y))
-            y -= style.line_height
-        text_h = len(lines) * style.line_height
-        height = box_h + text_h if stacked else max(text_h, box_h)
-        return ops, height, fits
-
-    def _options_horizontal(self, rows, col: _Column, x: float, width: float):
-        n = len(rows)
-        cell_w = width / n
-        if cell_w < 15 * mm:
-            return None
-        ops: list[DrawOp] = []
-        height = 0.0
-        for k, row in enumerate(rows):
-            # Code order runs in the reading direction: first code at the start side.
-            cx = x + width - (k + 1) * cell_w if col.rtl else x + k * cell_w
-            o, h, fits = self._cell(row, col, cx, cell_w - 2 * mm if not col.rtl else cell_w, 0)
-            if not fits:
-                return None
-            if col.rtl:
-                o, h, fits = self._cell(row, col, cx + 2 * mm, cell_w - 2 * mm, 0)
-            ops += o
-            height = max(height, h)
-        return ops, height + 1 * mm
-
-    def _options_vertical(self, rows, col: _Column, x: float, width: float):
-        ops: list[DrawOp] = []
-        y = 0.0
-        for row in rows:
-            o, h, _ = self._cell(row, col, x, min(width, 120 * mm) if not col.rtl else width, y)
-            if col.rtl:
-                o, h, _ = self._cell(row, col, x, width, y)
-            ops += o
-            y -= h + 1.2 * mm
-        return ops, -y
-
-    def _options_bilingual(self, rows) -> tuple[list[DrawOp], float]:
-        """One box per option in the gutter, each language's label beside it on the same row."""
-        left, right = self.columns
-        centre = left.x + left.width + GUTTER / 2
-        ops: list[DrawOp] = []
-        y = 0.0
-        for row in rows:
-            heights = []
-            for col in (left, right):
-                style = col.style(8.5 if row[2] != labels.DECLINE else 7.5)
-                lines = self.setter.wrap(self._label(row, col.language), style, col.width - 2 * mm)
-                yy = y - style.size * 0.95
-                for ln in lines:
-                    # Both labels sit against the shared box in the gutter.
-                    lx = col.x + col.width - ln.width if col is left else col.x
-                    ops.append(lambda c, ln=ln, lx=lx, yy=yy: ln.draw(c, lx, yy))
-                    yy -= style.line_height
-                heights.append(len(lines) * style.line_height)
-            y_box = y - BOX - 0.6 * mm
-            box_ops, _ = tick_box_with_code(
-                self.setter, centre - BOX / 2 - 2 * mm, y_box, row[0], rtl=False
-            )
-            ops += box_ops
-            y -= max(*heights, BOX + 1.2 * mm) + 1.2 * mm
-        return ops, -y
 
     def _boxes(self, pattern: str, item: Item) -> tuple[list[DrawOp], float]:
         width = digit_boxes_width(pattern, self.setter)
