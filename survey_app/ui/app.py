@@ -13,6 +13,7 @@ from survey_app.forms.model import LANGUAGES
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
+from survey_app.ui.gc_guard import GuiThreadCollector
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 LARGE_TEXT_SCALE = 1.5
@@ -107,6 +108,7 @@ def run_app(argv: list[str]) -> int:
         sync_interval_seconds=max(5.0, args.sync_interval),
     )
     configure_logging(ctx.data_dir / "app.log")
+    collector = GuiThreadCollector(app)
     window = MainWindow(ctx)
     sys.excepthook = make_excepthook(
         lambda exc: window.statusBar().showMessage(window.error_text(exc), 15000)
@@ -117,3 +119,4 @@ def run_app(argv: list[str]) -> int:
         return app.exec()
     finally:
         client.shutdown()
+        collector.stop()
