@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from survey_app.i18n import tr
+from survey_app.i18n import N_, tr
 
-PARTICIPANT_CODE = "Participant code"
-PAGE_OF = "Page {page} of {pages}"
-DRAFT = "DRAFT translation"
-DECLINE = "I don't want to answer"
-YES = "Yes"
-NO = "No"
-TICK_ALL = "Tick all that apply"
-TICK_ONE = "Tick one box"
-WRITE_NUMBER = "Write the number you marked here"
-DATE_HINT = "day . month . year"
-VAS_INSTRUCTION = "Mark an X on the scale, then write the number in the box."
+PARTICIPANT_CODE = N_("Participant code")
+PAGE_OF = N_("Page {page} of {pages}")
+DRAFT = N_("DRAFT translation")
+DECLINE = N_("I don't want to answer")
+YES = N_("Yes")
+NO = N_("No")
+TICK_ALL = N_("Tick all that apply")
+TICK_ONE = N_("Tick one box")
+WRITE_NUMBER = N_("Write the number you marked here")
+DATE_HINT = N_("day . month . year")
+VAS_INSTRUCTION = N_("Mark an X on the scale, then write the number in the box.")
 
 
 def text(language: str, msgid: str, **params: object) -> str:

@@ -342,7 +342,7 @@ class SyncClient:
         total = len(pending)
         for index, copy in enumerate(pending):
             if result.stopped is None and cancel is not None and cancel():
-                result.stopped = "Sync was cancelled."
+                result.stopped = N_("Sync was cancelled.")
             if result.stopped is not None:
                 outcome = SubmissionOutcome(copy.submission_id, copy.session_id, PENDING)
             else:

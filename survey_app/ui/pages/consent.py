@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
+from survey_app.i18n import N_
 from survey_app.ui.direction import text_label
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
@@ -71,9 +72,9 @@ class ConsentPage(QWidget):
         complete = all(s in self.decisions for s in self.statements)
         self.continue_button.setEnabled(complete)
         if not complete:
-            message = "Please answer yes or no to each statement."
+            message = N_("Please answer yes or no to each statement.")
         elif self.refused():
-            message = "You have chosen not to take part. Press Continue to finish."
+            message = N_("You have chosen not to take part. Press Continue to finish.")
         else:
             message = ""
         self.hint.setText(self.langs.ui_joined(message) if message else "")

@@ -47,9 +47,11 @@ def status_text(ctx: AppContext, session) -> str:
     """Return the translated status of a session (declined sessions say so once sealed)."""
     text = ctx.ui(STATUS_MESSAGES.get(session.status, session.status))
     if session.outcome == "declined" and session.status != "declined":
-        text = f"{ctx.ui('Declined')} · {text}"
+        declined = ctx.ui("Declined")
+        text = f"{declined} · {text}"
     if session.duplicate_flag:
-        text = f"{text} · {ctx.ui('Duplicate code')}"
+        duplicate = ctx.ui("Duplicate code")
+        text = f"{text} · {duplicate}"
     return text
 
 

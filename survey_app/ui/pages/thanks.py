@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from survey_app.i18n import N_
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
 from survey_app.ui.pages.review import text_label_joined
@@ -23,9 +24,9 @@ class ThanksPage(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         body.addWidget(title)
         message = (
-            "You have chosen not to take part. Nothing you answered will be used."
+            N_("You have chosen not to take part. Nothing you answered will be used.")
             if declined
-            else "Your answers are saved and locked. Nobody at this meeting can read them."
+            else N_("Your answers are saved and locked. Nobody at this meeting can read them.")
         )
         text = text_label_joined(langs, message, "question")
         text.setAlignment(Qt.AlignmentFlag.AlignHCenter)

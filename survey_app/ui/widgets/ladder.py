@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from survey_app.answers.digits import to_arabic_indic
 from survey_app.forms.model import Item
-from survey_app.i18n import tr
+from survey_app.i18n import N_, tr
 from survey_app.ui.direction import directed
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.theme import Theme
@@ -112,11 +112,11 @@ def ladder_answer(item: Item, langs: SessionLanguages, theme: Theme) -> Vertical
     """Build the Cantril ladder for an item (its scale gives min, max and anchors)."""
     low, high = (item.scale.min, item.scale.max) if item.scale else (1, 10)
     canvas = LadderCanvas(low, high, theme.scale)
-    return VerticalScaleAnswer(item, canvas, langs, theme, "Your answer: {value}")
+    return VerticalScaleAnswer(item, canvas, langs, theme, N_("Your answer: {value}"))
 
 
 def vas_answer(item: Item, langs: SessionLanguages, theme: Theme) -> VerticalScaleAnswer:
     """Build the EQ-VAS scale for an item."""
     low, high = (item.scale.min, item.scale.max) if item.scale else (0, 100)
     canvas = VasCanvas(low, high, theme.scale)
-    return VerticalScaleAnswer(item, canvas, langs, theme, "Your health today: {value}")
+    return VerticalScaleAnswer(item, canvas, langs, theme, N_("Your health today: {value}"))
