@@ -127,10 +127,9 @@ def test_thanks_page_leads_to_dashboard_only_with_the_passphrase(qtbot, dashboar
     gate = dashboard.gate
     gate.passphrase.setText("wrong passphrase")
     gate.unlock_button.click()
-    qtbot.waitUntil(lambda: gate.unlock_button.text() and gate._remaining > 0, timeout=20000)
+    qtbot.waitUntil(lambda: gate.unlock_button.text() and gate.countdown.waiting, timeout=20000)
     assert dashboard.page_name == "gate"
-    gate._remaining = 0
-    gate._tick(first=True)
+    qtbot.waitUntil(gate.unlock_button.isEnabled, timeout=10000)  # the 1 s wait after a miss
     gate.passphrase.setText(PASSPHRASE)
     gate.unlock_button.click()
     qtbot.waitUntil(lambda: dashboard.page_name == "dashboard", timeout=20000)
@@ -207,7 +206,7 @@ def test_wrong_passphrase_at_start_shows_a_message_and_a_delay(qtbot, dashboard,
     assert again.page_name == "unlock"
     page.passphrase.setText("not the passphrase")
     page.unlock_button.click()
-    qtbot.waitUntil(lambda: page._remaining > 0, timeout=20000)
+    qtbot.waitUntil(lambda: page.countdown.waiting, timeout=20000)
     assert page.message.text()
     assert not page.unlock_button.isEnabled()
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout
 
 from survey_app.store.unlock import MIN_PASSPHRASE_LENGTH
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
 from survey_app.ui.pages.common import button, label
+from survey_app.ui.pages.countdown import RetryCountdown
 
 
 class PassphraseDialog(QDialog):
@@ -58,11 +57,7 @@ class PassphraseDialog(QDialog):
         row.addWidget(self.cancel_button)
         row.addWidget(self.change_button)
         layout.addLayout(row)
-        self._remaining = 0
-        self._failure = ""
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
+        self.countdown = RetryCountdown(ctx.ui, self.message, self.change_button, self.old, self)
         # Wide enough for the wrapped labels at any text size, tall enough for their lines.
         width = max(self.sizeHint().width(), round(600 * max(1.0, ctx.theme.scale)))
         self.resize(width, max(self.sizeHint().height(), self.heightForWidth(width)))
@@ -76,7 +71,7 @@ class PassphraseDialog(QDialog):
 
     def _submit(self) -> None:
         _ = self.ctx.ui
-        if self._remaining > 0 or not self.change_button.isEnabled():
+        if self.countdown.waiting or not self.change_button.isEnabled():
             return
         old, new, again = self.old.text(), self.new.text(), self.repeat.text()
         if not old:
@@ -112,22 +107,4 @@ class PassphraseDialog(QDialog):
     def failed(self, message: str, delay_seconds: float = 0.0) -> None:
         """Say why it failed; after a wrong passphrase wait before the next try."""
         self.set_busy(False)
-        self.old.clear()
-        self._failure = message
-        self._remaining = math.ceil(delay_seconds)
-        self._tick(first=True)
-        if self._remaining > 0:
-            self._timer.start()
-
-    def _tick(self, first: bool = False) -> None:
-        if not first:
-            self._remaining -= 1
-        if self._remaining > 0:
-            wait = self.ctx.ui("You can try again in {seconds} s.", seconds=self._remaining)
-            self.message.setText(f"{self._failure}\n{wait}")
-            self.change_button.setEnabled(False)
-            return
-        self._timer.stop()
-        self.message.setText(self._failure)
-        self.change_button.setEnabled(True)
-        self.old.setFocus()
+        self.countdown.start(message, delay_seconds)

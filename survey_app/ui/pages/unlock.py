@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
+from survey_app.ui.pages.countdown import RetryCountdown
 
 
 class UnlockPage(QWidget):
@@ -55,13 +54,12 @@ class UnlockPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll_area(content), 1)
         layout.addWidget(footer(*widgets, stretch_at=0 if not can_cancel else 1))
-        self._remaining = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
+        self.countdown = RetryCountdown(
+            ctx.ui, self.message, self.unlock_button, self.passphrase, self
+        )
 
     def _submit(self) -> None:
-        if self._remaining > 0 or not self.unlock_button.isEnabled():
+        if self.countdown.waiting or not self.unlock_button.isEnabled():
             return
         self.unlock_button.setEnabled(False)
         self.message.setText(self.ctx.ui("Checking…"))
@@ -69,30 +67,11 @@ class UnlockPage(QWidget):
 
     def failed(self, message: str, delay_seconds: float) -> None:
         """Show why it failed and wait `delay_seconds` before the next try is possible."""
-        self.passphrase.clear()
-        self._failure = message
-        self._remaining = math.ceil(delay_seconds)
-        self._tick(first=True)
-        if self._remaining > 0:
-            self._timer.start()
-
-    def _tick(self, first: bool = False) -> None:
-        if not first:
-            self._remaining -= 1
-        if self._remaining > 0:
-            wait = self.ctx.ui("You can try again in {seconds} s.", seconds=self._remaining)
-            self.message.setText(f"{self._failure}\n{wait}")
-            self.unlock_button.setEnabled(False)
-            return
-        self._timer.stop()
-        self.message.setText(self._failure)
-        self.unlock_button.setEnabled(True)
-        self.passphrase.setFocus()
+        self.countdown.start(message, delay_seconds)
 
     def reset(self) -> None:
         """Clear the field and messages for the next use."""
         self.passphrase.clear()
         self.message.setText("")
         self.unlock_button.setEnabled(True)
-        self._timer.stop()
-        self._remaining = 0
+        self.countdown.stop()
