@@ -19,6 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--participants", type=int, required=True, help="number of sessions")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    parser.add_argument(
+        "--first-code",
+        type=int,
+        default=1,
+        metavar="N",
+        help="first participant number (give each simulated laptop its own range)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--store", type=Path, help="device store file")
     where.add_argument("--data-dir", type=Path, help="folder holding device-store.db")
@@ -72,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
                 year=int(latest[:4]), month=int(latest[5:7]), day=int(latest[8:10])
             )
             clock.now = max(FIRST_MEETING, start + timedelta(days=7))
-        report = simulate(store, study, args.participants, args.seed, clock)
+        report = simulate(
+            store, study, args.participants, args.seed, clock, first_code=args.first_code
+        )
         pending = len(store.pending_envelopes())
     print(f"{'created' if created else 'opened'} device store {path}")
     print(

@@ -66,12 +66,22 @@ class SimulationReport:
 
 
 def simulate(
-    store: DeviceStore, study: Study, participants: int, seed: int, clock: SimClock
+    store: DeviceStore,
+    study: Study,
+    participants: int,
+    seed: int,
+    clock: SimClock,
+    first_code: int = 1,
 ) -> SimulationReport:
-    """Fill the store with `participants` finished, sealed sessions; return the counts."""
+    """Fill the store with `participants` finished, sealed sessions; return the counts.
+
+    Participant numbers start at `first_code` (or after the store's highest, if that is
+    higher), so laptops of one simulated meeting can be given ranges that do not collide.
+    """
     if participants < 0:
         raise ValueError("participants must not be negative")
-    return _Simulation(store, study, random.Random(seed), clock).run(participants)
+    simulation = _Simulation(store, study, random.Random(seed), clock)
+    return simulation.run(participants, first_code)
 
 
 @dataclass
@@ -82,9 +92,10 @@ class _Simulation:
     clock: SimClock
     report: SimulationReport = field(default_factory=SimulationReport)
 
-    def run(self, participants: int) -> SimulationReport:
+    def run(self, participants: int, first_code: int) -> SimulationReport:
         followups = round(participants * FOLLOWUP_SHARE)
-        first = 1 + max((code_number(s.participant_code) for s in self.store.sessions()), default=0)
+        used = max((code_number(s.participant_code) for s in self.store.sessions()), default=0)
+        first = max(first_code, used + 1)
         codes = [make_code(first + n) for n in range(participants - followups)]
         start = self.clock.now
         self._meetings([(code, "baseline") for code in codes])

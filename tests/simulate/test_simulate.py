@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from survey_app.answers.codes import code_number
 from survey_app.cli.main import main
 from survey_app.sealing.envelope import open_envelope
 from survey_app.sealing.study_keys import read_private_key
@@ -107,6 +108,16 @@ def test_same_seed_gives_same_answers(tmp_path: Path, study: Study) -> None:
             ]
 
     assert answers("one") == answers("two")
+
+
+def test_participant_numbers_start_at_the_given_first_code(tmp_path: Path, study: Study) -> None:
+    clock = SimClock()
+    with DeviceStore.create(
+        tmp_path / "device-store.db", PASSPHRASE, kdf=FAST_KDF, clock=clock
+    ) as store:
+        simulate(store, study, 4, 3, clock, first_code=101)
+        numbers = {code_number(s.participant_code) for s in store.sessions()}
+    assert min(numbers) == 101
 
 
 def test_cli_creates_store_and_reports_counts(
