@@ -25,6 +25,8 @@ PURGE_STATUSES: dict[str, tuple[str, ...]] = {
     "after_export": ("synced", "exported"),
     "never": (),
 }
+# The participant asked for erasure: their readable answers go whatever the study's policy.
+ALWAYS_PURGED = ("erased",)
 
 
 class SealingStudy(Protocol):
@@ -150,7 +152,7 @@ class DeviceStore(SessionStore):
     @owned
     def pending_envelopes(self, include_exported: bool = True) -> list[SealedCopy]:
         """Sealed copies the server has not confirmed yet, oldest first."""
-        query = "SELECT * FROM sealed WHERE synced_at IS NULL"
+        query = "SELECT * FROM sealed WHERE synced_at IS NULL AND erased_at IS NULL"
         if not include_exported:
             query += " AND exported_at IS NULL"
         rows = self.conn.execute(query + " ORDER BY sealed_at, rowid")
@@ -161,12 +163,12 @@ class DeviceStore(SessionStore):
         """Record the server's receipt for a submission (idempotent)."""
         with self._tx() as conn:
             row = conn.execute(
-                "SELECT session_id, synced_at FROM sealed WHERE submission_id = ?",
+                "SELECT session_id, synced_at, erased_at FROM sealed WHERE submission_id = ?",
                 (submission_id,),
             ).fetchone()
             if row is None:
                 raise StoreError("Unknown submission.")
-            if row["synced_at"] is not None:
+            if row["synced_at"] is not None or row["erased_at"] is not None:
                 return
             conn.execute(
                 "UPDATE sealed SET synced_at = ?, receipt = ? WHERE submission_id = ?",
@@ -175,6 +177,30 @@ class DeviceStore(SessionStore):
             conn.execute("UPDATE sessions SET status = 'synced' WHERE id = ?", (row["session_id"],))
             detail = {"submission_id": submission_id}
             self._audit(conn, "synced", "system", row["session_id"], detail)
+
+    @owned
+    def mark_erased_on_server(self, submission_id: str, notice: dict) -> None:
+        """Record the server's notice that it erased a submission at the participant's request.
+
+        Final: the submission is never pending again, and its readable answers are purged under
+        every policy. The audit entry names the submission only (idempotent).
+        """
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT session_id, erased_at FROM sealed WHERE submission_id = ?",
+                (submission_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError("Unknown submission.")
+            if row["erased_at"] is not None:
+                return
+            conn.execute(
+                "UPDATE sealed SET erased_at = ?, erasure_notice = ? WHERE submission_id = ?",
+                (self._now(), to_json(notice), submission_id),
+            )
+            conn.execute("UPDATE sessions SET status = 'erased' WHERE id = ?", (row["session_id"],))
+            detail = {"submission_id": submission_id}
+            self._audit(conn, "erased_on_server", "system", row["session_id"], detail)
 
     @owned
     def mark_exported(self, submission_ids: Iterable[str], bundle_id: str) -> None:
@@ -200,12 +226,10 @@ class DeviceStore(SessionStore):
 
     @owned
     def purge_confirmed(self, policy: str = "after_sync") -> int:
-        """Delete readable answers of sessions safely elsewhere; return how many sessions."""
+        """Delete readable answers of sessions safely elsewhere or erased; return how many."""
         if str(policy) not in PURGE_STATUSES:
             raise StoreError("Unknown purge policy.")
-        statuses = PURGE_STATUSES[str(policy)]
-        if not statuses:
-            return 0
+        statuses = PURGE_STATUSES[str(policy)] + ALWAYS_PURGED
         marks = ", ".join("?" for _ in statuses)
         with self._tx() as conn:
             ids = [

@@ -59,6 +59,7 @@ class SessionInfo:
     completed_at: str | None
     submission_id: str | None
     purged: bool
+    double_entry: bool = False
 
     @classmethod
     def from_row(cls, row) -> SessionInfo:
@@ -81,6 +82,7 @@ class SessionInfo:
             completed_at=row["completed_at"],
             submission_id=row["submission_id"],
             purged=bool(row["purged"]),
+            double_entry=bool(row["double_entry"]),
         )
 
 
@@ -189,6 +191,8 @@ class SealedCopy:
     receipt: dict[str, Any] | None
     exported_at: str | None
     bundle_id: str | None
+    erased_at: str | None = None
+    erasure_notice: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row) -> SealedCopy:
@@ -202,4 +206,6 @@ class SealedCopy:
             None if row["receipt"] is None else json.loads(row["receipt"]),
             row["exported_at"],
             row["bundle_id"],
+            row["erased_at"],
+            None if row["erasure_notice"] is None else json.loads(row["erasure_notice"]),
         )

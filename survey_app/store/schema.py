@@ -6,10 +6,13 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from survey_app.store.errors import StoreTooNew
+from survey_app.store.errors import StoreCorrupt, StoreTooNew
 from survey_app.store.paths import backup_path, header_path
 
-SESSION_STATUSES = ("in_progress", "completed", "declined", "sealed", "synced", "exported")
+# Frozen with version 1: a migration must always build exactly what that version had.
+_V1_STATUSES = ("in_progress", "completed", "declined", "sealed", "synced", "exported")
+# "erased": the research server erased the submission at the participant's request (final).
+SESSION_STATUSES = (*_V1_STATUSES, "erased")
 
 # No table has a column for names, phone numbers or addresses: the participant code is the only
 # link to a person, and its key is kept elsewhere.
@@ -36,7 +39,7 @@ _V1 = (
         interpreter_language TEXT,
         interpreter_assisted INTEGER NOT NULL DEFAULT 0,
         source TEXT NOT NULL CHECK (source IN ('screen', 'paper')),
-        status TEXT NOT NULL CHECK (status IN {SESSION_STATUSES!r}),
+        status TEXT NOT NULL CHECK (status IN {_V1_STATUSES!r}),
         outcome TEXT CHECK (outcome IN ('completed', 'declined')),
         duplicate_flag INTEGER NOT NULL DEFAULT 0,
         resume_form_id TEXT,
@@ -89,7 +92,47 @@ _V1 = (
         bundle_id TEXT)""",
 )
 
-MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1}
+_SESSION_COLUMNS_V1 = (
+    "id, meeting_id, participant_code, timepoint, arm, language, interpreter_language, "
+    "interpreter_assisted, source, status, outcome, duplicate_flag, resume_form_id, "
+    "resume_item_id, started_at, completed_at, submission_id, purged"
+)
+
+# Version 2: sessions remember double entry and may end "erased". SQLite cannot change a CHECK
+# constraint in place, so the table is rebuilt (create, copy, drop, rename: the order SQLite
+# documents, which leaves the other tables' references to "sessions" intact).
+_V2 = (
+    f"""CREATE TABLE sessions_v2 (
+        id TEXT PRIMARY KEY,
+        meeting_id TEXT NOT NULL REFERENCES meetings(id),
+        participant_code TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        arm TEXT,
+        language TEXT NOT NULL,
+        interpreter_language TEXT,
+        interpreter_assisted INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL CHECK (source IN ('screen', 'paper')),
+        status TEXT NOT NULL CHECK (status IN {SESSION_STATUSES!r}),
+        outcome TEXT CHECK (outcome IN ('completed', 'declined')),
+        duplicate_flag INTEGER NOT NULL DEFAULT 0,
+        resume_form_id TEXT,
+        resume_item_id TEXT,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        submission_id TEXT UNIQUE,
+        purged INTEGER NOT NULL DEFAULT 0,
+        double_entry INTEGER NOT NULL DEFAULT 0 CHECK (double_entry IN (0, 1)))""",
+    f"INSERT INTO sessions_v2 ({_SESSION_COLUMNS_V1}) "
+    f"SELECT {_SESSION_COLUMNS_V1} FROM sessions ORDER BY rowid",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v2 RENAME TO sessions",
+    "CREATE INDEX sessions_by_code ON sessions (participant_code, timepoint)",
+    "CREATE INDEX sessions_by_meeting ON sessions (meeting_id)",
+    "ALTER TABLE sealed ADD COLUMN erased_at TEXT",
+    "ALTER TABLE sealed ADD COLUMN erasure_notice TEXT",
+)
+
+MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -121,14 +164,25 @@ def migrate(
         shutil.copy2(db_path, backup)
         if header_path(db_path).is_file():
             shutil.copy2(header_path(db_path), header_path(backup))
-    conn.execute("BEGIN IMMEDIATE")
+    # Rebuilding a table drops the old one, which enforced foreign keys would refuse; the
+    # references are checked as a whole before the commit instead. The pragma is a no-op
+    # inside a transaction, so it is switched around it.
+    enforced = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        for version in range(found + 1, target + 1):
-            for statement in migrations[version]:
-                conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {int(target)}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for version in range(found + 1, target + 1):
+                for statement in migrations[version]:
+                    conn.execute(statement)
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StoreCorrupt()
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        if enforced:
+            conn.execute("PRAGMA foreign_keys = ON")
     return found, target

@@ -33,12 +33,16 @@ class SessionStore(StoreCore):
         interpreter_language: str | None = None,
         interpreter_assisted: bool = False,
         source: str = "screen",
+        double_entry: bool = False,
         actor: str,
     ) -> SessionInfo:
         """Start a participant's session; a repeated code at a timepoint is flagged, not merged."""
         from survey_app.answers.codes import validate_code
 
         code = validate_code(participant_code)
+        source = check.source(source)
+        if double_entry and source != "paper":
+            raise StoreError("Double entry is only possible for answers typed from a paper form.")
         values = {
             "id": str(uuid.uuid4()),
             "meeting_id": meeting_id,
@@ -48,7 +52,8 @@ class SessionStore(StoreCore):
             "language": check.participant_language(language),
             "interpreter_language": check.interpreter_language(interpreter_language),
             "interpreter_assisted": int(bool(interpreter_assisted)),
-            "source": check.source(source),
+            "source": source,
+            "double_entry": int(bool(double_entry)),
             "status": "in_progress",
             "started_at": self._now(),
         }

@@ -103,6 +103,8 @@ class SyncSource(Protocol):
 
     def mark_synced(self, submission_id: str, receipt: dict[str, Any]) -> None: ...
 
+    def mark_erased_on_server(self, submission_id: str, notice: dict[str, Any]) -> None: ...
+
 
 # Per-submission outcomes.
 SYNCED = "synced"  # stored by this attempt
@@ -358,9 +360,9 @@ class SyncClient:
         try:
             receipt, created = self.upload(copy.envelope)
         except SubmissionErased as exc:
-            # Final: recorded like a receipt (the signed notice says erased), so it is not
-            # offered again; the readable answers then go by the purge policy like synced ones.
-            store.mark_synced(copy.submission_id, exc.notice)
+            # Final: the signed notice is kept and the submission is never offered again; the
+            # store purges its readable answers under every policy (the participant asked).
+            store.mark_erased_on_server(copy.submission_id, exc.notice)
             return SubmissionOutcome(copy.submission_id, copy.session_id, ERASED, str(exc))
         except SubmissionRefused as exc:
             return SubmissionOutcome(copy.submission_id, copy.session_id, REFUSED, str(exc))

@@ -71,9 +71,42 @@ def test_laptop_keeps_the_servers_signed_erasure_notice(
     _erase_on_server(service, erased)
     with enrolled_client(store, service, live[1]) as client:
         client.sync_once(store)
-    notice = store.sealed_copy(erased).receipt
-    assert notice["erased"] is True
+    notice = store.sealed_copy(erased).erasure_notice
+    assert notice is not None and notice["erased"] is True
     verify_erasure_notice(notice, server_public_key=service.server_public_key, submission_id=erased)
+
+
+def test_erased_submission_is_recorded_as_erased_not_synced(
+    store: DeviceStore, study: Study, service: ServerService, live: tuple
+) -> None:
+    erased, kept = finish_sessions(store, study, 2)
+    _erase_on_server(service, erased)
+    with enrolled_client(store, service, live[1]) as client:
+        client.sync_once(store)
+    statuses = {s.submission_id: s.status for s in store.sessions()}
+    assert statuses == {erased: "erased", kept: "synced"}
+
+
+def test_erased_submission_keeps_no_receipt(
+    store: DeviceStore, study: Study, service: ServerService, live: tuple
+) -> None:
+    (erased,) = finish_sessions(store, study, 1)
+    _erase_on_server(service, erased)
+    with enrolled_client(store, service, live[1]) as client:
+        client.sync_once(store)
+    copy = store.sealed_copy(erased)
+    assert (copy.synced_at, copy.receipt, copy.erased_at is not None) == (None, None, True)
+
+
+def test_sync_writes_an_erased_on_server_audit_entry(
+    store: DeviceStore, study: Study, service: ServerService, live: tuple
+) -> None:
+    (erased,) = finish_sessions(store, study, 1)
+    _erase_on_server(service, erased)
+    with enrolled_client(store, service, live[1]) as client:
+        client.sync_once(store)
+    actions = [e.action for e in store.audit_trail()]
+    assert ("erased_on_server" in actions, "synced" in actions) == (True, False)
 
 
 def test_upload_raises_submission_erased_without_retrying(
