@@ -128,9 +128,10 @@ def start_session(ctx: AppContext, request):
             interpreter_language=request.interpreter_language,
             interpreter_assisted=request.interpreter_language is not None,
             source="paper" if request.paper else "screen",
+            double_entry=request.paper and request.double_entry,
             actor=actor,
         )
-        return LoadedSession(session, forms, double_entry=request.double_entry)
+        return LoadedSession(session, forms, double_entry=session.double_entry)
 
     return op
 
@@ -152,6 +153,7 @@ def resume_session(ctx: AppContext, session_id: str):
             answers=answers,
             consent_done=consent is not None,
             resume=(session.resume_form_id, session.resume_item_id),
+            double_entry=session.double_entry,
         )
 
     return op

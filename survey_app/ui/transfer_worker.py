@@ -81,6 +81,10 @@ class StoreBridge:
         """Record a verified receipt (called by SyncClient only after checking it)."""
         self._run(lambda w: w.store.mark_synced(submission_id, receipt))
 
+    def mark_erased_on_server(self, submission_id: str, notice: dict[str, Any]) -> None:
+        """Record a verified erasure notice (the participant asked the server to erase it)."""
+        self._run(lambda w: w.store.mark_erased_on_server(submission_id, notice))
+
 
 class AddressError(UserFacingError):
     """The server address typed in the enrolment dialog is not usable."""
@@ -323,7 +327,8 @@ class TransferController(QObject):
         if outcome.result is None:
             return
         policy = self.purge_policy
-        if outcome.result.confirmed and policy is not None:
+        settled = outcome.result.confirmed + outcome.result.count("erased")
+        if settled and policy is not None:
             self.store.call(
                 purge_op(policy),
                 lambda _count: self.sessions_changed.emit(),

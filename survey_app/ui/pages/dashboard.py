@@ -35,7 +35,10 @@ STATUS_MESSAGES = {
     "sealed": N_("Sealed"),
     "synced": N_("Synced"),
     "exported": N_("Exported"),
+    "erased": N_("Erased at the participant's request"),
 }
+# Sync outcome (survey_app.sync.client) -> the session status it leads to in the store.
+LIVE_STATUS = {"synced": "synced", "already_on_server": "synced", "erased": "erased"}
 
 
 def babel_locale(language: str) -> str:
@@ -245,14 +248,15 @@ class DashboardPage(QWidget):
         self.export_button.setEnabled(not state.busy)
 
     def mark_session(self, session_id: str, outcome: str) -> None:
-        """Show a session as synced as soon as its receipt was verified (during a round)."""
-        if outcome not in ("synced", "already_on_server"):
+        """Show a session's new status as soon as the server's word was verified (in a round)."""
+        status = LIVE_STATUS.get(outcome)
+        if status is None:
             return
         for row, session in enumerate(self.sessions):
             if session.id == session_id:
                 item = self.table.item(row, 3)
                 if item is not None:
-                    item.setText(self.ctx.ui("Synced"))
+                    item.setText(self.ctx.ui(STATUS_MESSAGES[status]))
 
     def _meeting_form(self) -> QWidget:
         _ = self.ctx.ui
