@@ -17,10 +17,13 @@ from survey_app.errors import UserFacingError
 
 
 def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]]:
-    """Sealed envelopes not yet exported (or every sealed one the laptop still has)."""
+    """Sealed envelopes not yet exported (or every sealed one the laptop still has).
+
+    Submissions erased on the server at a participant's request never travel again.
+    """
     if not include_all:
         return [c.envelope for c in store.pending_envelopes(include_exported=False)]
-    ids = [s.submission_id for s in store.sessions() if s.submission_id]
+    ids = [s.submission_id for s in store.sessions() if s.submission_id and s.status != "erased"]
     return [store.sealed_copy(i).envelope for i in ids]
 
 

@@ -93,3 +93,12 @@ def test_purge_of_erased_session_keeps_status_erased(
     store.purge_confirmed("never")
     info = store.session(session.id)
     assert (info.status, info.purged) == ("erased", True)
+
+
+def test_export_of_everything_leaves_erased_submissions_out(
+    store: DeviceStore, erased: str
+) -> None:
+    from survey_app.bundle.from_store import envelopes_to_export
+
+    exported = [e["submission_id"] for e in envelopes_to_export(store, include_all=True)]
+    assert erased not in exported
