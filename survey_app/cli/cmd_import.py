@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 
-KEY_PASSPHRASE_ENV = "SURVEY_KEY_PASSPHRASE"
+from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, read_study_identity
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,18 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    import getpass
     from pathlib import Path
 
     from survey_app.importer import ImportSettings, load_known_devices, run_import
-    from survey_app.sealing.study_keys import read_private_key
     from survey_app.study import load_study
 
     study = load_study(Path(args.study))
-    passphrase = os.environ.get(KEY_PASSPHRASE_ENV)
-    if passphrase is None:
-        passphrase = getpass.getpass("Study private key passphrase: ")
-    identity = read_private_key(Path(args.key), passphrase)
+    identity = read_study_identity(Path(args.key))
     settings = ImportSettings(
         out_dir=Path(args.out),
         library=study.library,

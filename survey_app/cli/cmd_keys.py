@@ -8,7 +8,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-PASSPHRASE_ENV = "SURVEY_KEY_PASSPHRASE"
+from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, existing_key_passphrase
+
 PUBLIC_FILE = "study-public-key.txt"
 PRIVATE_FILE = "study-private-key.age"
 
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "new",
         help="create a study key pair",
         description=f"Write {PUBLIC_FILE} and {PRIVATE_FILE} (passphrase-protected) into DIR. "
-        f"The passphrase is asked twice, or read from ${PASSPHRASE_ENV} when set.",
+        f"The passphrase is asked twice, or read from ${KEY_PASSPHRASE_ENV} when set.",
     )
     new.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     new.add_argument("--study-id", metavar="ID", help="study id, noted in the public key file")
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "show-public",
         help="print the public key of a private key file",
         description="Open a private key file (passphrase asked, or from "
-        f"${PASSPHRASE_ENV}) and print its public key; with --study, check it matches.",
+        f"${KEY_PASSPHRASE_ENV}) and print its public key; with --study, check it matches.",
     )
     show.add_argument("--key", type=Path, required=True, metavar="FILE", help="private key file")
     show.add_argument("--study", type=Path, metavar="DIR", help="study dir to compare with")
@@ -85,7 +86,7 @@ def run_show_public(args: argparse.Namespace) -> int:
     from survey_app.errors import UserFacingError
     from survey_app.sealing.study_keys import public_key_for, read_private_key
 
-    identity = read_private_key(args.key, _existing_passphrase())
+    identity = read_private_key(args.key, existing_key_passphrase())
     public = public_key_for(identity)
     print(public)
     if args.study is not None:
@@ -104,11 +105,11 @@ def run_show_public(args: argparse.Namespace) -> int:
 def _new_passphrase() -> str:
     from survey_app.errors import UserFacingError
 
-    env = os.environ.get(PASSPHRASE_ENV)
+    env = os.environ.get(KEY_PASSPHRASE_ENV)
     if env is not None:
         return env
     if not sys.stdin.isatty():
-        raise UserFacingError(f"no passphrase: run in a terminal or set ${PASSPHRASE_ENV}")
+        raise UserFacingError(f"no passphrase: run in a terminal or set ${KEY_PASSPHRASE_ENV}")
     import getpass
 
     first = getpass.getpass("Passphrase for the private key (at least 12 characters): ")
@@ -116,16 +117,3 @@ def _new_passphrase() -> str:
     if first != second:
         raise UserFacingError("the two passphrases differ; nothing was written")
     return first
-
-
-def _existing_passphrase() -> str:
-    from survey_app.errors import UserFacingError
-
-    env = os.environ.get(PASSPHRASE_ENV)
-    if env is not None:
-        return env
-    if not sys.stdin.isatty():
-        raise UserFacingError(f"no passphrase: run in a terminal or set ${PASSPHRASE_ENV}")
-    import getpass
-
-    return getpass.getpass("Passphrase of the private key: ")

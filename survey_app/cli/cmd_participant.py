@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from survey_app.cli.cmd_erase_on_server import add_connection_options
-from survey_app.cli.cmd_import import KEY_PASSPHRASE_ENV
+from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, read_study_identity
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,13 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _participant(args: argparse.Namespace) -> int:
-    import getpass
     from pathlib import Path
 
     from survey_app.errors import UserFacingError
     from survey_app.importer.record import RECORD_NAME, ImportRecord
     from survey_app.importer.rights import canonical_code
-    from survey_app.sealing.study_keys import read_private_key
 
     out = Path(args.out)
     if not (out / RECORD_NAME).is_file():
@@ -80,10 +77,7 @@ def _participant(args: argparse.Namespace) -> int:
     if args.action == "export" and not args.to:
         raise UserFacingError("participant export needs --to: a new folder for the copy")
     code = canonical_code(args.code)
-    passphrase = os.environ.get(KEY_PASSPHRASE_ENV)
-    if passphrase is None:
-        passphrase = getpass.getpass("Study private key passphrase: ")
-    identity = read_private_key(Path(args.key), passphrase)
+    identity = read_study_identity(Path(args.key))
     with ImportRecord.open(out, identity) as record:
         owner = record.meta("study_id")
         if study is not None and owner is not None and owner != study.study_id:
