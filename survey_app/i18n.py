@@ -28,6 +28,9 @@ EXTRACT_KEYWORDS: tuple[str, ...] = (
     "SyncAuthError",
     "SubmissionRefused",
     "PullError",
+    "TrialError",
+    "ListError",
+    "RegisterError",
 )
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"

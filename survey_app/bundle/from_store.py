@@ -19,12 +19,14 @@ from survey_app.errors import UserFacingError
 def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]]:
     """Sealed envelopes not yet exported (or every sealed one the laptop still has).
 
-    Submissions erased on the server at a participant's request never travel again.
+    Submissions erased on the server at a participant's request never travel again. Trial
+    notices (allocations, withdrawals) travel with the submissions.
     """
     if not include_all:
         return [c.envelope for c in store.pending_envelopes(include_exported=False)]
     ids = [s.submission_id for s in store.sessions() if s.submission_id and s.status != "erased"]
-    return [store.sealed_copy(i).envelope for i in ids]
+    notices = [c.envelope for c in store.notice_copies()]
+    return [store.sealed_copy(i).envelope for i in ids] + notices
 
 
 def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleInfo | None:

@@ -50,7 +50,43 @@ def session_variables() -> tuple[Variable, ...]:
             s,
         ),
         Variable("timepoint", _l("Timepoint", "Tidspunkt", "نقطة القياس"), "string", s),
-        Variable("arm", _l("Study arm", "Studiearm", "مجموعة الدراسة"), "string", s),
+        Variable(
+            "arm",
+            _l(
+                "Study arm (randomised allocation)",
+                "Studiearm (loddtrekning)",
+                "مجموعة الدراسة (التوزيع العشوائي)",
+            ),
+            "string",
+            s,
+        ),
+        Variable(
+            "arm_stratum",
+            _l("Randomisation stratum", "Stratum i loddtrekningen", "الطبقة في التوزيع العشوائي"),
+            "string",
+            s,
+        ),
+        Variable(
+            "arm_period",
+            _l(
+                "Allocation period (ratio in force)",
+                "Periode i loddtrekningen (gjeldende forhold)",
+                "فترة التوزيع (النسبة المعمول بها)",
+            ),
+            "numeric",
+            s,
+        ),
+        Variable(
+            "arm_emergency",
+            _l(
+                "Allocation revealed in an emergency (before baseline)",
+                "Tildeling avslørt i nødstilfelle (før første skjema)",
+                "كُشف التوزيع في حالة طارئة (قبل الاستبيان الأول)",
+            ),
+            "numeric",
+            s,
+            value_labels=YES_NO,
+        ),
         Variable(
             "status",
             _l("Session outcome", "Utfall av økten", "نتيجة الجلسة"),

@@ -112,11 +112,15 @@ def _versions(payload: Mapping[str, Any]) -> dict[str, str]:
 
 def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Cell]:
     meeting = payload.get("meeting") or {}
+    allocation = session.get("allocation") or {}
     return {
         "submission_id": payload["submission_id"],
         "participant_code": session.get("participant_code") or "",
         "timepoint": session.get("timepoint") or "",
         "arm": session.get("arm") or "",
+        "arm_stratum": allocation.get("stratum") or "",
+        "arm_period": allocation.get("period"),
+        "arm_emergency": allocation.get("emergency"),
         "status": session.get("status") or "",
         "language": session.get("language") or "",
         "interpreter_language": session.get("interpreter_language") or "",

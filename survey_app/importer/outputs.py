@@ -12,6 +12,7 @@ from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
 from survey_app.importer.dataset import Table, build_tables
 from survey_app.importer.record import ImportRecord
+from survey_app.importer.trial_import import arms_for_outputs, with_allocations
 from survey_app.importer.writers import (
     csv_bytes,
     file_sha256,
@@ -48,7 +49,7 @@ def write_outputs(record: ImportRecord, settings: ImportSettings) -> OutputChang
     codebook = build_codebook(settings.library, settings.pcl_cutoff)
     tables = build_tables(
         codebook,
-        record.payloads(),
+        with_allocations(record.payloads(), arms_for_outputs(record)),
         make_scorer(settings.pcl_cutoff),
         separate_free_text=settings.separate_free_text,
     )

@@ -185,6 +185,11 @@ class ImportRecord:
         """Close the database."""
         self._conn.close()
 
+    @property
+    def conn(self) -> sqlcipher3.Connection:
+        """The open connection, for the trial tables (survey_app.importer.trial_record)."""
+        return self._conn
+
     def __enter__(self) -> ImportRecord:
         return self
 

@@ -36,6 +36,8 @@ class ImportReport:
     outputs_unchanged: list[str] = field(default_factory=list)
     outputs_removed: list[str] = field(default_factory=list)
     erased_refused_ids: list[str] = field(default_factory=list)
+    # Allocations, withdrawals and the allocation-sequence check (survey_app.importer.trial_import).
+    trial: dict[str, Any] = field(default_factory=dict)
 
     @property
     def new_count(self) -> int:
@@ -72,6 +74,7 @@ class ImportReport:
             "outputs_unchanged": self.outputs_unchanged,
             "outputs_removed": self.outputs_removed,
             "refused_as_erased_submission_ids": self.erased_refused_ids,
+            "trial": self.trial,
         }
 
     def to_text(self) -> str:
@@ -91,6 +94,7 @@ class ImportReport:
                 "laptop that still syncs, erase them there too:",
                 f"  python main.py erase-on-server --server URL {ids}",
             ]
+        lines += trial_text(self.trial)
         if self.totals:
             lines.append("")
             lines.append("Totals by device / timepoint / language:")
@@ -114,6 +118,42 @@ class ImportReport:
     def to_json_bytes(self) -> bytes:
         """Indented UTF-8 JSON."""
         return (json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def trial_text(trial: dict[str, Any]) -> list[str]:
+    """The trial part of the text report: counts, problems and the balance table."""
+    if not trial:
+        return []
+    lines = [""]
+    notices = trial.get("notices")
+    if notices:
+        lines.append(
+            f"Trial: {notices['allocations_new']} new allocation(s), "
+            f"{notices['withdrawals_new']} new withdrawal(s), {notices['duplicates']} already "
+            f"imported; {notices['refused_withdrawn']} submission(s) refused (withdrawn from "
+            "data collection)"
+        )
+    if trial.get("withdrawals_applied"):
+        lines.append("Withdrawals applied (scopes): " + "; ".join(trial["withdrawals_applied"]))
+    sequence = trial.get("sequence")
+    if sequence:
+        verified = (
+            "verified against the lists"
+            if sequence["verified_against_lists"]
+            else ("NOT verified against the lists (give --allocation-seed once)")
+        )
+        lines.append(
+            f"Allocation sequence: {sequence['allocations']} allocation(s), "
+            f"{sequence['emergency_reveals']} emergency reveal(s), {verified}; "
+            f"{len(sequence['problems'])} problem(s)"
+        )
+        lines += [f"  PROBLEM: {p}" for p in sequence["problems"]]
+        lines += [f"  note: {n}" for n in sequence["notes"]]
+        for row in sequence["balance"]:
+            ratio = ":".join(str(v) for v in row["ratio"].values())
+            counts = ", ".join(f"{arm} {n}" for arm, n in row["counts"].items())
+            lines.append(f"  stratum {row['stratum']}, period {row['period']} ({ratio}): {counts}")
+    return lines
 
 
 def _counts(items: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from survey_app.answers.codes import validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.errors import UserFacingError
 from survey_app.importer.record import ErasureEntry, ImportRecord
+from survey_app.importer.trial_record import forget_code
 
 # A request reference such as "DPO-2025-07": letters, digits and a few separators, so a name
 # or a code typed by mistake is less likely to end up in the log.
@@ -111,6 +112,7 @@ def erase_participant(
     reference = check_reference(reference, code)
     held = record.payloads_of(code)
     if not held and record.erasures(code):
+        forget_code(record, code)
         return None
     if not held:
         try:
@@ -119,4 +121,7 @@ def erase_participant(
             raise UserFacingError(
                 "no submissions of this code, and it is not a valid code; check how it is written"
             ) from None
-    return record.erase_code(code, at=at, reference=reference)
+    entry = record.erase_code(code, at=at, reference=reference)
+    # The allocation's slot and arm stay for the sequence check; the code goes.
+    forget_code(record, code)
+    return entry

@@ -18,6 +18,16 @@ from survey_app.importer.dataset import answer_map
 from survey_app.importer.outputs import write_outputs
 from survey_app.importer.record import DeviceTrust, ImportRecord
 from survey_app.importer.report import ImportReport, Rejection
+from survey_app.importer.trial_import import (
+    apply_withdrawals,
+    check_trial,
+    counters,
+    is_notice,
+    refusal,
+    remember_seed_records,
+    take_notice,
+)
+from survey_app.importer.trial_record import notice_envelope_hashes
 from survey_app.importer.validate import FormIndex, validate_submission
 from survey_app.scoring import ScoringError, score_all
 from survey_app.sealing.device_keys import device_id_for
@@ -36,6 +46,8 @@ class ImportSettings:
     separate_free_text: bool = True
     label_language: str = "en"
     archive_dirs: tuple[Path, ...] = ()
+    randomisation: Any = None  # survey_app.trial.config.Randomisation of the study, if any
+    seed_records: tuple[Path, ...] = ()  # allocation seed records to verify the sequence with
 
 
 @dataclass
@@ -119,6 +131,7 @@ def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings)
                 f"the output folder holds study {owner}, not {settings.study_id}; use another"
             )
         record.set_meta("study_id", settings.study_id)
+        remember_seed_records(record, settings.seed_records, identity, report.run_at)
         run = _Run(
             settings,
             record,
@@ -126,10 +139,12 @@ def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings)
             report,
             identity,
             record.submission_hashes(),
-            record.envelope_hashes(),
+            {**record.envelope_hashes(), **notice_envelope_hashes(record)},
         )
         for path in paths:
             _import_bundle(run, path)
+        apply_withdrawals(record, report, report.run_at)
+        check_trial(record, report, identity, settings.randomisation)
         report.conflicts = [
             Rejection("record", f"same id, different content (payload {h[:12]}…)", sid)
             for sid, h, _device in record.conflicts()
@@ -251,6 +266,11 @@ def _take(
         run.report.rejections.append(Rejection(name, problem, sid))
         return
     digest = content_sha256(payload)
+    if is_notice(payload):
+        digests = (digest, content_sha256(envelope))
+        take_notice(run.record, run.report, payload, envelope, digests=digests,
+                    bundle_sha256=bundle.file_sha256, name=name, at=at)  # fmt: skip
+        return
     known = run.seen.get(sid)
     if known == digest:
         run.report.duplicates += 1
@@ -264,6 +284,9 @@ def _take(
         reasons = _score_problems(payload, run.settings.pcl_cutoff)
     if reasons:
         run.report.rejections.append(Rejection(name, "; ".join(reasons), sid))
+        return
+    if refusal(run.record, payload):
+        counters(run.report)["refused_withdrawn"] += 1
         return
     accepted = run.record.add_submission(
         payload=payload,

@@ -19,6 +19,7 @@ from survey_app.store.records import (
 )
 from survey_app.store.sessions import SessionStore
 from survey_app.store.submission import build_payload
+from survey_app.store.trial import TrialStore
 
 PURGE_STATUSES: dict[str, tuple[str, ...]] = {
     "after_sync": ("synced",),
@@ -39,8 +40,12 @@ class SealingStudy(Protocol):
     def public_key(self) -> str: ...
 
 
-class DeviceStore(SessionStore):
-    """One laptop's encrypted store; see docs/store-api.md for the whole API."""
+class DeviceStore(TrialStore, SessionStore):
+    """One laptop's encrypted store; see docs/store-api.md for the whole API.
+
+    Sealed copies are of sessions (table `sealed`) or of trial notices (allocations and
+    withdrawals, table `notices`, survey_app.store.trial); sync and export treat both alike.
+    """
 
     @owned
     def complete_session(self, session_id: str, study: SealingStudy, *, actor: str) -> SealedCopy:
@@ -146,7 +151,7 @@ class DeviceStore(SessionStore):
             "SELECT * FROM sealed WHERE submission_id = ?", (submission_id,)
         ).fetchone()
         if row is None:
-            raise StoreError("Unknown submission.")
+            return self._notice_copy(submission_id)
         return SealedCopy.from_row(row)
 
     @owned
@@ -156,11 +161,15 @@ class DeviceStore(SessionStore):
         if not include_exported:
             query += " AND exported_at IS NULL"
         rows = self.conn.execute(query + " ORDER BY sealed_at, rowid")
-        return [SealedCopy.from_row(r) for r in rows]
+        copies = [SealedCopy.from_row(r) for r in rows] + self._pending_notices(include_exported)
+        return sorted(copies, key=lambda c: c.sealed_at)
 
     @owned
     def mark_synced(self, submission_id: str, receipt: dict) -> None:
         """Record the server's receipt for a submission (idempotent)."""
+        if self._has_notice(submission_id):
+            self._notice_synced(submission_id, receipt)
+            return
         with self._tx() as conn:
             row = conn.execute(
                 "SELECT session_id, synced_at, erased_at FROM sealed WHERE submission_id = ?",
@@ -185,6 +194,9 @@ class DeviceStore(SessionStore):
         Final: the submission is never pending again, and its readable answers are purged under
         every policy. The audit entry names the submission only (idempotent).
         """
+        if self._has_notice(submission_id):
+            self._notice_erased(submission_id, notice)
+            return
         with self._tx() as conn:
             row = conn.execute(
                 "SELECT session_id, erased_at FROM sealed WHERE submission_id = ?",
@@ -211,6 +223,9 @@ class DeviceStore(SessionStore):
                 row = conn.execute(
                     "SELECT session_id FROM sealed WHERE submission_id = ?", (submission_id,)
                 ).fetchone()
+                if row is None and self._has_notice(submission_id):
+                    self._notice_exported(conn, submission_id, bundle_id)
+                    continue
                 if row is None:
                     raise StoreError("Unknown submission.")
                 conn.execute(

@@ -132,7 +132,58 @@ _V2 = (
     "ALTER TABLE sealed ADD COLUMN erasure_notice TEXT",
 )
 
-MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2}
+# Version 3: running the trial (docs/trial.md). The laptop's allocation-list key, the sealed
+# lists it received, the allocations it revealed (append-only: a code is never randomised twice)
+# and notices (allocations, withdrawals) sealed to the study key and exported like submissions.
+# Still no names or contact details: those live in the separate linking register.
+_V3 = (
+    """CREATE TABLE list_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        identity TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE allocation_lists (
+        list_id TEXT PRIMARY KEY,
+        laptop TEXT NOT NULL,
+        sealed BLOB NOT NULL,
+        list_sha256 TEXT NOT NULL,
+        loaded_at TEXT NOT NULL)""",
+    """CREATE TABLE allocations (
+        participant_code TEXT PRIMARY KEY,
+        submission_id TEXT NOT NULL UNIQUE,
+        list_id TEXT NOT NULL REFERENCES allocation_lists(list_id),
+        stratum TEXT NOT NULL,
+        period INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        arm TEXT NOT NULL,
+        baseline_session_id TEXT REFERENCES sessions(id),
+        emergency INTEGER NOT NULL DEFAULT 0 CHECK (emergency IN (0, 1)),
+        payload_sha256 TEXT NOT NULL,
+        revealed_at TEXT NOT NULL,
+        UNIQUE (list_id, stratum, position))""",
+    """CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations
+        BEGIN SELECT RAISE(ABORT, 'an allocation is never changed'); END""",
+    """CREATE TRIGGER allocations_no_delete BEFORE DELETE ON allocations
+        BEGIN SELECT RAISE(ABORT, 'an allocation is never removed'); END""",
+    """CREATE TABLE notices (
+        submission_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('allocation', 'withdrawal')),
+        participant_code TEXT NOT NULL,
+        session_id TEXT,
+        scopes TEXT,
+        envelope TEXT NOT NULL,
+        envelope_hash TEXT NOT NULL,
+        sealed_at TEXT NOT NULL,
+        synced_at TEXT,
+        receipt TEXT,
+        exported_at TEXT,
+        bundle_id TEXT,
+        erased_at TEXT,
+        erasure_notice TEXT)""",
+    "CREATE INDEX notices_by_code ON notices (participant_code)",
+)
+
+MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

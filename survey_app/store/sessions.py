@@ -13,6 +13,7 @@ from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
 from survey_app.store.errors import InvalidAnswer, StoreError
 from survey_app.store.records import ConsentRecord, ResumePoint, SessionInfo, StoredAnswer, to_json
+from survey_app.store.trial import collection_stopped
 from survey_app.store.values import checked_value
 
 
@@ -71,6 +72,11 @@ class SessionStore(StoreCore):
                     (code, values["timepoint"]),
                 )
             ]
+            if collection_stopped(conn, code):
+                raise StoreError(
+                    "This participant has withdrawn from further data collection. "
+                    "No session can be started for this code."
+                )
             values["duplicate_flag"] = int(bool(others))
             columns = ", ".join(values)
             marks = ", ".join("?" for _ in values)

@@ -12,6 +12,7 @@ from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary, load_library
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
 from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
+from survey_app.trial.config import TrialConfig, read_trial
 
 STUDY_FILE = "study.yaml"
 DEFAULT_PCL_CUTOFF = 33
@@ -30,6 +31,8 @@ _KNOWN_KEYS = frozenset(
         "purge_policy",
         "idle_timeout_seconds",
         "pcl_cutoff",
+        "register_public_key",
+        "trial",
     }
 )
 
@@ -63,6 +66,10 @@ class StudyConfig:
     purge_policy: PurgePolicy = PurgePolicy.AFTER_SYNC
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     pcl_cutoff: int | None = None
+    # The principal investigator's age key: the linking register (names, contacts) is sealed to
+    # it, never to the study key that opens the answers (docs/trial.md).
+    register_public_key: str | None = None
+    trial: TrialConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,10 @@ class _Reader:
         purge = self.purge_policy(fields)
         idle = self.integer(fields, "idle_timeout_seconds", *IDLE_TIMEOUT_RANGE)
         cutoff = self.integer(fields, "pcl_cutoff", 0, 80)
+        register_key = self.register_key(fields, public_key, demo)
+        trial = None
+        if "trial" in fields:
+            trial = read_trial(fields["trial"], self.problem)
         if public_key and not demo and public_key == _demo_public_key():
             self.problem(
                 fields["public_key"].line,
@@ -165,6 +176,8 @@ class _Reader:
             purge_policy=purge,
             idle_timeout_seconds=idle if idle is not None else DEFAULT_IDLE_TIMEOUT,
             pcl_cutoff=cutoff,
+            register_public_key=register_key,
+            trial=trial,
         )
 
     def text(self, fields: dict[str, Node], key: str, root_line: int) -> str:
@@ -215,6 +228,28 @@ class _Reader:
             return ""
         return value
 
+    def register_key(self, fields: dict[str, Node], study_key: str, demo: bool) -> str | None:
+        value = self.optional_text(fields, "register_public_key")
+        if value is None:
+            return None
+        line = fields["register_public_key"].line
+        try:
+            parse_recipient(value)
+        except UserFacingError as exc:
+            self.problem(line, "register_public_key", str(exc).replace("study public", "public"))
+            return None
+        if value == study_key:
+            # One key for both would let whoever decrypts answers also read names and contacts.
+            self.problem(line, "register_public_key", "must differ from public_key (the study key)")
+        if not demo and value == _demo_register_key():
+            self.problem(
+                line,
+                "register_public_key",
+                "this is the DEMO register key, whose private key is public; create a key with "
+                "`python main.py keys new`",
+            )
+        return value
+
     def forms_dir(self, fields: dict[str, Node], root_line: int) -> Path | None:
         value = self.text(fields, "forms_dir", root_line)
         if not value:
@@ -253,6 +288,15 @@ class _Reader:
                 fields["purge_policy"].line, "purge_policy", f"unknown policy; use one of {allowed}"
             )
             return PurgePolicy.AFTER_SYNC
+
+
+def _demo_register_key() -> str:
+    from survey_app.study.demo import DEMO_REGISTER_PUBLIC_KEY_FILE, demo_study_dir
+
+    try:
+        return read_public_key_file(demo_study_dir() / DEMO_REGISTER_PUBLIC_KEY_FILE)
+    except UserFacingError:
+        return ""
 
 
 def _demo_public_key() -> str:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 DEMO_PASSPHRASE = "demo"
 DEMO_PRIVATE_KEY_FILE = "DEMO-study-private-key.age"
+DEMO_REGISTER_PRIVATE_KEY_FILE = "DEMO-register-private-key.age"
+DEMO_REGISTER_PUBLIC_KEY_FILE = "register-public-key.txt"
 DEMO_PUBLIC_KEY_FILE = "study-public-key.txt"
 
 
@@ -17,3 +19,8 @@ def demo_study_dir() -> Path:
 def demo_private_key_path() -> Path:
     """Return the DEMO private key file (passphrase: "demo")."""
     return demo_study_dir() / DEMO_PRIVATE_KEY_FILE
+
+
+def demo_register_key_path() -> Path:
+    """Return the DEMO linking-register private key file (passphrase: "demo")."""
+    return demo_study_dir() / DEMO_REGISTER_PRIVATE_KEY_FILE

@@ -1,0 +1,1 @@
+"""Running the trial: randomisation lists, concealed allocation, withdrawals, follow-up (no Qt)."""
