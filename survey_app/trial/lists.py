@@ -154,7 +154,8 @@ def generate_lists(
     if len(seed) != SEED_BYTES:
         raise ListError("The seed must have {count} bytes.", count=SEED_BYTES)
     ranges: dict[str, list[SlotRange]] = {label: [] for label in labels}
-    for stratum in settings.strata:
+    # Sorted: the seed record's JSON has its keys sorted, and the rebuild must match exactly.
+    for stratum in sorted(settings.strata):
         position = 1
         for period in settings.periods:
             for label, share in zip(labels, _shares(settings, period, len(labels)), strict=True):

@@ -1,0 +1,1 @@
+"""The linking register: participant code <-> name and contact details, kept apart (no Qt)."""
