@@ -25,6 +25,18 @@ def canonical_json_decoded(obj: object) -> bytes:
     return _dumps(_normalise(obj)).encode("utf-8")
 
 
+def sorted_json(obj: object) -> str:
+    """Compact JSON text with sorted keys, strings as they are: canonical_json before NFC."""
+    return _dumps(obj)
+
+
+def canonical_from_sorted(obj: object, text: str) -> bytes:
+    """canonical_json_decoded(obj), given text = sorted_json(obj) (encoded only once)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text.encode("utf-8")
+    return _dumps(_normalise(obj)).encode("utf-8")
+
+
 def canonical_object(members: Mapping[str, bytes]) -> bytes:
     """canonical_json of an object whose member values are given already as canonical JSON."""
     parts = [canonical_json(key) + b":" + members[key] for key in sorted(members)]

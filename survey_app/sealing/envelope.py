@@ -23,7 +23,13 @@ from typing import Any
 import pyrage
 
 from survey_app.errors import UserFacingError
-from survey_app.sealing.canonical import canonical_json, canonical_json_decoded, canonical_object
+from survey_app.sealing.canonical import (
+    canonical_from_sorted,
+    canonical_json,
+    canonical_json_decoded,
+    canonical_object,
+    sorted_json,
+)
 from survey_app.sealing.device_keys import DeviceKey, b64decode, b64encode, verify_signature
 from survey_app.sealing.study_keys import parse_identity, parse_recipient
 
@@ -120,6 +126,13 @@ def open_envelope(
     envelope: Mapping[str, Any], identity: str | pyrage.x25519.Identity
 ) -> dict[str, Any]:
     """Verify the envelope, decrypt it with the study secret key and return the payload."""
+    return open_envelope_text(envelope, identity)[0]
+
+
+def open_envelope_text(
+    envelope: Mapping[str, Any], identity: str | pyrage.x25519.Identity
+) -> tuple[dict[str, Any], str]:
+    """open_envelope, and the payload as sorted_json text (what the signature check encoded)."""
     ciphertext = _verify(envelope, None)
     if isinstance(identity, str):
         identity = parse_identity(identity)
@@ -139,8 +152,7 @@ def open_envelope(
         raise EnvelopeError(
             f"submission {_safe_id(envelope)}: the sealed content is not valid JSON"
         ) from None
-    _check_inner(envelope, inner)
-    return inner["payload"]
+    return inner["payload"], _check_inner(envelope, inner)
 
 
 def envelope_id(envelope: Mapping[str, Any]) -> str:
@@ -200,7 +212,7 @@ def _verify(envelope: Mapping[str, Any], device_public_b64: str | None) -> bytes
     return ciphertext
 
 
-def _check_inner(envelope: Mapping[str, Any], inner: object) -> None:
+def _check_inner(envelope: Mapping[str, Any], inner: object) -> str:
     sid = _safe_id(envelope)
     if not isinstance(inner, dict) or inner.get("format") != INNER_FORMAT:
         raise EnvelopeError(f"submission {sid}: the sealed content has an unknown format")
@@ -213,8 +225,14 @@ def _check_inner(envelope: Mapping[str, Any], inner: object) -> None:
         raise EnvelopeError(f"submission {sid}: the sealed payload is not a JSON object")
     # The payload (nearly all the bytes) is encoded once: for its checksum and, as a member
     # of the signed wrapper, for the signature. Every other inner field was compared above.
+    text = sorted_json(inner["payload"])
     try:
-        members = {k: canonical_json_decoded(v) for k, v in inner.items() if k != "signature"}
+        members = {
+            k: canonical_json_decoded(v)
+            for k, v in inner.items()
+            if k not in ("signature", "payload")
+        }
+        members["payload"] = canonical_from_sorted(inner["payload"], text)
     except ValueError:  # two keys equal after Unicode normalisation
         raise EnvelopeError(f"submission {sid}: the sealed payload has ambiguous keys") from None
     if hashlib.sha256(members["payload"]).hexdigest() != inner["payload_sha256"]:
@@ -224,6 +242,7 @@ def _check_inner(envelope: Mapping[str, Any], inner: object) -> None:
         inner["device_public_key"], signature, canonical_object(members)
     ):
         raise EnvelopeError(f"submission {sid}: the payload signature does not match")
+    return text
 
 
 def _refuse_constant(name: str) -> None:
