@@ -31,17 +31,11 @@ from survey_app.trial.errors import ListError
 from survey_app.trial.lists import LaptopList
 from survey_app.trial.notices import (
     ALLOCATION_FORMAT,
-    NOTICE_FORMATS,
     allocation_problems,
     withdrawal_problems,
 )
 from survey_app.trial.sealed_lists import open_seed_record
 from survey_app.trial.sequence import check_sequence
-
-
-def is_notice(payload: Mapping[str, Any]) -> bool:
-    """True for allocation and withdrawal payloads (not submissions)."""
-    return payload.get("format") in NOTICE_FORMATS
 
 
 def counters(report: ImportReport) -> dict[str, Any]:
@@ -88,9 +82,8 @@ def take_notice(
         counts["allocations_new" if allocation else "withdrawals_new"] += 1
 
 
-def refusal(record: ImportRecord, payload: Mapping[str, Any]) -> bool:
+def refusal(record: ImportRecord, session: Mapping[str, Any]) -> bool:
     """True when a submission was started on or after its code withdrew from data collection."""
-    session = payload.get("session") or {}
     code = str(session.get("participant_code") or "")
     since = collection_withdrawn_since(record, code) if code else None
     return since is not None and str(session.get("started_at") or "")[:10] >= since
