@@ -46,6 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="folder with older form versions that submissions may have been answered on",
     )
+    parser.add_argument(
+        "--allocation-seed",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="allocation seed record (from `randomise lists`); kept in the import record, so "
+        "the allocation sequence is checked against its lists from then on",
+    )
     parser.set_defaults(handler=_import)
 
 
@@ -66,8 +74,11 @@ def _import(args: argparse.Namespace) -> int:
         separate_free_text=args.separate_free_text,
         label_language=args.label_language,
         archive_dirs=tuple(Path(d) for d in args.archive_forms),
+        randomisation=study.config.trial.randomisation if study.config.trial else None,
+        seed_records=tuple(Path(f) for f in args.allocation_seed),
     )
     report = run_import([Path(s) for s in args.sources], identity, settings)
     print(report.to_text(), end="")
     print(f"outputs in {settings.out_dir} ({len(report.outputs_written)} written)")
-    return 0 if not report.rejections and not report.conflicts else 4
+    sequence_broken = bool((report.trial.get("sequence") or {}).get("problems"))
+    return 0 if not report.rejections and not report.conflicts and not sequence_broken else 4

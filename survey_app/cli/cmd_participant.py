@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from survey_app.cli.cmd_erase_on_server import add_connection_options
 from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, read_study_identity
@@ -18,9 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "record in an import output folder. `find` lists submissions (no answers), `export` "
         "writes a copy for the participant into a new folder, `erase` removes every submission "
         "of the code, logs the erasure without the code, refuses the code on later imports and "
-        f"rewrites the data sets. The key passphrase is read from ${KEY_PASSPHRASE_ENV} or asked.",
+        f"rewrites the data sets. The key passphrase is read from ${KEY_PASSPHRASE_ENV} or asked. "
+        "With --register and --register-key the central linking register is covered too "
+        "(find, export, erase), and `withdraw` records a withdrawal received directly.",
     )
-    parser.add_argument("action", choices=("find", "export", "erase"))
+    parser.add_argument("action", choices=("find", "export", "erase", "withdraw"))
     parser.add_argument("code", help="the participant code")
     parser.add_argument("--out", required=True, help="the import output folder (as for import)")
     parser.add_argument("--key", required=True, help="the study private key file (age)")
@@ -54,6 +57,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="erase: also erase the submissions on this research server (data-manager token)",
     )
     add_connection_options(parser)
+    parser.add_argument("--register", help="the central linking register folder (docs/trial.md)")
+    parser.add_argument("--register-key", help="the register (PI) private key file")
+    parser.add_argument(
+        "--scope",
+        action="append",
+        choices=("contact", "collection", "erase"),
+        help="withdraw: what the withdrawal covers (repeat); erase also stops collection",
+    )
+    parser.add_argument("--date", help="withdraw: the day it takes effect (YYYY-MM-DD)")
+    parser.add_argument("--staff", default="DM", help="withdraw: initials of who recorded it")
     parser.set_defaults(handler=_participant)
 
 
@@ -74,6 +87,8 @@ def _participant(args: argparse.Namespace) -> int:
         study = load_study(Path(args.study))
     elif args.action != "find":
         raise UserFacingError(f"participant {args.action} needs --study")
+    if bool(args.register) != bool(args.register_key):
+        raise UserFacingError("give --register and --register-key together")
     if args.action == "export" and not args.to:
         raise UserFacingError("participant export needs --to: a new folder for the copy")
     code = canonical_code(args.code)
@@ -83,10 +98,95 @@ def _participant(args: argparse.Namespace) -> int:
         if study is not None and owner is not None and owner != study.study_id:
             raise UserFacingError(f"the output folder holds study {owner}, not {study.study_id}")
         if args.action == "find":
-            return _find(record, code)
-        if args.action == "export":
-            return _export(record, code, study, args)
-        return _erase(record, code, study, args)
+            result = _find(record, code)
+        elif args.action == "export":
+            result = _export(record, code, study, args)
+        elif args.action == "withdraw":
+            return _withdraw(record, code, study, args)
+        else:
+            result = _erase(record, code, study, args)
+    if args.register and result in (0, 3):
+        _register_part(args, code)
+    return result
+
+
+def _register_part(args: argparse.Namespace, code: str) -> None:
+    """The same request on the central linking register (find, export, erase)."""
+    import json
+
+    from survey_app.bundle.container import utc_now
+    from survey_app.cli.trial_args import read_register_identity
+    from survey_app.register.central import CentralRegister
+
+    identity = read_register_identity(Path(args.register_key))
+    with CentralRegister.open(Path(args.register), identity) as central:
+        copy = central.participant_copy(code)
+        if args.action == "find":
+            entry = "an entry" if copy["person"] else "no entry"
+            erased = " (erased at the participant's request)" if copy["erased"] else ""
+            print(
+                f"register: {entry}{erased}, {len(copy['consents'])} consent record(s), "
+                f"{len(copy['withdrawals'])} withdrawal(s), {len(copy['contact_attempts'])} "
+                "contact attempt(s); `register find --code` shows them"
+            )
+        elif args.action == "export":
+            target = Path(args.to) / "register-data.json"
+            text = json.dumps(copy, ensure_ascii=False, indent=2) + "\n"
+            target.write_text(text, encoding="utf-8")
+            target.chmod(0o600)
+            print(f"  {target.name} (name, contacts, consent records, withdrawals, contacts)")
+        else:
+            counts = central.erase(code, at=utc_now(), reference=args.reference)
+            print(
+                f"register: erased {counts['people']} entry, {counts['consents']} consent "
+                f"record(s), {counts['attempts']} contact attempt(s)"
+            )
+
+
+def _withdraw(record, code: str, study, args: argparse.Namespace) -> int:
+    from survey_app.bundle.container import utc_now
+    from survey_app.errors import UserFacingError
+    from survey_app.importer import ImportSettings
+    from survey_app.importer.outputs import write_outputs
+    from survey_app.importer.report import ImportReport
+    from survey_app.importer.trial_import import apply_withdrawals
+    from survey_app.importer.trial_record import add_direct_withdrawal
+    from survey_app.store.validation import meeting_date
+    from survey_app.trial.notices import normalise_scopes
+
+    if not args.scope or not args.date:
+        raise UserFacingError("participant withdraw needs --scope and --date")
+    scopes = normalise_scopes(args.scope)
+    day = meeting_date(args.date)
+    at = utc_now()
+    with record.transaction():
+        add_direct_withdrawal(record, code, scopes, day, at, args.staff)
+    report = ImportReport(study.study_id, at)
+    apply_withdrawals(record, report, at)
+    settings = ImportSettings(
+        out_dir=Path(args.out),
+        library=study.library,
+        study_id=study.study_id,
+        pcl_cutoff=study.pcl_cutoff,
+        separate_free_text=args.separate_free_text,
+        label_language=args.label_language,
+    )
+    write_outputs(record, settings)
+    print(f"withdrawal recorded ({', '.join(scopes)}, from {day}) in the import record")
+    if args.register:
+        from survey_app.cli.trial_args import read_register_identity
+        from survey_app.register.central import CentralRegister
+
+        identity = read_register_identity(Path(args.register_key))
+        with CentralRegister.open(Path(args.register), identity) as central:
+            central.record_withdrawal(code, list(scopes), day, staff=args.staff, at=at)
+        print("and in the central register")
+    if "erase" in scopes:
+        print(
+            "erased: the import record, the data sets"
+            + (" and the register" if args.register else "")
+        )
+    return 0
 
 
 def _find(record, code: str) -> int:

@@ -183,6 +183,10 @@ class ImportRecord:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA temp_store = MEMORY")
+        # Every freed page is zeroed, not only during an erasure: a page freed earlier (a
+        # B-tree rebalance during an import) would otherwise keep decrypted answers that an
+        # erasure can no longer reach.
+        conn.execute("PRAGMA secure_delete = ON")
         conn.executescript(_SCHEMA)
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",

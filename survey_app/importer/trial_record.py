@@ -250,3 +250,46 @@ def seed_records(record: ImportRecord) -> Iterator[bytes]:
     ensure_tables(record)
     for (sealed,) in record.conn.execute("SELECT sealed FROM trial_seed_records"):
         yield bytes(sealed)
+
+
+def followup_inputs(record: ImportRecord, baseline: str) -> tuple[dict[str, str], set]:
+    """(code -> day the baseline was completed, {(code, timepoint) answered or declined})."""
+    baselines: dict[str, str] = {}
+    done: set[tuple[str, str]] = set()
+    for payload in record.payloads():
+        session = payload.get("session") or {}
+        code, timepoint = str(session.get("participant_code")), str(session.get("timepoint"))
+        if timepoint == baseline and session.get("status") == "completed":
+            day = str(session.get("completed_at") or session.get("started_at"))[:10]
+            baselines[code] = min(day, baselines.get(code, day))
+        elif timepoint != baseline:
+            done.add((code, timepoint))
+    return baselines, done
+
+
+def withdrawn_codes(record: ImportRecord, scope: str) -> set[str]:
+    """Codes (still linked) with a withdrawal of this scope in the import record."""
+    return {
+        w.participant_code for w in withdrawals(record) if w.participant_code and scope in w.scopes
+    }
+
+
+def add_direct_withdrawal(
+    record: ImportRecord,
+    code: str,
+    scopes: tuple[str, ...],
+    effective_date: str,
+    at: str,
+    staff: str,
+) -> str:
+    """A withdrawal the research team received directly (not from a laptop); its id."""
+    import uuid
+
+    ensure_tables(record)
+    submission_id = f"direct-{uuid.uuid4()}"
+    record.conn.execute(
+        "INSERT INTO trial_withdrawals VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
+        (submission_id, "", "data-manager", code, record.keyed_hash("code", code),
+         json.dumps(list(scopes)), effective_date, at, f"direct:{staff}", at),
+    )  # fmt: skip
+    return submission_id

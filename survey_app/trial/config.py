@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -110,6 +110,13 @@ class TrialConfig:
     consent_witness: str = "optional"
     randomisation: Randomisation | None = None
     followup: tuple[FollowUp, ...] = ()
+    # What each arm means, in the participant's words, for allocation letters (per language).
+    arm_texts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def arm_text(self, arm: str, language: str) -> str:
+        """The study's description of an arm in a language (English, else the arm id)."""
+        texts = self.arm_texts.get(arm) or {}
+        return texts.get(language) or texts.get("en") or arm
 
 
 def read_trial(node: Node, problem: Problem) -> TrialConfig | None:
@@ -155,7 +162,8 @@ class _Reader:
         return str(node.value)
 
     def trial(self, node: Node) -> TrialConfig | None:
-        fields = self.mapping(node, "trial", {"consent_witness", "randomisation", "followup"})
+        known = {"consent_witness", "randomisation", "followup", "arm_texts"}
+        fields = self.mapping(node, "trial", known)
         if fields is None:
             return None
         witness = "optional"
@@ -173,9 +181,29 @@ class _Reader:
         followup: tuple[FollowUp, ...] = ()
         if "followup" in fields:
             followup = self.followup(fields["followup"])
+        arm_texts: dict[str, dict[str, str]] = {}
+        if "arm_texts" in fields:
+            arm_texts = self.arm_texts(fields["arm_texts"])
         if self.count:
             return None
-        return TrialConfig(witness, randomisation, followup)
+        texts = MappingProxyType({k: MappingProxyType(v) for k, v in arm_texts.items()})
+        return TrialConfig(witness, randomisation, followup, texts)
+
+    def arm_texts(self, node: Node) -> dict[str, dict[str, str]]:
+        fields = self.mapping(node, "trial.arm_texts", set(node.value) if node.is_map else set())
+        out: dict[str, dict[str, str]] = {}
+        for arm, texts in (fields or {}).items():
+            where = f"trial.arm_texts.{arm}"
+            languages = self.mapping(texts, where, {"nb", "en", "ar"})
+            if languages is None:
+                continue
+            out[arm] = {}
+            for language, text in languages.items():
+                if not text.is_text or not str(text.value).strip():
+                    self.report(text.line, f"{where}.{language}", "must be non-empty text")
+                    continue
+                out[arm][language] = str(text.value).strip()
+        return out
 
     def randomisation(self, node: Node) -> Randomisation | None:
         where = "trial.randomisation"
