@@ -124,9 +124,7 @@ def render_letters(letters: Sequence[Letter], study: Any, out: Path) -> int:
         paper = _Paper(setter, flow, language)
         _ = paper.ui
         flow.new_page(PageFrame(_("Allocation letter"), rtl=paper.rtl))
-        paper.text(letter.person.name, gap=0.5)
-        for line in letter.person.address.splitlines():
-            paper.text(line, gap=0.5)
+        _address(setter, flow, [letter.person.name, *letter.person.address.splitlines()])
         flow.gap(10 * mm)
         paper.text(_day(date.today().isoformat(), language), gap=6)
         paper.text(_("Dear {name},", name=letter.person.name), gap=4)
@@ -148,6 +146,29 @@ def render_letters(letters: Sequence[Letter], study: Any, out: Path) -> int:
         paper.text(_("The research team"))
     render(flow.pages, out, setter, lambda p, n: "", title="Allocation letters")
     return len(flow.pages)
+
+
+def _address(setter: TextSetter, flow: Flow, lines: list[str]) -> None:
+    """The postal address block: at the left (window envelopes), each line in its own direction."""
+    for text in lines:
+        style = TextStyle(size=10.5, rtl=_first_strong_rtl(text))
+        line = setter.line(text, style)
+        size = style.size
+        place(
+            flow, [lambda c, line=line, size=size: line.draw(c, MARGIN_X, -size)], style.line_height
+        )
+
+
+def _first_strong_rtl(text: str) -> bool:
+    import unicodedata
+
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def _day(stamp: str, language: str) -> str:

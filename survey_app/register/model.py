@@ -164,8 +164,8 @@ def clean_note(text: str, what: str) -> str:
     """A short free note (witness, audio file, place): one line, at most 80 characters."""
     value = " ".join(str(text).split())
     if len(value) > MAX_NOTE:
-        raise RegisterError("{field} is too long (at most {count} characters).", field=what,
-                            count=MAX_NOTE)  # fmt: skip
+        # `what` is for the programmer; the message names no field, so it translates whole.
+        raise RegisterError("A note is too long (at most {count} characters).", count=MAX_NOTE)
     return value
 
 

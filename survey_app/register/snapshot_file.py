@@ -34,7 +34,7 @@ class Snapshot:
 
 def snapshot_name(study_id: str, device_id: str, created_at: str) -> str:
     """A file name without personal data."""
-    stamp = re.sub(r"[^0-9TZ]", "", created_at)[:16]
+    stamp = re.sub(r"[^0-9T]", "", created_at[:19]) + "Z"
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", study_id)[:40]
     return f"{safe}-register-{device_id}-{stamp}{SNAPSHOT_SUFFIX}"
 

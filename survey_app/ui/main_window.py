@@ -20,6 +20,7 @@ from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
 from survey_app.ui.pages.setup import SetupPage
 from survey_app.ui.pages.sync_dialog import EnrolDialog
 from survey_app.ui.pages.unlock import UnlockPage
+from survey_app.ui.register_controller import RegisterController
 from survey_app.ui.session_view import SessionSetup, SessionView
 from survey_app.ui.transfer_worker import TransferController, check_server_address
 
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.transfer.changed.connect(self._close_enrolled)
         self.enrol_dialog: EnrolDialog | None = None
         self.passphrase_dialog: PassphraseDialog | None = None
+        self.register = RegisterController(ctx, self.error_text, self)
+        self.register.idle_filter = self.idle
         self._start()
 
     # ----- helpers -------------------------------------------------------------------------
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         page.meeting_requested.connect(lambda *args: self._create_meeting(page, *args))
         page.sync_requested.connect(self.sync_now)
         page.passphrase_change_requested.connect(lambda: self.change_passphrase(page))
+        page.register_requested.connect(lambda: self.register.open(self))
         page.export_requested.connect(
             lambda folder, everything: self.transfer.export(Path(folder), everything)
         )
@@ -341,6 +345,8 @@ class MainWindow(QMainWindow):
             self.enrol_dialog.reject()
         if self.passphrase_dialog is not None:
             self.passphrase_dialog.reject()
+        # The linking register locks with the app: its passphrase is needed again.
+        self.register.close()
         self.idle.stop()
         self._show(gate, "gate")
         gate.passphrase.setFocus()

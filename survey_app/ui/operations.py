@@ -118,13 +118,14 @@ def start_session(ctx: AppContext, request):
     study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
 
     def op(worker):
-        forms = session_forms(study.library, request.timepoint, request.arm)
+        arm = allocated_arm(worker.store, study, request)
+        forms = session_forms(study.library, request.timepoint, arm)
         session = worker.store.start_session(
             meeting.id,
             request.code,
             request.timepoint,
             request.language,
-            arm=request.arm,
+            arm=arm,
             interpreter_language=request.interpreter_language,
             interpreter_assisted=request.interpreter_language is not None,
             source="paper" if request.paper else "screen",
@@ -134,6 +135,26 @@ def start_session(ctx: AppContext, request):
         return LoadedSession(session, forms, double_entry=session.double_entry)
 
     return op
+
+
+def allocated_arm(store, study, request) -> str | None:
+    """The arm for a session: the one randomised on this laptop, when it has one.
+
+    Staff may still choose the arm of a participant randomised on another laptop; choosing
+    another arm than this laptop's allocation is refused.
+    """
+    from survey_app.store.errors import StoreError
+
+    protocol = study.library.protocol
+    tp = protocol.timepoints.get(request.timepoint) if protocol else None
+    if tp is None or not any(step.only_arm for step in tp.steps):
+        return request.arm
+    allocation = store.allocation(request.code)
+    if allocation is None:
+        return request.arm
+    if request.arm not in (None, allocation.arm):
+        raise StoreError("This participant was randomised to another arm on this laptop.")
+    return allocation.arm
 
 
 def resume_session(ctx: AppContext, session_id: str):

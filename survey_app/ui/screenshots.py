@@ -181,6 +181,7 @@ class Shooter:
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
         self._passphrase_dialog(prefix)
+        self._register_dialog(prefix, make_code(number, "RJ"))
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
@@ -199,6 +200,43 @@ class Shooter:
         for problem in clipped_texts(dialog):
             self.problems.append(f"{prefix}-passphrase-dialog: {problem}")
         dialog.reject()
+
+    def _register_dialog(self, prefix: str, code: str) -> None:
+        """The linking register dialog, every tab, with a synthetic person (staff only)."""
+        from survey_app.register.store import register_exists
+
+        self.window.stack.currentWidget().register_button.click()
+        wait_until(lambda: self.window.register.dialog is not None)
+        dialog = self.window.register.dialog
+        creating = not register_exists(self.ctx.data_dir / "linking-register.db")
+        self._dialog_shot(dialog, f"{prefix}-register-unlock")
+        dialog.passphrase.setText(PASSPHRASE + " register")
+        dialog.repeat.setText(PASSPHRASE + " register")
+        dialog.unlock_button.click()
+        wait_until(lambda: dialog.body.isVisible())
+        dialog.code.setText(code)
+        dialog.code.returnPressed.emit()
+        wait_until(lambda: dialog.view is not None)
+        if creating:
+            dialog.name.setText("سلمى تجريبية")
+            dialog.phone.setText("+47 0000 0001")
+            dialog.address.setPlainText("Prøvegata 1\n5000 Bergen")
+            dialog.findChild(type(dialog.export_button), "register_save").click()
+            self.settle()
+            dialog.findChild(type(dialog.export_button), "consent_record").click()
+            self.settle()
+        for index, tab in enumerate(("person", "consent", "randomisation", "withdrawal")):
+            dialog.tabs.setCurrentIndex(index)
+            self._dialog_shot(dialog, f"{prefix}-register-{tab}")
+        dialog.reject()
+
+    def _dialog_shot(self, dialog, name: str) -> None:
+        self.settle()
+        path = self.out_dir / f"{name}.png"
+        dialog.grab().save(str(path))
+        self.files.append(path)
+        for problem in clipped_texts(dialog):
+            self.problems.append(f"{name}: {problem}")
 
     def transfer(self, work_dir: Path) -> None:
         """Export (nb) and enrol + sync (ar) against a real server on loopback."""

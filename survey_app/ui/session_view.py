@@ -23,6 +23,7 @@ from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
+from survey_app.ui.register_ops import complete_and_reveal
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.base import CLEARED, DECLINED
@@ -302,7 +303,8 @@ class SessionView(QWidget):
             return
         sid, study, actor = self.session_id, self.setup.study, self.setup.actor
         self.client.call(
-            lambda w: w.store.complete_session(sid, study, actor=actor),
+            # A completed baseline of a randomising study is also randomised (never shown here).
+            complete_and_reveal(sid, study, actor),
             lambda _copy: self._thanks(False),
             self.save_failed.emit,
             "complete_session",

@@ -52,7 +52,11 @@ class StoreWorker(QObject):
 
     @Slot()
     def close_store(self) -> None:
-        """Close the store if open (runs on the worker thread)."""
+        """Close the store (and the linking register) if open (runs on the worker thread)."""
+        register = getattr(self, "register", None)
+        if register is not None:
+            self.register = None
+            register.close()
         if self.store is not None:
             self.store.close()
             self.store = None

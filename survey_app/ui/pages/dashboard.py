@@ -107,6 +107,7 @@ class DashboardPage(QWidget):
     sync_requested = Signal()
     export_requested = Signal(str, bool)  # folder, include everything
     passphrase_change_requested = Signal()
+    register_requested = Signal()  # the linking register dialog (staff only)
     auto_sync_due = Signal()  # every ctx.sync_interval_seconds while the dashboard is shown
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
@@ -154,10 +155,13 @@ class DashboardPage(QWidget):
         self._transfer_panel(body)
         self.passphrase_button = button(_("Change passphrase…"), name="change_passphrase")
         self.passphrase_button.clicked.connect(self.passphrase_change_requested)
+        self.register_button = button(_("Register and trial…"), name="register")
+        self.register_button.clicked.connect(self.register_requested)
         self.passphrase_note = label("", "ok")
         self.passphrase_note.setObjectName("passphrase_note")
         row = QHBoxLayout()
         row.addWidget(self.passphrase_button)
+        row.addWidget(self.register_button)
         row.addWidget(self.passphrase_note, 1)
         body.addLayout(row)
         self.new_button = button(_("New session"), primary=True, name="new_session")

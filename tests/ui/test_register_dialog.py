@@ -1,0 +1,123 @@
+"""The register dialog: staff only, its own passphrase, locks with the app; reveal at completion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from survey_app.answers.codes import make_code
+from survey_app.trial.sealed_lists import write_list_set
+from tests.ui.conftest import accept_consent, settle, start_session, store_call
+from tests.ui.test_session import _run_to_thanks
+
+REGISTER_PASSPHRASE = "register passphrase 1"
+NAME = "Testa Fiktivsen"
+
+
+def open_register(qtbot, window, ctx, *, create: bool = True):
+    """Open the dialog from the dashboard and unlock (or create) the register."""
+    window.stack.currentWidget().register_button.click()
+    qtbot.waitUntil(lambda: window.register.dialog is not None, timeout=20000)
+    dialog = window.register.dialog
+    dialog.passphrase.setText(REGISTER_PASSPHRASE)
+    if create:
+        dialog.repeat.setText(REGISTER_PASSPHRASE)
+    dialog.unlock_button.click()
+    qtbot.waitUntil(lambda: dialog.body.isVisible(), timeout=20000)
+    settle(qtbot, ctx.client)
+    return dialog
+
+
+def look_up(qtbot, ctx, dialog, code: str) -> None:
+    dialog.code.setText(code)
+    dialog.code.returnPressed.emit()
+    qtbot.waitUntil(lambda: dialog.view is not None and dialog.view.code == code, timeout=20000)
+    settle(qtbot, ctx.client)
+
+
+def test_the_register_needs_its_own_passphrase(qtbot, dashboard, ctx) -> None:
+    dialog = open_register(qtbot, dashboard, ctx)
+    assert dialog.tabs.isEnabled() is False
+    dashboard.lock()
+    qtbot.waitUntil(lambda: dashboard.register.dialog is None, timeout=20000)
+    settle(qtbot, ctx.client)
+    assert store_call(qtbot, ctx.client, lambda w: getattr(w, "register", None)) is None
+
+
+def test_a_person_and_a_consent_are_recorded_in_the_register_only(qtbot, dashboard, ctx) -> None:
+    dialog = open_register(qtbot, dashboard, ctx)
+    code = make_code(41)
+    look_up(qtbot, ctx, dialog, code)
+    dialog.name.setText(NAME)
+    dialog.phone.setText("+4700000041")
+    dialog.findChild(type(dialog.export_button), "register_save").click()
+    settle(qtbot, ctx.client)
+    dialog.findChild(type(dialog.export_button), "consent_record").click()
+    settle(qtbot, ctx.client)
+    person = store_call(qtbot, ctx.client, lambda w: w.register.person(code))
+    consents = store_call(qtbot, ctx.client, lambda w: w.register.consents(code))
+    assert (person.name, person.phone) == (NAME, "+4700000041")
+    assert [(c.outcome, c.place, c.staff) for c in consents] == [("given", "Skolen", "AB")]
+    assert "saved" in dialog.message.text()
+
+
+def test_a_bad_phone_number_is_explained_and_nothing_is_lost(qtbot, dashboard, ctx) -> None:
+    dialog = open_register(qtbot, dashboard, ctx)
+    look_up(qtbot, ctx, dialog, make_code(42))
+    dialog.name.setText(NAME)
+    dialog.phone.setText("ring meg")
+    dialog.findChild(type(dialog.export_button), "register_save").click()
+    settle(qtbot, ctx.client)
+    assert "digits" in dialog.message.text()
+    assert dialog.name.text() == NAME
+
+
+def test_a_receipt_is_printed_to_a_file_without_the_code_in_its_name(
+    qtbot, dashboard, ctx, tmp_path: Path
+) -> None:
+    dialog = open_register(qtbot, dashboard, ctx)
+    dashboard.register.choose_folder = lambda _parent, _title: str(tmp_path)
+    code = make_code(43)
+    look_up(qtbot, ctx, dialog, code)
+    dialog.findChild(type(dialog.export_button), "consent_record").click()
+    settle(qtbot, ctx.client)
+    dialog.findChild(type(dialog.export_button), "consent_receipt").click()
+    settle(qtbot, ctx.client)
+    (receipt,) = tmp_path.glob("*.pdf")
+    assert code not in receipt.name and receipt.read_bytes().startswith(b"%PDF")
+
+
+def test_a_completed_baseline_is_randomised_without_showing_the_arm(
+    qtbot, dashboard, ctx, tmp_path: Path
+) -> None:
+    study = ctx.study
+    recipient = store_call(qtbot, ctx.client, lambda w: w.store.list_recipient())
+    written = write_list_set(study.config.trial.randomisation, [("laptop-1", recipient)],
+                             study_id=study.study_id, keyholders=[study.public_key],
+                             out_dir=tmp_path / "lists")  # fmt: skip
+    dialog = open_register(qtbot, dashboard, ctx)
+    dashboard.register.choose_file = lambda _parent, _title: str(written.list_files[0])
+    dialog.findChild(type(dialog.export_button), "load_list").click()
+    settle(qtbot, ctx.client)
+    assert "laptop-1" in dialog.list_state.text()
+    dialog.reject()
+    view = start_session(qtbot, dashboard, "nb", number=44)
+    accept_consent(qtbot, view)
+    _run_to_thanks(qtbot, view)
+    settle(qtbot, ctx.client)
+    code = view.setup.session.participant_code
+    allocation = store_call(qtbot, ctx.client, lambda w: w.store.allocation(code))
+    assert allocation is not None and not allocation.emergency
+    thanks_text = " ".join(w.text() for w in view.current.findChildren(type(dialog.message)))
+    assert allocation.arm not in thanks_text
+
+
+def test_a_withdrawal_goes_to_the_register_and_to_the_data_manager(qtbot, dashboard, ctx) -> None:
+    dialog = open_register(qtbot, dashboard, ctx)
+    code = make_code(45)
+    look_up(qtbot, ctx, dialog, code)
+    dialog.scopes["contact"].setChecked(True)
+    dialog.findChild(type(dialog.export_button), "withdraw").click()
+    settle(qtbot, ctx.client)
+    (entry,) = store_call(qtbot, ctx.client, lambda w: w.register.withdrawals(code))
+    assert entry.scopes == ("contact",)
+    assert store_call(qtbot, ctx.client, lambda w: w.store.withdrawal_scopes(code)) == ("contact",)
