@@ -89,12 +89,14 @@ def trial(tmp_path_factory) -> Trial:
     study = load_study(_dated_study(root / "study"))
     study_key = read_private_key(demo_private_key_path(), "demo")
     laptops, data_dirs = [], {}
+    clock = SimClock()
     for label in LAPTOPS:
         data = root / label
         data_dirs[label] = data
-        store = DeviceStore.create(data / "device-store.db", STORE_PASSPHRASE, kdf=FAST_KDF)
+        store = DeviceStore.create(data / "device-store.db", STORE_PASSPHRASE, kdf=FAST_KDF,
+                                   clock=clock)  # fmt: skip
         register = RegisterStore.create(data / "linking-register.db", REGISTER_PASSPHRASE,
-                                        kdf=FAST_KDF)  # fmt: skip
+                                        kdf=FAST_KDF, clock=clock)  # fmt: skip
         laptops.append(Laptop(label, store, register))
     written = write_list_set(
         study.config.trial.randomisation,
@@ -107,7 +109,7 @@ def trial(tmp_path_factory) -> Trial:
         lap.store.load_allocation_list(path.read_bytes(), study, actor="AB")
     before = _before_baseline(laptops, data_dirs, study)
     sim = simulate_trial(laptops, study, participants=120, meetings=4, seed=12,
-                         clock=SimClock())  # fmt: skip
+                         clock=clock)  # fmt: skip
     allocations = {a.participant_code: a.arm for lap in laptops for a in lap.store.allocations()}
     # Two withdrawals of different scope, told to staff at the last meeting.
     collection_code, erase_code = sorted(allocations)[3], sorted(allocations)[7]
@@ -117,6 +119,7 @@ def trial(tmp_path_factory) -> Trial:
         lap.register.record_withdrawal(code, scopes, "2025-02-04", actor="AB")
         lap.store.record_withdrawal(code, scopes, "2025-02-04", study, actor="AB")
     # A year on, another laptop (that never heard of the withdrawal) starts a follow-up.
+    clock.now = clock.now.replace(year=2026, month=1, day=20)
     refused = _late_followup(laptops[2], study, collection_code)
     usb = root / "usb"
     usb.mkdir()

@@ -1,0 +1,157 @@
+"""The trial commands end to end on real stores and keys: laptop side and data manager side."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from survey_app.answers.codes import make_code
+from survey_app.cli.main import main
+from survey_app.register.store import RegisterStore
+from survey_app.store import DeviceStore, KdfParams
+from survey_app.study import demo_study_dir, load_study
+
+FAST = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+STUDY = demo_study_dir()
+STUDY_KEY = STUDY / "DEMO-study-private-key.age"
+REGISTER_KEY = STUDY / "DEMO-register-private-key.age"
+ENV = {
+    "SURVEY_APP_PASSPHRASE": "staff passphrase 1",
+    "SURVEY_REGISTER_PASSPHRASE": "register passphrase 1",
+    "SURVEY_KEY_PASSPHRASE": "demo",
+    "SURVEY_REGISTER_KEY_PASSPHRASE": "demo",
+}
+NAME, PHONE = "Testa Fiktivsen", "+4700000001"
+
+
+@pytest.fixture(autouse=True)
+def passphrases(monkeypatch) -> None:
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def laptop(tmp_path: Path) -> Path:
+    data = tmp_path / "laptop"
+    DeviceStore.create(data / "device-store.db", ENV["SURVEY_APP_PASSPHRASE"], kdf=FAST).close()
+    with RegisterStore.create(data / "linking-register.db", ENV["SURVEY_REGISTER_PASSPHRASE"],
+                              kdf=FAST) as register:  # fmt: skip
+        register.register_person(make_code(1), name=NAME, phone=PHONE, language="nb", actor="AB")
+        consent = load_study(STUDY).library.forms["consent"]
+        register.record_consent(make_code(1), timepoint="baseline", form=consent, language="nb",
+                                reading="self", place="Skolen", outcome="given",
+                                actor="AB")  # fmt: skip
+    return data
+
+
+@pytest.fixture
+def lists(capsys, laptop: Path, tmp_path: Path) -> Path:
+    _, key, _ = run(capsys, "randomise", "laptop-key", "--data-dir", laptop)
+    code, out, _ = run(capsys, "randomise", "lists", "--study", STUDY, "--laptop",
+                       f"laptop-1={key.strip()}", "--out", tmp_path / "lists")  # fmt: skip
+    assert code == 0
+    assert "intervention" not in out and "control" not in out
+    return tmp_path / "lists"
+
+
+def test_a_laptop_loads_its_list_and_shows_counts_only(capsys, laptop, lists) -> None:
+    code, out, _ = run(capsys, "randomise", "load", lists / "allocation-list-laptop-1.surveylist",
+                       "--data-dir", laptop, "--staff", "AB")  # fmt: skip
+    # One laptop: the whole count of 30 per stratum is its period 1.
+    assert code == 0 and "men: 30" in out and "control" not in out
+
+
+def test_another_laptops_list_is_refused_with_a_reason(capsys, tmp_path, lists) -> None:
+    other = tmp_path / "other"
+    DeviceStore.create(other / "device-store.db", ENV["SURVEY_APP_PASSPHRASE"], kdf=FAST).close()
+    code, _, err = run(capsys, "randomise", "load", lists / "allocation-list-laptop-1.surveylist",
+                       "--data-dir", other, "--staff", "AB")  # fmt: skip
+    assert code == 1 and "another laptop" in err and "Traceback" not in err
+
+
+def test_an_emergency_reveal_prints_the_arm_and_says_it_is_logged(capsys, laptop, lists) -> None:
+    run(capsys, "randomise", "load", lists / "allocation-list-laptop-1.surveylist",
+        "--data-dir", laptop, "--staff", "AB")  # fmt: skip
+    code, out, _ = run(capsys, "randomise", "emergency", make_code(2), "--reason", "clinical",
+                       "--stratum", "women", "--date", "2025-01-14", "--staff", "AB",
+                       "--data-dir", laptop)  # fmt: skip
+    assert code == 0 and "EMERGENCY REVEAL (logged)" in out
+
+
+def test_register_export_import_find_correct_and_erase(capsys, laptop, tmp_path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    assert run(capsys, "register", "export", "--data-dir", laptop, "--out", usb)[0] == 0
+    (snapshot,) = usb.glob("*.surveyregister")
+    assert NAME.encode() not in snapshot.read_bytes()
+    central = ("--register", tmp_path / "central", "--key", REGISTER_KEY)
+    code, out, _ = run(capsys, "register", "import", usb, *central, "--study", STUDY)
+    assert code == 0 and "1 new" in out
+    code, out, _ = run(capsys, "register", "find", "--name", "fiktivsen", *central)
+    assert make_code(1) in out
+    run(capsys, "register", "correct", make_code(1), "--field", "phone", "--value",
+        "+4700000002", *central)  # fmt: skip
+    code, out, _ = run(capsys, "register", "find", "--code", make_code(1), *central)
+    assert "+4700000002" in out
+    code, out, _ = run(capsys, "register", "erase", make_code(1), "--yes", *central)
+    assert code == 0
+    code, out, _ = run(capsys, "register", "find", "--code", make_code(1), *central)
+    assert "erased" in out and NAME not in out
+
+
+def test_a_receipt_is_printed_from_the_laptop_register(capsys, laptop, tmp_path) -> None:
+    out = tmp_path / "receipt.pdf"
+    code, _, _ = run(capsys, "register", "receipt", make_code(1), "--data-dir", laptop,
+                     "--to", out)  # fmt: skip
+    assert code == 0 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_reminders_hold_phone_and_language_only(capsys, laptop, tmp_path) -> None:
+    from survey_app.bundle.from_store import export_store
+    from survey_app.simulate.runner import SimClock
+    from survey_app.simulate.trial_run import Laptop, simulate_trial
+
+    study = load_study(STUDY)
+    folder = tmp_path / "sim"
+    with DeviceStore.create(folder / "device-store.db", "staff passphrase 1", kdf=FAST) as store, \
+            RegisterStore.create(folder / "linking-register.db", "register passphrase 1",
+                                 kdf=FAST) as register:  # fmt: skip
+        from survey_app.trial.sealed_lists import write_list_set
+
+        written = write_list_set(study.config.trial.randomisation,
+                                 [("laptop-1", store.list_recipient())], study_id="demo",
+                                 keyholders=[study.public_key], out_dir=tmp_path / "l")  # fmt: skip
+        store.load_allocation_list(written.list_files[0].read_bytes(), study, actor="AB")
+        simulate_trial([Laptop("laptop-1", store, register)], study, participants=4, meetings=1,
+                       seed=3, clock=SimClock())  # fmt: skip
+        usb = tmp_path / "usb2"
+        usb.mkdir()
+        export_store(store, usb)
+        from survey_app.register.snapshot_file import export_register
+
+        export_register(register, "demo", study.config.register_public_key, usb)
+    data = tmp_path / "data"
+    assert run(capsys, "import", usb, "--key", STUDY_KEY, "--study", STUDY, "--out", data)[0] == 0
+    central = ("--register", tmp_path / "c", "--register-key", REGISTER_KEY)
+    run(capsys, "register", "import", usb, "--register", tmp_path / "c", "--key", REGISTER_KEY,
+        "--study", STUDY)  # fmt: skip
+    from datetime import date, timedelta
+
+    in_a_year = (date.today() + timedelta(days=365)).isoformat()  # the stores kept real time
+    both = ("--out", data, "--key", STUDY_KEY, *central, "--study", STUDY, "--as-of", in_a_year)
+    code, out, _ = run(capsys, "followup", "due", *both)
+    assert code == 0 and "followup-12m: due" in out
+    reminders = tmp_path / "sms.csv"
+    code, out, _ = run(capsys, "followup", "reminders", *both, "--to", reminders)
+    rows = list(csv.reader(io.StringIO(reminders.read_text(encoding="utf-8"))))
+    assert rows[0] == ["phone", "language", "timepoint"]
+    assert len(rows) > 1 and all(r[0].startswith("+470") for r in rows[1:])
