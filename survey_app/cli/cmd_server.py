@@ -101,6 +101,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.add_argument("--reference", help="request reference for the log, e.g. DPO-2025-07")
     erase.set_defaults(handler=_erase)
 
+    backup = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="write a consistent backup of the server database (SQLite copy or pg_dump)",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="new backup file")
+    backup.set_defaults(handler=_backup)
+
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="load a backup into a new, empty database (--db / SURVEY_APP_SERVER_DB)",
+    )
+    restore.add_argument("backup_file", metavar="FILE", help="file written by `server backup`")
+    restore.set_defaults(handler=_restore)
+
 
 _OPTIONS = (
     "db",
@@ -306,4 +322,31 @@ def _erase(args: argparse.Namespace) -> int:
         print(f"erasure {result.erasure_id} logged; these ids are refused on upload from now on")
     else:
         print("all of these were erased before; nothing changed")
+    return 0
+
+
+def _database(args: argparse.Namespace) -> str:
+    from survey_app.server.config import default_database_path
+
+    return str(_settings(args)["db"] or default_database_path())
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.server.backup import backup
+
+    backup(_database(args), Path(args.out))
+    print(f"backup written to {args.out}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.server.backup import restore
+
+    database = _database(args)
+    restore(Path(args.backup_file), database)
+    print(f"restored {args.backup_file} into {_describe(database)}; start the server on it")
     return 0
