@@ -120,6 +120,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 _OPTIONS = (
     "db",
+    "db_password",
     "host",
     "port",
     "study_id",

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from survey_app.errors import UserFacingError
 
@@ -34,6 +35,8 @@ class Setting:
 
 SETTINGS = (
     Setting("db", str, secret=True),  # SQLite path or postgresql:// URL (may hold a password)
+    # The PostgreSQL password on its own (as DB_PASSWORD_FILE, the secret PostgreSQL also reads).
+    Setting("db_password", str, secret=True),
     Setting("host", str, "127.0.0.1"),
     Setting("port", int, 8080),
     Setting("study_id", str),
@@ -71,7 +74,24 @@ def resolve_settings(
         values[setting.name] = setting.default if raw is None else _convert(setting, raw)
     if values["log_format"] not in LOG_FORMATS:
         raise UserFacingError(f"log_format must be one of: {', '.join(LOG_FORMATS)}")
+    password = values.pop("db_password")
+    if password and values["db"]:
+        values["db"] = with_password(values["db"], password)
     return values
+
+
+def with_password(url: str, password: str) -> str:
+    """Put a password into a postgresql:// URL that has none (refuses a URL that has one)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise UserFacingError("db_password is only for a postgresql:// database URL")
+    if parts.password is not None:
+        raise UserFacingError("the database URL holds a password already; give only one")
+    if not parts.username:
+        raise UserFacingError("the database URL needs a user name (postgresql://USER@HOST/DB)")
+    host = parts.netloc.rsplit("@", 1)[1]
+    netloc = f"{quote(parts.username, safe='')}:{quote(password, safe='')}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _from_env(setting: Setting, env: Mapping[str, str]) -> str | None:

@@ -40,6 +40,18 @@ def test_database_url_is_read_from_a_secret_file(tmp_path: Path) -> None:
     assert values["db"] == "postgresql://survey:s3cret@db/survey"
 
 
+def test_database_password_from_its_own_secret_file_joins_the_url(tmp_path: Path) -> None:
+    secret = tmp_path / "db_password"
+    secret.write_text("p@ss/word\n", encoding="utf-8")
+    env = {
+        "SURVEY_APP_SERVER_DB": "postgresql://survey@db:5432/survey",
+        "SURVEY_APP_SERVER_DB_PASSWORD_FILE": str(secret),
+    }
+    values = resolve_settings({}, env)
+    assert values["db"] == "postgresql://survey:p%40ss%2Fword@db:5432/survey"
+    assert "db_password" not in values
+
+
 def test_settings_file_with_a_database_password_is_refused(tmp_path: Path) -> None:
     config = _file(tmp_path, '[server]\ndb = "postgresql://survey:s3cret@db/survey"\n')
     with pytest.raises(UserFacingError, match="_FILE") as caught:
