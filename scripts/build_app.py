@@ -186,10 +186,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="smoke-test and time the build")
     parser.add_argument("--xvfb", action="store_true", help="start the window under Xvfb (Linux)")
+    parser.add_argument(
+        "--no-build", action="store_true", help="smoke-test the app already in dist/ again"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    bundle = freeze(wheel_data())
-    packed = archive(bundle)
+    if args.no_build:
+        bundle = DIST / (f"{NAME}.app" if sys.platform == "darwin" else NAME)
+        packed = next(DIST.glob(f"{NAME}-*.*"))
+    else:
+        bundle = freeze(wheel_data())
+        packed = archive(bundle)
     report = {
         "platform": f"{sys.platform}-{platform.machine()}",
         "python": platform.python_version(),
