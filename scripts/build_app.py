@@ -48,7 +48,8 @@ def wheel_data() -> Path:
     out = BUILD / "wheel"
     shutil.rmtree(out, ignore_errors=True)
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
-    run([uv, "build", "--wheel", "--out-dir", str(out), "--quiet"], cwd=ROOT)
+    # sdist, then the wheel from it: a clean tree, no stale files from an earlier build/
+    run([uv, "build", "--out-dir", str(out), "--quiet"], cwd=ROOT)
     (wheel,) = out.glob("survey_app-*.whl")
     target = BUILD / "data"
     shutil.rmtree(target, ignore_errors=True)
