@@ -80,8 +80,8 @@ class RegisterDialog(QDialog):
                 )
             )
         )
-        self.lock_panel = self._lock_panel(exists)
-        layout.addWidget(self.lock_panel)
+        self.lock_panel = scroll_area(self._lock_panel(exists))
+        layout.addWidget(self.lock_panel, 1)
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -127,8 +127,14 @@ class RegisterDialog(QDialog):
         footer.addWidget(close)
         layout.addLayout(footer)
         self.set_unlocked(False)
-        width = round(760 * max(1.0, ctx.theme.scale))
-        self.resize(width, max(self.sizeHint().height(), round(720 * max(1.0, ctx.theme.scale))))
+        scale = max(1.0, ctx.theme.scale)
+        width, height = round(760 * scale), max(self.sizeHint().height(), round(720 * scale))
+        # Never taller or wider than the screen: the tabs scroll instead.
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None and screen.width() > 0:
+            width = min(width, round(screen.width() * 0.95))
+            height = min(height, round(screen.height() * 0.95))
+        self.resize(width, height)
 
     # -- building ---------------------------------------------------------------------------
 
