@@ -132,8 +132,9 @@ def record_consent(study, code: str, details: dict[str, Any], actor: str):
         form = study.library.steps(details["timepoint"])[0]
         trial = study.config.trial
         required = trial is not None and trial.consent_witness == "required"
-        decisions = None
-        if details["outcome"] == "given":
+        # What the participant ticked on the consent page, when this laptop still holds it.
+        decisions = _session_decisions(worker.store, code, details["timepoint"])
+        if decisions is None and details["outcome"] == "given":
             decisions = {i.id: 1 for i in form.answerable_items}
         return worker.register.record_consent(
             code,
@@ -145,6 +146,15 @@ def record_consent(study, code: str, details: dict[str, Any], actor: str):
         )
 
     return op
+
+
+def _session_decisions(store, code: str, timepoint: str) -> dict[str, int] | None:
+    for session in reversed(store.sessions()):
+        if session.participant_code == code and session.timepoint == timepoint:
+            consent = store.consent(session.id)
+            if consent is not None and consent.decisions:
+                return dict(consent.decisions)
+    return None
 
 
 def record_withdrawal(study, code: str, scopes: list[str], day: str, actor: str):

@@ -121,3 +121,22 @@ def test_a_withdrawal_goes_to_the_register_and_to_the_data_manager(qtbot, dashbo
     (entry,) = store_call(qtbot, ctx.client, lambda w: w.register.withdrawals(code))
     assert entry.scopes == ("contact",)
     assert store_call(qtbot, ctx.client, lambda w: w.store.withdrawal_scopes(code)) == ("contact",)
+
+
+def test_the_consent_record_keeps_the_participants_own_ticks(qtbot, dashboard, ctx) -> None:
+    view = start_session(qtbot, dashboard, "ar", number=46)
+    consent = view.current
+    for item_id in consent.statements:
+        consent.views[item_id].answer.button_for(0).click()
+    consent.continue_button.click()
+    settle(qtbot, ctx.client)
+    dashboard.show_dashboard()
+    dialog = open_register(qtbot, dashboard, ctx)
+    code = view.setup.session.participant_code
+    look_up(qtbot, ctx, dialog, code)
+    dialog.outcome.button(1).setChecked(True)
+    dialog.findChild(type(dialog.export_button), "consent_record").click()
+    settle(qtbot, ctx.client)
+    (entry,) = store_call(qtbot, ctx.client, lambda w: w.register.consents(code))
+    assert entry.outcome == "declined"
+    assert set(entry.decisions.values()) == {0}
