@@ -180,3 +180,28 @@ def submission_problems(form: Form, answers: Answers, today: date) -> list[str]:
         if state.applies(item.id) and not constraint_holds(form, item, answer[0], state):
             reasons.append(f"the answer to {item.id!r} breaks its constraint")
     return reasons
+
+
+def conditions(form: Form, item: Item) -> list[Expression]:
+    """Every condition an item is asked under: its sections' (outermost first) and its own."""
+    chain: list[Expression] = []
+    parents = {s.id: s for s in form.sections}
+    current = item.section
+    seen: set[str] = set()
+    while current is not None and current in parents and current not in seen:
+        seen.add(current)
+        section = parents[current]
+        if section.relevant is not None:
+            chain.insert(0, section.relevant)
+        current = section.parent
+    if item.logic.relevant is not None:
+        chain.append(item.logic.relevant)
+    return chain
+
+
+def condition_text(form: Form, item: Item) -> str:
+    """The conditions of an item as one expression text ('' when always asked)."""
+    chain = conditions(form, item)
+    if len(chain) == 1:
+        return chain[0].canonical
+    return " and ".join(f"({c.canonical})" for c in chain)
