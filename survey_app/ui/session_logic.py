@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from survey_app.answers.errors import AnswerError
+from survey_app.answers.validate import validate_answer
 from survey_app.forms.logic import FormState, constraint_holds, form_state, required_now
-from survey_app.forms.model import Form, Item, LocalText
+from survey_app.forms.model import Form, Item, ItemType, LocalText
 from survey_app.ui.flow import PageSpec
 
 Key = tuple[str, str]
@@ -96,3 +98,25 @@ class SessionLogic:
             elif (form.id, item.id) not in answers and required_now(item, state):
                 found.append(Blocker(item.id, REQUIRED))
         return found
+
+    def defaults(
+        self, spec: PageSpec, answers: dict[Key, Answer], done: set[Key]
+    ) -> list[tuple[Item, object]]:
+        """Items of a page to pre-fill with their default (shown, unanswered, not yet filled)."""
+        state = self.state(spec.form, answers) if spec.form.has_logic else None
+        out = []
+        for item in spec.items:
+            key = (spec.form.id, item.id)
+            if item.logic.default is None or key in answers or key in done:
+                continue
+            if state is not None and not state.applies(item.id):
+                continue
+            raw = item.logic.default
+            try:
+                value = validate_answer(
+                    item, raw.split() if item.type is ItemType.MULTIPLE_CHOICE else raw
+                )
+            except AnswerError:
+                continue  # check-forms refuses such a default; never guess
+            out.append((item, value))
+        return out

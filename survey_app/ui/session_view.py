@@ -73,6 +73,7 @@ class SessionView(QWidget):
         self.logic = SessionLogic()
         # Answers on screen that break their constraint: not saved, and Next waits for them.
         self.invalid: set[Key] = set()
+        self.defaulted: set[Key] = set()  # defaults are filled in once, when first shown
         self.second_pass: dict[Key, Answer] | None = None
         self.resolving = False
         self.page_index = 0
@@ -156,6 +157,7 @@ class SessionView(QWidget):
         spec = self.plan[self.page_index]
         page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
         self._replace(page, "question")
+        self._fill_defaults(page)
         # Build the following page while the participant reads this one, so Next only switches.
         QTimer.singleShot(0, self._prebuild_next)
         first = spec.items[0].id if spec.items else None
@@ -166,6 +168,15 @@ class SessionView(QWidget):
             page.focus_item(focus_item)
         else:
             page.focus_first()
+
+    def _fill_defaults(self, page: QuestionPage) -> None:
+        """Pre-fill default answers the first time their items are shown (saved as answers)."""
+        for item, value in self.logic.defaults(page.spec, self.visible_answers(), self.defaulted):
+            self.defaulted.add((page.form.id, item.id))
+            view = page.views[item.id]
+            if view.answer is not None:
+                view.answer.set_answer(value, ANSWERED)
+            self._answer_given(page.form, item.id, value, ANSWERED)
 
     def _build_page(self, index: int) -> QuestionPage:
         page = QuestionPage(

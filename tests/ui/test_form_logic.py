@@ -166,3 +166,18 @@ def test_review_does_not_list_items_that_do_not_apply(qtbot, dashboard, ctx, log
     missing = {m.item.id for m in view.missing()}
     assert "lg_country_other" not in missing and "lg_hours" not in missing
     assert "lg_country" in missing
+
+
+def test_default_is_prefilled_once_and_saved(qtbot, dashboard, ctx, tmp_path):
+    text = LOGIC_FORM.replace("  - id: lg_age\n", '  - id: lg_age\n    default: "30"\n')
+    path = tmp_path / "lg.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    view = logic_session(qtbot, dashboard, ctx, form, "ar")
+    assert page(view).views["lg_age"].answer.text() == "30"
+    assert stored(qtbot, ctx, view)["lg_age"] == 30
+    type_answer(view, "lg_age", "")
+    page(view).next_button.click()
+    view.current.back_requested.emit()
+    assert page(view).views["lg_age"].answer.text() == ""  # a cleared default stays cleared
