@@ -101,8 +101,8 @@ def _item_row(form: Form, item: Item) -> Row:
         row["app_label"] = item.label
     if item.group:
         row["app_group"] = item.group
-    if item.allow_decline:
-        row["app_allow_decline"] = "yes"
+    if item.answerable and item.type is not ItemType.CONSENT:
+        row["app_allow_decline"] = "yes" if item.allow_decline else "no"
     if item.free_text:
         row["app_free_text"] = "yes"
     if item.max_length is not None:

@@ -36,6 +36,7 @@ from survey_app.forms.xlsform.sheets import (
 )
 
 ADDRESSEES = ("female", "male")
+DECLINABLE = {"single_choice", "multiple_choice", "ladder", "vas"}
 SUPPORTED = {"integer", "text", "date", "note", "range", "calculate"}
 METADATA = {
     "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
@@ -62,6 +63,7 @@ NOT_SUPPORTED = {
 IGNORED_COLUMNS = {"type", "name", "label", "hint", "relevant", "required", "constraint",
                    "constraint_message", "calculation", "default", "appearance", "parameters",
                    "list_name", "choice_filter", "required_message", "readonly"}  # fmt: skip
+LOGIC_COLUMNS = {"relevant", "required", "constraint", "calculation", "default", "choice_filter"}
 MEDIA_COLUMNS = ("image", "big-image", "audio", "video", "media::image", "media::audio")
 
 
@@ -178,6 +180,13 @@ class _Converter:
                         f"column '{column.raw}': language '{column.language}' is not one of "
                         f"{', '.join(LANGUAGES)}; its texts are not imported",
                     )
+                if column.language and column.base in LOGIC_COLUMNS:
+                    self.note(
+                        sheet,
+                        1,
+                        f"column '{column.raw}': logic belongs to the form, not to a language; "
+                        f"write one '{column.base}' column (this one is not imported)",
+                    )
                 if column.base in MEDIA_COLUMNS or column.base.startswith("media::"):
                     self.note(sheet, 1, f"column '{column.raw}': media are not imported")
         for name in self.book.other_sheets:
@@ -233,8 +242,8 @@ class _Converter:
         default = next(iter(_default(row)), None)
         for key in ("title", "instructions", "recall_period"):
             texts, variants = self._setting_texts(row, key)
-            if key == "title" and not texts and row.get("form_title"):
-                texts = {default or "en": row.get("form_title")}
+            if key == "title" and row.get("form_title"):
+                texts.setdefault(default or "en", row.get("form_title"))
             out.local_text(0, key, texts, variants, origin)
 
     @staticmethod
@@ -309,8 +318,16 @@ class _Converter:
         return used
 
     def _inline(self, list_name: str, used: dict[str, list[str]]) -> bool:
+        """An item's own option list: named `<item>_options`, or codes with gaps (a named
+        scale must cover min..max, so a list like 1, 2, 9 stays with its items)."""
         users = used.get(list_name, [])
-        return len(users) == 1 and list_name == f"{users[0]}_options"
+        if len(users) == 1 and list_name == f"{users[0]}_options":
+            return True
+        entry = self.lists.get(list_name)
+        if entry is None or not users or any(c.anchor for c in entry.choices):
+            return False
+        codes = sorted(c.code for c in entry.choices)
+        return codes != list(range(codes[0], codes[0] + len(codes)))
 
     def _scales(self, used: dict[str, list[str]], rows: list[tuple[str, str, Row]]) -> None:
         named = [
@@ -435,6 +452,8 @@ class _Converter:
                 out.scalar(indent + 2, key, row.get(f"app_{key}"), origin)
         for key in ("allow_decline", "free_text"):
             value = row.get(f"app_{key}")
+            if key == "allow_decline" and not value and item_type in DECLINABLE:
+                value = "yes"  # declining must always be possible; XLSForm has no word for it
             if value:
                 out.line(f"{pad}{key}: {_boolean(value)}", origin)
         for key in ("min", "max", "max_length"):
