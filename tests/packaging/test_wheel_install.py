@@ -66,7 +66,8 @@ def _uv(*args: str, cwd: Path = REPO) -> str:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     base = tmp_path_factory.mktemp("wheel-install")
-    _uv("build", "--wheel", "--out-dir", str(base / "dist"), "--quiet")
+    # sdist first, wheel from it: proves the sdist carries the data, and no stale build/ leaks in
+    _uv("build", "--out-dir", str(base / "dist"), "--quiet")
     (wheel,) = (base / "dist").glob("survey_app-*.whl")
     pins = base / "pins.txt"
     _uv("export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes", "-o", str(pins))
