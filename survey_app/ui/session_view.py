@@ -156,6 +156,8 @@ class SessionView(QWidget):
         self.page_index = max(0, index)
         spec = self.plan[self.page_index]
         page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
+        # The page shows the saved answers: an unsaved answer that broke its constraint is gone.
+        self.invalid -= {(spec.form.id, item.id) for item in spec.items}
         self._replace(page, "question")
         self._fill_defaults(page)
         # Build the following page while the participant reads this one, so Next only switches.
