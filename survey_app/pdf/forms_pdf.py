@@ -28,8 +28,8 @@ from survey_app.pdf.layout import (
 )
 from survey_app.pdf.marks import item_number, signature_block
 from survey_app.pdf.options_pdf import OptionPrinter
-from survey_app.pdf.scales_pdf import ScalePrinter, VasPlace
 from survey_app.pdf.routing import question_numbers, range_text, routing_text, skip_text
+from survey_app.pdf.scales_pdf import ScalePrinter, VasPlace
 from survey_app.pdf.text import TextSetter, TextStyle
 
 DEFAULT_CODE_PATTERN = "AA-0000-A"
