@@ -70,7 +70,7 @@ def render_receipt(consent: Any, code: str, study: Any, out: Path) -> int:
     flow = Flow(setter)
     paper = _Paper(setter, flow, language)
     _ = paper.ui
-    flow.new_page(PageFrame(_("Consent receipt · no answers"), rtl=paper.rtl))
+    flow.new_page(PageFrame("", ((_("Consent receipt · no answers"), paper.rtl),)))
     paper.text(_("Consent receipt"), size=16, bold=True, gap=4)
     protocol = study.library.protocol
     if protocol is not None:
@@ -123,7 +123,7 @@ def render_letters(letters: Sequence[Letter], study: Any, out: Path) -> int:
         language = letter.person.language
         paper = _Paper(setter, flow, language)
         _ = paper.ui
-        flow.new_page(PageFrame(_("Allocation letter"), rtl=paper.rtl))
+        flow.new_page(PageFrame("", ((_("Allocation letter"), paper.rtl),)))
         _address(setter, flow, [letter.person.name, *letter.person.address.splitlines()])
         flow.gap(10 * mm)
         paper.text(_day(date.today().isoformat(), language), gap=6)
@@ -144,7 +144,7 @@ def render_letters(letters: Sequence[Letter], study: Any, out: Path) -> int:
         paper.text(_("Your participant code: {code}", code=letter.person.code), gap=8)
         paper.text(_("Best regards,"), gap=1)
         paper.text(_("The research team"))
-    render(flow.pages, out, setter, lambda p, n: "", title="Allocation letters")
+    render(flow.pages, out, setter, lambda p, n: (), title="Allocation letters")
     return len(flow.pages)
 
 
@@ -178,6 +178,7 @@ def _day(stamp: str, language: str) -> str:
     return format_date(date.fromisoformat(stamp[:10]), "long", locale=locale)
 
 
-def _page(language: str, number: int, total: int) -> str:
-    return tr(language, "Page {page} of {pages}", page=localize_digits(number, language),
+def _page(language: str, number: int, total: int) -> tuple[tuple[str, bool], ...]:
+    text = tr(language, "Page {page} of {pages}", page=localize_digits(number, language),
               pages=localize_digits(total, language))  # fmt: skip
+    return ((text, is_rtl(language)),)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from survey_app.answers.codes import make_code
+from survey_app.forms.logic import constraint_holds, form_state
 from survey_app.forms.model import Form, ItemType
 from survey_app.register.store import RegisterStore
 from survey_app.simulate.generator import answer_value, draw_language, draw_profile, item_outcome
-from survey_app.simulate.runner import SimClock
+from survey_app.simulate.runner import MAX_TRIES, SimClock
 from survey_app.store import DeviceStore
 from survey_app.trial.errors import StratumNeeded
 
@@ -127,16 +128,31 @@ def _participant(laptop: Laptop, study, meeting, code: str, rng, report, clock) 
 
 
 def _answer(store, session_id, form: Form, profile, rng, clock, code, report) -> None:
+    given: dict[str, tuple[object, str]] = {}
     for item in form.answerable_items:
+        # As on screen: an item the form's logic skips is never shown, so never answered.
+        state = form_state(form, given, clock.now.date())
+        if not state.applies(item.id):
+            continue
         clock.advance(rng.uniform(4, 25))
         if item.type is ItemType.TEXT:
             # A marker per participant, to prove where answers do (and do not) end up.
             text = f"svar-{code}-fritekst"
             store.save_answer(session_id, form, item.id, text)
             report.free_texts[code] = text
+            given[item.id] = (text, "answered")
             continue
         outcome = item_outcome(rng, item)
-        if outcome == "answered":
-            store.save_answer(session_id, form, item.id, answer_value(rng, item, profile))
-        elif outcome == "declined":
+        if outcome == "declined":
             store.save_answer(session_id, form, item.id, None, status="declined")
+            given[item.id] = (None, "declined")
+        elif outcome == "answered":
+            value = answer_value(rng, item, profile)
+            for _ in range(MAX_TRIES):
+                if constraint_holds(form, item, value, state):
+                    break
+                value = answer_value(rng, item, profile)
+            else:
+                continue  # nothing the constraint allows: the participant skips
+            store.save_answer(session_id, form, item.id, value)
+            given[item.id] = (value, "answered")
