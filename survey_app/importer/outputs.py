@@ -13,6 +13,7 @@ from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_jso
 from survey_app.importer.dataset import Table, build_tables
 from survey_app.importer.record import ImportRecord
 from survey_app.importer.trial_import import arms_for_outputs, with_allocations
+from survey_app.importer.trial_record import collection_stops
 from survey_app.importer.validate import FormIndex
 from survey_app.importer.writers import (
     csv_bytes,
@@ -50,7 +51,7 @@ def write_outputs(record: ImportRecord, settings: ImportSettings) -> OutputChang
     codebook = build_codebook(settings.library, settings.pcl_cutoff)
     tables = build_tables(
         codebook,
-        with_allocations(record.payloads(), arms_for_outputs(record)),
+        with_allocations(record.payloads(), arms_for_outputs(record), collection_stops(record)),
         make_scorer(settings.pcl_cutoff),
         separate_free_text=settings.separate_free_text,
         forms=FormIndex.from_library(settings.library, settings.archive_dirs),

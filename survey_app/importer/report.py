@@ -135,6 +135,11 @@ def trial_text(trial: dict[str, Any]) -> list[str]:
         )
     if trial.get("withdrawals_applied"):
         lines.append("Withdrawals applied (scopes): " + "; ".join(trial["withdrawals_applied"]))
+    if trial.get("held_back_withdrawn"):
+        lines.append(
+            f"Kept out of the data sets (started after a withdrawal from data collection that "
+            f"arrived later): {trial['held_back_withdrawn']}"
+        )
     sequence = trial.get("sequence")
     if sequence:
         verified = (

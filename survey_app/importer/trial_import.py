@@ -21,6 +21,7 @@ from survey_app.importer.trial_record import (
     allocation_rows,
     allocations_by_code,
     baseline_links,
+    collection_stops,
     collection_withdrawn_since,
     mark_applied,
     seed_records,
@@ -89,6 +90,25 @@ def refusal(record: ImportRecord, session: Mapping[str, Any]) -> bool:
     return since is not None and str(session.get("started_at") or "")[:10] >= since
 
 
+def after_withdrawal(session: Mapping[str, Any], stops: Mapping[str, str]) -> bool:
+    """True when a session started on or after its code's withdrawal from data collection."""
+    since = stops.get(str(session.get("participant_code") or ""))
+    return since is not None and str(session.get("started_at") or "")[:10] >= since
+
+
+def held_back(record: ImportRecord) -> int:
+    """Submissions in the record that a withdrawal keeps out of the data sets.
+
+    A submission can arrive before the withdrawal that covers it (another laptop, an earlier
+    bundle in the same run, a server pull): it stays in the encrypted record, but no data set
+    shows it.
+    """
+    stops = collection_stops(record)
+    if not stops:
+        return 0
+    return sum(1 for p in record.payloads() if after_withdrawal(p.get("session") or {}, stops))
+
+
 def apply_withdrawals(record: ImportRecord, report: ImportReport, at: str) -> list[str]:
     """Apply every withdrawal not applied yet; erasures go through the rights path."""
     from survey_app.importer.rights import erase_participant
@@ -105,6 +125,9 @@ def apply_withdrawals(record: ImportRecord, report: ImportReport, at: str) -> li
         applied.append(",".join(w.scopes))
     if applied:
         report.trial["withdrawals_applied"] = sorted(applied)
+    kept_out = held_back(record)
+    if kept_out:
+        report.trial["held_back_withdrawn"] = kept_out
     return applied
 
 
@@ -161,11 +184,18 @@ def _baselines(record: ImportRecord, links: Sequence[tuple[str, str | None, str]
 
 
 def with_allocations(
-    payloads: Iterable[dict[str, Any]], allocations: Mapping[str, Mapping[str, Any]]
+    payloads: Iterable[dict[str, Any]],
+    allocations: Mapping[str, Mapping[str, Any]],
+    stops: Mapping[str, str] | None = None,
 ) -> Iterable[dict[str, Any]]:
-    """Payloads whose session carries the randomised arm, stratum and period of its code."""
+    """Payloads whose session carries the randomised arm, stratum and period of its code.
+
+    Submissions started on or after their code's withdrawal from data collection are left out.
+    """
     for payload in payloads:
         session = payload.get("session") or {}
+        if stops and after_withdrawal(session, stops):
+            continue
         found = allocations.get(str(session.get("participant_code")))
         if found is None:
             yield payload

@@ -166,6 +166,16 @@ def collection_withdrawn_since(record: ImportRecord, code: str) -> str | None:
     return min(dates) if dates else None
 
 
+def collection_stops(record: ImportRecord) -> dict[str, str]:
+    """code -> the earliest date it withdrew from data collection (codes still linked)."""
+    stops: dict[str, str] = {}
+    for w in withdrawals(record):
+        if w.participant_code and "collection" in w.scopes:
+            current = stops.get(w.participant_code)
+            stops[w.participant_code] = min(w.effective_date, current or w.effective_date)
+    return stops
+
+
 def contact_withdrawn(record: ImportRecord, code: str) -> bool:
     """True when a code asked not to be contacted again."""
     ensure_tables(record)

@@ -262,7 +262,10 @@ def test_the_arm_reaches_csv_sav_dta_and_the_codebook(trial: Trial) -> None:
 
 def test_a_withdrawal_from_collection_refuses_a_later_follow_up(trial: Trial) -> None:
     assert trial.refused_session_started
-    assert trial.report["trial"]["notices"]["refused_withdrawn"] == 1
+    # Refused when the withdrawal was in first, kept out of the data sets when it came after
+    # (bundles are taken in file-name order, which follows the laptops' random ids).
+    refused = trial.report["trial"]["notices"]["refused_withdrawn"]
+    assert refused + trial.report["trial"].get("held_back_withdrawn", 0) == 1
     followups = _rows(trial.out / "followup-12m.csv") if (
         trial.out / "followup-12m.csv").exists() else []  # fmt: skip
     assert trial.collection_code not in {r["participant_code"] for r in followups}
