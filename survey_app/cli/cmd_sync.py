@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-PASSPHRASE_ENV = "SURVEY_APP_PASSPHRASE"
+from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", parents=[common], help="upload every pending submission")
     run.add_argument("--attempts", type=int, default=5, help="tries per submission")
     run.add_argument("--max-delay", type=float, default=30.0, help="longest wait between tries")
+    run.add_argument(
+        "--study",
+        help="study folder (default: the one chosen in the app); used only to seal sessions an "
+        "interrupted older app left finished but unsealed",
+    )
     run.set_defaults(handler=_run)
 
     status = sub.add_parser("status", parents=[common], help="enrolment and pending count")
@@ -40,16 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _open_store(args: argparse.Namespace):  # -> DeviceStore
-    import getpass
     from pathlib import Path
 
-    from survey_app.store import DeviceStore, default_store_path
+    from survey_app.cli.device_store import open_device_store
+    from survey_app.store import default_store_path
 
-    path = Path(args.store) if args.store else default_store_path()
-    passphrase = os.environ.get(PASSPHRASE_ENV)
-    if passphrase is None:
-        passphrase = getpass.getpass("Device store passphrase: ")
-    return DeviceStore.open(path, passphrase)
+    return open_device_store(Path(args.store) if args.store else default_store_path())
 
 
 def _verify(args: argparse.Namespace) -> bool | str:
@@ -68,6 +68,7 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from survey_app.cli.device_store import seal_left_unsealed, study_folder
     from survey_app.errors import UserFacingError
     from survey_app.sync.client import RetryPolicy, SubmissionOutcome, SyncClient
     from survey_app.sync.credentials import load_credentials
@@ -77,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
 
     retry = RetryPolicy(max_attempts=max(1, args.attempts), max_delay=args.max_delay)
     with _open_store(args) as store:
+        folder, named = study_folder(args.study, store.path.parent)
+        seal_left_unsealed(store, folder, named)
         credentials = load_credentials(store)
         if credentials is None:
             raise UserFacingError("this laptop is not enrolled: run `sync enrol` first")

@@ -11,7 +11,7 @@ import sqlcipher3
 
 from survey_app.i18n import N_
 from survey_app.store.errors import StoreCorrupt, StoreNotFound, WrongPassphrase
-from survey_app.store.paths import header_path, pending_header_path
+from survey_app.store.paths import guard_path, header_path, pending_header_path
 from survey_app.store.unlock import (
     KeyHeader,
     UnlockGuard,
@@ -68,6 +68,7 @@ def unlock(db_path: Path, passphrase: str, guard: UnlockGuard) -> Unlocked:
     main_path, pending_path = header_path(db_path), pending_header_path(db_path)
     if not main_path.is_file():
         raise StoreCorrupt()
+    guard.attach(guard_path(db_path))
     guard.wait_turn()
     candidates = [(main_path, read_header(main_path))]
     if pending_path.is_file():

@@ -25,7 +25,7 @@ from survey_app.store.errors import (
     StoreThreadError,
     WrongPassphrase,
 )
-from survey_app.store.paths import header_path, pending_header_path
+from survey_app.store.paths import guard_path, header_path, pending_header_path
 from survey_app.store.records import (
     AuditEntry,
     Meeting,
@@ -169,6 +169,7 @@ class StoreCore:
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-encrypt the store under a new passphrase; nothing is lost."""
         check_passphrase(new)
+        self._guard.attach(guard_path(self._path))
         self._guard.wait_turn()
         old_key = derive_key(old, self._header.salt, self._header.params)
         if not self._header.matches(old_key):

@@ -11,6 +11,7 @@ STORE_FILE = "device-store.db"
 ENV_DATA_DIR = "SURVEY_APP_DATA_DIR"
 HEADER_SUFFIX = ".kdf.json"
 PENDING_HEADER_SUFFIX = ".kdf.json.new"
+GUARD_SUFFIX = ".unlock-guard"
 
 
 def store_path_in(data_dir: Path) -> Path:
@@ -36,6 +37,11 @@ def header_path(db_path: Path) -> Path:
 def pending_header_path(db_path: Path) -> Path:
     """Return the header written during a passphrase change, before it replaces the old one."""
     return db_path.with_name(db_path.name + PENDING_HEADER_SUFFIX)
+
+
+def guard_path(db_path: Path) -> Path:
+    """Return the file that remembers failed unlock attempts across runs."""
+    return db_path.with_name(db_path.name + GUARD_SUFFIX)
 
 
 def backup_path(db_path: Path, version: int) -> Path:
