@@ -45,7 +45,9 @@ def main(path: Path, participants: int, seed: int) -> None:
                 meeting.id, make_code(seed * 1000 + number), "baseline", "ar", actor="AB"
             )
             report("started", session.id)
-            store.record_consent(session.id, forms["consent"], {"consent_participate": 1}, actor="AB")
+            store.record_consent(
+                session.id, forms["consent"], {"consent_participate": 1}, actor="AB"
+            )
             report("consent", session.id)
             for form_id, pattern, count, low, high in FORMS:
                 for n in range(1, count + 1):

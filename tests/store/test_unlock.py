@@ -148,7 +148,9 @@ def test_default_store_path_without_environment_is_in_user_data_dir() -> None:
     assert "survey-app" in path.parts
 
 
-def test_failed_unlocks_are_remembered_by_the_next_run(store: DeviceStore, store_path: Path) -> None:
+def test_failed_unlocks_are_remembered_by_the_next_run(
+    store: DeviceStore, store_path: Path
+) -> None:
     store.close()
     fake = FakeTime()
     for expected in (1.0, 2.0, 4.0):
