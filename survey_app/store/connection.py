@@ -52,6 +52,32 @@ def connect(db_path: Path, key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
+def verify_store(db_path: Path, key: bytes) -> None:
+    """Check a store before anything writes to it: StoreCorrupt if it is emptied or damaged.
+
+    Read-only connection, so even a refused store is not touched (no WAL checkpoint on close).
+    `quick_check` reads every page (SQLCipher checks each page's HMAC as it decrypts it) and the
+    b-tree structure, including pages still in the WAL; DatabaseError if the key is wrong.
+    """
+    uri = Path(db_path).resolve().as_uri() + "?mode=ro"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(sqlcipher_key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # A store always has a schema: an empty or schema-less file is not one (any more).
+        if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 1:
+            raise StoreCorrupt()
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        except sqlcipher3.DatabaseError as exc:
+            raise StoreCorrupt() from exc
+        if result != ["ok"]:
+            raise StoreCorrupt()
+    finally:
+        conn.close()
+
+
 def configure(conn: sqlcipher3.Connection) -> None:
     """Durability and privacy: WAL (encrypted by SQLCipher), FULL sync, no temp files on disk."""
     conn.execute("PRAGMA journal_mode = WAL")
@@ -81,6 +107,7 @@ def unlock(db_path: Path, passphrase: str, guard: UnlockGuard) -> Unlocked:
             continue
         matched = True
         try:
+            verify_store(db_path, key)
             conn = connect(db_path, key)
         except sqlcipher3.DatabaseError:
             continue
