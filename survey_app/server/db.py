@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from survey_app.errors import UserFacingError
+from survey_app.private_files import private_database
 
 # Any constant works; it only has to be the same for every server process on one database.
 _APPEND_LOCK_KEY = 5_150_001
@@ -123,6 +124,8 @@ class SqliteDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         try:
+            # The file holds the receipt signing key and the erasure secret: owner only.
+            private_database(self.path)
             conn = sqlite3.connect(
                 self.path, timeout=30, isolation_level=None, check_same_thread=False
             )
@@ -132,7 +135,7 @@ class SqliteDatabase:
             conn.execute("PRAGMA foreign_keys=ON")
             # An erasure overwrites the freed pages instead of leaving envelopes in free space.
             conn.execute("PRAGMA secure_delete=ON")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise UserFacingError(f"cannot open the server database {self.path}") from exc
         return conn
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlcipher3
 
 from survey_app.i18n import N_
+from survey_app.private_files import make_private, private_database
 from survey_app.store.errors import StoreCorrupt, StoreNotFound, WrongPassphrase
 from survey_app.store.paths import guard_path, header_path, pending_header_path
 from survey_app.store.unlock import (
@@ -38,6 +39,7 @@ class Unlocked:
 
 def connect(db_path: Path, key: bytes) -> sqlcipher3.Connection:
     """Open and key a connection; DatabaseError if the key does not decrypt the file."""
+    private_database(db_path)
     conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=True)
     try:
         # SQLCipher would otherwise print decryption failures to stderr.
@@ -94,6 +96,7 @@ def unlock(db_path: Path, passphrase: str, guard: UnlockGuard) -> Unlocked:
     main_path, pending_path = header_path(db_path), pending_header_path(db_path)
     if not main_path.is_file():
         raise StoreCorrupt()
+    make_private(main_path)
     guard.attach(guard_path(db_path))
     guard.wait_turn()
     candidates = [(main_path, read_header(main_path))]

@@ -113,7 +113,8 @@ def read_header(path: Path) -> KeyHeader:
 def write_header(path: Path, header: KeyHeader) -> None:
     """Write a header atomically and durably (temp file, fsync, rename, fsync dir)."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
         fh.write(header.to_json())
         fh.flush()
         os.fsync(fh.fileno())
