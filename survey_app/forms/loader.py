@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -44,6 +45,7 @@ def _read_options(
         return ()
     blocks: dict[str, Node] = node.value  # type: ignore[assignment]
     labels: dict[int, dict[str, str]] = {}
+    variants: dict[int, dict[str, Mapping[str, str]]] = {}
     canonical: list[int] = []
     for language, block in blocks.items():
         if language not in LANGUAGES:
@@ -65,15 +67,12 @@ def _read_options(
                 reader.sink.error(label_node.line, f"{where} [{language}]: duplicate code {code}")
                 continue
             codes.append(code)
-            label = reader.text(label_node, f"{where} [{language}] option {code}")
-            if not label.strip():
-                reader.sink.error(
-                    label_node.line, f"{where} [{language}] option {code}: empty label"
-                )
-            reader.source.texts.append(
-                TextEntry(f"{where} option {code}", language, label, label_node.line, True, code)
+            label, by_addressee = reader.addressed_text(
+                label_node, f"{where} option {code}", language, code
             )
             labels.setdefault(code, {})[language] = label
+            if by_addressee:
+                variants.setdefault(code, {})[language] = by_addressee
         reader.source.option_blocks.append(
             OptionBlock(where, language, tuple(codes), block.line, lo, hi)
         )
@@ -82,7 +81,13 @@ def _read_options(
     for language in LANGUAGES:
         if language not in blocks:
             reader.sink.error(node.line, f"{where}: no option labels for '{language}'")
-    return tuple(Option(code, LocalText(MappingProxyType(labels[code]))) for code in canonical)
+    return tuple(
+        Option(
+            code,
+            LocalText(MappingProxyType(labels[code]), MappingProxyType(variants.get(code, {}))),
+        )
+        for code in canonical
+    )
 
 
 def _read_scale(reader: NodeReader, scale_id: str, node: Node) -> Scale | None:

@@ -38,15 +38,41 @@ class TextStatus(StrEnum):
     DRAFT = "draft"
 
 
+class Addressee(StrEnum):
+    """Whom a text addresses, for languages that inflect for the reader's gender (Arabic)."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+# Without a chosen addressee a text with variants reads in the masculine, the traditional default.
+DEFAULT_ADDRESSEE = Addressee.MALE
+
+
 @dataclass(frozen=True)
 class LocalText:
-    """One text in every language, keyed by language code."""
+    """One text in every language, keyed by language code.
+
+    `variants` holds, per language, the text addressed to a woman and to a man (language ->
+    addressee value -> text); `texts` then holds the default (masculine) variant, so code that
+    does not know about addressees still reads a complete text.
+    """
 
     texts: Mapping[str, str]
+    variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def get(self, language: str) -> str:
-        """Return the text in a language (empty string if absent)."""
+    def get(self, language: str, addressee: Addressee | None = None) -> str:
+        """Return the text in a language for an addressee (empty string if absent)."""
+        by_addressee = self.variants.get(language)
+        if by_addressee:
+            chosen = by_addressee.get(str(addressee or DEFAULT_ADDRESSEE))
+            if chosen is not None:
+                return chosen
         return self.texts.get(language, "")
+
+    def has_variants(self, language: str) -> bool:
+        """Return True when the text in this language differs by addressee."""
+        return bool(self.variants.get(language))
 
     def __getitem__(self, language: str) -> str:
         return self.texts[language]
