@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from survey_app.bundle.atomic import remove_partials
 from survey_app.bundle.container import (
     BUNDLE_SUFFIX,
     BundleInfo,
@@ -52,6 +53,8 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
         path = out.with_name(out.name + BUNDLE_SUFFIX)
     if not path.parent.is_dir():
         raise UserFacingError(f"the folder {path.parent} does not exist")
+    # What an export interrupted on this stick left behind (never a bundle an import would take).
+    remove_partials(path.parent)
     try:
         info = write_bundle(
             path, envelopes, store.device_key, store.device_id, study_id, created_at=created_at

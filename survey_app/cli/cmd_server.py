@@ -8,7 +8,17 @@ import sys
 from datetime import timedelta
 
 DB_ENV = "SURVEY_APP_SERVER_DB"
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,8 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     common.add_argument(
         "--study-id",
+        action="append",
         default=argparse.SUPPRESS,
-        help="accept only envelopes of this study",
+        metavar="STUDY",
+        help="a study this server collects (repeat for several); required to serve: envelopes "
+        "of any other study are refused. With exactly one, new enrolment codes are bound to it",
     )
     parser = subparsers.add_parser(
         "server",
@@ -35,9 +48,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
     parser.add_argument("--certfile", help="TLS certificate chain (PEM) to serve HTTPS directly")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="serve plain HTTP on a network address (without it, a non-loopback --host needs "
+        "--certfile/--keyfile; use a TLS reverse proxy on loopback instead)",
+    )
     parser.add_argument("--max-body-bytes", type=int, default=None, help="largest request")
-    parser.add_argument("--rate", type=float, default=None, help="requests/second per token")
+    parser.add_argument(
+        "--rate", type=float, default=None, help="requests/second per device, account or address"
+    )
     parser.add_argument("--burst", type=int, default=None, help="requests allowed at once")
+    parser.add_argument(
+        "--enrol-failures-per-hour",
+        type=int,
+        default=None,
+        help="failed enrolments allowed per client address and hour (default 20)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=None,
+        metavar="ADDRESS_OR_CIDR",
+        help="a reverse proxy whose forwarding header names the client (repeatable); requests "
+        "from anywhere else are counted by their own address",
+    )
+    parser.add_argument(
+        "--client-address-header",
+        default=None,
+        metavar="NAME",
+        help="header a trusted proxy puts the client address in (default X-Forwarded-For)",
+    )
     parser.set_defaults(handler=_run)
     sub = parser.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
 
@@ -87,11 +128,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _config(args: argparse.Namespace, **limits: object):  # -> ServerConfig
+    from survey_app.errors import UserFacingError
     from survey_app.server.config import ServerConfig, default_database_path
 
     database = getattr(args, "db", None) or os.environ.get(DB_ENV) or str(default_database_path())
     options = {k: v for k, v in limits.items() if v is not None}
-    return ServerConfig(database=database, study_id=getattr(args, "study_id", None), **options)
+    studies = tuple(dict.fromkeys(getattr(args, "study_id", None) or ()))
+    try:
+        return ServerConfig(database=database, study_ids=studies, **options)
+    except ValueError as exc:
+        raise UserFacingError(str(exc)) from None
 
 
 def _open(args: argparse.Namespace, **limits: object):  # -> ServerService
@@ -114,22 +160,35 @@ def _run(args: argparse.Namespace) -> int:
 
     if bool(args.certfile) != bool(args.keyfile):
         raise UserFacingError("--certfile and --keyfile must be given together")
+    if not getattr(args, "study_id", None):
+        raise UserFacingError(
+            "give the studies this server collects: --study-id STUDY (repeat for several)"
+        )
+    if not args.certfile and not _is_loopback(args.host) and not args.insecure_http:
+        raise UserFacingError(
+            f"refusing plain HTTP on the network address {args.host}: give --certfile/--keyfile, "
+            "or listen on 127.0.0.1 behind a TLS reverse proxy (see docs/server.md); "
+            "--insecure-http overrides this for a closed test network"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     service = _open(
         args,
         max_body_bytes=args.max_body_bytes,
         rate_per_second=args.rate,
         rate_burst=args.burst,
+        enrol_failures_per_hour=args.enrol_failures_per_hour,
+        trusted_proxies=tuple(args.trusted_proxy) if args.trusted_proxy else None,
+        client_address_header=args.client_address_header,
     )
     tls = TlsFiles(Path(args.certfile), Path(args.keyfile)) if args.certfile else None
     try:
         server, sock = serve_forever(service, args.host, args.port, tls)
         host, port = sock.getsockname()[:2]
         scheme = "https" if tls else "http"
-        if tls is None and args.host not in _LOOPBACK:
+        if tls is None and not _is_loopback(args.host):
             print(
-                "warning: plain HTTP on a network address; use --certfile/--keyfile or a "
-                "reverse proxy with TLS (see docs/server.md)",
+                "warning: plain HTTP on a network address (--insecure-http); tokens and "
+                "enrolment codes travel readable",
                 file=sys.stderr,
             )
         print(
@@ -138,6 +197,7 @@ def _run(args: argparse.Namespace) -> int:
             flush=True,
         )
         print(f"receipt key: {service.server_public_key}", flush=True)
+        print(f"studies: {', '.join(service.config.study_ids)}", flush=True)
         server.run(sockets=[sock])
     finally:
         service.close()

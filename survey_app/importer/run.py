@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
-from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes
+from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes, remove_partials
 from survey_app.bundle.container import utc_now
 from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary
@@ -111,6 +111,8 @@ def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings)
         raise UserFacingError("no bundle files found (they end in .surveybundle)")
     out_dir = Path(settings.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Decrypted temp files of an interrupted run: out of the folder before anything else.
+    remove_partials(out_dir)
     report = ImportReport(settings.study_id, utc_now(), sources=[p.name for p in paths])
     with ImportRecord.open(out_dir, identity) as record:
         owner = record.meta("study_id")
@@ -141,8 +143,10 @@ def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings)
 
 
 def _import_bundle(run: _Run, path: Path) -> None:
+    listed: int | None = None
     try:
         bundle = read_bundle(path)
+        listed = bundle.manifest.count
         if bundle.manifest.study_id != run.settings.study_id:
             raise BundleError(
                 f"{path.name}: belongs to study {bundle.manifest.study_id!r}, "
@@ -151,8 +155,12 @@ def _import_bundle(run: _Run, path: Path) -> None:
         trust = _check_signer(run, bundle, path.name)
         opened = [_open(run, envelope, path.name, trust) for envelope in bundle.envelopes]
     except (BundleError, EnvelopeError) as exc:
+        if isinstance(exc, BundleError) and exc.submissions is not None:
+            listed = exc.submissions
         run.report.bundles_rejected += 1
-        run.report.rejections.append(Rejection(path.name, str(exc)))
+        # The report names the file once, in its own column.
+        reason = str(exc).removeprefix(f"{path.name}: ")
+        run.report.rejections.append(Rejection(path.name, reason, submissions=listed or 0))
         return
     at = run.report.run_at
     with run.record.transaction():

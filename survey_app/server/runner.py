@@ -51,6 +51,9 @@ def uvicorn_config(service: ServerService, tls: TlsFiles | None = None) -> uvico
         access_log=False,
         log_config=None,
         server_header=False,
+        # Client addresses come from our own trusted-proxy rule (ServerConfig), never from
+        # uvicorn's default of believing X-Forwarded-For from 127.0.0.1.
+        proxy_headers=False,
         ssl_certfile=str(tls.certfile) if tls else None,
         ssl_keyfile=str(tls.keyfile) if tls else None,
         timeout_graceful_shutdown=5,

@@ -16,7 +16,7 @@ from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
 from survey_app.sync.client import RetryPolicy
-from tests.server.support import enrol, make_envelope, running_server
+from tests.server.support import TEST_STUDIES, enrol, make_envelope, running_server
 
 NO_WAIT = PullOptions(page_size=3, retry=RetryPolicy(max_attempts=2, base_delay=0, max_delay=0))
 
@@ -45,7 +45,7 @@ def pulled_ids(folder: Path) -> list[str]:
 
 @pytest.fixture
 def server_config(tmp_path: Path) -> ServerConfig:
-    return ServerConfig(database=str(tmp_path / "server.sqlite3"))
+    return ServerConfig(database=str(tmp_path / "server.sqlite3"), study_ids=TEST_STUDIES)
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_a_folder_pulled_from_one_server_refuses_another_servers_bundles(
     service, live = server
     upload(service, live.url, 2)
     pull(live.url, token, tmp_path / "pulled", options=NO_WAIT)
-    other_config = ServerConfig(database=str(tmp_path / "other.sqlite3"))
+    other_config = ServerConfig(database=str(tmp_path / "other.sqlite3"), study_ids=TEST_STUDIES)
     with running_server(other_config) as (other, other_live):
         upload(other, other_live.url, 2)
         other_token = other.create_account("dm", "data_manager")[1]
