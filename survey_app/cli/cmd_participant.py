@@ -146,13 +146,12 @@ def _export(record, code: str, study, args: argparse.Namespace) -> int:
 def _erase(record, code: str, study, args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from survey_app.bundle.atomic import remove_partials
     from survey_app.bundle.container import utc_now
     from survey_app.errors import UserFacingError
     from survey_app.importer import ImportSettings
     from survey_app.importer.outputs import write_outputs
     from survey_app.importer.rights import erase_participant, find_participant
-
-    from survey_app.bundle.atomic import remove_partials
 
     # Temp files an interrupted import left may hold this participant's answers too.
     remove_partials(Path(args.out))
