@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 DB_ENV = "SURVEY_APP_SERVER_DB"
+CONFIG_ENV = "SURVEY_APP_SERVER_CONFIG"
 
 
 def _is_loopback(host: str) -> bool:
@@ -35,8 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=argparse.SUPPRESS,
         metavar="STUDY",
-        help="a study this server collects (repeat for several); required to serve: envelopes "
-        "of any other study are refused. With exactly one, new enrolment codes are bound to it",
+        help="a study this server collects (repeat, or comma-separate, for several); required to "
+        "serve: envelopes of any other study are refused. With exactly one, new enrolment codes "
+        "are bound to it",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help=f"TOML settings file with a [server] table (default: ${CONFIG_ENV}); every option "
+        "is also SURVEY_APP_SERVER_<OPTION> in the environment (see docs/deploy.md)",
     )
     parser = subparsers.add_parser(
         "server",
@@ -44,15 +53,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the research server (enrolment, uploads, data-manager export)",
         description="Run the research server. Without a sub-command it serves the HTTP API.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8080; 0 picks a free one)")
     parser.add_argument("--certfile", help="TLS certificate chain (PEM) to serve HTTPS directly")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
     parser.add_argument(
         "--insecure-http",
         action="store_true",
+        default=None,
         help="serve plain HTTP on a network address (without it, a non-loopback --host needs "
-        "--certfile/--keyfile; use a TLS reverse proxy on loopback instead)",
+        "--certfile/--keyfile, or a TLS reverse proxy in front on loopback); for a proxy on a "
+        "closed internal network, as in deploy/compose.yaml",
     )
     parser.add_argument("--max-body-bytes", type=int, default=None, help="largest request")
     parser.add_argument(
@@ -60,24 +71,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--burst", type=int, default=None, help="requests allowed at once")
     parser.add_argument(
+        "--log-format", choices=("text", "json"), help="log lines as text or JSON (no content)"
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRS",
+        help="reverse proxies (addresses or networks, comma separated) whose forwarding header "
+        "names the client for rate limits (default 127.0.0.1); from anywhere else the header is "
+        "ignored",
+    )
+    parser.add_argument(
+        "--client-address-header",
+        metavar="NAME",
+        help="header the trusted proxies put the client address in (default X-Forwarded-For)",
+    )
+    parser.add_argument(
         "--enrol-failures-per-hour",
         type=int,
         default=None,
         help="failed enrolments allowed per client address and hour (default 20)",
-    )
-    parser.add_argument(
-        "--trusted-proxy",
-        action="append",
-        default=None,
-        metavar="ADDRESS_OR_CIDR",
-        help="a reverse proxy whose forwarding header names the client (repeatable); requests "
-        "from anywhere else are counted by their own address",
-    )
-    parser.add_argument(
-        "--client-address-header",
-        default=None,
-        metavar="NAME",
-        help="header a trusted proxy puts the client address in (default X-Forwarded-For)",
     )
     parser.set_defaults(handler=_run)
     sub = parser.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
@@ -126,24 +138,80 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.add_argument("--reference", help="request reference for the log, e.g. DPO-2025-07")
     erase.set_defaults(handler=_erase)
 
+    backup = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="write a consistent backup of the server database (SQLite copy or pg_dump)",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="new backup file")
+    backup.set_defaults(handler=_backup)
 
-def _config(args: argparse.Namespace, **limits: object):  # -> ServerConfig
-    from survey_app.errors import UserFacingError
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="load a backup into a new, empty database (--db / SURVEY_APP_SERVER_DB)",
+    )
+    restore.add_argument("backup_file", metavar="FILE", help="file written by `server backup`")
+    restore.set_defaults(handler=_restore)
+
+
+_OPTIONS = (
+    "db",
+    "db_password",
+    "host",
+    "port",
+    "study_id",
+    "max_body_bytes",
+    "rate",
+    "burst",
+    "certfile",
+    "keyfile",
+    "log_format",
+    "forwarded_allow_ips",
+    "client_address_header",
+    "enrol_failures_per_hour",
+    "insecure_http",
+)
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    """Command line over SURVEY_APP_SERVER_* over the settings file over defaults."""
+    from survey_app.server.settings import resolve_settings
+
+    given = {name: getattr(args, name, None) for name in _OPTIONS}
+    return resolve_settings(given, os.environ, getattr(args, "config", None))
+
+
+def _study_ids(settings: dict[str, object]) -> tuple[str, ...]:
+    return tuple(settings["study_id"] or ())  # type: ignore[arg-type]
+
+
+def _config(settings: dict[str, object]):  # -> ServerConfig
     from survey_app.server.config import ServerConfig, default_database_path
 
-    database = getattr(args, "db", None) or os.environ.get(DB_ENV) or str(default_database_path())
+    from survey_app.errors import UserFacingError
+
+    limits = {
+        "max_body_bytes": settings["max_body_bytes"],
+        "rate_per_second": settings["rate"],
+        "rate_burst": settings["burst"],
+        "enrol_failures_per_hour": settings["enrol_failures_per_hour"],
+        "client_address_header": settings["client_address_header"],
+    }
     options = {k: v for k, v in limits.items() if v is not None}
-    studies = tuple(dict.fromkeys(getattr(args, "study_id", None) or ()))
+    proxies = str(settings["forwarded_allow_ips"] or "")
+    options["trusted_proxies"] = tuple(p.strip() for p in proxies.split(",") if p.strip())
+    database = str(settings["db"] or default_database_path())
     try:
-        return ServerConfig(database=database, study_ids=studies, **options)
+        return ServerConfig(database=database, study_ids=_study_ids(settings), **options)
     except ValueError as exc:
         raise UserFacingError(str(exc)) from None
 
 
-def _open(args: argparse.Namespace, **limits: object):  # -> ServerService
+def _open(args: argparse.Namespace):  # -> ServerService
     from survey_app.server.service import ServerService
 
-    return ServerService.open(_config(args, **limits))
+    return ServerService.open(_config(_settings(args)))
 
 
 def _describe(database: str) -> str:
@@ -152,43 +220,40 @@ def _describe(database: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import logging
     from pathlib import Path
 
     from survey_app.errors import UserFacingError
+    from survey_app.server.logs import configure_logging
     from survey_app.server.runner import TlsFiles, serve_forever
+    from survey_app.server.service import ServerService
 
-    if bool(args.certfile) != bool(args.keyfile):
+    settings = _settings(args)
+    certfile, keyfile = settings["certfile"], settings["keyfile"]
+    if bool(certfile) != bool(keyfile):
         raise UserFacingError("--certfile and --keyfile must be given together")
-    if not getattr(args, "study_id", None):
+    host, port = str(settings["host"]), int(settings["port"])  # type: ignore[call-overload]
+    if not _study_ids(settings):
         raise UserFacingError(
-            "give the studies this server collects: --study-id STUDY (repeat for several)"
+            "give the studies this server collects: --study-id STUDY (repeat for several), or "
+            "SURVEY_APP_SERVER_STUDY_ID"
         )
-    if not args.certfile and not _is_loopback(args.host) and not args.insecure_http:
+    if not certfile and not _is_loopback(host) and not settings["insecure_http"]:
         raise UserFacingError(
-            f"refusing plain HTTP on the network address {args.host}: give --certfile/--keyfile, "
+            f"refusing plain HTTP on the network address {host}: give --certfile/--keyfile, "
             "or listen on 127.0.0.1 behind a TLS reverse proxy (see docs/server.md); "
-            "--insecure-http overrides this for a closed test network"
+            "--insecure-http allows it for a proxy on a closed internal network"
         )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    service = _open(
-        args,
-        max_body_bytes=args.max_body_bytes,
-        rate_per_second=args.rate,
-        rate_burst=args.burst,
-        enrol_failures_per_hour=args.enrol_failures_per_hour,
-        trusted_proxies=tuple(args.trusted_proxy) if args.trusted_proxy else None,
-        client_address_header=args.client_address_header,
-    )
-    tls = TlsFiles(Path(args.certfile), Path(args.keyfile)) if args.certfile else None
+    configure_logging(str(settings["log_format"]))
+    service = ServerService.open(_config(settings))
+    tls = TlsFiles(Path(str(certfile)), Path(str(keyfile))) if certfile else None
     try:
-        server, sock = serve_forever(service, args.host, args.port, tls)
+        server, sock = serve_forever(service, host, port, tls)
         host, port = sock.getsockname()[:2]
         scheme = "https" if tls else "http"
-        if tls is None and not _is_loopback(args.host):
+        if tls is None and not _is_loopback(str(host)):
             print(
-                "warning: plain HTTP on a network address (--insecure-http); tokens and "
-                "enrolment codes travel readable",
+                "warning: plain HTTP on a network address (insecure_http): only for a TLS "
+                "proxy in front on a closed network",
                 file=sys.stderr,
             )
         print(
@@ -321,4 +386,31 @@ def _erase(args: argparse.Namespace) -> int:
         print(f"erasure {result.erasure_id} logged; these ids are refused on upload from now on")
     else:
         print("all of these were erased before; nothing changed")
+    return 0
+
+
+def _database(args: argparse.Namespace) -> str:
+    from survey_app.server.config import default_database_path
+
+    return str(_settings(args)["db"] or default_database_path())
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.server.backup import backup
+
+    backup(_database(args), Path(args.out))
+    print(f"backup written to {args.out}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.server.backup import restore
+
+    database = _database(args)
+    restore(Path(args.backup_file), database)
+    print(f"restored {args.backup_file} into {_describe(database)}; start the server on it")
     return 0

@@ -42,7 +42,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_config(service: ServerService, tls: TlsFiles | None = None) -> uvicorn.Config:
-    """A uvicorn configuration for the app; uvicorn's own access log is off (ours has no query)."""
+    """A uvicorn configuration for the app; uvicorn's own access log is off (ours has no query).
+
+    Which proxies may name the client (X-Forwarded-For) is the server's own rule
+    (`ServerConfig.trusted_proxies`, the `forwarded_allow_ips` setting), applied by the rate
+    limiter; uvicorn's proxy-header handling is off so there is exactly one such rule.
+    """
     for path in (tls.certfile, tls.keyfile) if tls else ():
         if not Path(path).is_file():
             raise UserFacingError(f"TLS file not found: {path}")
@@ -113,7 +118,10 @@ class BackgroundServer:
 
 
 def serve_forever(
-    service: ServerService, host: str, port: int, tls: TlsFiles | None = None
+    service: ServerService,
+    host: str,
+    port: int,
+    tls: TlsFiles | None = None,
 ) -> tuple[uvicorn.Server, socket.socket]:
     """Prepare a foreground server on host:port; the caller prints the address and runs it."""
     sock = bind_socket(host, port)
