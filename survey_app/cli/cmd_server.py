@@ -187,9 +187,8 @@ def _study_ids(settings: dict[str, object]) -> tuple[str, ...]:
 
 
 def _config(settings: dict[str, object]):  # -> ServerConfig
-    from survey_app.server.config import ServerConfig, default_database_path
-
     from survey_app.errors import UserFacingError
+    from survey_app.server.config import ServerConfig, default_database_path
 
     limits = {
         "max_body_bytes": settings["max_body_bytes"],

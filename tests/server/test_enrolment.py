@@ -104,3 +104,26 @@ def test_laptop_enrolling_again_with_its_own_key_gets_a_new_token(
     assert again.token != laptop.token
     assert _upload(http, again) == 201
     assert _upload(http, laptop) == 401
+
+
+def test_a_challenge_from_one_server_process_is_accepted_by_another(tmp_path) -> None:
+    from survey_app.server.config import ServerConfig
+    from tests.server.support import TEST_STUDIES, running_server
+
+    config = ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)
+    with (
+        running_server(config) as (service, first),
+        running_server(config) as (_, second),
+        httpx.Client(base_url=first.url) as a,
+        httpx.Client(base_url=second.url) as b,
+    ):
+        key = DeviceKey.generate()
+        code, _ = service.create_enrol_code()
+        challenge = a.post("/v1/enrol/challenge").json()["challenge"]
+        body = {
+            "code": code,
+            "device_public_key": key.public_b64,
+            "challenge": challenge,
+            "proof": key.sign(proof_message(challenge, key.public_b64)),
+        }
+        assert b.post("/v1/enrol", json=body).status_code == 201
