@@ -68,7 +68,7 @@ def read_yaml(path: Path) -> tuple[Node, bytes]:
     except yaml.YAMLError as exc:
         raise SourceError(0, f"YAML error: {exc}") from None
     except RecursionError:
-        raise SourceError(0, f"values are nested too deeply (more than {MAX_DEPTH} levels)") from None
+        raise SourceError(0, f"values are nested more than {MAX_DEPTH} levels deep") from None
     if root is None:
         raise SourceError(1, "file is empty")
     return _convert(root, set()), raw
@@ -89,7 +89,7 @@ _PLAIN_TAGS = {
 def _convert(node: yaml.Node, seen: set[int], depth: int = 0) -> Node:
     line = node.start_mark.line + 1
     if depth > MAX_DEPTH:
-        raise SourceError(line, f"values are nested too deeply (more than {MAX_DEPTH} levels)")
+        raise SourceError(line, f"values are nested more than {MAX_DEPTH} levels deep")
     if id(node) in seen:
         raise SourceError(line, "anchors and aliases are not allowed")
     seen.add(id(node))
