@@ -14,13 +14,13 @@ def test_item_without_a_type_is_an_error_not_a_crash(write_form):
 
 
 def test_deeply_nested_file_is_an_error_not_a_crash(write_form):
-    path = write_form("licence: \"Test only\"\n", "licence: " + "[" * 5000 + "]" * 5000 + "\n")
+    path = write_form('licence: "Test only"\n', "licence: " + "[" * 5000 + "]" * 5000 + "\n")
     only_error(path, "nested")
 
 
 def test_oversized_file_is_refused_before_it_is_parsed(write_form):
     padding = "# " + "x" * 1000 + "\n"
-    path = write_form("licence: \"Test only\"\n", 'licence: "Test only"\n' + padding * 16_000)
+    path = write_form('licence: "Test only"\n', 'licence: "Test only"\n' + padding * 16_000)
     only_error(path, "larger than")
 
 
@@ -32,4 +32,4 @@ def test_oversized_file_is_refused_before_it_is_parsed(write_form):
 def test_label_is_held_to_the_text_rules(write_form, character: str):
     path = write_form('label: "Headache"', f'label: "Head{character}ache"')
     errors = errors_of(path)
-    assert any(e.line == line_of(path, "label: \"Head") for e in errors), [str(e) for e in errors]
+    assert any(e.line == line_of(path, 'label: "Head') for e in errors), [str(e) for e in errors]
