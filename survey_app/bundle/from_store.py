@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from survey_app import crashpoints
 from survey_app.bundle.atomic import remove_partials
 from survey_app.bundle.container import (
     BUNDLE_SUFFIX,
@@ -64,5 +65,6 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
     check = read_bundle(path)
     if tuple(e["submission_id"] for e in check.envelopes) != info.submission_ids:
         raise UserFacingError(f"{path.name} did not read back correctly; export again")
+    crashpoints.reach("export.before_mark")
     store.mark_exported(info.submission_ids, info.bundle_id)
     return info

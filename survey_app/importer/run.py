@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from survey_app import crashpoints
 from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
 from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes, remove_partials
 from survey_app.bundle.container import utc_now
@@ -220,6 +221,7 @@ def _import_bundle(run: _Run, loaded: _Loaded) -> None:
             bundle.manifest.created_at,
             at,
         )
+    crashpoints.reach("import.bundle.committed")
     run.report.bundles_accepted += 1
 
 

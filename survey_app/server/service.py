@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from survey_app import crashpoints
 from survey_app.identifiers import STUDY_ID_RULE, is_study_id
 from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.device_keys import DeviceKey, device_id_for, public_key_from_b64
@@ -364,6 +365,7 @@ class ServerService:
                 "conflict",
                 "a different submission with this id is already stored; nothing was changed",
             ) from None
+        crashpoints.reach("server.upload.stored")
         return UploadResult(receipt_for(stored), created)
 
     # -- erasure --------------------------------------------------------------------------------

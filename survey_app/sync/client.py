@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from survey_app import crashpoints
 from survey_app.errors import UserFacingError
 from survey_app.i18n import N_
 from survey_app.sealing.device_keys import DeviceKey
@@ -424,6 +425,7 @@ class SyncClient:
         except SyncError as exc:
             result.stopped = str(exc)
             return SubmissionOutcome(copy.submission_id, copy.session_id, PENDING, str(exc))
+        crashpoints.reach("sync.before_mark_synced")
         store.mark_synced(copy.submission_id, receipt)
         status = SYNCED if created else ALREADY_ON_SERVER
         return SubmissionOutcome(copy.submission_id, copy.session_id, status)

@@ -21,6 +21,11 @@ FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 FORMS = (("hscl25", "hscl_{:02d}", 25, 1, 4), ("pcl5", "pcl_{:02d}", 20, 0, 4))
 
 
+def participant_code(seed: int, number: int) -> str:
+    """The code of participant `number` in the meeting of `seed` (4-digit codes)."""
+    return make_code((seed % 90) * 100 + number)
+
+
 def report(*fields: object) -> None:
     """Tell the parent, unbuffered, what is committed."""
     sys.stdout.write(" ".join(str(f) for f in fields) + "\n")
@@ -42,7 +47,7 @@ def main(path: Path, participants: int, seed: int) -> None:
         meeting = store.create_meeting("2025-03-14", "Skolen", "AB")
         for number in range(1, participants + 1):
             session = store.start_session(
-                meeting.id, make_code(seed * 1000 + number), "baseline", "ar", actor="AB"
+                meeting.id, participant_code(seed, number), "baseline", "ar", actor="AB"
             )
             report("started", session.id)
             store.record_consent(
