@@ -7,7 +7,8 @@ The same script runs on Linux, Windows and macOS (.github/workflows/app.yml):
 
 Steps: build the wheel (so the app carries exactly the wheel's forms, compiled catalogs, fonts
 and DEMO study), run PyInstaller on packaging/survey-app.spec, pack dist/SurveyApp into one
-archive, and with --smoke: check-forms, simulate into an SQLCipher store, start the window to
+archive, and with --smoke: check-forms, simulate into an SQLCipher store, reopen it to export
+its sealed submissions to a bundle, start the window to
 the unlock screen in Arabic with a screenshot (under Xvfb with --xvfb, else offscreen), timing
 each. Writes dist/app-report.json.
 """
@@ -130,6 +131,23 @@ def smoke(bundle: Path, use_xvfb: bool, report: dict) -> None:
     )
     report["simulate_s"] = round(seconds, 2)
     report["simulate"] = done.stdout.strip().splitlines()[-1]
+    # Reopen that store with its passphrase and read every sealed submission out of it.
+    seconds, done = timed(
+        [
+            str(console),
+            "export",
+            "--all",
+            "--out",
+            str(work / "usb"),
+            "--data-dir",
+            str(work / "laptop"),
+        ],
+        env,
+    )
+    report["export_s"] = round(seconds, 2)
+    report["export"] = next(
+        (line for line in done.stdout.splitlines() if "submission" in line), done.stdout.strip()
+    )
     shot = DIST / "smoke-unlock-ar.png"
     xvfb = None
     try:
