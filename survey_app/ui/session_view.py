@@ -391,7 +391,10 @@ class SessionView(QWidget):
         if mismatches:
             self.resolving = True
         page = ReviewPage(
-            self.missing() if not mismatches else [], self.langs, mismatches=mismatches
+            self.missing() if not mismatches else [],
+            self.langs,
+            mismatches=mismatches,
+            detail_language=self.setup.staff_language,
         )
         page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
         page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
