@@ -204,3 +204,15 @@ def test_server_info_writes_a_known_devices_file_the_importer_accepts(
     assert known[service.server_key.device_id] == service.server_public_key
     assert len(known) == 2
     assert json.loads(path.read_text())["devices"][0]["role"] == "server"
+
+
+def test_pull_with_a_missing_ca_file_or_plain_http_to_the_network_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SURVEY_APP_TOKEN", "dm_not-used")
+    out = str(tmp_path / "pulled")
+    missing = str(tmp_path / "missing-ca.pem")
+    assert main(["pull", "--server", "https://127.0.0.1:9", "--out", out, "--ca", missing]) == 1
+    assert "CA certificate file missing-ca.pem" in capsys.readouterr().err
+    assert main(["pull", "--server", "http://192.0.2.10:8080", "--out", out]) == 1
+    assert "https://" in capsys.readouterr().err
