@@ -29,6 +29,7 @@ from survey_app.sealing.study_keys import generate_study_keypair
 from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
+from survey_app.sync.client import SyncClient
 
 PAYLOAD = {"answers": [{"item_id": f"hscl_{n:02d}", "value": 1 + n % 4} for n in range(1, 80)]}
 
@@ -49,10 +50,8 @@ def _envelopes(key: DeviceKey, recipient: str, count: int) -> list[dict[str, str
 
 def _enrol(url: str, service: ServerService, key: DeviceKey) -> str:
     code, _ = service.create_enrol_code()
-    response = httpx.post(
-        f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-    )
-    return response.json()["token"]
+    with SyncClient(url) as client:
+        return client.enrol(code, key).token
 
 
 def _upload_all(
@@ -86,9 +85,14 @@ def _phase(
     counts = [0] * clients
     deadline = time.monotonic() + seconds
 
+    failures: list[BaseException] = []
+
     def run(index: int) -> None:
         target, token, envelopes = work[index]
-        counts[index] = _upload_all(target, token, envelopes, deadline, latencies)
+        try:
+            counts[index] = _upload_all(target, token, envelopes, deadline, latencies)
+        except BaseException as exc:  # a thread's SystemExit would vanish: report it
+            failures.append(exc)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
@@ -97,6 +101,8 @@ def _phase(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"a client failed: {failures[0]}")
     total = sum(counts)
     ordered = sorted(latencies)
     return {
@@ -125,7 +131,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         database = args.db or str(Path(tmp) / "bench.sqlite3")
         # Rate limits off for the measurement: they are per token and tested elsewhere.
-        config = ServerConfig(database=database, rate_per_second=1e6, rate_burst=1_000_000)
+        config = ServerConfig(
+            database=database, study_ids=("bench",), rate_per_second=1e6, rate_burst=1_000_000
+        )
         service = ServerService.open(config)
         try:
             with BackgroundServer(service) as server:
@@ -168,7 +176,9 @@ def _scale_out(args: argparse.Namespace) -> int:
         try:
             for count in (1, args.processes):
                 servers = [
-                    start_server_process(database, 0, "--rate", "1000000", "--burst", "1000000")
+                    start_server_process(
+                        database, 0, "--study-id", "bench", "--rate", "1e6", "--burst", "1000000"
+                    )
                     for _ in range(count)
                 ]
                 try:

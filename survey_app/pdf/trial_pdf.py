@@ -29,6 +29,7 @@ from survey_app.pdf.layout import (
     text_block,
 )
 from survey_app.pdf.text import TextSetter, TextStyle
+from survey_app.private_files import make_private
 
 READING_TEXT = {
     "self": N_("You read the information yourself."),
@@ -110,6 +111,7 @@ def render_receipt(consent: Any, code: str, study: Any, out: Path) -> int:
     )
     paper.text(_("This receipt holds none of your answers."), size=9)
     render(flow.pages, out, setter, lambda p, n: _page(language, p, n), title="Consent receipt")
+    make_private(out)
     return len(flow.pages)
 
 
@@ -145,6 +147,7 @@ def render_letters(letters: Sequence[Letter], study: Any, out: Path) -> int:
         paper.text(_("Best regards,"), gap=1)
         paper.text(_("The research team"))
     render(flow.pages, out, setter, lambda p, n: (), title="Allocation letters")
+    make_private(out)  # names and addresses: owner only, like every file with personal data
     return len(flow.pages)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import sqlcipher3
 
 from survey_app.importer.record import record_key
+from survey_app.private_files import private_database
 from survey_app.register import model as m
 from survey_app.register.model import ConsentEntry, Person, RegisterError, Withdrawal
 from survey_app.register.snapshot_file import Snapshot
@@ -106,6 +107,7 @@ class CentralRegister:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CENTRAL_FILE
+        private_database(path)
         conn = sqlcipher3.connect(str(path), isolation_level=None)
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -69,3 +70,11 @@ def test_one_letter_per_page_each_in_its_language(study, tmp_path) -> None:
     text = _text(out)
     assert study.config.trial.arm_text("control", "ar").rstrip(".") in text
     assert "jobbspesialist" in text and "Testa Fiktivsen" in text
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_letters_with_names_and_addresses_are_readable_by_their_owner_only(study, tmp_path):
+    person = Person("P-0002-X", "Testa Fiktivsen", "", "", "Prøvegata 2", "nb", "", "", "AB")
+    out = tmp_path / "letters.pdf"
+    render_letters([Letter(person, "control", "")], study, out)
+    assert out.stat().st_mode & 0o777 == 0o600
