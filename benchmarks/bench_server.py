@@ -1,148 +1,256 @@
-"""Server ingest rate: several concurrent laptops on loopback, beside one laptop, same run.
+"""Server ingest rate: laptops uploading at once to a real server process on loopback.
 
-Usage: .venv/bin/python benchmarks/bench_server.py [--envelopes 300] [--clients 4] [--db URL]
-Bounded: each phase uploads a fixed number of pre-sealed envelopes, and stops after --seconds.
+    .venv/bin/python benchmarks/bench_server.py [--envelopes 400] [--clients 4] [--rounds 3]
+                                                [--db postgresql://...]
+
+The server runs as `python main.py server` in its own process (as in production); each laptop
+is its own process with one keep-alive connection, uploading pre-sealed envelopes one after
+another and waiting for each receipt, as the sync client does. Beside the rates it prints,
+measured in the same run: the rate of durable commits one at a time on the same disk (what a
+server that commits each upload by itself cannot pass), and the server's CPU time per upload.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
-import httpx
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from survey_app.sealing.device_keys import DeviceKey  # noqa: E402
+from survey_app.sealing.envelope import seal  # noqa: E402
+from survey_app.sealing.study_keys import generate_study_keypair  # noqa: E402
 
-from survey_app.sealing.device_keys import DeviceKey
-from survey_app.sealing.envelope import seal
-from survey_app.sealing.study_keys import generate_study_keypair
-from survey_app.server.config import ServerConfig
-from survey_app.server.runner import BackgroundServer
-from survey_app.server.service import ServerService
-
+STUDY = "bench"
 PAYLOAD = {"answers": [{"item_id": f"hscl_{n:02d}", "value": 1 + n % 4} for n in range(1, 80)]}
 
 
-def _envelopes(key: DeviceKey, recipient: str, count: int) -> list[dict[str, str]]:
+def _envelopes(key: DeviceKey, recipient: str, count: int) -> list[bytes]:
     return [
-        seal(
-            PAYLOAD,
-            submission_id=str(uuid.uuid4()),
-            study_id="bench",
-            device_id=key.device_id,
-            device_key=key,
-            recipient=recipient,
-        )
+        json.dumps(
+            seal(
+                PAYLOAD,
+                submission_id=str(uuid.uuid4()),
+                study_id=STUDY,
+                device_id=key.device_id,
+                device_key=key,
+                recipient=recipient,
+            )
+        ).encode()
         for _ in range(count)
     ]
 
 
-def _enrol(url: str, service: ServerService, key: DeviceKey) -> str:
-    code, _ = service.create_enrol_code()
-    response = httpx.post(
-        f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-    )
-    return response.json()["token"]
+def _laptop(port: int, token: str, bodies: list[bytes], start, out) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies = []
+    start.wait()
+    for body in bodies:
+        began = time.perf_counter()
+        conn.request("POST", "/v1/submissions", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - began)
+        if response.status != 201:
+            raise SystemExit(f"upload refused: HTTP {response.status}")
+    conn.close()
+    out.put(latencies)
 
 
-def _upload_all(
-    url: str, token: str, envelopes: list[dict[str, str]], deadline: float, latencies: list[float]
-) -> int:
-    done = 0
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
-        for envelope in envelopes:
-            if time.monotonic() > deadline:
-                break
-            started = time.perf_counter()
-            response = client.post("/v1/submissions", json=envelope)
-            latencies.append(time.perf_counter() - started)
-            if response.status_code != 201:
-                raise SystemExit(f"upload failed: {response.status_code} {response.text[:200]}")
-            done += 1
-    return done
+class Server:
+    """`python main.py server` on a free loopback port, in its own process."""
+
+    def __init__(self, database: str, root: Path = ROOT) -> None:
+        self.database = database
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(root / "main.py"),
+                "server",
+                "--db",
+                database,
+                "--port",
+                "0",
+                "--study-id",
+                STUDY,
+                "--rate",
+                "1000000",
+                "--burst",
+                "1000000",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the access log
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        found = re.search(r"http://[^:]+:(\d+)", line)
+        if not found:
+            self.stop()
+            raise SystemExit(f"the server did not start: {line!r}")
+        self.port = int(found.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
 
 
-def _phase(url: str, service: ServerService, clients: int, per_client: int, seconds: float) -> dict:
-    recipient = generate_study_keypair().public
-    work = []
-    for _ in range(clients):
+def _enrol(server: Server, database: str, count: int) -> list[tuple[DeviceKey, str]]:
+    from survey_app.server.config import ServerConfig
+    from survey_app.server.service import ServerService
+    from survey_app.sync.client import SyncClient
+
+    service = ServerService.open(ServerConfig(database=database, study_id=STUDY))
+    try:
+        codes = [service.create_enrol_code()[0] for _ in range(count)]
+    finally:
+        service.close()
+    laptops = []
+    for code in codes:
         key = DeviceKey.generate()
-        work.append((_enrol(url, service, key), _envelopes(key, recipient, per_client)))
-    latencies: list[float] = []
-    counts = [0] * clients
-    deadline = time.monotonic() + seconds
+        with SyncClient(server.url) as client:
+            laptops.append((key, client.enrol(code, key).token))
+    return laptops
 
-    def run(index: int) -> None:
-        token, envelopes = work[index]
-        counts[index] = _upload_all(url, token, envelopes, deadline, latencies)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    total = sum(counts)
-    ordered = sorted(latencies)
+def _phase(server: Server, laptops, recipient: str, per_laptop: int) -> dict:
+    context = multiprocessing.get_context("fork")
+    start, out = context.Event(), context.Queue()
+    workers = [
+        context.Process(
+            target=_laptop,
+            args=(server.port, token, _envelopes(key, recipient, per_laptop), start, out),
+        )
+        for key, token in laptops
+    ]
+    for worker in workers:
+        worker.start()
+    cpu = server.cpu_seconds()
+    began = time.perf_counter()
+    start.set()
+    latencies = [value for _ in workers for value in out.get(timeout=600)]
+    elapsed = time.perf_counter() - began
+    cpu = server.cpu_seconds() - cpu
+    for worker in workers:
+        worker.join()
+    latencies.sort()
     return {
-        "clients": clients,
-        "uploads": total,
-        "seconds": elapsed,
-        "rate": total / elapsed,
-        "median_ms": statistics.median(ordered) * 1000,
-        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+        "rate": len(latencies) / elapsed,
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "cpu_ms": cpu / len(latencies) * 1000,
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--envelopes", type=int, default=300, help="uploads per phase")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent laptops")
-    parser.add_argument("--seconds", type=float, default=60.0, help="time bound per phase")
-    parser.add_argument("--db", help="database (default: a temporary SQLite file)")
-    args = parser.parse_args()
+def durable_commit_rate(folder: Path, count: int = 200) -> float:
+    """Commits per second of one ~5 kB row at a time, WAL + synchronous=FULL, on this disk."""
+    conn = sqlite3.connect(folder / "reference.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (x TEXT)")
+    row = "x" * 5000
+    began = time.perf_counter()
+    for _ in range(count):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", (row,))
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return count / elapsed
+
+
+def measure(
+    envelopes: int, clients: int, rounds: int, db: str | None, compare: Path | None = None
+) -> dict[str, list[float]]:
+    """Rates of every round: 1 laptop, N laptops, and the durable-commit reference.
+
+    With `compare` (another checkout of this project), its server is measured too, in turns
+    with this one, under the keys "old_one", "old_many", ...
+    """
+    results: dict[str, list[float]] = defaultdict(list)
+    recipient = generate_study_keypair().public
+    roots = {"": ROOT, **({"old_": compare} if compare else {})}
     with tempfile.TemporaryDirectory() as tmp:
-        database = args.db or str(Path(tmp) / "bench.sqlite3")
-        # Rate limits off for the measurement: they are per token and tested elsewhere.
-        config = ServerConfig(database=database, rate_per_second=1e6, rate_burst=1_000_000)
-        service = ServerService.open(config)
+        servers = {}
         try:
-            with BackgroundServer(service) as server:
-                single = _phase(server.url, service, 1, args.envelopes, args.seconds)
-                per_client = max(1, args.envelopes // args.clients)
-                multi = _phase(server.url, service, args.clients, per_client, args.seconds)
+            for prefix, root in roots.items():
+                database = db or str(Path(tmp) / f"{prefix}server.sqlite3")
+                server = servers[prefix] = Server(database, root)
+                server.laptops = _enrol(server, database, clients)
+            for _ in range(rounds):
+                results["reference"].append(durable_commit_rate(Path(tmp)))
+                (Path(tmp) / "reference.sqlite3").unlink()
+                for prefix, server in servers.items():
+                    laptops = server.laptops
+                    one = _phase(server, laptops[:1], recipient, envelopes)
+                    many = _phase(server, laptops, recipient, max(1, envelopes // clients))
+                    results[prefix + "one"].append(one["rate"])
+                    results[prefix + "one_cpu"].append(one["cpu_ms"])
+                    results[prefix + "many"].append(many["rate"])
+                    results[prefix + "many_cpu"].append(many["cpu_ms"])
+                    results[prefix + "many_p95"].append(many["p95_ms"])
         finally:
-            service.close()
-    backend = "PostgreSQL" if database.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
-    print(f"server ingest on loopback, {backend}; envelope ~{_size()} bytes")
-    print(
-        f"{'clients':>8} {'uploads':>8} {'seconds':>8} {'per s':>8} {'median ms':>10} {'p95 ms':>8}"
+            for server in servers.values():
+                server.stop()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--envelopes", type=int, default=400, help="uploads per phase")
+    parser.add_argument("--clients", type=int, default=4, help="laptops uploading at once")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--db", help="postgresql:// URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--compare", type=Path, help="another checkout (e.g. an older commit) to measure in turns"
     )
-    for row in (single, multi):
-        print(
-            f"{row['clients']:>8} {row['uploads']:>8} {row['seconds']:>8.2f} {row['rate']:>8.1f}"
-            f" {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f}"
-        )
-    print(
-        f"reference (1 client, same run): {single['rate']:.1f}/s; "
-        f"{args.clients} clients: {multi['rate'] / single['rate']:.2f}x"
-    )
+    args = parser.parse_args()
+    r = measure(args.envelopes, args.clients, args.rounds, args.db, args.compare)
+    backend = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
+    print(f"server ingest on loopback, {backend}, medians of {args.rounds} rounds")
+    for line in report_lines(r, args.clients):
+        print(line)
     return 0
 
 
-def _size() -> int:
-    import json
-
-    key = DeviceKey.generate()
-    return len(json.dumps(_envelopes(key, generate_study_keypair().public, 1)[0]))
+def report_lines(r: dict[str, list[float]], clients: int) -> list[str]:
+    """The figures as printed lines (also used by run_all.py)."""
+    med = statistics.median
+    lines = [f"reference: durable commits one at a time   {med(r['reference']):7.0f} /s"]
+    for prefix, name in (("old_", "compared checkout"), ("", "this checkout")):
+        if prefix + "one" not in r:
+            continue
+        lines += [
+            f"{name}:",
+            f"  1 laptop                                 {med(r[prefix + 'one']):7.0f} /s"
+            f"  server CPU {med(r[prefix + 'one_cpu']):.2f} ms/upload",
+            f"  {clients} laptops at once                        {med(r[prefix + 'many']):7.0f} /s"
+            f"  server CPU {med(r[prefix + 'many_cpu']):.2f} ms/upload,"
+            f" p95 {med(r[prefix + 'many_p95']):.0f} ms",
+        ]
+    return lines
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
