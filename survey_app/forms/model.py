@@ -6,14 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-LANGUAGES: tuple[str, ...] = ("nb", "en", "ar")
-RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+from survey_app.forms.languages import LANGUAGES
+from survey_app.forms.languages import RTL_LANGUAGES as RTL_LANGUAGES
+from survey_app.forms.languages import is_rtl as is_rtl
+
 TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-6m", "followup-12m", "followup-24m")
-
-
-def is_rtl(language: str) -> bool:
-    """Return True when the language is written right to left."""
-    return language in RTL_LANGUAGES
 
 
 class ItemType(StrEnum):

@@ -24,6 +24,8 @@ from survey_app.i18n import N_
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import envelope_hash
 from survey_app.server.receipts import ReceiptError, verify_erasure_notice, verify_receipt
+from survey_app.sync.credentials import SyncCredentials
+from survey_app.sync.retry import RetryPolicy
 
 
 class SyncError(UserFacingError):
@@ -37,55 +39,6 @@ class SyncError(UserFacingError):
 
 class SyncAuthError(SyncError):
     """The server no longer accepts this laptop's token (revoked, or a different server)."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential back-off with full jitter, bounded in attempts and in each wait."""
-
-    max_attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        """Seconds to wait before retry number `attempt` (1-based)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
-        return rng.uniform(0, ceiling)
-
-
-@dataclass(frozen=True)
-class SyncCredentials:
-    """What enrolment gives a laptop; keep it inside the encrypted device store."""
-
-    base_url: str
-    device_id: str
-    token: str
-    server_public_key: str
-    study_id: str | None = None
-
-    def to_dict(self) -> dict[str, str | None]:
-        """Plain dict for storage."""
-        return {
-            "base_url": self.base_url,
-            "device_id": self.device_id,
-            "token": self.token,
-            "server_public_key": self.server_public_key,
-            "study_id": self.study_id,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SyncCredentials:
-        """Inverse of `to_dict`."""
-        return cls(
-            base_url=str(data["base_url"]),
-            device_id=str(data["device_id"]),
-            token=str(data["token"]),
-            server_public_key=str(data["server_public_key"]),
-            study_id=data.get("study_id"),
-        )
-
-    def __repr__(self) -> str:
-        return f"SyncCredentials(base_url={self.base_url!r}, device_id={self.device_id!r})"
 
 
 class PendingCopy(Protocol):

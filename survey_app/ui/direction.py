@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from survey_app.forms.model import is_rtl
+from survey_app.forms.languages import is_rtl
 
 RLM = "\u200f"  # right-to-left mark: a strong RTL character that is invisible
 LRM = "\u200e"  # left-to-right mark

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from survey_app.forms.model import Form
-from survey_app.ui.availability import session_forms
 from survey_app.ui.context import AppContext
 from survey_app.ui.settings import read_study_dir, write_study_dir
+
+if TYPE_CHECKING:  # the start-up imports this module; forms are needed only for sessions
+    from survey_app.forms.model import Form
 
 
 def store_exists(path: Path) -> bool:
@@ -118,6 +119,8 @@ def start_session(ctx: AppContext, request):
     study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
 
     def op(worker):
+        from survey_app.ui.availability import session_forms
+
         forms = session_forms(study.library, request.timepoint, request.arm)
         session = worker.store.start_session(
             meeting.id,
@@ -141,6 +144,8 @@ def resume_session(ctx: AppContext, session_id: str):
     study = ctx.study
 
     def op(worker):
+        from survey_app.ui.availability import session_forms
+
         session = worker.store.session(session_id)
         forms = session_forms(study.library, session.timepoint, session.arm)
         answers = {
