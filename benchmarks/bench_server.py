@@ -1,13 +1,17 @@
-"""Server ingest rate: laptops uploading at once to a real server process on loopback.
+"""Server ingest rate: laptops uploading at once to real server processes on loopback.
 
     .venv/bin/python benchmarks/bench_server.py [--envelopes 400] [--clients 4] [--rounds 3]
-                                                [--db postgresql://...]
+    .venv/bin/python benchmarks/bench_server.py --processes 2 [--db postgres | postgresql://...]
+    .venv/bin/python benchmarks/bench_server.py --compare DIR   (another checkout, in turns)
 
 The server runs as `python main.py server` in its own process (as in production); each laptop
-is its own process with one keep-alive connection, uploading pre-sealed envelopes one after
-another and waiting for each receipt, as the sync client does. Beside the rates it prints,
+is its own process with one keep-alive connection, uploading pre-sealed ~4.8 kB envelopes one
+after another and waiting for each receipt, as the sync client does. Printed beside the rates,
 measured in the same run: the rate of durable commits one at a time on the same disk (what a
-server that commits each upload by itself cannot pass), and the server's CPU time per upload.
+server that commits each upload by itself cannot pass) and the servers' CPU time per upload.
+`--processes N` also runs N server processes on one database with the laptops spread over them
+round-robin, beside one process. `--db postgres` starts a throwaway PostgreSQL cluster (needs
+the PostgreSQL binaries, as the tests do); rate limits are lifted for the measurement.
 """
 
 from __future__ import annotations
@@ -76,23 +80,12 @@ class Server:
     """`python main.py server` on a free loopback port, in its own process."""
 
     def __init__(self, database: str, root: Path = ROOT) -> None:
-        self.database = database
         self.process = subprocess.Popen(
             [
-                sys.executable,
-                str(root / "main.py"),
-                "server",
-                "--db",
-                database,
-                "--port",
-                "0",
-                "--study-id",
-                STUDY,
-                "--rate",
-                "1000000",
-                "--burst",
-                "1000000",
+                *(sys.executable, str(root / "main.py"), "server", "--db", database),
+                *("--port", "0", "--study-id", STUDY, "--rate", "1000000", "--burst", "1000000"),
             ],
+            cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # the access log
             text=True,
@@ -134,24 +127,31 @@ def _enrol(server: Server, database: str, count: int) -> list[tuple[DeviceKey, s
     return laptops
 
 
-def _phase(server: Server, laptops, recipient: str, per_laptop: int) -> dict:
+def _phase(servers: list[Server], laptops, recipient: str, per_laptop: int) -> dict:
+    """Every laptop uploads at once (spread over the servers); rate, latency, server CPU."""
     context = multiprocessing.get_context("fork")
     start, out = context.Event(), context.Queue()
     workers = [
         context.Process(
             target=_laptop,
-            args=(server.port, token, _envelopes(key, recipient, per_laptop), start, out),
+            args=(
+                servers[index % len(servers)].port,
+                token,
+                _envelopes(key, recipient, per_laptop),
+                start,
+                out,
+            ),
         )
-        for key, token in laptops
+        for index, (key, token) in enumerate(laptops)
     ]
     for worker in workers:
         worker.start()
-    cpu = server.cpu_seconds()
+    cpu = sum(s.cpu_seconds() for s in servers)
     began = time.perf_counter()
     start.set()
     latencies = [value for _ in workers for value in out.get(timeout=600)]
     elapsed = time.perf_counter() - began
-    cpu = server.cpu_seconds() - cpu
+    cpu = sum(s.cpu_seconds() for s in servers) - cpu
     for worker in workers:
         worker.join()
     latencies.sort()
@@ -165,7 +165,8 @@ def _phase(server: Server, laptops, recipient: str, per_laptop: int) -> dict:
 
 def durable_commit_rate(folder: Path, count: int = 200) -> float:
     """Commits per second of one ~5 kB row at a time, WAL + synchronous=FULL, on this disk."""
-    conn = sqlite3.connect(folder / "reference.sqlite3", isolation_level=None)
+    path = folder / "reference.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE t (x TEXT)")
@@ -177,43 +178,97 @@ def durable_commit_rate(folder: Path, count: int = 200) -> float:
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - began
     conn.close()
+    for leftover in folder.glob("reference.sqlite3*"):
+        leftover.unlink()
     return count / elapsed
 
 
 def measure(
-    envelopes: int, clients: int, rounds: int, db: str | None, compare: Path | None = None
+    envelopes: int,
+    clients: int,
+    rounds: int,
+    db: str | None = None,
+    compare: Path | None = None,
+    processes: int = 1,
 ) -> dict[str, list[float]]:
-    """Rates of every round: 1 laptop, N laptops, and the durable-commit reference.
+    """Rates of every round: 1 laptop, `clients` laptops, and the durable-commit reference.
 
-    With `compare` (another checkout of this project), its server is measured too, in turns
-    with this one, under the keys "old_one", "old_many", ...
+    Keys: "one", "many" (one server process), "many_procs" (`processes` servers on one
+    database, when more than 1), each with "_cpu" and "_p95" companions. With `compare`
+    (another checkout of this project) its server is measured too, in turns with this one,
+    under the same keys prefixed "old_".
     """
     results: dict[str, list[float]] = defaultdict(list)
     recipient = generate_study_keypair().public
     roots = {"": ROOT, **({"old_": compare} if compare else {})}
     with tempfile.TemporaryDirectory() as tmp:
-        servers = {}
+        cluster = None
+        running: dict[str, tuple[list[Server], list]] = {}
         try:
+            if db == "postgres":
+                from tests.server.support import start_postgres
+
+                cluster = start_postgres(Path(tmp) / "pg")
+                if isinstance(cluster, str):
+                    raise SystemExit(f"no PostgreSQL: {cluster}")
             for prefix, root in roots.items():
-                database = db or str(Path(tmp) / f"{prefix}server.sqlite3")
-                server = servers[prefix] = Server(database, root)
-                server.laptops = _enrol(server, database, clients)
+                database = _database(db, cluster, Path(tmp), prefix)
+                servers = [Server(database, root) for _ in range(max(1, processes))]
+                running[prefix] = (servers, _enrol(servers[0], database, clients))
             for _ in range(rounds):
                 results["reference"].append(durable_commit_rate(Path(tmp)))
-                (Path(tmp) / "reference.sqlite3").unlink()
-                for prefix, server in servers.items():
-                    laptops = server.laptops
-                    one = _phase(server, laptops[:1], recipient, envelopes)
-                    many = _phase(server, laptops, recipient, max(1, envelopes // clients))
-                    results[prefix + "one"].append(one["rate"])
-                    results[prefix + "one_cpu"].append(one["cpu_ms"])
-                    results[prefix + "many"].append(many["rate"])
-                    results[prefix + "many_cpu"].append(many["cpu_ms"])
-                    results[prefix + "many_p95"].append(many["p95_ms"])
+                for prefix, (servers, laptops) in running.items():
+                    per = max(1, envelopes // clients)
+                    phases = {
+                        "one": ([servers[0]], laptops[:1], envelopes),
+                        "many": ([servers[0]], laptops, per),
+                    }
+                    if len(servers) > 1:
+                        phases["many_procs"] = (servers, laptops, per)
+                    for name, (targets, who, count) in phases.items():
+                        row = _phase(targets, who, recipient, count)
+                        results[prefix + name].append(row["rate"])
+                        results[prefix + name + "_cpu"].append(row["cpu_ms"])
+                        results[prefix + name + "_p95"].append(row["p95_ms"])
         finally:
-            for server in servers.values():
-                server.stop()
+            for servers, _laptops in running.values():
+                for server in servers:
+                    server.stop()
+            if cluster is not None:
+                cluster.stop()
     return results
+
+
+def _database(db: str | None, cluster, folder: Path, prefix: str) -> str:
+    if cluster is not None:
+        from tests.server.support import fresh_postgres_database
+
+        return fresh_postgres_database(cluster)
+    return db or str(folder / f"{prefix}server.sqlite3")
+
+
+def report_lines(r: dict[str, list[float]], clients: int, processes: int = 1) -> list[str]:
+    """The figures as printed lines (also used by run_all.py)."""
+    med = statistics.median
+    lines = [f"reference: durable commits one at a time     {med(r['reference']):7.0f} /s"]
+    rows = (
+        ("one", "1 laptop"),
+        ("many", f"{clients} laptops at once"),
+        ("many_procs", f"{clients} laptops, {processes} server processes"),
+    )
+    for prefix, name in (("old_", "compared checkout"), ("", "this checkout")):
+        if prefix + "one" not in r:
+            continue
+        lines.append(f"{name}:")
+        for key, label in rows:
+            if prefix + key not in r:
+                continue
+            lines.append(
+                f"  {label:<40}{med(r[prefix + key]):7.0f} /s"
+                f"  server CPU {med(r[prefix + key + '_cpu']):.2f} ms/upload,"
+                f" p95 {med(r[prefix + key + '_p95']):.0f} ms"
+            )
+    return lines
 
 
 def main() -> int:
@@ -221,35 +276,20 @@ def main() -> int:
     parser.add_argument("--envelopes", type=int, default=400, help="uploads per phase")
     parser.add_argument("--clients", type=int, default=4, help="laptops uploading at once")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--db", help="postgresql:// URL (default: a temporary SQLite file)")
+    parser.add_argument("--processes", type=int, default=1, help="server processes, one database")
+    parser.add_argument(
+        "--db", help="`postgres` (a throwaway cluster) or a postgresql:// URL; default SQLite"
+    )
     parser.add_argument(
         "--compare", type=Path, help="another checkout (e.g. an older commit) to measure in turns"
     )
     args = parser.parse_args()
-    r = measure(args.envelopes, args.clients, args.rounds, args.db, args.compare)
+    r = measure(args.envelopes, args.clients, args.rounds, args.db, args.compare, args.processes)
     backend = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
     print(f"server ingest on loopback, {backend}, medians of {args.rounds} rounds")
-    for line in report_lines(r, args.clients):
+    for line in report_lines(r, args.clients, args.processes):
         print(line)
     return 0
-
-
-def report_lines(r: dict[str, list[float]], clients: int) -> list[str]:
-    """The figures as printed lines (also used by run_all.py)."""
-    med = statistics.median
-    lines = [f"reference: durable commits one at a time   {med(r['reference']):7.0f} /s"]
-    for prefix, name in (("old_", "compared checkout"), ("", "this checkout")):
-        if prefix + "one" not in r:
-            continue
-        lines += [
-            f"{name}:",
-            f"  1 laptop                                 {med(r[prefix + 'one']):7.0f} /s"
-            f"  server CPU {med(r[prefix + 'one_cpu']):.2f} ms/upload",
-            f"  {clients} laptops at once                        {med(r[prefix + 'many']):7.0f} /s"
-            f"  server CPU {med(r[prefix + 'many_cpu']):.2f} ms/upload,"
-            f" p95 {med(r[prefix + 'many_p95']):.0f} ms",
-        ]
-    return lines
 
 
 if __name__ == "__main__":
