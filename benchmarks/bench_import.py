@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pyrage
@@ -27,6 +28,7 @@ import pyrage
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from survey_app.bundle import read_bundle, write_bundle
+from survey_app.forms.logic import constraint_holds, form_state
 from survey_app.forms.model import ItemType
 from survey_app.importer import ImportSettings, run_import
 from survey_app.importer.parallel import available_cores
@@ -37,6 +39,7 @@ from survey_app.sealing.study_keys import generate_study_keypair, parse_identity
 from survey_app.study import demo_study_dir, load_study
 
 PER_BUNDLE = 500
+SESSION_DAY = date(2025, 3, 4)
 
 
 def _value(item, rng: random.Random):
@@ -62,16 +65,29 @@ def _payload(study, n: int, device: DeviceKey, rng: random.Random) -> dict:
         forms.append(
             {"form_id": form.id, "version": form.version, "content_hash": form.content_hash}
         )
+        given: dict[str, tuple[object, str]] = {}
         for item in form.answerable_items:
+            # As on screen: items the form's logic skips are not asked, answers keep constraints.
+            state = form_state(form, given, SESSION_DAY)
+            if not state.applies(item.id):
+                continue
             roll = rng.random()
-            status = "declined" if roll < 0.02 else "answered"
+            status = "declined" if roll < 0.02 and item.allow_decline else "answered"
             if roll < 0.04 and status == "answered":
                 continue
+            value = None if status == "declined" else _value(item, rng)
+            for _ in range(50):
+                if value is None or constraint_holds(form, item, value, state):
+                    break
+                value = _value(item, rng)
+            else:
+                continue
+            given[item.id] = (value, status)
             answers.append(
                 {
                     "form_id": form.id,
                     "item_id": item.id,
-                    "value": None if status == "declined" else _value(item, rng),
+                    "value": value,
                     "status": status,
                     "answered_at": "2025-03-04T18:10:00.000Z",
                     "form_version": form.version,

@@ -57,13 +57,15 @@ class RowMaker:
         self._forms = forms
         self._variables: dict[str, tuple[Variable, ...]] = {}
 
-    def __call__(self, payload: Mapping[str, Any]) -> TableRow:
-        """The row of one accepted payload."""
+    def __call__(
+        self, payload: Mapping[str, Any], scores: Mapping[str, Any] | None = None
+    ) -> TableRow:
+        """The row of one accepted payload (`scores`: its scores, when worked out already)."""
         timepoint = payload["session"]["timepoint"]
         variables = self._variables.get(timepoint)
         if variables is None:
             variables = self._variables[timepoint] = self._codebook.variables_for(timepoint)
-        cells = _row(payload, variables, self._scorer, self._forms)
+        cells = _row(payload, variables, self._scorer, self._forms, scores)
         return TableRow(timepoint, _row_order(payload), cells)
 
 
@@ -152,12 +154,14 @@ def _row(
     variables: tuple[Variable, ...],
     scorer: Scorer,
     forms: FormIndex | None,
+    scores: Mapping[str, Any] | None = None,
 ) -> dict:
     session = payload["session"]
     answers = answer_map(payload)
     skipped = not_applicable(payload, forms)
     versions = _versions(payload)
-    scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})
+    if scores is None:
+        scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})
     meta = _session_cells(payload, session)
     row: dict[str, Cell] = {}
     for var in variables:

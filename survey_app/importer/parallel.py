@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from multiprocessing.reduction import ForkingPickler
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from survey_app.importer.dataset import TableRow
@@ -33,6 +35,15 @@ Handle = Callable[[], Prepared]
 # Set once in each worker process by the pool's initializer; the importing process never
 # uses it (it has its own Preparer).
 _worker: Preparer | None = None
+
+
+def _frozen_mapping(items: dict[Any, Any]) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+# Forms keep their mappings read-only (MappingProxyType), which pickle cannot copy; workers
+# started afresh (macOS, Windows) receive the forms pickled, so teach multiprocessing (only it).
+ForkingPickler.register(MappingProxyType, lambda mapping: (_frozen_mapping, (dict(mapping),)))
 
 
 def available_cores() -> int:

@@ -86,9 +86,14 @@ class Preparer:
         checks = self._checks
         try:
             reasons = validate_submission(payload, envelope, checks.forms, checks.timepoints)
+            row = None
             if not reasons:
-                reasons = score_problems(payload, checks.pcl_cutoff)
-            row = None if reasons else self.rows(payload)
+                try:
+                    scores = score_all(_answered(payload), checks.pcl_cutoff)
+                except ScoringError as exc:
+                    reasons = [f"cannot be scored: {exc}"]
+                else:
+                    row = self.rows(payload, scores)
         except Exception as exc:  # kept: raised by the import where it is used
             return Prepared(envelope_sha256, session, digest, check_failure=exc)
         return Prepared(envelope_sha256, session, digest, text, tuple(reasons), row)
@@ -96,15 +101,6 @@ class Preparer:
     def row_of(self, payload_text: str) -> TableRow:
         """The data-set row of a payload the record holds (as its stored_text)."""
         return self.rows(json.loads(payload_text))
-
-
-def score_problems(payload: Mapping[str, Any], cutoff: int) -> list[str]:
-    """Why the answers cannot be scored (empty when they can)."""
-    try:
-        score_all(_answered(payload), cutoff)
-    except ScoringError as exc:
-        return [f"cannot be scored: {exc}"]
-    return []
 
 
 def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -161,3 +161,16 @@ def test_an_import_writes_the_tables_it_would_build_from_the_whole_record(
     for table in tables:
         written = (settings.out_dir / f"{table.name}.csv").read_bytes()
         assert written == csv_bytes(table), table.name
+
+
+def test_workers_started_afresh_as_on_windows_and_macos_give_the_same_outputs(
+    mixed_bundles, study_keys, settings, monkeypatch
+):
+    import multiprocessing
+
+    from survey_app.importer import parallel
+
+    one = _import(mixed_bundles, study_keys.identity, settings, workers=1)
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    two = _import(mixed_bundles, study_keys.identity, settings, workers=2)
+    assert one == two
