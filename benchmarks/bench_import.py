@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import shutil
 import statistics
 import sys
@@ -159,8 +160,8 @@ def _sealed(study, n: int, root: Path) -> tuple[str, list[Path], float]:
     return keys.identity, paths, time.perf_counter() - began
 
 
-def crypto_floor(paths: list[Path], identity: str) -> float:
-    """Seconds of age decryption and both Ed25519 verifications alone, one core.
+def crypto_floor(paths: list[Path], identity: str) -> tuple[float, float]:
+    """Seconds (wall, CPU) of age decryption and both Ed25519 verifications alone, one core.
 
     Everything else (reading, base64, canonical JSON of header and payload) is prepared
     before the clock starts: this is what no import can avoid.
@@ -178,12 +179,12 @@ def crypto_floor(paths: list[Path], identity: str) -> float:
             work.append(
                 (ciphertext, key, header_signature, header, signature, canonical_json(inner))
             )
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu()
     for ciphertext, key, header_signature, header, inner_signature, inner in work:
         pyrage.decrypt(ciphertext, [secret])
         key.verify(header_signature, header)
         key.verify(inner_signature, inner)
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _cpu() - cpu
 
 
 def open_only(paths: list[Path], identity: str) -> float:
@@ -196,15 +197,20 @@ def open_only(paths: list[Path], identity: str) -> float:
     return time.perf_counter() - began
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the import's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(n: int, rounds: int = 3) -> dict:
     """Medians over rounds, measured in turns: floor, opening alone, import on 1 and all cores."""
     study = load_study(demo_study_dir())
     times: dict[str, list[float]] = {
-        "floor": [],
-        "open": [],
-        "one_core": [],
-        "all_cores": [],
-        "again": [],
+        key: []
+        for name in ("floor", "open", "one_core", "all_cores", "again")
+        for key in (name, name + "_cpu")
     }
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -220,18 +226,24 @@ def measure(n: int, rounds: int = 3) -> dict:
             )
 
         for round_no in range(rounds):
-            times["floor"].append(crypto_floor(paths, identity))
+            wall, cpu = crypto_floor(paths, identity)
+            times["floor"].append(wall)
+            times["floor_cpu"].append(cpu)
+            cpu = _cpu()
             times["open"].append(open_only(paths, identity))
+            times["open_cpu"].append(_cpu() - cpu)
             for key, workers in (("one_core", 1), ("all_cores", 0)):
                 out = f"out-{key}-{round_no}"
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), _cpu()
                 report = run_import([root / "usb"], identity, settings(out, workers))
                 times[key].append(time.perf_counter() - began)
+                times[key + "_cpu"].append(_cpu() - cpu)
                 if report.new_count != n or report.rejections:
                     raise SystemExit(report.to_text())
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), _cpu()
             again = run_import([root / "usb"], identity, settings(f"out-all_cores-{round_no}", 0))
             times["again"].append(time.perf_counter() - began)
+            times["again_cpu"].append(_cpu() - cpu)
             if again.new_count != 0 or again.duplicates != n:
                 raise SystemExit(again.to_text())
             shutil.rmtree(root / f"out-one_core-{round_no}")
@@ -242,21 +254,23 @@ def measure(n: int, rounds: int = 3) -> dict:
 
 def report_lines(r: dict) -> list[str]:
     """The figures as printed lines (also used by run_all.py)."""
-    n, floor = r["n"], r["floor"]
+    n, floor, floor_cpu = r["n"], r["floor"], r["floor_cpu"]
 
-    def line(label: str, seconds: float) -> str:
+    def line(label: str, key: str) -> str:
+        wall, cpu = r[key], r[key + "_cpu"]
         return (
-            f"{label:<44}{seconds:7.2f} s {n / seconds:7.0f} /s  = {seconds / floor:4.1f} x floor"
+            f"{label:<44}{wall:7.2f} s {n / wall:6.0f} /s = {wall / floor:4.1f} x floor"
+            f"   CPU {cpu:6.2f} s = {cpu / floor_cpu:4.1f} x"
         )
 
     return [
         f"import of {n} submissions in {r['bundles']} bundles, medians of {r['rounds']} rounds"
-        f" ({available_cores()} cores)",
-        line("reference: pure crypto floor (age + Ed25519)", floor),
-        line("reference: read + verify + decrypt, one core", r["open"]),
-        line("full import, one worker (sequential)", r["one_core"]),
-        line("full import, every core (default)", r["all_cores"]),
-        line("second run (all duplicates)", r["again"]),
+        f" ({available_cores()} cores; CPU = this process and its workers)",
+        line("reference: pure crypto floor (age + Ed25519)", "floor"),
+        line("reference: read + verify + decrypt, one core", "open"),
+        line("full import, one worker (sequential)", "one_core"),
+        line("full import, every core (default)", "all_cores"),
+        line("second run (all duplicates)", "again"),
     ]
 
 
