@@ -174,3 +174,14 @@ def test_workers_started_afresh_as_on_windows_and_macos_give_the_same_outputs(
     monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
     two = _import(mixed_bundles, study_keys.identity, settings, workers=2)
     assert one == two
+
+
+@pytest.mark.parametrize("given", ["0", "many", "65"])
+def test_the_import_command_refuses_a_worker_count_outside_1_to_64(given, capsys):
+    from survey_app.cli.main import main
+
+    args = ["import", "in", "--key", "k", "--out", "o", "--study", "s", "--workers", given]
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert "--workers" in capsys.readouterr().err
