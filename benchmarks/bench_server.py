@@ -114,7 +114,7 @@ def _enrol(server: Server, database: str, count: int) -> list[tuple[DeviceKey, s
     from survey_app.server.service import ServerService
     from survey_app.sync.client import SyncClient
 
-    service = ServerService.open(ServerConfig(database=database, study_id=STUDY))
+    service = ServerService.open(ServerConfig(database=database, study_ids=(STUDY,)))
     try:
         codes = [service.create_enrol_code()[0] for _ in range(count)]
     finally:

@@ -39,8 +39,10 @@ class SyncCredentials:
     token: str
     server_public_key: str
     study_id: str | None = None
+    ca_pem: str | None = None  # the study's CA certificate given at enrolment, if any
+    insecure_http: bool = False  # enrolled over plain http to a network address, on purpose
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> dict[str, str | bool | None]:
         """Plain dict for storage."""
         return {
             "base_url": self.base_url,
@@ -48,6 +50,8 @@ class SyncCredentials:
             "token": self.token,
             "server_public_key": self.server_public_key,
             "study_id": self.study_id,
+            "ca_pem": self.ca_pem,
+            "insecure_http": self.insecure_http,
         }
 
     @classmethod
@@ -59,6 +63,8 @@ class SyncCredentials:
             token=str(data["token"]),
             server_public_key=str(data["server_public_key"]),
             study_id=data.get("study_id"),
+            ca_pem=data.get("ca_pem"),
+            insecure_http=bool(data.get("insecure_http", False)),
         )
 
     def __repr__(self) -> str:

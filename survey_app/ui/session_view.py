@@ -412,7 +412,12 @@ class SessionView(QWidget):
         mismatches = self.mismatches()
         if mismatches:
             self.resolving = True
-            page = ReviewPage([], self.langs, mismatches=mismatches)
+            page = ReviewPage(
+                [],
+                self.langs,
+                mismatches=mismatches,
+                detail_language=self.setup.staff_language,
+            )
             page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
             page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
             page.finish_requested.connect(self.finish)

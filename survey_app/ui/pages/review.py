@@ -13,22 +13,17 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from survey_app.ui.direction import text_label
+from survey_app.ui.direction import LanguageLines, language_lines, text_label
 from survey_app.ui.flow import Unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
 
-_PREVIEW = 90
 # Rows are made or shown for at most this long per turn of the event loop (inside a frame).
 BUILD_SLICE_S = 0.006
 # Rows shown together with the page: more than one screen holds.
 SHOW_AT_ONCE = 12
 
 Key = tuple[str, str]
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1].rstrip() + "…"
 
 
 def _key(entry: Unanswered) -> Key:
@@ -52,6 +47,7 @@ class ReviewPage(QWidget):
         langs: SessionLanguages,
         *,
         mismatches: list[tuple[Unanswered, str]] | None = None,
+        detail_language: str | None = None,
         build_now: bool = True,
         parent=None,
     ) -> None:
@@ -77,7 +73,7 @@ class ReviewPage(QWidget):
                 )
             )
             for entry, detail in mismatches:
-                body.addWidget(self._row(entry, detail))
+                body.addWidget(self._row(entry, detail, detail_language))
         self._intro = text_label_joined(
             langs,
             "These questions have no answer. You may leave them empty, or go back and answer them.",
@@ -177,16 +173,30 @@ class ReviewPage(QWidget):
         row.ensurePolished()  # style sheet work now, not when the page is shown
         return row
 
-    def _row(self, entry: Unanswered, detail: str = "") -> QFrame:
+    def _row(
+        self, entry: Unanswered, detail: str = "", detail_language: str | None = None
+    ) -> QFrame:
+        """One item, whole and wrapped, in every session language side by side; then its button."""
         langs = self.langs
         row = QFrame()
         row.setProperty("role", "card")
         line = QHBoxLayout(row)
         line.setContentsMargins(14, 8, 14, 8)
-        title = entry.form.title.get(langs.participant)
-        text = _short(entry.item.text.get(langs.participant))
-        words = f"{title}: {text}" + (f"\n{detail}" if detail else "")
-        line.addWidget(text_label(words, langs.participant), 1)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        side_by_side = QHBoxLayout()
+        side_by_side.setSpacing(24)
+        for lang in langs.all:
+            words = entry.item.text.get(lang)
+            if not words:
+                continue
+            label = text_label(f"{entry.form.title.get(lang)}: {words}", lang, role="body")
+            label.setObjectName(f"text_{lang}")
+            side_by_side.addWidget(label, 1)
+        texts.addLayout(side_by_side)
+        if detail:
+            texts.addWidget(text_label(detail, detail_language or langs.participant, role="error"))
+        line.addLayout(texts, 1)
         go = button(langs.ui_joined("Go to question"), name=f"goto_{entry.item.id}")
         go.clicked.connect(
             lambda _checked=False, e=entry: self.jump_requested.emit(e.page_index, e.item.id)
@@ -195,8 +205,8 @@ class ReviewPage(QWidget):
         return row
 
 
-def text_label_joined(langs: SessionLanguages, message: str, role: str) -> QWidget:
-    """A label with an interface message in all session languages."""
-    widget = text_label("", langs.participant, role=role)
-    widget.setText(langs.ui_joined(message))
-    return widget
+def text_label_joined(
+    langs: SessionLanguages, message: str, role: str, *, centred: bool = False
+) -> LanguageLines:
+    """An interface message in all session languages: one label per language, own direction."""
+    return language_lines(langs.ui(message), role, centred=centred)
