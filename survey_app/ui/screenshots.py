@@ -142,7 +142,9 @@ class Shooter:
         self.window.show_new_session()
         page = self.window.stack.currentWidget()
         page.code.setText(make_code(number, "RJ"))
-        self.shot(f"{prefix}-new-session")
+        page.language.setCurrentIndex(page.language.findData(variant.language))
+        page.interpreter.setCurrentIndex(page.interpreter.findData(variant.interpreter))
+        self.shot(f"{prefix}-new-session")  # with the notice: the DEMO texts are drafts
         request = NewSessionRequest(
             make_code(number, "RJ"),
             "baseline",
@@ -184,6 +186,24 @@ class Shooter:
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def draft_refused(self) -> None:
+        """The new-session page of a study with real data that forbids draft languages."""
+        import dataclasses
+
+        demo = self.ctx.study
+        config = dataclasses.replace(demo.config, demo=False, allow_draft_languages=False)
+        self.ctx.study = dataclasses.replace(demo, config=config)
+        try:
+            for staff in ("nb", "ar"):
+                self.staff_language(staff)
+                self.window.show_new_session()
+                page = self.window.stack.currentWidget()
+                page.language.setCurrentIndex(page.language.findData("ar"))
+                self.shot(f"{staff}-new-session-draft-refused")
+        finally:
+            self.ctx.study = demo
+            self.window.show_dashboard()
 
     def _passphrase_dialog(self, prefix: str) -> None:
         self.window.stack.currentWidget().passphrase_button.click()
@@ -288,6 +308,7 @@ def render_all(
             for number, variant in enumerate(VARIANTS, 1):
                 if not only or variant.name in only:
                     shooter.session(variant, number)
+            shooter.draft_refused()
             shooter.transfer(Path(tmp))
         finally:
             shooter.close()

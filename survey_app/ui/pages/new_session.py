@@ -12,6 +12,7 @@ from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message as answer_message
 from survey_app.forms.model import LANGUAGES
 from survey_app.i18n import tr
+from survey_app.study.drafts import DRAFT_NOTICE, DRAFT_REFUSED, DraftTexts, session_drafts
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
@@ -95,6 +96,8 @@ class NewSessionPage(QWidget):
         for arm in study_arms(protocol) if protocol else ():
             self.arm.addItem(arm, arm)
         self.arm.currentIndexChanged.connect(self._update_start)
+        self.language.currentIndexChanged.connect(self._update_start)
+        self.interpreter.currentIndexChanged.connect(self._update_start)
         form.addRow(label(_("Study arm")), self.arm)
         self.paper = QCheckBox()
         self.paper.setObjectName("paper")
@@ -110,6 +113,10 @@ class NewSessionPage(QWidget):
         self.unavailable = label("", "alert")
         self.unavailable.setObjectName("unavailable")
         body.addWidget(self.unavailable)
+        # Draft translations: a notice (yellow), or a refusal (red) where the study forbids them.
+        self.drafts = label("", "banner")
+        self.drafts.setObjectName("drafts")
+        body.addWidget(self.drafts)
         self.message = label("", "error")
         body.addWidget(self.message)
         body.addStretch(1)
@@ -151,9 +158,38 @@ class NewSessionPage(QWidget):
             text = self.ctx.ui(TIMEPOINT_BLOCKED, forms=", ".join(blocked)) if blocked else ""
         self.unavailable.setText(text)
         self.unavailable.setVisible(bool(blocked))
+        refused = self._show_drafts(blocked)
         self.start_button.setEnabled(
-            not blocked and code_state(self.code.text()) is CodeState.VALID
+            not blocked and not refused and code_state(self.code.text()) is CodeState.VALID
         )
+
+    def _languages(self) -> list[str]:
+        return [
+            lang for lang in (self.language.currentData(), self.interpreter.currentData()) if lang
+        ]
+
+    def _show_drafts(self, blocked: list[str]) -> bool:
+        """Say which texts of this session are drafts; return True when the study refuses them."""
+        drafts = DraftTexts((), ())
+        if not blocked and self.timepoint.currentData() is not None:
+            arm = self.arm.currentData() if self.arm.isEnabled() else None
+            drafts = session_drafts(
+                self.ctx.study, self.timepoint.currentData(), arm, self._languages()
+            )
+        refused = bool(drafts) and not self.ctx.study.allow_draft_languages
+        if drafts:
+            self.drafts.setText(
+                self.ctx.ui(DRAFT_REFUSED if refused else DRAFT_NOTICE, **drafts.params)
+            )
+            role = "alert" if refused else "banner"
+            if self.drafts.property("role") != role:
+                self.drafts.setProperty("role", role)
+                self.drafts.style().unpolish(self.drafts)
+                self.drafts.style().polish(self.drafts)
+        else:
+            self.drafts.setText("")
+        self.drafts.setVisible(bool(drafts))
+        return refused
 
     def _code_changed(self, text: str) -> None:
         _ = self.ctx.ui
