@@ -135,6 +135,7 @@ def start_session(ctx: AppContext, request):
             interpreter_assisted=request.interpreter_language is not None,
             source="paper" if request.paper else "screen",
             double_entry=request.paper and request.double_entry,
+            addressee=request.addressee,
             actor=actor,
         )
         return LoadedSession(session, forms, double_entry=session.double_entry)

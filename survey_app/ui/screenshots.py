@@ -29,6 +29,7 @@ class Variant:
     name: str
     language: str
     interpreter: str | None = None
+    addressee: str | None = None  # how the texts address the participant (None: not stated)
 
     @property
     def staff(self) -> str:
@@ -39,7 +40,7 @@ VARIANTS = (
     Variant("nb", "nb"),
     Variant("en", "en"),
     Variant("ar", "ar"),
-    Variant("ar+nb", "ar", "nb"),
+    Variant("ar+nb", "ar", "nb", "female"),
 )
 
 
@@ -144,6 +145,7 @@ class Shooter:
         page.code.setText(make_code(number, "RJ"))
         page.language.setCurrentIndex(page.language.findData(variant.language))
         page.interpreter.setCurrentIndex(page.interpreter.findData(variant.interpreter))
+        page.addressee.setCurrentIndex(page.addressee.findData(variant.addressee))
         self.shot(f"{prefix}-new-session")  # with the notice: the DEMO texts are drafts
         request = NewSessionRequest(
             make_code(number, "RJ"),
@@ -153,6 +155,7 @@ class Shooter:
             None,
             False,
             False,
+            addressee=variant.addressee,
         )
         self.window._start_session(page, request)
         wait_until(lambda: self.window.page_name == "session")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBo
 from survey_app.answers.codes import CodeState, code_state, validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message as answer_message
-from survey_app.forms.model import LANGUAGES
+from survey_app.forms.model import LANGUAGES, Addressee
 from survey_app.i18n import tr
 from survey_app.study.drafts import DRAFT_NOTICE, DRAFT_REFUSED, DraftTexts, session_drafts
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
@@ -30,6 +30,7 @@ class NewSessionRequest:
     arm: str | None
     paper: bool
     double_entry: bool
+    addressee: str | None = None  # "female" / "male": how texts address the participant
 
 
 def study_arms(protocol) -> list[str]:
@@ -91,6 +92,20 @@ class NewSessionPage(QWidget):
         for lang in LANGUAGES:
             self.interpreter.addItem(embedded(NATIVE_NAMES[lang], lang), lang)
         form.addRow(label(_("Interpreter's language")), self.interpreter)
+        self.addressee = QComboBox()
+        self.addressee.setObjectName("addressee")
+        for text, value in (
+            (_("Not stated (the usual wording)"), None),
+            (_("A woman"), Addressee.FEMALE.value),
+            (_("A man"), Addressee.MALE.value),
+        ):
+            self.addressee.addItem(text, value)
+        form.addRow(label(_("Address the participant as")), self.addressee)
+        addressee_hint = label(
+            _("Ask the participant. Arabic texts then speak to her or him in the right form."),
+            "muted",
+        )
+        form.addRow("", addressee_hint)
         self.arm = QComboBox()
         self.arm.addItem(_("Not randomised yet"), None)
         for arm in study_arms(protocol) if protocol else ():
@@ -229,5 +244,6 @@ class NewSessionPage(QWidget):
                 arm=self.arm.currentData() if self.arm.isEnabled() else None,
                 paper=self.paper.isChecked(),
                 double_entry=self.paper.isChecked() and self.double.isChecked(),
+                addressee=self.addressee.currentData(),
             )
         )
