@@ -91,7 +91,10 @@ class Shooter:
 
     def settle(self) -> None:
         wait_until(lambda: self.client.pending == 0)
-        QApplication.processEvents()  # harness only: let layouts finish before grabbing
+        # Harness only: a height-for-width change (a hint hidden, a scroll bar gone) ripples
+        # through nested layouts one posted event at a time; let them all finish before grabbing.
+        for _ in range(4):
+            QApplication.processEvents()
 
     def shot(self, name: str) -> None:
         self.settle()

@@ -52,6 +52,11 @@ class NewSessionPage(QWidget):
         set_direction(self, ctx.staff_language)
         content, body = column(760, ctx.theme.scale)
         body.addWidget(label(_("New session"), "title"))
+        # Draft translations: a notice (yellow), or a refusal (red) where the study forbids them;
+        # at the top, so it is seen without scrolling whatever the text size.
+        self.drafts = label("", "banner")
+        self.drafts.setObjectName("drafts")
+        body.addWidget(self.drafts)
         form = QFormLayout()
         self.code = QLineEdit()
         self.code.setObjectName("code")
@@ -128,10 +133,7 @@ class NewSessionPage(QWidget):
         self.unavailable = label("", "alert")
         self.unavailable.setObjectName("unavailable")
         body.addWidget(self.unavailable)
-        # Draft translations: a notice (yellow), or a refusal (red) where the study forbids them.
-        self.drafts = label("", "banner")
-        self.drafts.setObjectName("drafts")
-        body.addWidget(self.drafts)
+
         self.message = label("", "error")
         body.addWidget(self.message)
         body.addStretch(1)
