@@ -35,6 +35,11 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="environment variable holding the data-manager token (default %(default)s)",
     )
     parser.add_argument("--ca", metavar="FILE", help="CA certificate (PEM) for the server's TLS")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on the network (closed test networks only)",
+    )
 
 
 def read_token(variable: str) -> str:
@@ -55,7 +60,12 @@ def _erase_on_server(args: argparse.Namespace) -> int:
 
     token = read_token(args.token_env)
     result = erase_on_server(
-        args.server, token, args.submission, reference=args.reference, verify=args.ca or True
+        args.server,
+        token,
+        args.submission,
+        reference=args.reference,
+        verify=args.ca or True,
+        allow_insecure=args.insecure_http,
     )
     print(
         f"server: {result.deleted} deleted, {result.not_stored} not stored there (refused if "

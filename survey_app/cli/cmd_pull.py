@@ -34,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="start after this cursor instead of the folder's (0: everything again)",
     )
     parser.add_argument("--ca", metavar="FILE", help="CA certificate (PEM) for the server's TLS")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on the network (closed test networks only)",
+    )
     parser.add_argument("--study", help="study id, when the server holds several")
     parser.add_argument("--page-size", type=int, help="submissions per bundle file (max 500)")
     parser.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
@@ -57,6 +62,7 @@ def _pull(args: argparse.Namespace) -> int:
         raise UserFacingError("no data-manager token given")
     options = PullOptions(
         verify=args.ca or True,
+        allow_insecure=args.insecure_http,
         page_size=args.page_size,
         study=args.study,
         retry=RetryPolicy(max_attempts=max(1, args.attempts), max_delay=5.0),
