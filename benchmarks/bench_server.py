@@ -60,20 +60,24 @@ def _envelopes(key: DeviceKey, recipient: str, count: int) -> list[bytes]:
 
 
 def _laptop(port: int, token: str, bodies: list[bytes], start, out) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    latencies = []
-    start.wait()
-    for body in bodies:
-        began = time.perf_counter()
-        conn.request("POST", "/v1/submissions", body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        latencies.append(time.perf_counter() - began)
-        if response.status != 201:
-            raise SystemExit(f"upload refused: HTTP {response.status}")
-    conn.close()
-    out.put(latencies)
+    """Upload one after another; put the latencies, or why it stopped, on `out`."""
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        latencies = []
+        start.wait()
+        for body in bodies:
+            began = time.perf_counter()
+            conn.request("POST", "/v1/submissions", body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read()
+            latencies.append(time.perf_counter() - began)
+            if response.status != 201:
+                raise RuntimeError(f"upload refused: HTTP {response.status} {text[:200]!r}")
+        conn.close()
+        out.put(latencies)
+    except Exception as exc:  # a laptop that fails stops the run, never hangs it
+        out.put(f"{type(exc).__name__}: {exc}")
 
 
 class Server:
@@ -149,7 +153,13 @@ def _phase(servers: list[Server], laptops, recipient: str, per_laptop: int) -> d
     cpu = sum(s.cpu_seconds() for s in servers)
     began = time.perf_counter()
     start.set()
-    latencies = [value for _ in workers for value in out.get(timeout=600)]
+    answers = [out.get(timeout=600) for _ in workers]
+    failed = [a for a in answers if isinstance(a, str)]
+    if failed:
+        for worker in workers:
+            worker.join(timeout=10)
+        raise SystemExit(f"a laptop failed: {failed[0]}")
+    latencies = [value for answer in answers for value in answer]
     elapsed = time.perf_counter() - began
     cpu = sum(s.cpu_seconds() for s in servers) - cpu
     for worker in workers:

@@ -43,13 +43,25 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def read_token(variable: str) -> str:
-    """The data-manager token from the environment, else asked for (never echoed)."""
+    """The data-manager token from the environment, else asked for (never echoed).
+
+    Without the variable and without a terminal to type into, a clear refusal naming it.
+    """
     import getpass
     import os
+    import sys
 
     from survey_app.errors import UserFacingError
 
-    token = (os.environ.get(variable) or getpass.getpass("Data-manager token: ")).strip()
+    token = os.environ.get(variable)
+    if not token:
+        if not sys.stdin.isatty():
+            raise UserFacingError(f"no data-manager token: run in a terminal or set ${variable}")
+        try:
+            token = getpass.getpass("Data-manager token: ")
+        except EOFError:
+            raise UserFacingError(f"no data-manager token: set ${variable}") from None
+    token = token.strip()
     if not token:
         raise UserFacingError("no data-manager token given")
     return token

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 TOKEN_ENV = "SURVEY_APP_TOKEN"
@@ -46,9 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _pull(args: argparse.Namespace) -> int:
-    import getpass
     from pathlib import Path
 
+    from survey_app.cli.cmd_erase_on_server import read_token
     from survey_app.errors import UserFacingError
     from survey_app.importer.pull import PulledBundle, PullOptions, pull
     from survey_app.sync.client import RetryPolicy
@@ -57,9 +56,7 @@ def _pull(args: argparse.Namespace) -> int:
         raise UserFacingError("--since must be a cursor number printed by an earlier pull")
     if args.page_size is not None and args.page_size < 1:
         raise UserFacingError("--page-size must be at least 1")
-    token = os.environ.get(args.token_env) or getpass.getpass("Data-manager token: ")
-    if not token.strip():
-        raise UserFacingError("no data-manager token given")
+    token = read_token(args.token_env)
     options = PullOptions(
         verify=args.ca or True,
         allow_insecure=args.insecure_http,

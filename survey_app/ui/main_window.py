@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from survey_app.errors import UserFacingError
+from survey_app.forms.model import Addressee
 from survey_app.ui import operations as ops
 from survey_app.ui.context import AppContext
 from survey_app.ui.idle import IdleWatcher
@@ -332,7 +333,8 @@ class MainWindow(QMainWindow):
         from survey_app.ui.session_view import SessionSetup, SessionView
 
         session = loaded.session
-        langs = SessionLanguages(session.language, session.interpreter_language)
+        addressee = Addressee(session.addressee) if session.addressee else None
+        langs = SessionLanguages(session.language, session.interpreter_language, addressee)
         setup = SessionSetup(
             session=session,
             forms=loaded.forms,

@@ -124,9 +124,15 @@ def start_session(ctx: AppContext, request):
     study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
 
     def op(worker):
+        from survey_app.study.drafts import check_session_languages
         from survey_app.ui.availability import session_forms
 
         forms = session_forms(study.library, request.timepoint, request.arm)
+        # Refused here too (not only by the page): a study that forbids draft languages never
+        # starts a session that would show one.
+        check_session_languages(
+            study, request.timepoint, request.arm, [request.language, request.interpreter_language]
+        )
         session = worker.store.start_session(
             meeting.id,
             request.code,
@@ -137,6 +143,7 @@ def start_session(ctx: AppContext, request):
             interpreter_assisted=request.interpreter_language is not None,
             source="paper" if request.paper else "screen",
             double_entry=request.paper and request.double_entry,
+            addressee=request.addressee,
             actor=actor,
         )
         return LoadedSession(session, forms, double_entry=session.double_entry)

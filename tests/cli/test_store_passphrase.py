@@ -97,3 +97,21 @@ def test_wrong_passphrases_wait_longer_across_separate_runs(tmp_path: Path) -> N
         "error: Wrong passphrase. Wait 2 seconds, then try again.",
         "error: Wrong passphrase. Wait 4 seconds, then try again.",
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["pull", "--server", "https://127.0.0.1:9", "--out", "{tmp}/pulled"],
+        ["erase-on-server", "--server", "https://127.0.0.1:9", "--submission", "sub-1"],
+    ],
+    ids=["pull", "erase-on-server"],
+)
+def test_data_manager_token_without_variable_or_terminal_says_which_variable_to_set(
+    command: list[str], tmp_path: Path
+) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    result = run_without_terminal(*args)
+    assert result.returncode == 1, result.stderr
+    assert "$SURVEY_APP_TOKEN" in result.stderr
+    assert "internal error" not in result.stderr
