@@ -58,7 +58,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="allocation seed record (from `randomise lists`); kept in the import record, so "
         "the allocation sequence is checked against its lists from then on",
     )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=0,
+        metavar="N",
+        help="processes that verify and decrypt (default: one per core; 1: none besides this "
+        "one); the outputs are the same either way",
+    )
     parser.set_defaults(handler=_import)
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("use 1 to 64 workers")
+    return value
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -81,6 +99,7 @@ def _import(args: argparse.Namespace) -> int:
         archive_dirs=tuple(Path(d) for d in args.archive_forms),
         randomisation=study.config.trial.randomisation if study.config.trial else None,
         seed_records=tuple(Path(f) for f in args.allocation_seed),
+        workers=args.workers,
     )
     report = run_import([Path(s) for s in args.sources], identity, settings)
     print(report.to_text(), end="")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.errors import UserFacingError
+from survey_app.importer.dataset import TableRow
 from survey_app.importer.record import ImportRecord
 from survey_app.importer.report import ImportReport, Rejection
 from survey_app.importer.trial_record import (
@@ -184,23 +185,35 @@ def _baselines(record: ImportRecord, links: Sequence[tuple[str, str | None, str]
 
 
 def with_allocations(
-    payloads: Iterable[dict[str, Any]],
+    rows: Iterable[TableRow],
     allocations: Mapping[str, Mapping[str, Any]],
     stops: Mapping[str, str] | None = None,
-) -> Iterable[dict[str, Any]]:
-    """Payloads whose session carries the randomised arm, stratum and period of its code.
+) -> list[TableRow]:
+    """Data-set rows with the randomised arm, stratum and period of their code.
 
-    Submissions started on or after their code's withdrawal from data collection are left out.
+    Rows of sessions started on or after their code's withdrawal from data collection are
+    left out (they stay in the encrypted record only).
     """
-    for payload in payloads:
-        session = payload.get("session") or {}
-        if stops and after_withdrawal(session, stops):
+    out = []
+    for row in rows:
+        code = str(row.cells.get("participant_code") or "")
+        if stops and after_withdrawal(
+            {"participant_code": code, "started_at": row.cells.get("started_at")}, stops
+        ):
             continue
-        found = allocations.get(str(session.get("participant_code")))
+        found = allocations.get(code)
         if found is None:
-            yield payload
+            out.append(row)
             continue
-        yield {**payload, "session": {**session, "arm": found["arm"], "allocation": dict(found)}}
+        cells = {
+            **row.cells,
+            "arm": found["arm"],
+            "arm_stratum": found["stratum"],
+            "arm_period": found["period"],
+            "arm_emergency": found["emergency"],
+        }
+        out.append(TableRow(row.timepoint, row.order, cells))
+    return out
 
 
 def arms_for_outputs(record: ImportRecord) -> dict[str, dict[str, Any]]:

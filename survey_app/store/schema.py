@@ -132,11 +132,17 @@ _V2 = (
     "ALTER TABLE sealed ADD COLUMN erasure_notice TEXT",
 )
 
-# Version 3: running the trial (docs/trial.md). The laptop's allocation-list key, the sealed
+# Version 3: sessions remember how the participant is addressed (Arabic texts inflect for the
+# reader's gender): "female", "male", or NULL (not stated: texts in their default form). A new
+# nullable column with a CHECK can be added in place; every existing row is NULL.
+ADDRESSEES = ("female", "male")
+_V3 = (f"ALTER TABLE sessions ADD COLUMN addressee TEXT CHECK (addressee IN {ADDRESSEES!r})",)
+
+# Version 4: running the trial (docs/trial.md). The laptop's allocation-list key, the sealed
 # lists it received, the allocations it revealed (append-only: a code is never randomised twice)
 # and notices (allocations, withdrawals) sealed to the study key and exported like submissions.
 # Still no names or contact details: those live in the separate linking register.
-_V3 = (
+_V4 = (
     """CREATE TABLE list_key (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         identity TEXT NOT NULL,
@@ -183,7 +189,7 @@ _V3 = (
     "CREATE INDEX notices_by_code ON notices (participant_code)",
 )
 
-MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3}
+MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -33,6 +33,7 @@ _KNOWN_KEYS = frozenset(
         "pcl_cutoff",
         "register_public_key",
         "trial",
+        "allow_draft_languages",
     }
 )
 
@@ -70,6 +71,7 @@ class StudyConfig:
     # it, never to the study key that opens the answers (docs/trial.md).
     register_public_key: str | None = None
     trial: TrialConfig | None = None
+    allow_draft_languages: bool | None = None  # None: allowed only in a DEMO study
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,14 @@ class Study:
     @property
     def public_key(self) -> str:
         return self.config.public_key
+
+    @property
+    def allow_draft_languages(self) -> bool:
+        """May a session show a language whose text is not validated? (study.yaml; default:
+        yes in a DEMO study, no with real data)."""
+        if self.config.allow_draft_languages is not None:
+            return self.config.allow_draft_languages
+        return self.demo
 
     @property
     def pcl_cutoff(self) -> int:
@@ -156,6 +166,11 @@ class _Reader:
         trial = None
         if "trial" in fields:
             trial = read_trial(fields["trial"], self.problem)
+        drafts = (
+            self.boolean(fields, "allow_draft_languages", default=demo)
+            if "allow_draft_languages" in fields
+            else None
+        )
         if public_key and not demo and public_key == _demo_public_key():
             self.problem(
                 fields["public_key"].line,
@@ -178,6 +193,7 @@ class _Reader:
             pcl_cutoff=cutoff,
             register_public_key=register_key,
             trial=trial,
+            allow_draft_languages=drafts,
         )
 
     def text(self, fields: dict[str, Node], key: str, root_line: int) -> str:
