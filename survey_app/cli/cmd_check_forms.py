@@ -20,31 +20,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one line per finding and a summary; return 0 when every form is usable."""
+    """Print one line per finding, each form's language status and a summary; 0 when usable."""
     from survey_app.forms.findings import Finding, Severity
-    from survey_app.forms.library import check_file, load_library
+    from survey_app.forms.library import inspect_file, load_library
 
     paths: list[Path] = args.paths or [DEFAULT_FORMS_DIR]
     findings = []
-    usable = unusable = 0
+    reports = []
+    unusable = 0
     for path in paths:
         if path.is_dir():
             library = load_library(path)
             findings.extend(library.findings)
-            usable += len(library.forms)
-            unusable += len(library.unusable)
+            reports.extend(library.reports)
         elif path.is_file():
-            form, file_findings = check_file(path)
-            findings.extend(file_findings)
-            if form is None:
-                unusable += 1
-            else:
-                usable += 1
+            report = inspect_file(path)
+            findings.extend(report.findings)
+            reports.append(report)
         else:
             findings.append(Finding(str(path), 0, Severity.ERROR, "no such file or directory"))
             unusable += 1
     for finding in findings:
         print(finding)
+    for report in reports:
+        if report.form is None:
+            continue
+        for status in report.languages:
+            print(f"{report.form.id} [{status.language}]: {status.describe()}")
+    usable = sum(1 for r in reports if r.usable)
+    unusable += len(reports) - usable
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
     print(
