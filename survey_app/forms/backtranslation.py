@@ -43,6 +43,7 @@ class BackEntry:
     back: str
     of: str
     line: int = 0
+    review: str = ""  # the reviewer's note that a flagged difference keeps the meaning
 
 
 @dataclass
@@ -124,16 +125,17 @@ def _read_entry(
         return
     fields: dict[str, Node] = node.value  # type: ignore[assignment]
     for name, child in fields.items():
-        if name not in ("back", "of"):
-            sink.error(child.line, f"{where}: unknown key '{name}' (expected back, of)")
-    back = fields.get("back")
-    of = fields.get("of")
+        if name not in ("back", "of", "review"):
+            sink.error(child.line, f"{where}: unknown key '{name}' (expected back, of, review)")
+        elif not child.is_text:
+            sink.error(child.line, f"{where}: {name} must be text")
+
+    def text(name: str) -> str:
+        node = fields.get(name)
+        return str(node.value) if node is not None and node.is_text else ""
+
     result.entries[(key, version)] = BackEntry(
-        key,
-        version,
-        str(back.value) if back is not None and back.is_text else "",
-        str(of.value).strip() if of is not None and of.is_text else "",
-        node.line,
+        key, version, text("back"), text("of").strip(), node.line, text("review")
     )
 
 
@@ -158,8 +160,9 @@ def render(form: Form, backs: BackTranslations) -> str:
     out = [
         f"# Back-translations of {form.id}.yaml into '{SOURCE_LANGUAGE}', for the reviewer "
         "(docs/translation.md).",
-        "# Write or correct the `back:` texts only. `of:` stamps the exact translation each one",
-        f"# translates; after a delivery run: python main.py forms back-translation stamp {form.id}",
+        "# Write or correct the `back:` texts only (a reviewer may add `review:` notes). `of:`",
+        "# stamps the exact translation each one translates; after a delivery run:",
+        f"#   python main.py forms back-translation stamp {form.id}",
         "# The comment above each entry shows the translation as it stands in the form now.",
         f"form: {form.id}",
         "by:",
@@ -185,7 +188,9 @@ def _render_key(
 ) -> list[str]:
     lines: list[str] = []
     for language in LANGUAGES:
-        here = [(v, e) for (k, v), e in backs.entries.items() if k == key and v.language == language]
+        here = [
+            (v, e) for (k, v), e in backs.entries.items() if k == key and v.language == language
+        ]
         if not here:
             continue
         variants = sorted((v for v, _ in here if v.addressee), key=lambda v: str(v.addressee))
@@ -230,6 +235,8 @@ def stamp_entries(
         if entry.of == stamp:
             continue
         if not entry.of or everything or key in keys:
+            if entry.of:
+                entry.review = ""  # a review of the earlier translation does not carry over
             entry.of = stamp
             done.append(f"{key} [{version.label}]")
     return done
@@ -248,7 +255,8 @@ def add_missing(form: Form, backs: BackTranslations, language: str | None) -> li
 
 
 def _entry(entry: BackEntry) -> str:
-    return f"{{back: {_quote(entry.back)}, of: {_quote(entry.of)}}}"
+    review = f", review: {_quote(entry.review)}" if entry.review else ""
+    return f"{{back: {_quote(entry.back)}, of: {_quote(entry.of)}{review}}}"
 
 
 def _quote(text: str) -> str:

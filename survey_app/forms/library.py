@@ -92,9 +92,7 @@ def form_files(directory: Path) -> list[Path]:
     )
 
 
-def inspect_file(
-    path: Path, lexicon: Lexicon | None = None, sign_offs: bool = True
-) -> FileReport:
+def inspect_file(path: Path, lexicon: Lexicon | None = None, sign_offs: bool = True) -> FileReport:
     """Load one form file and run every check on it (sign-offs optional, for signing)."""
     form, findings, source = read_form(path)
     statuses: list[LanguageStatus] = []

@@ -3,6 +3,7 @@ ordered scale rising the same way as the source language's (via the scale-word l
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -11,8 +12,8 @@ from survey_app.forms.lexicon import Lexicon, Match
 from survey_app.forms.model import LANGUAGES, Form
 from survey_app.forms.normalize import fold
 from survey_app.forms.sources import FormSource
-from survey_app.forms.texts import SOURCE_LANGUAGE, TextRef, Version, form_texts, versions
 from survey_app.forms.textrules import edge_number
+from survey_app.forms.texts import SOURCE_LANGUAGE, TextRef, Version, form_texts, versions
 
 LEXICON_HINT = "add it to the study's forms/lexicon.yaml if it is a scale word"
 
@@ -161,7 +162,7 @@ def _direction(ranked: list[_Ranked]) -> int:
     """+1 when the ranks rise with the codes, -1 when they fall, 0 when unknown or mixed."""
     steps = [
         (b.match.rank > a.match.rank) - (b.match.rank < a.match.rank)
-        for a, b in zip(ranked, ranked[1:], strict=False)
+        for a, b in itertools.pairwise(ranked)
     ]
     steps = [s for s in steps if s]
     if not steps:
@@ -202,7 +203,12 @@ def _check_option_order(
 
 
 def _report_order(
-    sink: FindingSink, name: str, language: str, dimension: str, ranked: list[_Ranked], expected: int
+    sink: FindingSink,
+    name: str,
+    language: str,
+    dimension: str,
+    ranked: list[_Ranked],
+    expected: int,
 ) -> None:
     if len(ranked) < 2:
         return
@@ -220,7 +226,7 @@ def _report_order(
             "(reversed scale)",
         )
         return
-    for low, high in zip(ranked, ranked[1:], strict=False):
+    for low, high in itertools.pairwise(ranked):
         step = (high.match.rank > low.match.rank) - (high.match.rank < low.match.rank)
         a, b = low.entry, high.entry
         if step == 0:

@@ -89,7 +89,9 @@ def versions(text: LocalText, language: str) -> list[tuple[Version, str]]:
     variants = text.variants.get(language)
     if variants:
         return [
-            (Version(language, a.value), variants[a.value]) for a in Addressee if a.value in variants
+            (Version(language, a.value), variants[a.value])
+            for a in Addressee
+            if a.value in variants
         ]
     if language in text.texts:
         return [(Version(language), text.texts[language])]

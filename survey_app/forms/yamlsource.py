@@ -7,6 +7,9 @@ from pathlib import Path
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it (several times faster), the same nodes and marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class SourceError(Exception):
     """A file that cannot be read as a strict YAML document; carries the 1-based line."""
@@ -51,7 +54,7 @@ def read_yaml(path: Path) -> tuple[Node, bytes]:
     if text.startswith("\ufeff"):
         raise SourceError(1, "file starts with a byte-order mark; save as UTF-8 without BOM")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
