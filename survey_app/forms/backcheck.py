@@ -38,7 +38,7 @@ SWAP_MATCH = 55.0
 COPY_MATCH = 75.0
 COPY_GAIN = 15.0
 # Texts this alike once their negation words are set aside differ only in the negation.
-SAME_BUT_NEGATION = 85.0
+SAME_BUT_NEGATION = 70.0
 
 STAMP_HINT = "python main.py forms back-translation stamp"
 _NOTE = re.compile(r"\[[^\]]*\]")
@@ -128,15 +128,11 @@ def _check_family(sink: FindingSink, rows: list[_Row], lexicon: Lexicon) -> None
                 continue
             if levels is not None and levels[i][0] is not None:
                 if levels[i][0] != levels[i][1] and levels[i][0] == levels[j][1]:
-                    _report_rival(sink, row, other, "names the level of")
+                    _report_rival(sink, row, other, "names the level of", _LEVEL)
                     flagged.add(i)
                     break
                 continue
             cross, own = score[i][j], score[i][i]
-            if cross >= COPY_MATCH and cross >= own + COPY_GAIN:
-                _report_rival(sink, row, other, f"matches ({cross:.0f}% against {own:.0f}%)")
-                flagged.add(i)
-                break
             back_cross, back_own = score[j][i], score[j][j]
             if (
                 cross > own
@@ -144,7 +140,12 @@ def _check_family(sink: FindingSink, rows: list[_Row], lexicon: Lexicon) -> None
                 and cross + back_cross >= own + back_own + SWAP_GAIN
                 and max(cross, back_cross) >= SWAP_MATCH
             ):
-                _report_rival(sink, row, other, "reads as swapped with")
+                _report_rival(sink, row, other, "reads as swapped with", _SWAPPED)
+                flagged.add(i)
+                break
+            if cross >= COPY_MATCH and cross >= own + COPY_GAIN:
+                how = f"matches ({cross:.0f}% against {own:.0f}% for its own source)"
+                _report_rival(sink, row, other, how, _COPIED)
                 flagged.add(i)
                 break
     for i, row in enumerate(rows):
@@ -173,12 +174,16 @@ def _levels(rows: list[_Row], lexicon: Lexicon) -> list[tuple[str | None, str | 
     return result
 
 
-def _report_rival(sink: FindingSink, row: _Row, other: _Row, how: str) -> None:
+_SWAPPED = "the two translations were swapped"
+_COPIED = "the translation was copied from that text"
+_LEVEL = "the translation says another option's level (swapped or copied labels)"
+
+
+def _report_rival(sink: FindingSink, row: _Row, other: _Row, how: str, verdict: str) -> None:
     sink.error(
         row.entry.line,
         f"{row.where}: the back-translation '{row.entry.back}' {how} {other.ref.where} "
-        f"('{_source(other)}') rather than its own source '{_source(row)}': the translation was "
-        "swapped with, or copied from, another text",
+        f"('{_source(other)}') rather than its own source '{_source(row)}': {verdict}",
     )
 
 

@@ -188,8 +188,7 @@ def _check_option_order(
                 source_dimension = result[0]
     if not any(len(ranked) >= 2 for _, ranked, _ in ranked_lists.values()):
         return  # not an ordered scale: no two labels of one language are scale words
-    source = ranked_lists.get((SOURCE_LANGUAGE, None))
-    expected = _direction(source[1]) if source else 0
+    expected, references = _expected_direction(ranked_lists)
     for (language, _), (dimension, ranked, unknown) in ranked_lists.items():
         for entry in unknown:
             sink.warning(
@@ -199,31 +198,50 @@ def _check_option_order(
                 f"{LEXICON_HINT}",
             )
         if dimension is not None:
-            _report_order(sink, name, language, dimension, ranked, expected)
+            against = "against the codes" + references.get(language, "")
+            _report_order(sink, name, dimension, ranked, expected, against)
+
+
+def _expected_direction(
+    ranked_lists: dict[tuple[str, str | None], tuple[str | None, list[_Ranked], list[Written]]],
+) -> tuple[int, dict[str, str]]:
+    """Return the direction every language must rise in, and whom each language is held to.
+
+    The source language sets the direction, unless every other language that can be ranked
+    agrees on the opposite one: then the source language is the one in error.
+    """
+    directions = {key: _direction(ranked) for key, (dim, ranked, _) in ranked_lists.items() if dim}
+    source = directions.get((SOURCE_LANGUAGE, None), 0)
+    others = {lang: d for (lang, _), d in directions.items() if lang != SOURCE_LANGUAGE and d}
+    if source and len(others) >= 2 and all(d == -source for d in others.values()):
+        named = " and ".join(f"[{lang}]" for lang in sorted(others))
+        return -source, {SOURCE_LANGUAGE: f" and {named}"}
+    if not source:
+        return 0, {}
+    return source, {
+        lang: f" and [{SOURCE_LANGUAGE}]" for lang in LANGUAGES if lang != SOURCE_LANGUAGE
+    }
 
 
 def _report_order(
     sink: FindingSink,
     name: str,
-    language: str,
     dimension: str,
     ranked: list[_Ranked],
     expected: int,
+    against: str,
 ) -> None:
     if len(ranked) < 2:
         return
     own = _direction(ranked)
     direction = expected or own or 1
-    against_source = language != SOURCE_LANGUAGE and expected != 0
-    if own == -direction and len(ranked) >= 2:
+    if own == -direction:
         first, last = ranked[0].entry, ranked[-1].entry
-        reference = f"[{SOURCE_LANGUAGE}] rises" if against_source else "the codes rise"
         sink.error(
             first.line,
-            f"{name} [{first.version.label}]: the labels run the wrong way ({dimension}): "
-            f"option {first.ref.code} '{first.text}' ranks {'below' if direction < 0 else 'above'}"
-            f" option {last.ref.code} '{last.text}', but {reference} the other way "
-            "(reversed scale)",
+            f"{name} [{first.version.label}]: the labels run the wrong way: option "
+            f"{first.ref.code} '{first.text}' ranks {'below' if direction < 0 else 'above'} option "
+            f"{last.ref.code} '{last.text}' ({dimension}), {against} (reversed scale)",
         )
         return
     for low, high in itertools.pairwise(ranked):
@@ -242,8 +260,7 @@ def _report_order(
                 b.line,
                 f"{name} [{b.version.label}]: option {b.ref.code} '{b.text}' ranks "
                 f"{'below' if direction > 0 else 'above'} option {a.ref.code} '{a.text}' "
-                f"({dimension}): the labels are out of order against the codes"
-                + (f" and [{SOURCE_LANGUAGE}]" if against_source else ""),
+                f"({dimension}): the labels are out of order, {against}",
             )
 
 
