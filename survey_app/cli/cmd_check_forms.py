@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per finding, each form's language status and a summary; 0 when usable."""
+    from survey_app.forms.backtranslation import BACKTRANSLATION_SUFFIX
     from survey_app.forms.findings import Finding, Severity
     from survey_app.forms.library import inspect_file, load_library
 
@@ -29,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     reports = []
     unusable = 0
     for path in paths:
+        if path.name.endswith(BACKTRANSLATION_SUFFIX):  # its checks are the form's checks
+            path = path.with_name(path.name.removesuffix(BACKTRANSLATION_SUFFIX) + ".yaml")
         if path.is_dir():
             library = load_library(path)
             findings.extend(library.findings)

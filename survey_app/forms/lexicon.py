@@ -91,12 +91,12 @@ class Lexicon:
     def negation_words(self, text: str, language: str) -> list[str]:
         """Return the negation words found in a text (each once per occurrence)."""
         tokens = words(text)
-        found: list[str] = []
-        for negation in self.negations.get(language, set()):
-            size = len(negation.split())
-            for start in range(len(tokens) - size + 1):
-                if " ".join(tokens[start : start + size]) == negation:
-                    found.append(negation)
+        negations = self.negations.get(language, set())
+        found = [token for token in tokens if token in negations]
+        padded = f" {' '.join(tokens)} "
+        for negation in negations:
+            if " " in negation:  # "don t": a negation written as two words
+                found += [negation] * padded.count(f" {negation} ")
         return found
 
 
