@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-DEFAULT_FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the check-forms command."""
@@ -21,11 +19,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per finding, each form's language status and a summary; 0 when usable."""
+    from survey_app.assets import forms_dir
     from survey_app.forms.backtranslation import BACKTRANSLATION_SUFFIX
     from survey_app.forms.findings import Finding, Severity
     from survey_app.forms.library import inspect_file, load_library
 
-    paths: list[Path] = args.paths or [DEFAULT_FORMS_DIR]
+    paths: list[Path] = args.paths or [forms_dir()]
     findings = []
     reports = []
     unusable = 0

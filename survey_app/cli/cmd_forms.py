@@ -6,7 +6,6 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from survey_app.cli.cmd_check_forms import DEFAULT_FORMS_DIR
 from survey_app.errors import UserFacingError
 
 
@@ -66,7 +65,9 @@ def _form_path(args) -> Path:
     candidate = Path(args.form)
     if candidate.suffix == ".yaml" and candidate.is_file():
         return candidate
-    path = (args.forms or DEFAULT_FORMS_DIR) / f"{args.form}.yaml"
+    from survey_app.assets import forms_dir
+
+    path = (args.forms or forms_dir()) / f"{args.form}.yaml"
     if not path.is_file():
         raise UserFacingError(f"no form file {path}")
     return path

@@ -1,6 +1,6 @@
 """The scale-word lexicon: which answer words rank above which, in every language.
 
-The shipped lexicon (`survey_app/forms/data/scale_lexicon.yaml`) is extended by a study's own
+The shipped lexicon (`resources/scale-lexicon.yaml`) is extended by a study's own
 `lexicon.yaml` in its forms directory: words added to existing levels, new levels placed with
 `after: <level>`, and new dimensions.
 """
@@ -16,7 +16,6 @@ from survey_app.forms.normalize import fold, words
 from survey_app.forms.textrules import edge_number
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
 
-SHIPPED_LEXICON = Path(__file__).resolve().parent / "data" / "scale_lexicon.yaml"
 STUDY_LEXICON_FILE = "lexicon.yaml"
 
 
@@ -124,8 +123,10 @@ def _strip_edge_number(label: str) -> str:
 
 def load_lexicon(forms_dir: Path | None = None) -> Lexicon:
     """Load the shipped lexicon and, if present, the study's `lexicon.yaml` in forms_dir."""
+    from survey_app.assets import scale_lexicon_path
+
     lexicon = Lexicon()
-    _merge_file(lexicon, SHIPPED_LEXICON, shipped=True)
+    _merge_file(lexicon, scale_lexicon_path(), shipped=True)
     if forms_dir is not None and (forms_dir / STUDY_LEXICON_FILE).is_file():
         _merge_file(lexicon, forms_dir / STUDY_LEXICON_FILE, shipped=False)
     return lexicon
