@@ -45,6 +45,10 @@ def replace_language_entry(
     languages = _child(root, "languages")
     if languages is None or not isinstance(languages, yaml.MappingNode):
         raise SignOffWriteError("the form has no `languages:` mapping")
+    if languages.flow_style:
+        raise SignOffWriteError(
+            "write `languages:` with one language per line (block style) before signing off"
+        )
     for key, value in languages.value:
         if key.value != language:
             continue

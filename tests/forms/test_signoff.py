@@ -217,3 +217,17 @@ def test_check_forms_prints_each_languages_status(forms, capsys):
     )
     assert "hscl25 [nb]: draft; back-translated 32/32" in out
     assert "hscl25 [en]: draft; source language" in out
+
+
+def test_sign_off_refuses_languages_written_on_one_line_and_writes_nothing(forms, capsys):
+    forms.replace("hscl25", "languages:\n  nb: {", "languages: {nb: {")
+    forms.replace("hscl25", 'data collection."}\n  en: {', 'data collection."}, en: {')
+    forms.replace("hscl25", '(docs/translation.md)."}\n  ar: {', '(docs/translation.md)."}, ar: {')
+    forms.replace(
+        "hscl25", 'before data collection."}\ntitle:', 'before data collection."}}\ntitle:'
+    )
+    assert check_file(forms.path("hscl25"))[0] is not None
+    before = forms.path("hscl25").read_bytes()
+    assert sign_off(forms, "hscl25", "ar") == 1
+    assert "one language per line" in capsys.readouterr().err
+    assert forms.path("hscl25").read_bytes() == before
