@@ -11,7 +11,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-forms",
         help="check form definitions in every language (exit 1 on any error)",
-        description="Check form files or directories (default: the shipped forms/).",
+        description="Check form files (.yaml, or XLSForm .xlsx with findings by sheet and row) "
+        "or directories (default: the shipped forms/).",
     )
     parser.add_argument("paths", nargs="*", type=Path, help="form files or directories")
     parser.set_defaults(handler=run)
@@ -23,11 +24,12 @@ def run(args: argparse.Namespace) -> int:
     from survey_app.forms.backtranslation import BACKTRANSLATION_SUFFIX
     from survey_app.forms.findings import Finding, Severity
     from survey_app.forms.library import inspect_file, load_library
+    from survey_app.forms.xlsform.check import check_xlsx
 
     paths: list[Path] = args.paths or [forms_dir()]
     findings = []
     reports = []
-    unusable = 0
+    usable = unusable = 0
     for path in paths:
         if path.name.endswith(BACKTRANSLATION_SUFFIX):  # its checks are the form's checks
             path = path.with_name(path.name.removesuffix(BACKTRANSLATION_SUFFIX) + ".yaml")
@@ -35,13 +37,22 @@ def run(args: argparse.Namespace) -> int:
             library = load_library(path)
             findings.extend(library.findings)
             reports.extend(library.reports)
+            workbooks = sorted(path.glob("*.xlsx"))
+        elif path.is_file() and path.suffix.lower() == ".xlsx":
+            workbooks = [path]
         elif path.is_file():
             report = inspect_file(path)
             findings.extend(report.findings)
             reports.append(report)
+            workbooks = []
         else:
             findings.append(Finding(str(path), 0, Severity.ERROR, "no such file or directory"))
             unusable += 1
+            workbooks = []
+        for workbook in workbooks:
+            form, file_findings = check_xlsx(workbook)
+            findings.extend(file_findings)
+            usable, unusable = (usable + 1, unusable) if form else (usable, unusable + 1)
     for finding in findings:
         print(finding)
     for report in reports:
@@ -49,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         for status in report.languages:
             print(f"{report.form.id} [{status.language}]: {status.describe()}")
-    usable = sum(1 for r in reports if r.usable)
-    unusable += len(reports) - usable
+    usable += sum(1 for r in reports if r.usable)
+    unusable += sum(1 for r in reports if not r.usable)
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
     print(

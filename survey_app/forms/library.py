@@ -13,6 +13,7 @@ from survey_app.forms.checker import check_source
 from survey_app.forms.findings import Finding, FindingSink, Severity
 from survey_app.forms.lexicon import STUDY_LEXICON_FILE, Lexicon, load_lexicon
 from survey_app.forms.loader import read_form
+from survey_app.forms.logic_check import check_logic
 from survey_app.forms.meaning import check_meaning
 from survey_app.forms.model import Form, Protocol
 from survey_app.forms.protocol_loader import read_protocol, step_lines
@@ -103,6 +104,7 @@ def inspect_file(path: Path, lexicon: Lexicon | None = None, sign_offs: bool = T
         findings = (
             findings
             + check_source(source, str(path))
+            + check_logic(form, source, str(path))
             + check_meaning(form, source, str(path), lexicon)
         )
         backs = read_backtranslations(backtranslation_path(path))

@@ -54,6 +54,7 @@ class FormSource:
 
     texts: list[TextEntry] = field(default_factory=list)
     option_blocks: list[OptionBlock] = field(default_factory=list)
+    expressions: list = field(default_factory=list)  # logic_loader.ExpressionEntry
 
 
 def content_hash(raw: bytes) -> str:

@@ -2,7 +2,8 @@
 
 Keys are dotted paths that survive reordering and reformatting of the file:
 `title`, `instructions`, `recall_period`, `scale.<id>.anchor_low`, `scale.<id>.anchor_high`,
-`scale.<id>.option.<code>`, `item.<id>.text`, `item.<id>.help`, `item.<id>.option.<code>`.
+`scale.<id>.option.<code>`, `section.<id>.title`, `item.<id>.text`, `item.<id>.help`,
+`item.<id>.constraint_message`, `item.<id>.option.<code>`.
 """
 
 from __future__ import annotations
@@ -68,11 +69,19 @@ def _walk(form: Form) -> Iterator[TextRef]:
                 f"options:scale.{scale.id}",
                 option.code,
             )
+    for section in form.sections:
+        if section.title is not None:
+            where = f"section '{section.id}' title"
+            yield TextRef(f"section.{section.id}.title", where, section.title, "sections")
     for item in form.items:
         where = f"item '{item.id}'"
         yield TextRef(f"item.{item.id}.text", f"{where} text", item.text, "items")
         if item.help is not None:
             yield TextRef(f"item.{item.id}.help", f"{where} help", item.help, "help")
+        message = item.logic.constraint_message
+        if message is not None:
+            key, label = f"item.{item.id}.constraint_message", f"{where} constraint_message"
+            yield TextRef(key, label, message, "messages")
         if item.scale is not None and form.scales.get(item.scale.id) is not item.scale:
             for option in item.scale.options:
                 yield TextRef(

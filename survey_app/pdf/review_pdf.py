@@ -73,7 +73,13 @@ def render_review(forms: Sequence[ReviewForm], languages: Sequence[str], out: Pa
     for review in forms:
         for language in languages:
             rows += _form_language(flow, setter, review, language)
-    render(flow.pages, out, setter, lambda p, n: f"Page {p} of {n}", title="Translation review")
+    render(
+        flow.pages,
+        out,
+        setter,
+        lambda p, n: [(f"Page {p} of {n}", False)],
+        title="Translation review",
+    )
     return ReviewResult(len(flow.pages), rows)
 
 
