@@ -19,7 +19,7 @@ from survey_app.sealing.envelope import envelope_hash
 from survey_app.server.config import ServerConfig
 from survey_app.server.receipts import verify_receipt
 from survey_app.server.service import ServerService
-from tests.server.support import ServerProcess, make_envelope, start_server_process
+from tests.server.support import ServerProcess, make_envelope, post_enrol, start_server_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -42,9 +42,8 @@ def two(pg_url: str) -> Iterator[tuple[ServerProcess, ServerProcess, ServerServi
 
 def _enrol(url: str, admin: ServerService, key: DeviceKey) -> dict[str, str]:
     code, _ = admin.create_enrol_code()
-    response = httpx.post(
-        f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-    )
+    with httpx.Client(base_url=url) as client:
+        response = post_enrol(client, code, key)
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
@@ -114,12 +113,9 @@ def test_enrolment_code_spent_on_one_process_is_refused_by_the_other(
 ) -> None:
     first, second, admin = two
     code, _ = admin.create_enrol_code()
-    body = {"code": code, "device_public_key": DeviceKey.generate().public_b64}
-    assert httpx.post(f"{first.url}/v1/enrol", json=body).status_code == 201
-    again = httpx.post(
-        f"{second.url}/v1/enrol",
-        json={**body, "device_public_key": DeviceKey.generate().public_b64},
-    )
+    with httpx.Client(base_url=first.url) as a, httpx.Client(base_url=second.url) as b:
+        assert post_enrol(a, code, DeviceKey.generate()).status_code == 201
+        again = post_enrol(b, code, DeviceKey.generate())
     assert again.status_code == 403
     assert again.json()["error"] == "code_used"
 
