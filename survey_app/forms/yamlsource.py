@@ -67,7 +67,8 @@ def read_yaml(path: Path) -> tuple[Node, bytes]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         if "nesting depth" in str(exc.problem):  # libyaml's own limit, far above MAX_DEPTH
-            raise SourceError(line, f"values are nested more than {MAX_DEPTH} levels deep") from None
+            message = f"values are nested more than {MAX_DEPTH} levels deep"
+            raise SourceError(line, message) from None
         raise SourceError(line, f"YAML syntax error: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SourceError(0, f"YAML error: {exc}") from None
