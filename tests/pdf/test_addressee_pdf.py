@@ -78,3 +78,21 @@ def test_pdf_form_command_takes_the_addressee(tmp_path, capsys):
     assert out.stat().st_size > 0
     assert main([*args, "--addressee", "girl"]) == 1
     assert "--addressee must be one of female, male, both" in capsys.readouterr().err
+
+
+def test_ladders_of_one_row_stay_level_when_one_question_prints_both_wordings(tmp_path):
+    from .helpers import words
+
+    form = sample_form()
+    past = form.item("t_past")
+    text = LocalText(
+        MappingProxyType(dict(past.text.texts)),
+        MappingProxyType(
+            {"ar": MappingProxyType({"female": "قبل سنة، أين كنتِ؟", "male": "قبل سنة، أين كنت؟"})}
+        ),
+    )
+    items = tuple(dataclasses.replace(i, text=text) if i.id == "t_past" else i for i in form.items)
+    out = tmp_path / "ladders.pdf"
+    render_forms([dataclasses.replace(form, items=items)], out, PrintOptions(("ar", "nb")))
+    tops = {w.text: round(w.y0, 1) for w in words(out) if w.text in ("t_past", "t_now", "t_future")}
+    assert len(tops) == 3 and len(set(tops.values())) == 1
