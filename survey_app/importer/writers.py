@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from survey_app.bundle.atomic import atomic_write, atomic_write_bytes
+from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Variable
 from survey_app.importer.dataset import Table
 
@@ -29,17 +29,34 @@ SPSS_LABEL_BYTES = 255
 STATA_LABEL_BYTES = 80
 
 
+KINDS = ("csv", "sav", "dta")
+
+
 def table_fingerprint(table: Table, label_language: str, kind: str) -> str:
     """sha256 of everything that goes into one output file (data, labels, writer version)."""
-    doc = {
-        "writer": WRITER_VERSION,
-        "kind": kind,
-        "language": label_language,
-        "columns": [_variable_doc(v, label_language) for v in table.variables],
-        "rows": [[_fingerprint_cell(c) for c in row] for row in table.rows],
-    }
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return table_fingerprints(table, label_language)[kind]
+
+
+def table_fingerprints(table: Table, label_language: str) -> dict[str, str]:
+    """table_fingerprint of every kind, the table encoded once (it is most of the work).
+
+    Each is the sha256 of the key-sorted compact JSON of {writer, kind, language, columns,
+    rows}; JSON nests, so the encoded columns and rows are spliced in unchanged.
+    """
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    columns = dumps([_variable_doc(v, label_language) for v in table.variables])
+    rows = dumps([[_fingerprint_cell(c) for c in row] for row in table.rows])
+    out = {}
+    for kind in KINDS:
+        text = (
+            f'{{"columns":{columns},"kind":{dumps(kind)},"language":{dumps(label_language)},'
+            f'"rows":{rows},"writer":{dumps(WRITER_VERSION)}}}'
+        )
+        out[kind] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return out
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -59,6 +76,11 @@ def write_csv(path: Path, table: Table) -> None:
 
 def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
     """Write an SPSS .sav with variable labels, value labels and -7/-9 as user-missing."""
+    atomic_write_bytes(path, sav_bytes(table, label_language, path.parent))
+
+
+def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
+    """The .sav file's bytes (pyreadstat writes a file: a private temporary one in scratch)."""
     import pyreadstat
 
     frame = _frame(table, stata=False)
@@ -77,8 +99,8 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
             )
     measure = {v.name: v.measure for v in table.variables}
     formats = {v.name: f"F8.{v.decimals}" for v in table.variables if v.type == "numeric"}
-    _via_temp(
-        path,
+    return _via_temp(
+        scratch,
         lambda tmp: pyreadstat.write_sav(
             frame,
             tmp,
@@ -93,6 +115,11 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
 
 def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
     """Write a Stata .dta (v15, UTF-8) with labels; -7/-9 become extended missing .a/.b."""
+    atomic_write_bytes(path, dta_bytes(table, label_language, path.parent))
+
+
+def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
+    """The .dta file's bytes (pyreadstat writes a file: a private temporary one in scratch)."""
     import pyreadstat
 
     frame = _frame(table, stata=True)
@@ -111,8 +138,8 @@ def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
         for v in table.variables
         if v.type == "numeric" and v.missing_codes
     }
-    _via_temp(
-        path,
+    return _via_temp(
+        scratch,
         lambda tmp: pyreadstat.write_dta(
             frame,
             tmp,
@@ -128,17 +155,16 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _via_temp(path: Path, write: Any) -> None:
-    # pyreadstat writes by file name: write a temp file beside the target, then move it in
-    # with the same fsync + rename as every other output.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+def _via_temp(scratch: Path, write: Any) -> bytes:
+    # pyreadstat writes by file name: a temporary file (0600) in the output folder, read back;
+    # the caller moves the bytes in with the same fsync + rename as every other output.
+    fd, tmp = tempfile.mkstemp(dir=scratch, prefix=".writer.", suffix=".partial")
     os.close(fd)
     try:
         write(tmp)
-        data = Path(tmp).read_bytes()
+        return Path(tmp).read_bytes()
     finally:
         os.unlink(tmp)
-    atomic_write(path, lambda fh: fh.write(data))
 
 
 def _frame(table: Table, *, stata: bool) -> Any:
