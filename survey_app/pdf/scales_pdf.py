@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from survey_app.answers.digits import shown_number
 from survey_app.forms.model import Item, LocalText, is_rtl
 from survey_app.pdf import labels
-from survey_app.pdf.addressing import BOTH, printed
+from survey_app.pdf.addressing import printed
 from survey_app.pdf.columns import Column
 from survey_app.pdf.drawings import digit_boxes, ladder, vas_scale
 from survey_app.pdf.layout import CONTENT_WIDTH, GREY, MARGIN_X, PAGE_WIDTH, DrawOp, text_block
@@ -37,7 +37,7 @@ class ScalePrinter:
     """Lays out ladder groups and VAS items for one or two printed languages."""
 
     def __init__(
-        self, setter: TextSetter, columns: list[Column], primary: str, addressee: str = BOTH
+        self, setter: TextSetter, columns: list[Column], primary: str, addressee: str | None = None
     ) -> None:
         self.setter = setter
         self.columns = columns
@@ -114,7 +114,8 @@ class ScalePrinter:
         used = 0.0
         for col in self.columns:
             style = col.style(8)
-            lines = self.setter.wrap(printed(text, col.language, self.addressee), style, width)
+            words = printed(text, col.language, self.addressee)
+            lines = self.setter.wrap(words, style, width)
             for ln in lines:
                 lx = x + (width - ln.width) / 2
                 yy = y - used - style.size
