@@ -25,8 +25,8 @@ def register(subparsers) -> None:
     form.add_argument(
         "--addressee",
         default=None,
-        help="texts that differ by the reader's gender (Arabic): female, male, or both "
-        "(default: both, each variant on its own line)",
+        help="texts worded for a woman or a man (Arabic): female, male, or both "
+        "(default: the usual wording, as on screen when not stated)",
     )
     _common(form)
     form.set_defaults(handler=_form)

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from survey_app.errors import UserFacingError
 from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText, TextStatus, is_rtl
 from survey_app.pdf import labels
-from survey_app.pdf.addressing import BOTH, CHOICES, printed
+from survey_app.pdf.addressing import CHOICES, printed
 from survey_app.pdf.columns import GUTTER, NUMBER_COL, answer_area, columns_for
 from survey_app.pdf.drawings import DIGIT_BOX, VasGeometry, digit_boxes, digit_boxes_width
 from survey_app.pdf.fonts import register_fonts
@@ -44,7 +44,7 @@ class PrintOptions:
     languages: tuple[str, ...]
     code_pattern: str = DEFAULT_CODE_PATTERN
     vas_length_mm: float = VAS_LENGTH_MM
-    addressee: str = BOTH  # "female", "male", or both variants of a text that has them
+    addressee: str | None = None  # "female", "male", "both"; None: the usual wording
 
 
 @dataclass
@@ -55,10 +55,10 @@ class PrintResult:
     vas: list[VasGeometry] = field(default_factory=list)
 
 
-def parse_addressee(value: str | None) -> str:
-    """Check an --addressee value: female, male or both (the default)."""
+def parse_addressee(value: str | None) -> str | None:
+    """Check an --addressee value: female, male, both, or None (the usual wording)."""
     if value is None:
-        return BOTH
+        return None
     if value not in CHOICES:
         raise UserFacingError(f"--addressee must be one of {', '.join(CHOICES)} (got '{value}')")
     return value

@@ -21,7 +21,11 @@ class OptionPrinter:
     """Lays out one item's answer boxes in one language or two side by side."""
 
     def __init__(
-        self, setter: TextSetter, columns: list[Column], primary: str = "en", addressee: str = BOTH
+        self,
+        setter: TextSetter,
+        columns: list[Column],
+        primary: str = "en",
+        addressee: str | None = None,
     ) -> None:
         self.setter = setter
         self.columns = columns
@@ -87,7 +91,9 @@ class OptionPrinter:
         used = 0.0 if stacked else BOX + 1.6 * mm + code_w + 1.2 * mm
         label_w = max(width - used - 1.5 * mm, 10.0)
         lines = self.setter.wrap(self._label(row, col.language), style, label_w)
-        fits = len(lines) <= MAX_LABEL_LINES and all(ln.width <= label_w + 0.5 for ln in lines)
+        # Both wordings of a label (woman's and man's) may take twice the lines.
+        most = MAX_LABEL_LINES * (2 if self.addressee == BOTH else 1)
+        fits = len(lines) <= most and all(ln.width <= label_w + 0.5 for ln in lines)
         box_h = BOX + 1.2 * mm
         y_box = y_top - BOX - 0.6 * mm
         if col.rtl:

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from survey_app.answers.digits import shown_number
 from survey_app.forms.model import Item, LocalText, is_rtl
 from survey_app.pdf import labels
-from survey_app.pdf.addressing import BOTH, printed
+from survey_app.pdf.addressing import printed
 from survey_app.pdf.columns import Column
 from survey_app.pdf.drawings import digit_boxes, ladder, vas_scale
 from survey_app.pdf.layout import CONTENT_WIDTH, GREY, MARGIN_X, PAGE_WIDTH, DrawOp, text_block
@@ -37,7 +37,7 @@ class ScalePrinter:
     """Lays out ladder groups and VAS items for one or two printed languages."""
 
     def __init__(
-        self, setter: TextSetter, columns: list[Column], primary: str, addressee: str = BOTH
+        self, setter: TextSetter, columns: list[Column], primary: str, addressee: str | None = None
     ) -> None:
         self.setter = setter
         self.columns = columns
@@ -55,17 +55,18 @@ class ScalePrinter:
         """Up to three ladder items side by side, the first at the reading start."""
         n = len(group)
         col_w = CONTENT_WIDTH / n
-        blocks = []
+        places = []
         for k, item in enumerate(group):
             slot = n - 1 - k if self.rtl else k
-            x = MARGIN_X + slot * col_w
-            blocks.append(self._ladder_block(item, first_number + k + 1, x, col_w - 4 * mm))
+            places.append((item, first_number + k + 1, MARGIN_X + slot * col_w, col_w - 4 * mm))
+        # The ladders start level, under the tallest question of the row.
+        header = max(self._question(item, number, x, w)[1] for item, number, x, w in places)
+        blocks = [self._ladder_block(item, number, x, w, header) for item, number, x, w in places]
         ops = [op for block_ops, _h in blocks for op in block_ops]
         return ops, max(h for _, h in blocks) + 4 * mm
 
-    def _ladder_block(self, item: Item, number: int, x: float, width: float):
-        assert item.scale is not None
-        scale = item.scale
+    def _question(self, item: Item, number: int, x: float, width: float):
+        """The item's question in every language above its ladder; ops and height."""
         ops: list[DrawOp] = []
         y = 0.0
         for col in self.columns:
@@ -80,7 +81,13 @@ class ScalePrinter:
             )
             ops += o
             y -= h
-        y -= 1 * mm
+        return ops, -y
+
+    def _ladder_block(self, item: Item, number: int, x: float, width: float, header: float):
+        assert item.scale is not None
+        scale = item.scale
+        ops, _height = self._question(item, number, x, width)
+        y = -header - 1 * mm
         y -= self.anchor(ops, scale.anchor_high, x, width, y)
         centre = x + width / 2
         ladder_ops, h = ladder(
@@ -107,7 +114,8 @@ class ScalePrinter:
         used = 0.0
         for col in self.columns:
             style = col.style(8)
-            lines = self.setter.wrap(printed(text, col.language, self.addressee), style, width)
+            words = printed(text, col.language, self.addressee)
+            lines = self.setter.wrap(words, style, width)
             for ln in lines:
                 lx = x + (width - ln.width) / 2
                 yy = y - used - style.size

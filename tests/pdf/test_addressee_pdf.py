@@ -48,8 +48,13 @@ def test_a_form_printed_for_a_man_addresses_him(tmp_path):
     assert "تشعر" in words and "تشعرين" not in words
 
 
-def test_by_default_paper_prints_both_wordings(tmp_path):
+def test_by_default_paper_prints_the_usual_wording(tmp_path):
     words = _words(tmp_path, "ar", None)
+    assert "تشعر" in words and "تشعرين" not in words
+
+
+def test_paper_for_an_unknown_reader_prints_both_wordings(tmp_path):
+    words = _words(tmp_path, "ar", "both")
     assert {"تشعرين", "تشعر"} <= words
 
 
@@ -78,3 +83,22 @@ def test_pdf_form_command_takes_the_addressee(tmp_path, capsys):
     assert out.stat().st_size > 0
     assert main([*args, "--addressee", "girl"]) == 1
     assert "--addressee must be one of female, male, both" in capsys.readouterr().err
+
+
+def test_ladders_of_one_row_stay_level_when_one_question_prints_both_wordings(tmp_path):
+    from .helpers import words
+
+    form = sample_form()
+    past = form.item("t_past")
+    text = LocalText(
+        MappingProxyType(dict(past.text.texts)),
+        MappingProxyType(
+            {"ar": MappingProxyType({"female": "قبل سنة، أين كنتِ؟", "male": "قبل سنة، أين كنت؟"})}
+        ),
+    )
+    items = tuple(dataclasses.replace(i, text=text) if i.id == "t_past" else i for i in form.items)
+    out = tmp_path / "ladders.pdf"
+    options = PrintOptions(("ar", "nb"), addressee="both")
+    render_forms([dataclasses.replace(form, items=items)], out, options)
+    tops = {w.text: round(w.y0, 1) for w in words(out) if w.text in ("t_past", "t_now", "t_future")}
+    assert len(tops) == 3 and len(set(tops.values())) == 1

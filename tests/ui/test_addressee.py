@@ -1,67 +1,36 @@
 """A participant addressed as a woman reads the feminine Arabic text on every page, also after
-a resume; not stated, the usual (masculine) wording. A copy of the DEMO study whose Cantril
-and PCL-5 item 9 carry Arabic variants for a woman and a man."""
+a resume; not stated, the usual (masculine) wording. The DEMO study's shipped forms: the Cantril
+items and PCL-5 item 9 carry Arabic wordings for a woman and a man."""
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
 
 import pytest
 
 from survey_app.answers.codes import make_code
-from survey_app.study import demo_study_dir
-from survey_app.ui.context import AppContext
+from survey_app.forms.model import Addressee
+from survey_app.study import demo_study_dir, load_study
 from survey_app.ui.direction import TextLabel, plain
 from survey_app.ui.pages.new_session import NewSessionPage
-from tests.ui.conftest import FAST_KDF, accept_consent, settle, store_call
+from tests.ui.conftest import accept_consent, settle, store_call
 
-FORMS = Path(__file__).resolve().parents[2] / "forms"
 WAIT = 20000
-CANTRIL_MALE = "على أي درجة من السُّلّم كنت تقف قبل سنة؟"
-CANTRIL_FEMALE = "على أي درجة من السُّلّم كنتِ تقفين قبل سنة؟"
-PCL_MALE = (
-    "معتقدات سلبية قوية عن نفسك أو عن الآخرين أو عن العالم (مثل أفكار من نوع: أنا سيئ، "
-    "هناك خلل خطير فيّ، لا يمكن الوثوق بأحد، العالم خطير تمامًا)؟"
-)
-PCL_FEMALE = (
-    "معتقدات سلبية قوية عن نفسكِ أو عن الآخرين أو عن العالم (مثل أفكار من نوع: أنا سيئة، "
-    "هناك خلل خطير فيّ، لا يمكن الوثوق بأحد، العالم خطير تمامًا)؟"
-)
 
 
-def _variant(male: str, female: str) -> str:
-    return f'ar: {{female: "{female}", male: "{male}"}}'
-
-
-def study_with_variants(root: Path) -> Path:
-    """Copy the DEMO study; give two Arabic item texts a woman's and a man's variant."""
-    study = root / "study"
-    shutil.copytree(demo_study_dir(), study)
-    shutil.copytree(FORMS, root / "forms")
-    yaml = study / "study.yaml"
-    yaml.write_text(yaml.read_text("utf-8").replace("../../forms", "../forms"), "utf-8")
-    for name, male, female in (
-        ("cantril", CANTRIL_MALE, CANTRIL_FEMALE),
-        ("pcl5", PCL_MALE, PCL_FEMALE),
-    ):
-        path = root / "forms" / f"{name}.yaml"
-        text = path.read_text("utf-8")
-        plain_text = f'ar: "{male}"'
-        assert plain_text in text, name
-        path.write_text(text.replace(plain_text, _variant(male, female), 1), "utf-8")
-    return study
-
-
-@pytest.fixture
-def ctx(client, tmp_path):
-    return AppContext(
-        client=client,
-        data_dir=tmp_path / "data",
-        study_dir=study_with_variants(tmp_path),
-        staff_language="en",
-        kdf=FAST_KDF,
-    )
+@pytest.fixture(scope="module")
+def wording():
+    """(form, item) -> {addressee: Arabic text} for the two items the tests read."""
+    forms = load_study(demo_study_dir()).library.forms
+    found = {}
+    for form_id, item_id in (("cantril", "cantril_past"), ("pcl5", "pcl_09")):
+        text = forms[form_id].item(item_id).text
+        assert text.has_variants("ar"), f"{item_id} has no Arabic variants"
+        found[item_id] = {
+            None: text.get("ar"),
+            "female": text.get("ar", Addressee.FEMALE),
+            "male": text.get("ar", Addressee.MALE),
+        }
+        assert found[item_id]["female"] != found[item_id]["male"]
+    return found
 
 
 def start(qtbot, window, addressee: str | None, number: int = 41, interpreter: str | None = None):
@@ -91,24 +60,21 @@ def arabic_text_of(view, form_id: str, item_id: str) -> str:
     return plain(block.findChild(TextLabel, "text_ar").text())
 
 
-def test_the_variants_are_usable_forms(ctx):
-    from survey_app.study import load_study
-
-    library = load_study(ctx.study_dir).library
-    assert {"cantril", "pcl5"} <= set(library.forms)
-    assert library.forms["pcl5"].item("pcl_09").text.has_variants("ar")
-
-
-def test_a_woman_reads_the_feminine_arabic_cantril_and_pcl5_texts(qtbot, dashboard):
+def test_a_woman_reads_the_feminine_arabic_cantril_and_pcl5_texts(qtbot, dashboard, wording):
     view = start(qtbot, dashboard, "female")
-    assert arabic_text_of(view, "cantril", "cantril_past") == CANTRIL_FEMALE
-    assert arabic_text_of(view, "pcl5", "pcl_09") == PCL_FEMALE
+    assert arabic_text_of(view, "cantril", "cantril_past") == wording["cantril_past"]["female"]
+    assert arabic_text_of(view, "pcl5", "pcl_09") == wording["pcl_09"]["female"]
 
 
-def test_not_stated_reads_the_usual_wording(qtbot, dashboard):
+def test_a_man_reads_the_masculine_texts(qtbot, dashboard, wording):
+    view = start(qtbot, dashboard, "male", number=42)
+    assert arabic_text_of(view, "pcl5", "pcl_09") == wording["pcl_09"]["male"]
+
+
+def test_not_stated_reads_the_usual_wording(qtbot, dashboard, wording):
     view = start(qtbot, dashboard, None)
-    assert arabic_text_of(view, "cantril", "cantril_past") == CANTRIL_MALE
-    assert arabic_text_of(view, "pcl5", "pcl_09") == PCL_MALE
+    assert arabic_text_of(view, "cantril", "cantril_past") == wording["cantril_past"][None]
+    assert arabic_text_of(view, "pcl5", "pcl_09") == wording["pcl_09"][None]
 
 
 def test_the_choice_is_stored_with_the_session(qtbot, dashboard, ctx):
@@ -117,7 +83,7 @@ def test_the_choice_is_stored_with_the_session(qtbot, dashboard, ctx):
     assert session.addressee == "female"
 
 
-def test_a_resumed_session_still_addresses_her_as_a_woman(qtbot, dashboard):
+def test_a_resumed_session_still_addresses_her_as_a_woman(qtbot, dashboard, wording):
     view = start(qtbot, dashboard, "female", interpreter="nb")
     arabic_text_of(view, "cantril", "cantril_past")
     settle(qtbot, dashboard.ctx.client)
@@ -131,5 +97,5 @@ def test_a_resumed_session_still_addresses_her_as_a_woman(qtbot, dashboard):
     )
     resumed = dashboard.session_view
     assert resumed.langs.interpreter == "nb"
-    assert arabic_text_of(resumed, "pcl5", "pcl_09") == PCL_FEMALE
-    assert arabic_text_of(resumed, "cantril", "cantril_past") == CANTRIL_FEMALE
+    assert arabic_text_of(resumed, "pcl5", "pcl_09") == wording["pcl_09"]["female"]
+    assert arabic_text_of(resumed, "cantril", "cantril_past") == wording["cantril_past"]["female"]
