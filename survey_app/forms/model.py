@@ -184,11 +184,26 @@ class Item:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """Who validated a language's texts, when, after which steps, and a hash of those texts."""
+
+    role: str
+    initials: str
+    date: str  # YYYY-MM-DD
+    steps: tuple[str, ...]
+    texts: str  # "sha256:<hex>" of exactly the texts signed (see forms/signoff.py)
+    source_texts: str = ""  # the same for the source-language texts they were checked against
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class LanguageInfo:
     """Per-language provenance of a form's text."""
 
     status: TextStatus
     note: str = ""
+    signoff: SignOff | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True)
