@@ -116,7 +116,7 @@ class Server:
 def _enrol(server: Server, database: str, count: int) -> list[tuple[DeviceKey, str]]:
     from survey_app.server.config import ServerConfig
     from survey_app.server.service import ServerService
-    from survey_app.sync.client import SyncClient
+    from survey_app.sync.client import SyncClient, SyncError
 
     service = ServerService.open(ServerConfig(database=database, study_ids=(STUDY,)))
     try:
@@ -126,9 +126,25 @@ def _enrol(server: Server, database: str, count: int) -> list[tuple[DeviceKey, s
     laptops = []
     for code in codes:
         key = DeviceKey.generate()
-        with SyncClient(server.url) as client:
-            laptops.append((key, client.enrol(code, key).token))
+        try:
+            with SyncClient(server.url) as client:
+                token = client.enrol(code, key).token
+        except SyncError:  # an older checkout (--compare): enrolment without proof of the key
+            token = _enrol_without_proof(server, code, key)
+        laptops.append((key, token))
     return laptops
+
+
+def _enrol_without_proof(server: Server, code: str, key: DeviceKey) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port)
+    body = json.dumps({"code": code, "device_public_key": key.public_b64})
+    conn.request("POST", "/v1/enrol", body=body, headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    answer = json.loads(response.read())
+    conn.close()
+    if response.status != 201:
+        raise SystemExit(f"enrolment failed: HTTP {response.status} {answer}")
+    return answer["token"]
 
 
 def _phase(servers: list[Server], laptops, recipient: str, per_laptop: int) -> dict:

@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from survey_app.errors import UserFacingError
-from survey_app.forms.model import Addressee
 from survey_app.ui import operations as ops
 from survey_app.ui.context import AppContext
 from survey_app.ui.idle import IdleWatcher
@@ -342,6 +341,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.error_text(exc), 15000)
 
     def _open_session(self, loaded: ops.LoadedSession) -> None:
+        from survey_app.forms.model import Addressee
         from survey_app.ui.langs import SessionLanguages
         from survey_app.ui.session_view import SessionSetup, SessionView
 

@@ -254,6 +254,11 @@ class SessionView(QWidget):
         return self._review
 
     @property
+    def prebuilt_page(self) -> QuestionPage | None:
+        """The questionnaire page built ahead for Next, if any."""
+        return self._prebuilt[2] if self._prebuilt is not None else None
+
+    @property
     def prebuilt_index(self) -> int | None:
         """Index of the page built ahead of time, if any (benchmarks wait for it)."""
         return self._prebuilt[0] if self._prebuilt is not None else None
@@ -347,6 +352,7 @@ class SessionView(QWidget):
                 page.reset_item(item_id)
             page.apply_logic(self.logic.state(form, visible))
         self._drop_prebuilt()
+        QTimer.singleShot(0, self._prebuild_next)  # build it again, as it is now, before Next
 
     def _record(self, form: Form, item_id: str, value: object, status: str) -> None:
         key = (form.id, item_id)

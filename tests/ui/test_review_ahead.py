@@ -93,3 +93,20 @@ def test_going_to_a_question_from_the_review_and_back_keeps_one_review_page(qtbo
     assert view.current is built
     qtbot.waitUntil(lambda: built.complete, timeout=WAIT)
     assert _listed(built) == [entry.item.id for entry in view.missing()]
+
+
+def test_next_past_an_empty_typed_field_shows_the_page_built_ahead(qtbot, dashboard):
+    """Leaving a number or text field empty is no answer: the next page is not rebuilt."""
+    view = start_session(qtbot, dashboard, "nb")
+    accept_consent(qtbot, view)
+    index = next(
+        n
+        for n, spec in enumerate(view.plan[:-1])
+        if spec.form.has_logic
+        and any(item.type in (ItemType.INTEGER, ItemType.TEXT) for item in spec.items)
+    )
+    view.show_page(index)
+    qtbot.waitUntil(lambda: view.prebuilt_page is not None, timeout=WAIT)
+    built = view.prebuilt_page
+    view.current.next_button.click()
+    assert view.current is built

@@ -18,8 +18,8 @@ from survey_app.store import DeviceStore, KdfParams, store_path_in
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 ROOT = Path(__file__).resolve().parents[2]
 
-# Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, and the
-# form loader: none of them is needed to show the unlock screen.
+# Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, the form
+# model and its expression parser: none of them is needed to show the unlock screen.
 HEAVY = (
     "pandas",
     "numpy",
@@ -36,9 +36,11 @@ HEAVY = (
     "cryptography",
     "argon2",
     "yaml",
+    "lark",
     "babel",
     "uharfbuzz",
     "survey_app.store.device_store",
+    "survey_app.forms.model",
     "survey_app.ui.pages.dashboard",
     "survey_app.ui.session_view",
 )

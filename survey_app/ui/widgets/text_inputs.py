@@ -104,7 +104,9 @@ class TypedAnswer(AnswerWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(_SAVE_DELAY_MS)
         self._timer.timeout.connect(self.commit)
-        self._last: tuple[object, str] | None = None
+        # An empty field that never held an answer has nothing to clear: committing it (on Next)
+        # says nothing, and so does not make a form's logic think something changed.
+        self._last: tuple[object, str] = (None, CLEARED)
 
     def text(self) -> str:
         """Return what is typed."""
