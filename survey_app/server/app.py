@@ -26,7 +26,12 @@ from survey_app.server.repository import (
     Account,
     Device,
 )
-from survey_app.server.service import EXPORT_FORMAT, ServerService, ServiceError
+from survey_app.server.service import (
+    EXPORT_FORMAT,
+    SUBMISSION_ID_PATTERN,
+    ServerService,
+    ServiceError,
+)
 
 log = logging.getLogger("survey_app.server")
 
@@ -119,11 +124,17 @@ class Health(BaseModel):
     server_public_key: str
 
 
+# What accept_upload checks before the signatures: the schema says exactly that, so a client
+# (or schemathesis) can tell a malformed envelope from one refused for its signature.
 _ENVELOPE_SCHEMA = {
     "type": "object",
     "description": f"A sealed submission envelope ({ENVELOPE_FORMAT}); never decrypted here.",
     "required": sorted(ENVELOPE_FIELDS),
-    "properties": {name: {"type": "string"} for name in sorted(ENVELOPE_FIELDS)},
+    "properties": {
+        **{name: {"type": "string", "minLength": 1} for name in sorted(ENVELOPE_FIELDS)},
+        "format": {"type": "string", "const": ENVELOPE_FORMAT},
+        "submission_id": {"type": "string", "pattern": f"^{SUBMISSION_ID_PATTERN}$"},
+    },
     "additionalProperties": False,
 }
 
@@ -190,7 +201,7 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=EnrolResponse,
         status_code=201,
         tags=["device"],
-        responses=_errors(403, 422, 429),
+        responses=_errors(400, 403, 413, 422, 429),
     )
     def enrol(body: EnrolRequest) -> EnrolResponse:
         """Spend a one-time enrolment code and register the laptop's Ed25519 signing key."""
@@ -282,7 +293,7 @@ def create_app(service: ServerService) -> FastAPI:
         "/v1/erasures",
         response_model=ErasureResponse,
         tags=["data manager"],
-        responses=_errors(401, 403, 422, 429),
+        responses=_errors(400, 401, 403, 413, 422, 429),
     )
     def erase(
         body: ErasureRequest,
@@ -309,7 +320,7 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=EnrolCodeResponse,
         status_code=201,
         tags=["admin"],
-        responses=_errors(401, 403, 422, 429),
+        responses=_errors(400, 401, 403, 413, 422, 429),
     )
     def create_enrol_code(
         body: EnrolCodeRequest, _: Annotated[Account, Depends(account_with(ROLE_ADMIN))]
