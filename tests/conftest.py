@@ -9,8 +9,13 @@ failures in .hypothesis/ so that they are tried first next time (docs: README "D
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.smallfs import MountRefused, SmallDisk
+from tests.smallfs import small_disk as mount_small_disk
 
 settings.register_profile(
     "ci",
@@ -27,3 +32,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def small_disk() -> Iterator[SmallDisk]:
+    """A real 8 MiB file system to fill up or make read-only (tests/smallfs.py)."""
+    try:
+        with mount_small_disk(8 * 1024) as disk:
+            yield disk
+    except (MountRefused, OSError) as exc:
+        pytest.skip(f"cannot mount a small file system here ({exc}); run as root to test it")

@@ -8,6 +8,7 @@ declared user-missing; in .dta they become Stata's extended missing values .a (d
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -19,6 +20,7 @@ from typing import Any
 
 from survey_app.bundle.atomic import atomic_write, atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, Variable
+from survey_app.errors import nearly_full
 from survey_app.importer.dataset import Table
 
 WRITER_VERSION = "1"
@@ -134,6 +136,11 @@ def _via_temp(path: Path, write: Any) -> None:
     try:
         write(tmp)
         data = Path(tmp).read_bytes()
+    except Exception as exc:
+        # readstat reports a refused write as its own error; a full disk must read as one.
+        if not isinstance(exc, OSError) and nearly_full(path.parent):
+            raise OSError(errno.ENOSPC, "No space left on device", path.name) from exc
+        raise
     finally:
         os.unlink(tmp)
     atomic_write(path, lambda fh: fh.write(data))

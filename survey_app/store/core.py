@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -24,6 +25,7 @@ from survey_app.store.errors import (
     StoreExists,
     StoreThreadError,
     WrongPassphrase,
+    write_error,
 )
 from survey_app.store.paths import header_path, pending_header_path
 from survey_app.store.records import (
@@ -65,9 +67,28 @@ def owned(
             )
         if self._conn is None:
             raise StoreThreadError("DeviceStore used after close()")
-        return method(self, *args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlcipher3.OperationalError, OSError) as exc:
+            # A full, read-only or failing disk: say so, instead of an internal error.
+            clear = write_error(exc, self._path.parent)
+            if clear is None:
+                raise
+            raise clear from exc
 
     return wrapper
+
+
+def _remove_new_store(path: Path) -> None:
+    """Remove the files of a store whose creation failed (it never held anything)."""
+    for leftover in (
+        path,
+        header_path(path),
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+    ):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 class StoreCore:
@@ -104,18 +125,26 @@ class StoreCore:
         path = Path(path)
         if path.exists():
             raise StoreExists()
-        path.parent.mkdir(parents=True, exist_ok=True)
         header, key = new_header(passphrase, kdf or KdfParams())
-        # Header first: a crash before the database exists leaves no store, only a stale header.
-        write_header(header_path(path), header)
-        conn = connect(path, key)
         try:
-            migrate(conn, None)
-        except BaseException:
-            conn.close()
-            raise
-        store = cls(conn, path, header, clock)
-        store._create_device()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Header first: a crash before the database exists leaves no store, only a header.
+            write_header(header_path(path), header)
+            conn = connect(path, key)
+            try:
+                migrate(conn, None)
+                store = cls(conn, path, header, clock)
+                store._create_device()
+            except BaseException:
+                conn.close()
+                raise
+        except (sqlcipher3.OperationalError, OSError) as exc:
+            # Leave nothing behind: a header or an empty file would look like a damaged store.
+            _remove_new_store(path)
+            clear = write_error(exc, path.parent if path.parent.is_dir() else None)
+            if clear is None:
+                raise
+            raise clear from exc
         return store
 
     @classmethod
