@@ -1,7 +1,11 @@
 """Server ingest rate: several concurrent laptops on loopback, beside one laptop, same run.
 
 Usage: .venv/bin/python benchmarks/bench_server.py [--envelopes 300] [--clients 4] [--db URL]
+       .venv/bin/python benchmarks/bench_server.py --processes 2 [--db postgres]
 Bounded: each phase uploads a fixed number of pre-sealed envelopes, and stops after --seconds.
+--processes N: `server` processes on one database (SQLite file or PostgreSQL), clients spread
+over them round-robin, beside ONE such process in the same run. `--db postgres` starts a
+throwaway PostgreSQL cluster (needs the PostgreSQL binaries, as the tests do).
 """
 
 from __future__ import annotations
@@ -68,19 +72,23 @@ def _upload_all(
     return done
 
 
-def _phase(url: str, service: ServerService, clients: int, per_client: int, seconds: float) -> dict:
+def _phase(
+    url: str | list[str], service: ServerService, clients: int, per_client: int, seconds: float
+) -> dict:
+    urls = [url] if isinstance(url, str) else url
     recipient = generate_study_keypair().public
     work = []
-    for _ in range(clients):
+    for index in range(clients):
         key = DeviceKey.generate()
-        work.append((_enrol(url, service, key), _envelopes(key, recipient, per_client)))
+        target = urls[index % len(urls)]
+        work.append((target, _enrol(target, service, key), _envelopes(key, recipient, per_client)))
     latencies: list[float] = []
     counts = [0] * clients
     deadline = time.monotonic() + seconds
 
     def run(index: int) -> None:
-        token, envelopes = work[index]
-        counts[index] = _upload_all(url, token, envelopes, deadline, latencies)
+        target, token, envelopes = work[index]
+        counts[index] = _upload_all(target, token, envelopes, deadline, latencies)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
@@ -92,6 +100,7 @@ def _phase(url: str, service: ServerService, clients: int, per_client: int, seco
     total = sum(counts)
     ordered = sorted(latencies)
     return {
+        "processes": len(urls),
         "clients": clients,
         "uploads": total,
         "seconds": elapsed,
@@ -106,8 +115,13 @@ def main() -> int:
     parser.add_argument("--envelopes", type=int, default=300, help="uploads per phase")
     parser.add_argument("--clients", type=int, default=4, help="concurrent laptops")
     parser.add_argument("--seconds", type=float, default=60.0, help="time bound per phase")
-    parser.add_argument("--db", help="database (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--db", help="database (default: a temporary SQLite file; `postgres`: a throwaway cluster)"
+    )
+    parser.add_argument("--processes", type=int, help="server processes on one database")
     args = parser.parse_args()
+    if args.processes:
+        return _scale_out(args)
     with tempfile.TemporaryDirectory() as tmp:
         database = args.db or str(Path(tmp) / "bench.sqlite3")
         # Rate limits off for the measurement: they are per token and tested elsewhere.
@@ -133,6 +147,53 @@ def main() -> int:
     print(
         f"reference (1 client, same run): {single['rate']:.1f}/s; "
         f"{args.clients} clients: {multi['rate'] / single['rate']:.2f}x"
+    )
+    return 0
+
+
+def _scale_out(args: argparse.Namespace) -> int:
+    """N server processes on one database beside one process, the same clients each time."""
+    from tests.server.support import start_postgres, start_server_process
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cluster = None
+        database = args.db or str(Path(tmp) / "bench.sqlite3")
+        if database == "postgres":
+            cluster = start_postgres(Path(tmp) / "pg")
+            if isinstance(cluster, str):
+                raise SystemExit(f"no PostgreSQL: {cluster}")
+            database = cluster.url
+        service = ServerService.open(ServerConfig(database=database))
+        rows = []
+        try:
+            for count in (1, args.processes):
+                servers = [
+                    start_server_process(database, 0, "--rate", "1000000", "--burst", "1000000")
+                    for _ in range(count)
+                ]
+                try:
+                    per_client = max(1, args.envelopes // args.clients)
+                    urls = [s.url for s in servers]
+                    rows.append(_phase(urls, service, args.clients, per_client, args.seconds))
+                finally:
+                    for server in servers:
+                        server.stop()
+        finally:
+            service.close()
+            if cluster is not None:
+                cluster.stop()
+    backend = "PostgreSQL" if database.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
+    print(f"server processes on one {backend} database, {args.clients} concurrent clients")
+    header = ("processes", "uploads", "seconds", "per s", "median ms", "p95 ms")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (9, 8, 8, 8, 10, 8), strict=True)))
+    for row in rows:
+        print(
+            f"{row['processes']:>9} {row['uploads']:>8} {row['seconds']:>8.2f} {row['rate']:>8.1f}"
+            f" {row['median_ms']:>10.1f} {row['p95_ms']:>8.1f}"
+        )
+    print(
+        f"reference (1 process, same run): {rows[0]['rate']:.1f}/s; "
+        f"{args.processes} processes: {rows[1]['rate'] / rows[0]['rate']:.2f}x"
     )
     return 0
 

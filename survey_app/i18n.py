@@ -10,6 +10,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from survey_app.assets import translations_dir
+
 # How interface messages are marked in the source, for `pybabel extract -k` (GNU gettext style):
 # tr(language, msg); ctx.ui(msg), often aliased `_ = ctx.ui`; langs.ui(msg), langs.ui_joined(msg);
 # text_label_joined(langs, msg, role); N_(msg) where a message is translated later;
@@ -29,15 +31,15 @@ EXTRACT_KEYWORDS: tuple[str, ...] = (
     "SubmissionRefused",
     "PullError",
 )
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
 
 
 @lru_cache(maxsize=16)
-def translator(language: str, directory: Path = TRANSLATIONS_DIR) -> gettext.NullTranslations:
+def translator(language: str, directory: Path | None = None) -> gettext.NullTranslations:
     """Return the gettext translations for a language (compiling the .po in memory if needed)."""
     if language == "en":
         return gettext.NullTranslations()
+    directory = directory or translations_dir()
     base = directory / language / "LC_MESSAGES"
     mo = base / f"{DOMAIN}.mo"
     po = base / f"{DOMAIN}.po"

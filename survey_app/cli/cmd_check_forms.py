@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-DEFAULT_FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the check-forms command."""
     parser = subparsers.add_parser(
         "check-forms",
         help="check form definitions in every language (exit 1 on any error)",
-        description="Check form files or directories (default: the shipped forms/).",
+        description="Check form files (.yaml, or XLSForm .xlsx with findings by sheet and row) "
+        "or directories (default: the shipped forms/).",
     )
     parser.add_argument("paths", nargs="*", type=Path, help="form files or directories")
     parser.set_defaults(handler=run)
@@ -21,10 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one line per finding and a summary; return 0 when every form is usable."""
+    from survey_app.assets import forms_dir
     from survey_app.forms.findings import Finding, Severity
     from survey_app.forms.library import check_file, load_library
+    from survey_app.forms.xlsform.check import check_xlsx
 
-    paths: list[Path] = args.paths or [DEFAULT_FORMS_DIR]
+    paths: list[Path] = args.paths or [forms_dir()]
     findings = []
     usable = unusable = 0
     for path in paths:
@@ -33,8 +34,13 @@ def run(args: argparse.Namespace) -> int:
             findings.extend(library.findings)
             usable += len(library.forms)
             unusable += len(library.unusable)
+            for workbook in sorted(path.glob("*.xlsx")):
+                form, file_findings = check_xlsx(workbook)
+                findings.extend(file_findings)
+                usable, unusable = (usable + 1, unusable) if form else (usable, unusable + 1)
         elif path.is_file():
-            form, file_findings = check_file(path)
+            check = check_xlsx if path.suffix.lower() == ".xlsx" else check_file
+            form, file_findings = check(path)
             findings.extend(file_findings)
             if form is None:
                 unusable += 1

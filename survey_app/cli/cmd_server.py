@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 DB_ENV = "SURVEY_APP_SERVER_DB"
+CONFIG_ENV = "SURVEY_APP_SERVER_CONFIG"
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
@@ -25,19 +26,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=argparse.SUPPRESS,
         help="accept only envelopes of this study",
     )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help=f"TOML settings file with a [server] table (default: ${CONFIG_ENV}); every option "
+        "is also SURVEY_APP_SERVER_<OPTION> in the environment (see docs/deploy.md)",
+    )
     parser = subparsers.add_parser(
         "server",
         parents=[common],
         help="run the research server (enrolment, uploads, data-manager export)",
         description="Run the research server. Without a sub-command it serves the HTTP API.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8080; 0 picks a free one)")
     parser.add_argument("--certfile", help="TLS certificate chain (PEM) to serve HTTPS directly")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
     parser.add_argument("--max-body-bytes", type=int, default=None, help="largest request")
     parser.add_argument("--rate", type=float, default=None, help="requests/second per token")
     parser.add_argument("--burst", type=int, default=None, help="requests allowed at once")
+    parser.add_argument(
+        "--log-format", choices=("text", "json"), help="log lines as text or JSON (no content)"
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRS",
+        help="reverse proxies whose X-Forwarded-For is trusted (default 127.0.0.1)",
+    )
     parser.set_defaults(handler=_run)
     sub = parser.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
 
@@ -85,19 +101,64 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     erase.add_argument("--reference", help="request reference for the log, e.g. DPO-2025-07")
     erase.set_defaults(handler=_erase)
 
+    backup = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="write a consistent backup of the server database (SQLite copy or pg_dump)",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="new backup file")
+    backup.set_defaults(handler=_backup)
 
-def _config(args: argparse.Namespace, **limits: object):  # -> ServerConfig
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="load a backup into a new, empty database (--db / SURVEY_APP_SERVER_DB)",
+    )
+    restore.add_argument("backup_file", metavar="FILE", help="file written by `server backup`")
+    restore.set_defaults(handler=_restore)
+
+
+_OPTIONS = (
+    "db",
+    "db_password",
+    "host",
+    "port",
+    "study_id",
+    "max_body_bytes",
+    "rate",
+    "burst",
+    "certfile",
+    "keyfile",
+    "log_format",
+    "forwarded_allow_ips",
+)
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    """Command line over SURVEY_APP_SERVER_* over the settings file over defaults."""
+    from survey_app.server.settings import resolve_settings
+
+    given = {name: getattr(args, name, None) for name in _OPTIONS}
+    return resolve_settings(given, os.environ, getattr(args, "config", None))
+
+
+def _config(settings: dict[str, object]):  # -> ServerConfig
     from survey_app.server.config import ServerConfig, default_database_path
 
-    database = getattr(args, "db", None) or os.environ.get(DB_ENV) or str(default_database_path())
+    limits = {
+        "max_body_bytes": settings["max_body_bytes"],
+        "rate_per_second": settings["rate"],
+        "rate_burst": settings["burst"],
+    }
     options = {k: v for k, v in limits.items() if v is not None}
-    return ServerConfig(database=database, study_id=getattr(args, "study_id", None), **options)
+    database = str(settings["db"] or default_database_path())
+    return ServerConfig(database=database, study_id=settings["study_id"], **options)
 
 
-def _open(args: argparse.Namespace, **limits: object):  # -> ServerService
+def _open(args: argparse.Namespace):  # -> ServerService
     from survey_app.server.service import ServerService
 
-    return ServerService.open(_config(args, **limits))
+    return ServerService.open(_config(_settings(args)))
 
 
 def _describe(database: str) -> str:
@@ -106,27 +167,28 @@ def _describe(database: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import logging
     from pathlib import Path
 
     from survey_app.errors import UserFacingError
+    from survey_app.server.logs import configure_logging
     from survey_app.server.runner import TlsFiles, serve_forever
+    from survey_app.server.service import ServerService
 
-    if bool(args.certfile) != bool(args.keyfile):
+    settings = _settings(args)
+    certfile, keyfile = settings["certfile"], settings["keyfile"]
+    if bool(certfile) != bool(keyfile):
         raise UserFacingError("--certfile and --keyfile must be given together")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    service = _open(
-        args,
-        max_body_bytes=args.max_body_bytes,
-        rate_per_second=args.rate,
-        rate_burst=args.burst,
-    )
-    tls = TlsFiles(Path(args.certfile), Path(args.keyfile)) if args.certfile else None
+    host, port = str(settings["host"]), int(settings["port"])  # type: ignore[call-overload]
+    configure_logging(str(settings["log_format"]))
+    service = ServerService.open(_config(settings))
+    tls = TlsFiles(Path(str(certfile)), Path(str(keyfile))) if certfile else None
     try:
-        server, sock = serve_forever(service, args.host, args.port, tls)
+        server, sock = serve_forever(
+            service, host, port, tls, forwarded_allow_ips=str(settings["forwarded_allow_ips"])
+        )
         host, port = sock.getsockname()[:2]
         scheme = "https" if tls else "http"
-        if tls is None and args.host not in _LOOPBACK:
+        if tls is None and host not in _LOOPBACK:
             print(
                 "warning: plain HTTP on a network address; use --certfile/--keyfile or a "
                 "reverse proxy with TLS (see docs/server.md)",
@@ -261,4 +323,31 @@ def _erase(args: argparse.Namespace) -> int:
         print(f"erasure {result.erasure_id} logged; these ids are refused on upload from now on")
     else:
         print("all of these were erased before; nothing changed")
+    return 0
+
+
+def _database(args: argparse.Namespace) -> str:
+    from survey_app.server.config import default_database_path
+
+    return str(_settings(args)["db"] or default_database_path())
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.server.backup import backup
+
+    backup(_database(args), Path(args.out))
+    print(f"backup written to {args.out}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from survey_app.server.backup import restore
+
+    database = _database(args)
+    restore(Path(args.backup_file), database)
+    print(f"restored {args.backup_file} into {_describe(database)}; start the server on it")
     return 0

@@ -18,10 +18,10 @@ def _command_modules() -> list[str]:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python main.py") -> argparse.ArgumentParser:
     """Build the parser with every command module's sub-parser registered."""
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog=prog,
         description="Offline encrypted survey app. Without a command, starts the app.",
     )
     parser.add_argument("--debug", action="store_true", help="show internal error details")
@@ -32,12 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str]) -> int:
+def entry() -> int:
+    """The installed `survey-app` program (console script and frozen app)."""
+    return main(sys.argv[1:], prog="survey-app")
+
+
+def main(argv: Sequence[str], prog: str = "python main.py") -> int:
     """Run the app or a command; return the process exit code."""
     argv = list(argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--debug")):
         return _start_app(argv)
-    parser = build_parser()
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     if args.command is None:
         return _start_app([a for a in argv if a != "--debug"])

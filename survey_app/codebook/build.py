@@ -5,6 +5,7 @@ from __future__ import annotations
 from survey_app.codebook.model import (
     DECLINED,
     NOT_ANSWERED,
+    NOT_APPLICABLE,
     Codebook,
     FormEntry,
     ValueLabel,
@@ -13,9 +14,13 @@ from survey_app.codebook.model import (
 from survey_app.codebook.scores import score_variables
 from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary
-from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText
+from survey_app.forms.logic import condition_text
+from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText, ResultType
 
 MISSING = (DECLINED, NOT_ANSWERED)
+# Items asked only under a condition (and calculations) can also be "not applicable".
+MISSING_CONDITIONAL = (DECLINED, NOT_APPLICABLE, NOT_ANSWERED)
+CALCULATED_MISSING = (NOT_APPLICABLE, NOT_ANSWERED)
 
 YES_NO = (
     ValueLabel(0, {"en": "No", "nb": "Nei", "ar": "لا"}),
@@ -120,7 +125,7 @@ def build_codebook(library: FormLibrary, pcl_cutoff: int | None = None) -> Codeb
     for form in forms:
         tps = timepoints_of.get(form.id, ())
         variables.append(_version_variable(form, tps))
-        for item in form.answerable_items:
+        for item in form.stored_items:
             variables.extend(_item_variables(form, item, tps))
     for var in score_variables(library, cutoff):
         variables.append(var)
@@ -194,6 +199,8 @@ def _version_variable(form: Form, timepoints: tuple[str, ...]) -> Variable:
 
 def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list[Variable]:
     label = _item_label(item)
+    condition = condition_text(form, item)
+    constraint = item.logic.constraint
     common = {
         "form_id": form.id,
         "form_version": form.version,
@@ -201,7 +208,12 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
         "item_id": item.id,
         "item_type": str(item.type),
         "timepoints": timepoints,
+        "condition": condition,
+        "constraint": constraint.canonical if constraint is not None else "",
     }
+    if item.calculated:
+        return [_calculated_variable(item, label, common)]
+    missing = MISSING_CONDITIONAL if condition else MISSING
     if item.type is ItemType.MULTIPLE_CHOICE and item.scale is not None:
         return [
             Variable(
@@ -210,7 +222,7 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
                 type="numeric",
                 source="option",
                 value_labels=CHOSEN,
-                missing_codes=MISSING,
+                missing_codes=missing,
                 option_code=option.code,
                 minimum=0,
                 maximum=1,
@@ -225,7 +237,7 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
                 label=label,
                 type="string",
                 source="item",
-                missing_codes=MISSING,
+                missing_codes=missing,
                 free_text=item.free_text,
                 **common,
             )
@@ -239,12 +251,27 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
             source="item",
             measure=measure,
             value_labels=values,
-            missing_codes=MISSING,
+            missing_codes=missing,
             minimum=minimum,
             maximum=maximum,
             **common,
         )
     ]
+
+
+def _calculated_variable(item: Item, label: dict[str, str], common: dict) -> Variable:
+    result = item.logic.result or ResultType.NUMBER
+    calculation = item.logic.calculate.canonical if item.logic.calculate else ""
+    return Variable(
+        name=item.id,
+        label=label,
+        type="numeric" if result is ResultType.NUMBER else "string",
+        source="calculated",
+        measure="scale" if result is ResultType.NUMBER else "nominal",
+        missing_codes=CALCULATED_MISSING,
+        calculation=calculation,
+        **common,
+    )
 
 
 def option_variable_name(item_id: str, code: int) -> str:

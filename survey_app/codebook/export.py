@@ -28,6 +28,9 @@ CSV_COLUMNS = (
     "timepoints",
     "scoring",
     "missing_rule",
+    "condition",
+    "constraint",
+    "calculation",
 )
 
 
@@ -72,4 +75,7 @@ def _row(var: Variable) -> list[str]:
         " ".join(var.timepoints),
         var.scoring,
         var.missing_rule,
+        var.condition,
+        var.constraint,
+        var.calculation,
     ]

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 DECLINED = -7
+NOT_APPLICABLE = -8
 NOT_ANSWERED = -9
 CODEBOOK_FORMAT = "survey-app/codebook/v1"
 
@@ -15,6 +16,11 @@ MISSING_LABELS: dict[int, dict[str, str]] = {
         "en": "Declined to answer",
         "nb": "Ønsket ikke å svare",
         "ar": "لا يريد الإجابة",
+    },
+    NOT_APPLICABLE: {
+        "en": "Not applicable (skipped by the form's logic)",
+        "nb": "Ikke aktuelt (hoppet over av skjemaets logikk)",
+        "ar": "لا ينطبق (تخطّاه منطق الاستبيان)",
     },
     NOT_ANSWERED: {
         "en": "Not answered",
@@ -39,7 +45,7 @@ class Variable:
     name: str
     label: dict[str, str]
     type: str  # "numeric" | "string"
-    source: str  # "session" | "form_version" | "item" | "option" | "score"
+    source: str  # "session" | "form_version" | "item" | "option" | "calculated" | "score"
     measure: str = "nominal"  # "nominal" | "ordinal" | "scale"
     value_labels: tuple[ValueLabel, ...] = ()
     missing_codes: tuple[int, ...] = ()
@@ -56,6 +62,9 @@ class Variable:
     timepoints: tuple[str, ...] = ()
     scoring: str = ""
     missing_rule: str = ""
+    condition: str = ""  # when the item applies (relevant, with its sections), as written
+    constraint: str = ""
+    calculation: str = ""
 
     def value_label_map(self, language: str = "en") -> dict[int | float | str, str]:
         """Code -> label in one language, with the missing codes included."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from survey_app.forms.findings import Finding, FindingSink
-from survey_app.forms.model import LANGUAGES
+from survey_app.forms.model import DEFAULT_ADDRESSEE, LANGUAGES
 from survey_app.forms.sources import FormSource, TextEntry
 from survey_app.forms.textrules import (
     TextProblem,
@@ -33,7 +33,7 @@ def check_source(source: FormSource, path: str) -> list[Finding]:
 
 def _report(sink: FindingSink, entry: TextEntry, problems: list[TextProblem]) -> None:
     for problem in problems:
-        message = f"{entry.where} [{entry.language}]: {problem.message}"
+        message = f"{entry.label}: {problem.message}"
         if problem.error:
             sink.error(entry.line, message)
         else:
@@ -47,46 +47,57 @@ def _check_single_text(sink: FindingSink, entry: TextEntry) -> None:
     _report(sink, entry, whitespace_problems(entry.text))
 
 
-def _group(texts: list[TextEntry]) -> dict[str, dict[str, TextEntry]]:
-    grouped: dict[str, dict[str, TextEntry]] = defaultdict(dict)
+def _group(texts: list[TextEntry]) -> dict[str, list[TextEntry]]:
+    """Group texts by where they stand, each group in language order (variants kept)."""
+    grouped: dict[str, list[TextEntry]] = defaultdict(list)
     for entry in texts:
-        grouped[entry.where][entry.language] = entry
-    return grouped
+        grouped[entry.where].append(entry)
+    order = {language: index for index, language in enumerate(LANGUAGES)}
+    return {
+        where: sorted(entries, key=lambda e: order.get(e.language, len(order)))
+        for where, entries in grouped.items()
+    }
 
 
 def _check_translations(sink: FindingSink, texts: list[TextEntry]) -> None:
-    for where, by_language in _group(texts).items():
-        present = [by_language[lang] for lang in LANGUAGES if lang in by_language]
+    for present in _group(texts).values():
         if len(present) < 2:
             continue
-        reference = present[0]
+        # Every text and every variant is held to the first language's default text.
+        reference = next(
+            (e for e in present if e.addressee in (None, DEFAULT_ADDRESSEE.value)), present[0]
+        )
         ref_placeholders = placeholders(reference.text)
         ref_numbers = sorted(numbers_in(reference.text))
-        for entry in present[1:]:
+        for entry in present:
+            if entry is reference:
+                continue
             other = placeholders(entry.text)
             if other != ref_placeholders:
                 sink.error(
                     entry.line,
-                    f"{where} [{entry.language}]: placeholders {_fmt(other)} differ from "
+                    f"{entry.label}: placeholders {_fmt(other)} differ from "
                     f"[{reference.language}] {_fmt(ref_placeholders)}",
                 )
             numbers = sorted(numbers_in(entry.text))
             if numbers != ref_numbers:
                 sink.error(
                     entry.line,
-                    f"{where} [{entry.language}]: numbers {numbers} differ from "
+                    f"{entry.label}: numbers {numbers} differ from "
                     f"[{reference.language}] {ref_numbers}",
                 )
-        _check_untranslated(sink, where, present)
+        _check_untranslated(sink, present)
 
 
 def _fmt(names: set[str]) -> str:
     return "{" + ", ".join(sorted(names)) + "}" if names else "(none)"
 
 
-def _check_untranslated(sink: FindingSink, where: str, present: list[TextEntry]) -> None:
+def _check_untranslated(sink: FindingSink, present: list[TextEntry]) -> None:
     for i, entry in enumerate(present):
         for earlier in present[:i]:
+            if earlier.language == entry.language:
+                continue
             same = entry.text.strip() == earlier.text.strip()
             has_letters = any(c.isalpha() for c in entry.text)
             several_words = len(entry.text.split()) >= 2
@@ -97,8 +108,7 @@ def _check_untranslated(sink: FindingSink, where: str, present: list[TextEntry])
             ):
                 sink.error(
                     entry.line,
-                    f"{where} [{entry.language}]: left untranslated (same text as "
-                    f"[{earlier.language}])",
+                    f"{entry.label}: left untranslated (same text as [{earlier.language}])",
                 )
 
 
@@ -151,6 +161,5 @@ def _check_label_numbers(sink: FindingSink, texts: list[TextEntry]) -> None:
         if shown is not None and shown != entry.code:
             sink.error(
                 entry.line,
-                f"{entry.where} [{entry.language}]: the label shows {shown} but the option "
-                f"stores {entry.code}",
+                f"{entry.label}: the label shows {shown} but the option stores {entry.code}",
             )

@@ -10,6 +10,7 @@ from survey_app.errors import UserFacingError
 from survey_app.forms.checker import check_source
 from survey_app.forms.findings import Finding, FindingSink, Severity
 from survey_app.forms.loader import read_form
+from survey_app.forms.logic_check import check_logic
 from survey_app.forms.model import Form, Protocol
 from survey_app.forms.protocol_loader import read_protocol, step_lines
 
@@ -66,7 +67,7 @@ def check_file(path: Path) -> tuple[Form | None, list[Finding]]:
     """Load and check one form file; return the form only when it has no errors."""
     form, findings, source = read_form(path)
     if form is not None:
-        findings = findings + check_source(source, str(path))
+        findings = findings + check_source(source, str(path)) + check_logic(form, source, str(path))
     usable = form is not None and not any(f.is_error for f in findings)
     return (form if usable else None), sorted(findings, key=lambda f: (f.line, f.message))
 

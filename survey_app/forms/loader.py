@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
 from survey_app.forms.findings import Finding, FindingSink
+from survey_app.forms.fingerprint import semantic_hash
+from survey_app.forms.logic_loader import (
+    LOGIC_KEYS,
+    ExpressionEntry,
+    read_expression,
+    read_item_logic,
+)
 from survey_app.forms.model import (
     CHOICE_TYPES,
     LANGUAGES,
@@ -18,6 +27,7 @@ from survey_app.forms.model import (
     LocalText,
     Option,
     Scale,
+    Section,
     TextStatus,
 )
 from survey_app.forms.sources import (
@@ -44,6 +54,7 @@ def _read_options(
         return ()
     blocks: dict[str, Node] = node.value  # type: ignore[assignment]
     labels: dict[int, dict[str, str]] = {}
+    variants: dict[int, dict[str, Mapping[str, str]]] = {}
     canonical: list[int] = []
     for language, block in blocks.items():
         if language not in LANGUAGES:
@@ -65,15 +76,12 @@ def _read_options(
                 reader.sink.error(label_node.line, f"{where} [{language}]: duplicate code {code}")
                 continue
             codes.append(code)
-            label = reader.text(label_node, f"{where} [{language}] option {code}")
-            if not label.strip():
-                reader.sink.error(
-                    label_node.line, f"{where} [{language}] option {code}: empty label"
-                )
-            reader.source.texts.append(
-                TextEntry(f"{where} option {code}", language, label, label_node.line, True, code)
+            label, by_addressee = reader.addressed_text(
+                label_node, f"{where} option {code}", language, code
             )
             labels.setdefault(code, {})[language] = label
+            if by_addressee:
+                variants.setdefault(code, {})[language] = by_addressee
         reader.source.option_blocks.append(
             OptionBlock(where, language, tuple(codes), block.line, lo, hi)
         )
@@ -82,7 +90,13 @@ def _read_options(
     for language in LANGUAGES:
         if language not in blocks:
             reader.sink.error(node.line, f"{where}: no option labels for '{language}'")
-    return tuple(Option(code, LocalText(MappingProxyType(labels[code]))) for code in canonical)
+    return tuple(
+        Option(
+            code,
+            LocalText(MappingProxyType(labels[code]), MappingProxyType(variants.get(code, {}))),
+        )
+        for code in canonical
+    )
 
 
 def _read_scale(reader: NodeReader, scale_id: str, node: Node) -> Scale | None:
@@ -124,12 +138,19 @@ _ITEM_KEYS = {
     "group",
     "label",
     "free_text",
+    *LOGIC_KEYS,
 }
 
 
-def _read_item(reader: NodeReader, node: Node, index: int, scales: dict[str, Scale]) -> Item | None:
+def _read_item(
+    reader: NodeReader,
+    node: Node,
+    index: int,
+    scales: dict[str, Scale],
+    section: str | None = None,
+) -> Item | None:
     where = f"item {index + 1}"
-    if not reader.keys(node, _ITEM_KEYS, {"id", "type", "text"}, where):
+    if not reader.keys(node, _ITEM_KEYS, {"id", "type"}, where):
         return None
     m: dict[str, Node] = node.value  # type: ignore[assignment]
     item_id = reader.text(m.get("id"), f"{where} id")
@@ -148,6 +169,10 @@ def _read_item(reader: NodeReader, node: Node, index: int, scales: dict[str, Sca
         known = ", ".join(t.value for t in ItemType)
         reader.sink.error(m["type"].line, f"{where}: unknown type '{type_text}' (known: {known})")
         return None
+    if "text" not in m and item_type is not ItemType.CALCULATE:
+        reader.sink.error(node.line, f"{where}: missing required key 'text'")
+    if "text" in m and item_type is ItemType.CALCULATE:
+        reader.sink.error(m["text"].line, f"{where}: a calculate item is never shown: no 'text'")
     scale: Scale | None = None
     if "scale" in m and "options" in m:
         reader.sink.error(node.line, f"{where}: give either 'scale' or 'options', not both")
@@ -178,7 +203,9 @@ def _read_item(reader: NodeReader, node: Node, index: int, scales: dict[str, Sca
         reader.sink.error(node.line, f"{where}: min/max apply only to integer items")
     if minimum is not None and maximum is not None and minimum > maximum:
         reader.sink.error(node.line, f"{where}: min {minimum} is above max {maximum}")
-    required = reader.boolean(m.get("required"), f"{where} required", False)
+    required, logic = read_item_logic(
+        reader, m, where, item_id, item_type, reader.source.expressions, node.line
+    )
     allow_decline = reader.boolean(m.get("allow_decline"), f"{where} allow_decline", False)
     if item_type is ItemType.NOTE and (required or allow_decline):
         reader.sink.error(node.line, f"{where}: a note cannot be required or declined")
@@ -197,7 +224,71 @@ def _read_item(reader: NodeReader, node: Node, index: int, scales: dict[str, Sca
         group=reader.text(m.get("group"), f"{where} group") or None,
         label=reader.text(m.get("label"), f"{where} label"),
         free_text=reader.boolean(m.get("free_text"), f"{where} free_text", False),
+        logic=logic,
+        section=section,
     )
+
+
+_SECTION_KEYS = {"section", "title", "relevant", "items"}
+
+
+def _read_entries(
+    reader: NodeReader,
+    node: Node | None,
+    where: str,
+    scales: dict[str, Scale],
+    sections: list[Section],
+    items: list[Item],
+    parent: str | None = None,
+) -> None:
+    """Read an `items:` list into items (flat, in order) and sections (nested by parent)."""
+    if node is None:
+        return
+    if not node.is_list:
+        reader.sink.error(node.line, f"{where}: expected a list")
+        return
+    for child in node.value:  # type: ignore[union-attr]
+        if child.is_map and "section" in child.value:  # type: ignore[operator]
+            _read_section(reader, child, scales, sections, items, parent)
+            continue
+        item = _read_item(reader, child, len(items), scales, parent)
+        if item is not None:
+            items.append(item)
+
+
+def _read_section(
+    reader: NodeReader,
+    node: Node,
+    scales: dict[str, Scale],
+    sections: list[Section],
+    items: list[Item],
+    parent: str | None,
+) -> None:
+    if not reader.keys(node, _SECTION_KEYS, {"section", "items"}, "section"):
+        return
+    m: dict[str, Node] = node.value  # type: ignore[assignment]
+    section_id = reader.text(m.get("section"), "section")
+    where = f"section '{section_id}'"
+    if not ID_PATTERN.fullmatch(section_id):
+        reader.sink.error(m["section"].line, f"{where}: id must be lowercase letters, digits and _")
+    relevant = read_expression(reader, m.get("relevant"), where, "relevant")
+    if relevant is not None:
+        reader.source.expressions.append(
+            ExpressionEntry(section_id, "relevant", relevant, m["relevant"].line, True)
+        )
+    sections.append(
+        Section(
+            id=section_id,
+            title=reader.local_text(m.get("title"), f"{where} title"),
+            relevant=relevant,
+            parent=parent,
+            line=node.line,
+        )
+    )
+    before = len(items)
+    _read_entries(reader, m.get("items"), f"{where} items", scales, sections, items, section_id)
+    if len(items) == before:
+        reader.sink.error(node.line, f"{where}: the section has no items")
 
 
 _FORM_KEYS = {
@@ -275,11 +366,13 @@ def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
                 scale = _read_scale(reader, scale_id, scale_node)
                 if scale is not None:
                     scales[scale_id] = scale
-    items = reader.listed(m.get("items"), "items", lambda n, i: _read_item(reader, n, i, scales))
+    items: list[Item] = []
+    sections: list[Section] = []
+    _read_entries(reader, m.get("items"), "items", scales, sections, items)
     if "items" in m and not items and not sink.has_errors:
         sink.error(m["items"].line, "items: the form has no items")
     prefix = reader.text(m.get("prefix"), "prefix")
-    _check_item_ids(sink, items, prefix)
+    _check_item_ids(sink, items, prefix, sections)
     form = Form(
         id=form_id,
         kind=kind,
@@ -287,7 +380,8 @@ def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
         title=reader.local_text(m.get("title"), "title") or LocalText({}),
         items=tuple(items),
         languages=MappingProxyType(_read_languages(reader, m.get("languages"))),
-        content_hash=content_hash(raw),
+        content_hash="",
+        file_hash=content_hash(raw),
         path=str(path),
         instructions=reader.local_text(m.get("instructions"), "instructions"),
         recall_period=reader.local_text(m.get("recall_period"), "recall_period"),
@@ -295,7 +389,9 @@ def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
         licence=reader.text(m.get("licence"), "licence"),
         scales=MappingProxyType(scales),
         prefix=prefix,
+        sections=tuple(sections),
     )
+    form = dataclasses.replace(form, content_hash=semantic_hash(form))
     if not form.source:
         sink.warning(1, "no 'source' reference given")
     if not form.licence:
@@ -303,8 +399,14 @@ def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
     return form, findings, source
 
 
-def _check_item_ids(sink: FindingSink, items: list[Item], prefix: str) -> None:
+def _check_item_ids(
+    sink: FindingSink, items: list[Item], prefix: str, sections: list[Section]
+) -> None:
     seen: dict[str, int] = {}
+    for section in sections:
+        if section.id in seen:
+            sink.error(section.line, f"duplicate section id '{section.id}'")
+        seen[section.id] = section.line
     for item in items:
         if not item.id:
             continue

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from survey_app.forms.expressions import Expression
+
 LANGUAGES: tuple[str, ...] = ("nb", "en", "ar")
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
 TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-6m", "followup-12m", "followup-24m")
@@ -26,11 +28,20 @@ class ItemType(StrEnum):
     DATE = "date"
     CONSENT = "consent"
     NOTE = "note"
+    CALCULATE = "calculate"
 
 
 CHOICE_TYPES = frozenset({ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.LADDER})
 SCALED_TYPES = frozenset({ItemType.LADDER, ItemType.VAS})
-ANSWERABLE_TYPES = frozenset(t for t in ItemType if t is not ItemType.NOTE)
+ANSWERABLE_TYPES = frozenset(t for t in ItemType if t not in (ItemType.NOTE, ItemType.CALCULATE))
+
+
+class ResultType(StrEnum):
+    """What a calculate item stores."""
+
+    NUMBER = "number"
+    TEXT = "text"
+    DATE = "date"
 
 
 class TextStatus(StrEnum):
@@ -38,15 +49,41 @@ class TextStatus(StrEnum):
     DRAFT = "draft"
 
 
+class Addressee(StrEnum):
+    """Whom a text addresses, for languages that inflect for the reader's gender (Arabic)."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+# Without a chosen addressee a text with variants reads in the masculine, the traditional default.
+DEFAULT_ADDRESSEE = Addressee.MALE
+
+
 @dataclass(frozen=True)
 class LocalText:
-    """One text in every language, keyed by language code."""
+    """One text in every language, keyed by language code.
+
+    `variants` holds, per language, the text addressed to a woman and to a man (language ->
+    addressee value -> text); `texts` then holds the default (masculine) variant, so code that
+    does not know about addressees still reads a complete text.
+    """
 
     texts: Mapping[str, str]
+    variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def get(self, language: str) -> str:
-        """Return the text in a language (empty string if absent)."""
+    def get(self, language: str, addressee: Addressee | None = None) -> str:
+        """Return the text in a language for an addressee (empty string if absent)."""
+        by_addressee = self.variants.get(language)
+        if by_addressee:
+            chosen = by_addressee.get(str(addressee or DEFAULT_ADDRESSEE))
+            if chosen is not None:
+                return chosen
         return self.texts.get(language, "")
+
+    def has_variants(self, language: str) -> bool:
+        """Return True when the text in this language differs by addressee."""
+        return bool(self.variants.get(language))
 
     def __getitem__(self, language: str) -> str:
         return self.texts[language]
@@ -81,6 +118,37 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class ItemLogic:
+    """When an item is asked, what it must satisfy and what it computes (docs/form-format.md).
+
+    Logic belongs to the form, never to a language: expressions are written once.
+    """
+
+    relevant: Expression | None = None
+    required: Expression | None = None
+    constraint: Expression | None = None
+    constraint_message: LocalText | None = None
+    calculate: Expression | None = None
+    result: ResultType | None = None
+    default: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == ItemLogic()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of consecutive items (`section:` in a form file): a page break and a condition."""
+
+    id: str
+    title: LocalText | None = None
+    relevant: Expression | None = None
+    parent: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Item:
     """One question (or note) of a form; `id` is also its export variable name."""
 
@@ -98,10 +166,21 @@ class Item:
     group: str | None = None
     label: str = ""
     free_text: bool = False
+    logic: ItemLogic = field(default_factory=ItemLogic)
+    section: str | None = None
 
     @property
     def answerable(self) -> bool:
         return self.type in ANSWERABLE_TYPES
+
+    @property
+    def calculated(self) -> bool:
+        return self.type is ItemType.CALCULATE
+
+    @property
+    def stored(self) -> bool:
+        """True when the item has a value of its own in the data (answers and calculations)."""
+        return self.answerable or self.calculated
 
 
 @dataclass(frozen=True)
@@ -130,6 +209,8 @@ class Form:
     licence: str = ""
     scales: Mapping[str, Scale] = field(default_factory=dict)
     prefix: str = ""
+    sections: tuple[Section, ...] = ()
+    file_hash: str = ""
 
     def item(self, item_id: str) -> Item:
         """Return an item by id (KeyError if unknown)."""
@@ -141,6 +222,22 @@ class Form:
     @property
     def answerable_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.answerable)
+
+    @property
+    def stored_items(self) -> tuple[Item, ...]:
+        """Items with a column in the data sets: answers and calculated values, in order."""
+        return tuple(i for i in self.items if i.stored)
+
+    @property
+    def has_logic(self) -> bool:
+        return bool(self.sections) or any(not i.logic.empty for i in self.items)
+
+    def section(self, section_id: str) -> Section:
+        """Return a section by id (KeyError if unknown)."""
+        for sec in self.sections:
+            if sec.id == section_id:
+                return sec
+        raise KeyError(section_id)
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
 from survey_app.forms.findings import FindingSink
-from survey_app.forms.model import LANGUAGES, LocalText
+from survey_app.forms.model import DEFAULT_ADDRESSEE, LANGUAGES, Addressee, LocalText
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
 
 T = TypeVar("T")
@@ -27,6 +27,13 @@ class TextEntry:
     line: int
     is_option_label: bool = False
     code: int | None = None
+    addressee: str | None = None  # "female"/"male" for a variant, None for a plain text
+
+    @property
+    def label(self) -> str:
+        """Return `where [language]` or `where [language, addressee]` for messages."""
+        suffix = f", {self.addressee}" if self.addressee else ""
+        return f"{self.where} [{self.language}{suffix}]"
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class FormSource:
 
     texts: list[TextEntry] = field(default_factory=list)
     option_blocks: list[OptionBlock] = field(default_factory=list)
+    expressions: list = field(default_factory=list)  # logic_loader.ExpressionEntry
 
 
 def content_hash(raw: bytes) -> str:
@@ -113,21 +121,71 @@ class NodeReader:
             return None
         mapping: dict[str, Node] = node.value  # type: ignore[assignment]
         texts: dict[str, str] = {}
+        variants: dict[str, Mapping[str, str]] = {}
         for language, child in mapping.items():
             if language not in LANGUAGES:
                 self.sink.error(child.line, f"{where}: unknown language '{language}'")
                 continue
-            value = self.text(child, f"{where} [{language}]")
-            if not value.strip():
-                self.sink.error(child.line, f"{where} [{language}]: text is empty")
+            value, by_addressee = self.addressed_text(child, where, language, option_code)
             texts[language] = value
-            self.source.texts.append(
-                TextEntry(where, language, value, child.line, option_code is not None, option_code)
-            )
+            if by_addressee:
+                variants[language] = by_addressee
         for language in LANGUAGES:
             if language not in mapping and required:
                 self.sink.error(node.line, f"{where}: missing the '{language}' text")
-        return LocalText(MappingProxyType(texts))
+        return LocalText(MappingProxyType(texts), MappingProxyType(variants))
+
+    def addressed_text(
+        self, node: Node, where: str, language: str, option_code: int | None = None
+    ) -> tuple[str, Mapping[str, str]]:
+        """Read one language's text: a plain string or `{female: ..., male: ...}` variants.
+
+        Returns the default text and the variants (empty for a plain text); records every
+        text with its line for the checker.
+        """
+        is_option = option_code is not None
+        if not node.is_map:
+            value = self.text(node, f"{where} [{language}]")
+            if not value.strip():
+                self.sink.error(node.line, f"{where} [{language}]: text is empty")
+            self.source.texts.append(
+                TextEntry(where, language, value, node.line, is_option, option_code)
+            )
+            return value, {}
+        mapping: dict[str, Node] = node.value  # type: ignore[assignment]
+        known = [a.value for a in Addressee]
+        for key, child in mapping.items():
+            if key not in known:
+                self.sink.error(
+                    child.line,
+                    f"{where} [{language}]: unknown addressee '{key}' "
+                    f"(write {' and '.join(known)})",
+                )
+        by_addressee: dict[str, str] = {}
+        for addressee in known:
+            child = mapping.get(addressee)
+            if child is None:
+                self.sink.error(
+                    node.line,
+                    f"{where} [{language}]: the {addressee} variant is missing "
+                    f"(a text with variants needs both {' and '.join(known)})",
+                )
+                continue
+            value = self.text(child, f"{where} [{language}, {addressee}]")
+            if not value.strip():
+                self.sink.error(child.line, f"{where} [{language}, {addressee}]: text is empty")
+            by_addressee[addressee] = value
+            self.source.texts.append(
+                TextEntry(where, language, value, child.line, is_option, option_code, addressee)
+            )
+        if len(set(by_addressee.values())) == 1 and len(by_addressee) == len(known):
+            self.sink.warning(
+                node.line,
+                f"{where} [{language}]: the female and male variants are the same; "
+                "write one plain text instead",
+            )
+        default = by_addressee.get(DEFAULT_ADDRESSEE.value) or next(iter(by_addressee.values()), "")
+        return default, MappingProxyType(by_addressee)
 
     def listed(
         self, node: Node | None, where: str, read: Callable[[Node, int], T | None]

@@ -6,13 +6,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from survey_app.codebook import DECLINED, NOT_ANSWERED, Codebook, Variable
+from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
+from survey_app.forms.logic import form_state
+from survey_app.importer.validate import FormIndex, answers_by_form, session_date
 
 Cell = int | float | str | None
 Scorer = Callable[[Mapping[str, Any]], Mapping[str, int | float | None]]
 
 # Strings carry the missing codes as text, so every format shows the same thing.
 DECLINED_TEXT = str(DECLINED)
+NOT_APPLICABLE_TEXT = str(NOT_APPLICABLE)
 NOT_ANSWERED_TEXT = str(NOT_ANSWERED)
 
 
@@ -35,6 +38,7 @@ def build_tables(
     scorer: Scorer,
     *,
     separate_free_text: bool,
+    forms: FormIndex | None = None,
 ) -> list[Table]:
     """One table per timepoint (plus a free-text table each when separate), rows sorted."""
     by_timepoint: dict[str, list[Mapping[str, Any]]] = {tp: [] for tp in codebook.timepoints}
@@ -49,7 +53,7 @@ def build_tables(
             free = tuple(v for v in variables if v.free_text)
         else:
             main, free = variables, ()
-        rows = [_row(p, variables, scorer) for p in group]
+        rows = [_row(p, variables, scorer, forms) for p in group]
         tables.append(Table(timepoint, main, _project(rows, main)))
         if free:
             keys = tuple(v for v in variables if v.name in ("submission_id", "timepoint"))
@@ -83,9 +87,28 @@ def answer_map(payload: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
     return out
 
 
-def _row(payload: Mapping[str, Any], variables: tuple[Variable, ...], scorer: Scorer) -> dict:
+def not_applicable(payload: Mapping[str, Any], forms: FormIndex | None) -> set[str]:
+    """Item ids the form's logic skipped for this participant (forms they answered only)."""
+    if forms is None:
+        return set()
+    today = session_date(payload)
+    skipped: set[str] = set()
+    for form, answers in answers_by_form(payload, forms):
+        if form.has_logic:
+            state = form_state(form, answers, today)
+            skipped |= {i.id for i in form.items if i.stored and not state.applies(i.id)}
+    return skipped
+
+
+def _row(
+    payload: Mapping[str, Any],
+    variables: tuple[Variable, ...],
+    scorer: Scorer,
+    forms: FormIndex | None,
+) -> dict:
     session = payload["session"]
     answers = answer_map(payload)
+    skipped = not_applicable(payload, forms)
     versions = _versions(payload)
     scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})
     meta = _session_cells(payload, session)
@@ -99,7 +122,7 @@ def _row(payload: Mapping[str, Any], variables: tuple[Variable, ...], scorer: Sc
             value = scores.get(var.name)
             row[var.name] = None if value is None else value
         else:
-            row[var.name] = _answer_cell(var, answers.get(var.item_id))
+            row[var.name] = _answer_cell(var, answers.get(var.item_id), var.item_id in skipped)
     return row
 
 
@@ -130,8 +153,10 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
     }
 
 
-def _answer_cell(var: Variable, answer: tuple[str, Any] | None) -> Cell:
+def _answer_cell(var: Variable, answer: tuple[str, Any] | None, skipped: bool = False) -> Cell:
     text = var.type == "string"
+    if answer is None and skipped:
+        return NOT_APPLICABLE_TEXT if text else NOT_APPLICABLE
     if answer is None:
         return NOT_ANSWERED_TEXT if text else NOT_ANSWERED
     status, value = answer

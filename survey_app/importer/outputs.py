@@ -12,6 +12,7 @@ from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
 from survey_app.importer.dataset import Table, build_tables
 from survey_app.importer.record import ImportRecord
+from survey_app.importer.validate import FormIndex
 from survey_app.importer.writers import (
     csv_bytes,
     file_sha256,
@@ -51,6 +52,7 @@ def write_outputs(record: ImportRecord, settings: ImportSettings) -> OutputChang
         record.payloads(),
         make_scorer(settings.pcl_cutoff),
         separate_free_text=settings.separate_free_text,
+        forms=FormIndex.from_library(settings.library, settings.archive_dirs),
     )
     json_doc, csv_doc = codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
     outputs: list[Output] = [

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from survey_app.errors import UserFacingError, disk_problem
+from survey_app.sealing.canonical import sorted_json
 
 RECORD_NAME = "import-record.db"
 SCHEMA_VERSION = 2
@@ -142,6 +143,14 @@ class ErasureEntry:
     reference: str
 
 
+def stored_text(payload: Mapping[str, Any]) -> str:
+    """The text the record keeps of an accepted payload: compact, keys sorted.
+
+    Its sha256 is the payload's identity (payload_sha256) between import runs.
+    """
+    return sorted_json(payload)
+
+
 def record_key(identity: str, info: bytes = _INFO) -> bytes:
     """Derive the 32-byte database key (or another purpose's key) from the study's age key."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info)
@@ -226,16 +235,17 @@ class ImportRecord:
     def add_submission(
         self,
         *,
-        payload: dict[str, Any],
+        submission_id: str,
+        session: Mapping[str, Any],
+        payload_text: str,
         payload_sha256: str,
         envelope_sha256: str,
         device_id: str,
         bundle_sha256: str,
         at: str,
     ) -> bool:
-        """Record an accepted submission; False (and a refusal noted) if it was erased."""
-        session = payload.get("session") or {}
-        erased = self.erased_by(payload["submission_id"], str(session.get("participant_code")))
+        """Record an accepted payload (its stored_text); False (a refusal noted) if erased."""
+        erased = self.erased_by(submission_id, str(session.get("participant_code")))
         if erased is not None:
             self._conn.execute(
                 "INSERT INTO erasure_refusals VALUES (?, ?, ?)", (at, erased, bundle_sha256)
@@ -244,13 +254,13 @@ class ImportRecord:
         self._conn.execute(
             "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                payload["submission_id"],
+                submission_id,
                 payload_sha256,
                 envelope_sha256,
                 device_id,
                 str(session.get("timepoint", "")),
                 str(session.get("language", "")),
-                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                payload_text,
                 bundle_sha256,
                 at,
             ),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +16,14 @@ from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes
 from survey_app.bundle.container import utc_now
 from survey_app.errors import DISK_FULL, READ_ONLY, UserFacingError, disk_problem
 from survey_app.forms.library import FormLibrary
-from survey_app.importer.dataset import answer_map
 from survey_app.importer.outputs import write_outputs
+from survey_app.importer.parallel import Handle, Opener
+from survey_app.importer.prepare import Prepared, StudyChecks, content_sha256
 from survey_app.importer.record import DeviceTrust, ImportRecord
 from survey_app.importer.report import ImportReport, Rejection
-from survey_app.importer.validate import FormIndex, validate_submission
-from survey_app.scoring import ScoringError, score_all
+from survey_app.importer.validate import FormIndex
 from survey_app.sealing.device_keys import device_id_for
-from survey_app.sealing.envelope import EnvelopeError, open_envelope
+from survey_app.sealing.envelope import EnvelopeError
 
 
 @dataclass(frozen=True)
@@ -38,27 +38,34 @@ class ImportSettings:
     separate_free_text: bool = True
     label_language: str = "en"
     archive_dirs: tuple[Path, ...] = ()
+    # Processes that verify and decrypt: 0 = one per core, 1 = only this one. The outputs
+    # are byte-identical either way.
+    workers: int = 0
 
 
 @dataclass
 class _Run:
     settings: ImportSettings
     record: ImportRecord
-    forms: FormIndex
     report: ImportReport
-    identity: str
     seen: dict[str, str]
     seen_envelopes: dict[str, str]
 
 
-def content_sha256(doc: Mapping[str, Any]) -> str:
-    """sha256 of key-sorted compact JSON: the importer's identity of a payload or envelope.
+@dataclass
+class _Loaded:
+    """A bundle read, with its envelopes' opening under way (handles by envelope index)."""
 
-    Cheaper than canonical_json (no NFC walk); the envelope has already proven the payload's
-    canonical hash, this one only has to be stable between import runs.
-    """
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path: Path
+    bundle: Bundle | None = None
+    problem: BundleError | None = None
+    handles: dict[int, Handle] = field(default_factory=dict)
+    envelope_hashes: dict[int, str] = field(default_factory=dict)
+
+
+__all__ = ["ImportSettings", "content_sha256", "find_bundles", "load_known_devices", "run_import"]
+# Bundles read (and their envelopes being opened) ahead of the one whose results are taken.
+READ_AHEAD = 1
 
 
 def find_bundles(sources: Sequence[Path]) -> list[Path]:
@@ -148,17 +155,22 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 f"the output folder holds study {owner}, not {settings.study_id}; use another"
             )
         record.set_meta("study_id", settings.study_id)
-        run = _Run(
-            settings,
-            record,
-            FormIndex.from_library(settings.library, settings.archive_dirs),
-            report,
+        run = _Run(settings, record, report, record.submission_hashes(), record.envelope_hashes())
+        library = settings.library
+        checks = StudyChecks(
             identity,
-            record.submission_hashes(),
-            record.envelope_hashes(),
+            FormIndex.from_library(library, settings.archive_dirs),
+            tuple(library.protocol.timepoints if library.protocol else {}),
+            settings.pcl_cutoff,
         )
-        for path in paths:
-            _import_bundle(run, path)
+        with Opener(checks, settings.workers) as opener:
+            ahead: deque[_Loaded] = deque()
+            for path in paths:
+                ahead.append(_load(run, path, opener))
+                if len(ahead) > READ_AHEAD:
+                    _import_bundle(run, ahead.popleft())
+            while ahead:
+                _import_bundle(run, ahead.popleft())
         report.conflicts = [
             Rejection("record", f"same id, different content (payload {h[:12]}…)", sid)
             for sid, h, _device in record.conflicts()
@@ -169,19 +181,50 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
     return report
 
 
-def _import_bundle(run: _Run, path: Path) -> None:
+def _load(run: _Run, path: Path, opener: Opener) -> _Loaded:
+    """Read a bundle and start opening every envelope not already imported."""
+    loaded = _Loaded(path)
     try:
-        bundle = read_bundle(path)
+        loaded.bundle = read_bundle(path)
+    except BundleError as exc:
+        loaded.problem = exc
+        return loaded
+    todo: list[int] = []
+    for index, envelope in enumerate(loaded.bundle.envelopes):
+        # Only what was imported before is skipped here; what was seen is only ever added to,
+        # so an envelope skipped now is a duplicate when its turn comes.
+        if str(envelope.get("submission_id")) in run.seen_envelopes:
+            digest = content_sha256(envelope)
+            loaded.envelope_hashes[index] = digest
+            if run.seen_envelopes[str(envelope.get("submission_id"))] == digest:
+                continue
+        todo.append(index)
+    envelopes = loaded.bundle.envelopes
+    handles = opener.submit([envelopes[i] for i in todo])
+    loaded.handles = dict(zip(todo, handles, strict=True))
+    return loaded
+
+
+def _import_bundle(run: _Run, loaded: _Loaded) -> None:
+    name = loaded.path.name
+    try:
+        if loaded.problem is not None:
+            raise loaded.problem
+        bundle = loaded.bundle
+        assert bundle is not None
         if bundle.manifest.study_id != run.settings.study_id:
             raise BundleError(
-                f"{path.name}: belongs to study {bundle.manifest.study_id!r}, "
+                f"{name}: belongs to study {bundle.manifest.study_id!r}, "
                 f"not {run.settings.study_id!r}"
             )
-        trust = _check_signer(run, bundle, path.name)
-        opened = [_open(run, envelope, path.name, trust) for envelope in bundle.envelopes]
+        trust = _check_signer(run, bundle, name)
+        opened = [
+            _open(run, loaded, index, envelope, trust)
+            for index, envelope in enumerate(bundle.envelopes)
+        ]
     except (BundleError, EnvelopeError) as exc:
         run.report.bundles_rejected += 1
-        run.report.rejections.append(Rejection(path.name, str(exc)))
+        run.report.rejections.append(Rejection(name, str(exc)))
         return
     at = run.report.run_at
     with run.record.transaction():
@@ -189,8 +232,8 @@ def _import_bundle(run: _Run, path: Path) -> None:
             if device.trust == "first-use" and run.record.device(device.device_id) is None:
                 run.report.first_use_devices.append(device.device_id)
             run.record.add_device(device)
-        for envelope, payload, problem in opened:
-            _take(run, bundle, envelope, payload, problem, path.name, at)
+        for envelope, prepared, problem in opened:
+            _take(run, bundle, envelope, prepared, problem, name, at)
         run.record.add_bundle(
             bundle.file_sha256,
             bundle.manifest.bundle_id,
@@ -240,46 +283,56 @@ def _trust(
     return ""
 
 
-Opened = tuple[dict[str, Any], dict[str, Any] | None, str]
+Opened = tuple[dict[str, Any], Prepared | None, str]
 DUPLICATE = "duplicate"
 
 
 def _open(
-    run: _Run, envelope: dict[str, Any], name: str, pending: dict[str, DeviceTrust]
+    run: _Run,
+    loaded: _Loaded,
+    index: int,
+    envelope: dict[str, Any],
+    pending: dict[str, DeviceTrust],
 ) -> Opened:
     # Device trust is judged per envelope: a server pull carries envelopes of many laptops.
     problem = _trust(
         run,
         str(envelope.get("device_id", "")),
         str(envelope.get("device_public_key", "")),
-        name,
+        loaded.path.name,
         pending,
     )
     if problem:
         return envelope, None, f"the submission {problem}"
-    if run.seen_envelopes.get(str(envelope.get("submission_id"))) == content_sha256(envelope):
-        return envelope, None, DUPLICATE  # the very envelope imported before: no need to open
-    payload = open_envelope(envelope, run.identity)
-    return envelope, payload, ""
+    sid = str(envelope.get("submission_id"))
+    if sid in run.seen_envelopes:
+        digest = loaded.envelope_hashes.get(index) or loaded.handles[index]().envelope_sha256
+        if run.seen_envelopes[sid] == digest:
+            return envelope, None, DUPLICATE  # the very envelope imported before: not opened
+    prepared = loaded.handles[index]()
+    if prepared.open_failure is not None:
+        raise prepared.open_failure
+    return envelope, prepared, ""
 
 
 def _take(
     run: _Run,
     bundle: Bundle,
     envelope: dict[str, Any],
-    payload: dict[str, Any] | None,
+    prepared: Prepared | None,
     problem: str,
     name: str,
     at: str,
 ) -> None:
     sid = str(envelope.get("submission_id"))
-    if payload is None and problem == DUPLICATE:
+    if prepared is None and problem == DUPLICATE:
         run.report.duplicates += 1
         return
-    if payload is None:
+    if prepared is None or prepared.session is None:
         run.report.rejections.append(Rejection(name, problem, sid))
         return
-    digest = content_sha256(payload)
+    session = prepared.session
+    digest = prepared.payload_sha256
     known = run.seen.get(sid)
     if known == digest:
         run.report.duplicates += 1
@@ -287,17 +340,17 @@ def _take(
     if known is not None:
         run.record.add_conflict(sid, digest, envelope["device_id"], bundle.file_sha256, at)
         return
-    timepoints = run.settings.library.protocol.timepoints if run.settings.library.protocol else {}
-    reasons = validate_submission(payload, envelope, run.forms, timepoints)
-    if not reasons:
-        reasons = _score_problems(payload, run.settings.pcl_cutoff)
-    if reasons:
-        run.report.rejections.append(Rejection(name, "; ".join(reasons), sid))
+    if prepared.check_failure is not None:
+        raise prepared.check_failure
+    if prepared.reasons:
+        run.report.rejections.append(Rejection(name, "; ".join(prepared.reasons), sid))
         return
     accepted = run.record.add_submission(
-        payload=payload,
+        submission_id=sid,
+        session=session,
+        payload_text=prepared.payload_text,
         payload_sha256=digest,
-        envelope_sha256=content_sha256(envelope),
+        envelope_sha256=prepared.envelope_sha256,
         device_id=envelope["device_id"],
         bundle_sha256=bundle.file_sha256,
         at=at,
@@ -306,21 +359,8 @@ def _take(
         run.report.erased_refused_ids.append(sid)
         return
     run.seen[sid] = digest
-    run.seen_envelopes[sid] = content_sha256(envelope)
-    session = payload["session"]
+    run.seen_envelopes[sid] = prepared.envelope_sha256
     run.report.new[(envelope["device_id"], session["timepoint"], session["language"])] += 1
-
-
-def _score_problems(payload: Mapping[str, Any], cutoff: int) -> list[str]:
-    try:
-        score_all(_answered(payload), cutoff)
-    except ScoringError as exc:
-        return [f"cannot be scored: {exc}"]
-    return []
-
-
-def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, (status, v) in answer_map(payload).items() if status == "answered"}
 
 
 def _write_outputs(run: _Run) -> None:

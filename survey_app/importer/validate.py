@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from survey_app.forms.library import FormLibrary, check_file
+from survey_app.forms.logic import form_state, submission_problems
 from survey_app.forms.model import Form, ItemType
 from survey_app.store.errors import InvalidAnswer
 from survey_app.store.values import checked_value
@@ -18,7 +20,10 @@ class FormIndex:
     """Every known form version, by content hash (current library plus archived versions)."""
 
     def __init__(self, forms: Iterable[Form]) -> None:
-        self._by_hash = {f.content_hash: f for f in forms}
+        forms = list(forms)
+        # Submissions sealed before content hashes covered meaning carry the file's hash.
+        self._by_hash = {f.file_hash: f for f in forms if f.file_hash}
+        self._by_hash.update({f.content_hash: f for f in forms})
 
     @classmethod
     def from_library(cls, library: FormLibrary, archive_dirs: Iterable[Any] = ()) -> FormIndex:
@@ -55,7 +60,10 @@ def validate_submission(
     reasons = _session_problems(session, set(timepoints))
     reasons += _form_list_problems(payload.get("forms"), forms)
     reasons += _consent_problems(payload.get("consent"), forms)
-    reasons += _answer_problems(payload.get("answers"), forms)
+    answer_reasons = _answer_problems(payload.get("answers"), forms)
+    reasons += answer_reasons
+    if not answer_reasons:
+        reasons += logic_problems(payload, forms)
     if sid is None:
         reasons.append("the submission has no id")
     return reasons
@@ -148,4 +156,57 @@ def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
             continue
         if normalised != answer.get("value"):
             reasons.append(f"the answer to {item_id!r} is not in its stored form")
+    return reasons
+
+
+def session_date(payload: Mapping[str, Any]) -> date:
+    """The date form logic saw as today(): the day the session was completed (UTC)."""
+    session = payload.get("session") or {}
+    for key in ("completed_at", "started_at"):
+        text = str(session.get(key) or "")[:10]
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            continue
+    return date.today()
+
+
+def answers_by_form(
+    payload: Mapping[str, Any], forms: FormIndex
+) -> list[tuple[Form, dict[str, tuple[object, str]]]]:
+    """Each form a submission answered (by content hash), with item -> (value, status)."""
+    grouped: dict[str, dict[str, tuple[object, str]]] = {}
+    for answer in payload.get("answers") or ():
+        grouped.setdefault(str(answer.get("form_hash")), {})[str(answer.get("item_id"))] = (
+            answer.get("value"),
+            str(answer.get("status")),
+        )
+    out = []
+    for content_hash, answers in grouped.items():
+        form = forms.get(content_hash)
+        if form is not None:
+            out.append((form, answers))
+    return out
+
+
+def logic_problems(payload: Mapping[str, Any], forms: FormIndex) -> list[str]:
+    """Answers that break their form's logic: not applicable, constraint, calculation."""
+    today = session_date(payload)
+    reasons: list[str] = []
+    for form, answers in answers_by_form(payload, forms):
+        if not form.has_logic:
+            continue
+        reasons += [f"{form.id}: {r}" for r in submission_problems(form, answers, today)]
+        state = form_state(form, answers, today)
+        for item in form.items:
+            if not item.calculated or item.logic.calculate is None:
+                continue
+            if "today()" in item.logic.calculate.canonical:
+                continue  # depends on the clock of the laptop, not only on the answers
+            given = answers.get(item.id, (None, ""))[0]
+            if given != state.calculated.get(item.id):
+                reasons.append(
+                    f"{form.id}: the calculated value of {item.id!r} does not follow from "
+                    "the answers"
+                )
     return reasons

@@ -1,8 +1,9 @@
 """Write a Table as CSV (UTF-8 with BOM), SPSS .sav and Stata .dta, atomically.
 
-Missing codes: numeric answers hold -7 (declined) and -9 (not answered). In .sav both are
-declared user-missing; in .dta they become Stata's extended missing values .a (declined) and
-.b (not answered), labelled. Scores that cannot be computed are system missing everywhere.
+Missing codes: numeric answers hold -7 (declined), -8 (not applicable: the form's logic skipped
+the item) and -9 (not answered). In .sav they are declared user-missing; in .dta they become
+Stata's extended missing values .a (declined), .c (not applicable) and .b (not answered),
+labelled. Scores that cannot be computed are system missing everywhere.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.bundle.atomic import atomic_write, atomic_write_bytes
-from survey_app.codebook import DECLINED, NOT_ANSWERED, Variable
+from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Variable
 from survey_app.errors import nearly_full
 from survey_app.importer.dataset import Table
 
 WRITER_VERSION = "1"
-STATA_MISSING = {DECLINED: "a", NOT_ANSWERED: "b"}
+# .a and .b were fixed before "not applicable" existed; it takes the next letter.
+STATA_MISSING = {DECLINED: "a", NOT_ANSWERED: "b", NOT_APPLICABLE: "c"}
 SPSS_LABEL_BYTES = 255
 STATA_LABEL_BYTES = 80
 

@@ -71,8 +71,9 @@ def render_codebook(codebook, out: Path) -> CodebookPrintResult:
     _para(
         flow,
         setter,
-        'Declined ("I don\'t want to answer") and not answered are kept apart in every data set; '
-        "scores follow the missing-data rule given with each score.",
+        "Declined (\"I don't want to answer\"), not applicable (the form's logic skipped the "
+        "question) and not answered are kept apart in every data set; scores follow the "
+        "missing-data rule given with each score.",
         TextStyle(size=8.5),
     )
     flow.gap(3 * mm)
@@ -150,7 +151,14 @@ def _variable(flow: Flow, setter: TextSetter, var) -> None:
         row_ops, h = _lang_row_ops(setter, code, labels)
         ops += [shifted(op, y) for op in row_ops]
         y -= h
-    for title, text in (("Scoring", var.scoring), ("Missing data", var.missing_rule)):
+    rules = (
+        ("Asked only if", var.condition),
+        ("Constraint", var.constraint),
+        ("Calculated as", var.calculation),
+        ("Scoring", var.scoring),
+        ("Missing data", var.missing_rule),
+    )
+    for title, text in rules:
         if text:
             t_ops, h = text_block(
                 setter, f"{title}: {text}", TextStyle(size=8), MARGIN_X + 1.5, CONTENT_WIDTH, y

@@ -8,9 +8,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
+from survey_app.assets import fonts_dir
 from survey_app.errors import UserFacingError
-
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
 
 # Private-use code points for glyphs that have no character of their own (contextual forms,
 # ligatures, mirrored brackets); reportlab's own allocator starts at U+E000, so stay above it.
@@ -129,8 +128,9 @@ _FILES = {
 }
 
 
-def register_fonts(font_dir: Path = FONT_DIR) -> FontSet:
+def register_fonts(font_dir: Path | None = None) -> FontSet:
     """Register the bundled fonts with reportlab (once per process) and return their names."""
+    font_dir = font_dir or fonts_dir()
     names = {}
     for role, filename in _FILES.items():
         name = "SurveyApp-" + filename.removesuffix(".ttf")

@@ -34,6 +34,7 @@ from survey_app.pdf.layout import (
     text_block,
 )
 from survey_app.pdf.options_pdf import OptionPrinter
+from survey_app.pdf.routing import question_numbers, range_text, routing_text, skip_text
 from survey_app.pdf.text import TextSetter, TextStyle
 
 DEFAULT_CODE_PATTERN = "AA-0000-A"
@@ -151,8 +152,10 @@ class _FormPrinter:
         if form.recall_period is not None:
             self._texts(form.recall_period, 10, bold=True)
         self.flow.gap(3 * mm)
+        self.current_form = form
+        self.numbers = question_numbers(form)
         number = 0
-        items = list(form.items)
+        items = [i for i in form.items if not i.calculated]  # calculations are never asked
         i = 0
         while i < len(items):
             item = items[i]
@@ -204,7 +207,9 @@ class _FormPrinter:
 
     def _item_parts(self, item: Item, number: int | None) -> list[tuple[list[DrawOp], float]]:
         """Build the blocks of an item relative to y=0 at its top."""
+        form, numbers = self.current_form, self.numbers
         parts = [self._question(item, number)]
+        parts += self._logic_note(lambda lang: routing_text(form, item, numbers, lang))
         kind = item.type
         if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.CONSENT):
             if kind is ItemType.MULTIPLE_CHOICE:
@@ -220,7 +225,25 @@ class _FormPrinter:
             parts.append(self._writing_lines(item))
         elif kind is ItemType.VAS:
             parts.append(self._vas(item))
+        parts += self._logic_note(lambda lang: skip_text(form, item, numbers, lang), bold=True)
+        message = item.logic.constraint_message
+        parts += self._logic_note(lambda lang: message.get(lang) if message else "")
+        parts += self._logic_note(lambda lang: range_text(item, lang))
         return parts
+
+    def _logic_note(self, text_of, bold: bool = False) -> list[tuple[list[DrawOp], float]]:
+        """A line of routing or an allowed range, in every printed language ([] when none)."""
+        texts = {col.language: text_of(col.language) for col in self.columns}
+        if not any(texts.values()):
+            return []
+        ops: list[DrawOp] = []
+        height = 0.0
+        for col in self.columns:
+            x, width = answer_area(self.columns, col)
+            o, h = text_block(self.setter, texts[col.language], col.style(8.5, bold), x, width, 0)
+            ops += o
+            height = max(height, h)
+        return [(ops, height + 1 * mm)]
 
     def _question(self, item: Item, number: int | None) -> tuple[list[DrawOp], float]:
         ops: list[DrawOp] = []

@@ -9,13 +9,56 @@ from collections.abc import Mapping
 
 def canonical_json(obj: object) -> bytes:
     """Encode as UTF-8 JSON with sorted keys, no spaces and every string in Unicode NFC."""
+    text = _fast_text(obj)
+    # json.dumps writes int, float, bool and None keys as text; canonical JSON refuses them,
+    # and a value whose keys were all text reads back equal to itself.
+    if text is not None and json.loads(text) == obj:
+        return text.encode("utf-8")
+    return _dumps(_normalise(obj)).encode("utf-8")
+
+
+def canonical_json_decoded(obj: object) -> bytes:
+    """canonical_json of a value json.loads returned (or built from one with text keys only)."""
+    text = _fast_text(obj)
+    if text is not None:
+        return text.encode("utf-8")
+    return _dumps(_normalise(obj)).encode("utf-8")
+
+
+def sorted_json(obj: object) -> str:
+    """Compact JSON text with sorted keys, strings as they are: canonical_json before NFC."""
+    return _dumps(obj)
+
+
+def canonical_from_sorted(obj: object, text: str) -> bytes:
+    """canonical_json_decoded(obj), given text = sorted_json(obj) (encoded only once)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text.encode("utf-8")
+    return _dumps(_normalise(obj)).encode("utf-8")
+
+
+def canonical_object(members: Mapping[str, bytes]) -> bytes:
+    """canonical_json of an object whose member values are given already as canonical JSON."""
+    parts = [canonical_json(key) + b":" + members[key] for key in sorted(members)]
+    return b"{" + b",".join(parts) + b"}"
+
+
+def _fast_text(obj: object) -> str | None:
+    # Nearly every value is NFC already (typed once, normalised, stored), so encode first and
+    # walk the value (the slow part) only when the text shows it is needed. The text is NFC
+    # only if every string in it is: the escapes JSON adds are ASCII and '"' composes with
+    # nothing, so a string that is not NFC leaves a run in the text that is not NFC either.
+    try:
+        text = _dumps(obj)
+    except (TypeError, ValueError):
+        return None
+    return text if unicodedata.is_normalized("NFC", text) else None
+
+
+def _dumps(obj: object) -> str:
     return json.dumps(
-        _normalise(obj),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    ).encode("utf-8")
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def _normalise(obj: object) -> object:

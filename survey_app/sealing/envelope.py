@@ -23,7 +23,13 @@ from typing import Any
 import pyrage
 
 from survey_app.errors import UserFacingError
-from survey_app.sealing.canonical import canonical_json
+from survey_app.sealing.canonical import (
+    canonical_from_sorted,
+    canonical_json,
+    canonical_json_decoded,
+    canonical_object,
+    sorted_json,
+)
 from survey_app.sealing.device_keys import DeviceKey, b64decode, b64encode, verify_signature
 from survey_app.sealing.study_keys import parse_identity, parse_recipient
 
@@ -120,6 +126,13 @@ def open_envelope(
     envelope: Mapping[str, Any], identity: str | pyrage.x25519.Identity
 ) -> dict[str, Any]:
     """Verify the envelope, decrypt it with the study secret key and return the payload."""
+    return open_envelope_text(envelope, identity)[0]
+
+
+def open_envelope_text(
+    envelope: Mapping[str, Any], identity: str | pyrage.x25519.Identity
+) -> tuple[dict[str, Any], str]:
+    """open_envelope, and the payload as sorted_json text (what the signature check encoded)."""
     ciphertext = _verify(envelope, None)
     if isinstance(identity, str):
         identity = parse_identity(identity)
@@ -134,13 +147,12 @@ def open_envelope(
             f"submission {_safe_id(envelope)}: the encrypted content is damaged"
         ) from None
     try:
-        inner = json.loads(plaintext.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        inner = json.loads(plaintext.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError):
         raise EnvelopeError(
             f"submission {_safe_id(envelope)}: the sealed content is not valid JSON"
         ) from None
-    _check_inner(envelope, inner)
-    return inner["payload"]
+    return inner["payload"], _check_inner(envelope, inner)
 
 
 def envelope_id(envelope: Mapping[str, Any]) -> str:
@@ -190,8 +202,9 @@ def _verify(envelope: Mapping[str, Any], device_public_b64: str | None) -> bytes
         raise EnvelopeError(
             f"submission {_safe_id(envelope)}: the ciphertext does not match its checksum"
         )
+    # Every header field was just checked to be text, so its keys and values are plain JSON.
     header = {k: envelope[k] for k in HEADER_FIELDS}
-    if not verify_signature(signer, envelope["signature"], canonical_json(header)):
+    if not verify_signature(signer, envelope["signature"], canonical_json_decoded(header)):
         raise EnvelopeError(
             f"submission {_safe_id(envelope)}: the device signature does not match "
             "(changed after sealing, or signed by another key)"
@@ -199,7 +212,7 @@ def _verify(envelope: Mapping[str, Any], device_public_b64: str | None) -> bytes
     return ciphertext
 
 
-def _check_inner(envelope: Mapping[str, Any], inner: object) -> None:
+def _check_inner(envelope: Mapping[str, Any], inner: object) -> str:
     sid = _safe_id(envelope)
     if not isinstance(inner, dict) or inner.get("format") != INNER_FORMAT:
         raise EnvelopeError(f"submission {sid}: the sealed content has an unknown format")
@@ -210,14 +223,31 @@ def _check_inner(envelope: Mapping[str, Any], inner: object) -> None:
             raise EnvelopeError(f"submission {sid}: the sealed content belongs elsewhere ({key})")
     if not isinstance(inner["payload"], dict):
         raise EnvelopeError(f"submission {sid}: the sealed payload is not a JSON object")
-    if payload_sha256(inner["payload"]) != inner["payload_sha256"]:
+    # The payload (nearly all the bytes) is encoded once: for its checksum and, as a member
+    # of the signed wrapper, for the signature. Every other inner field was compared above.
+    text = sorted_json(inner["payload"])
+    try:
+        members = {
+            k: canonical_json_decoded(v)
+            for k, v in inner.items()
+            if k not in ("signature", "payload")
+        }
+        members["payload"] = canonical_from_sorted(inner["payload"], text)
+    except ValueError:  # two keys equal after Unicode normalisation
+        raise EnvelopeError(f"submission {sid}: the sealed payload has ambiguous keys") from None
+    if hashlib.sha256(members["payload"]).hexdigest() != inner["payload_sha256"]:
         raise EnvelopeError(f"submission {sid}: the payload does not match its checksum")
-    signed = {k: v for k, v in inner.items() if k != "signature"}
     signature = inner["signature"]
     if not isinstance(signature, str) or not verify_signature(
-        inner["device_public_key"], signature, canonical_json(signed)
+        inner["device_public_key"], signature, canonical_object(members)
     ):
         raise EnvelopeError(f"submission {sid}: the payload signature does not match")
+    return text
+
+
+def _refuse_constant(name: str) -> None:
+    # NaN and Infinity are not JSON, and canonical JSON cannot encode them.
+    raise ValueError(f"{name} is not JSON")
 
 
 def _safe_id(envelope: Mapping[str, Any]) -> str:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from survey_app.sealing.envelope import ENVELOPE_FIELDS, ENVELOPE_FORMAT
+from survey_app.server import health as health_routes
 from survey_app.server import middleware
 from survey_app.server.credentials import ROLE_ADMIN, ROLE_DATA_MANAGER
 from survey_app.server.export import build_bundle
@@ -188,6 +189,8 @@ def create_app(service: ServerService) -> FastAPI:
             return account
 
         return dependency
+
+    health_routes.install(app, service.repository.db, account_with(ROLE_ADMIN))
 
     @app.get("/v1/health", response_model=Health, tags=["device"])
     def health() -> Health:

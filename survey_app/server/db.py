@@ -42,8 +42,8 @@ class Database(Protocol):
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Transaction]: ...
 
-    def after_delete(self) -> None:
-        """Best effort to drop deleted rows' old bytes from files (after an erasure)."""
+    def after_delete(self, tables: Sequence[str]) -> None:
+        """Remove deleted rows' old bytes from the database files (after an erasure)."""
 
     def close(self) -> None: ...
 
@@ -157,8 +157,11 @@ class SqliteDatabase:
         else:
             self._pool.put(conn)
 
-    def after_delete(self) -> None:
-        """Copy the WAL into the file and truncate it, so old page versions do not linger."""
+    def after_delete(self, tables: Sequence[str]) -> None:
+        """Copy the WAL into the file and truncate it, so old page versions do not linger.
+
+        secure_delete already overwrote the rows in `tables` when they were deleted.
+        """
         conn = self._pool.get()
         try:
             # Busy readers may keep part of the WAL; the next checkpoint finishes the job.
@@ -232,12 +235,32 @@ class PostgresDatabase:
         else:
             self._pool.put(conn)
 
-    def after_delete(self) -> None:
-        """Nothing here: PostgreSQL frees dead rows at (auto)vacuum; see docs/server.md."""
+    def after_delete(self, tables: Sequence[str]) -> None:
+        """Rewrite `tables` (VACUUM FULL) so deleted rows leave the database files now.
+
+        A DELETE only marks rows dead; plain VACUUM frees their space without overwriting it.
+        VACUUM FULL writes live rows (and TOAST data and indexes) to new files and truncates the
+        old ones at commit. It locks each table for the seconds the copy takes, which is fine
+        for erasures (rare, at a person's request). WAL segments and backups still hold the
+        old bytes until they are recycled or expire: see docs/deploy.md.
+        """
+        import psycopg
+
+        # VACUUM cannot run in a transaction: a separate autocommit connection.
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+            for table in tables:
+                conn.execute(f"VACUUM (FULL) {_identifier(table)}")
 
     def close(self) -> None:
         """Close every pooled connection."""
         self._pool.close()
+
+
+def _identifier(name: str) -> str:
+    # Table names come from our own code; refuse anything that is not a plain name anyway.
+    if not name.isidentifier():
+        raise ValueError(f"not a table name: {name!r}")
+    return name
 
 
 def open_database(target: str | Path) -> Database:

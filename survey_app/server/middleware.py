@@ -17,7 +17,7 @@ from survey_app.server.ratelimit import RateLimiter
 ACCESS_LOGGER = "survey_app.server.access"
 
 # Cheap reachability checks must never be refused, or laptops would think the network is down.
-_UNLIMITED_PATHS = frozenset({"/v1/health"})
+_UNLIMITED_PATHS = frozenset({"/v1/health", "/v1/health/live", "/v1/health/ready"})
 
 
 async def send_json_error(send: Send, status: int, code: str, message: str, **headers: str) -> None:
@@ -53,13 +53,18 @@ class AccessLogMiddleware:
                 return
             logged = True
             state = scope.get("state") or {}
+            fields = {
+                "event": "request",
+                "method": scope.get("method", "-"),
+                "path": scope.get("path", "-"),
+                "status": status,
+                "device": state.get("device_id", "-"),
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
             self.log.info(
-                "%s %s %d device=%s duration_ms=%.1f",
-                scope.get("method", "-"),
-                scope.get("path", "-"),
-                status,
-                state.get("device_id", "-"),
-                (time.perf_counter() - started) * 1000,
+                "%(method)s %(path)s %(status)d device=%(device)s duration_ms=%(duration_ms).1f",
+                fields,
+                extra=fields,
             )
 
         async def send_wrapper(message: Message) -> None:

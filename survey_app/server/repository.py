@@ -460,7 +460,7 @@ class Repository:
                 " not_stored) VALUES (?, ?, ?, ?, ?, ?)",
                 (erasure_id, now, requested_by, reference, *counts),
             )
-        self.db.after_delete()
+        self.db.after_delete(("submissions", "conflicts"))
         return outcomes, entry
 
     def erasures(self) -> list[ErasureEntry]:

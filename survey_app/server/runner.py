@@ -41,8 +41,14 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(service: ServerService, tls: TlsFiles | None = None) -> uvicorn.Config:
-    """A uvicorn configuration for the app; uvicorn's own access log is off (ours has no query)."""
+def uvicorn_config(
+    service: ServerService, tls: TlsFiles | None = None, forwarded_allow_ips: str | None = None
+) -> uvicorn.Config:
+    """A uvicorn configuration for the app; uvicorn's own access log is off (ours has no query).
+
+    `forwarded_allow_ips`: the reverse proxies whose X-Forwarded-For names the real client
+    (uvicorn's default: 127.0.0.1 only), so per-address limits see laptops, not the proxy.
+    """
     for path in (tls.certfile, tls.keyfile) if tls else ():
         if not Path(path).is_file():
             raise UserFacingError(f"TLS file not found: {path}")
@@ -54,6 +60,8 @@ def uvicorn_config(service: ServerService, tls: TlsFiles | None = None) -> uvico
         ssl_certfile=str(tls.certfile) if tls else None,
         ssl_keyfile=str(tls.keyfile) if tls else None,
         timeout_graceful_shutdown=5,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 
@@ -110,8 +118,13 @@ class BackgroundServer:
 
 
 def serve_forever(
-    service: ServerService, host: str, port: int, tls: TlsFiles | None = None
+    service: ServerService,
+    host: str,
+    port: int,
+    tls: TlsFiles | None = None,
+    *,
+    forwarded_allow_ips: str | None = None,
 ) -> tuple[uvicorn.Server, socket.socket]:
     """Prepare a foreground server on host:port; the caller prints the address and runs it."""
     sock = bind_socket(host, port)
-    return uvicorn.Server(uvicorn_config(service, tls)), sock
+    return uvicorn.Server(uvicorn_config(service, tls, forwarded_allow_ips)), sock

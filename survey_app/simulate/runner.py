@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from survey_app.answers.codes import code_number, make_code
+from survey_app.forms.logic import constraint_holds, form_state
 from survey_app.forms.model import Form, ItemType
 from survey_app.simulate.generator import (
     Profile,
@@ -16,9 +17,10 @@ from survey_app.simulate.generator import (
     draw_profile,
     item_outcome,
 )
-from survey_app.store import DeviceStore
+from survey_app.store import DeviceStore, InvalidAnswer
 from survey_app.study import Study
 
+MAX_TRIES = 20  # draws of a value before a constraint-breaking item is skipped
 STAFF = ("AB", "KH", "MS", "RT")
 PLACES = ("Allmøte, skolen", "Jobbsenteret, møterom 2", "Introsenteret")
 MEETING_SIZE = (6, 14)
@@ -168,9 +170,21 @@ class _Simulation:
         return agree
 
     def _answer_form(self, session_id: str, form: Form, profile: Profile, actor: str) -> None:
+        given: dict[str, tuple[object, str]] = {}
         for item in form.answerable_items:
+            # As on screen: an item the form's logic skips is never shown, so never answered.
+            state = form_state(form, given, self.clock.now.date())
+            if not state.applies(item.id):
+                continue
             outcome = item_outcome(self.rng, item)
             self.clock.advance(self.rng.uniform(4, 25))
+            value = answer_value(self.rng, item, profile) if outcome == "answered" else None
+            for _ in range(MAX_TRIES):
+                if value is None or constraint_holds(form, item, value, state):
+                    break
+                value = answer_value(self.rng, item, profile)
+            else:
+                outcome = "missing"  # nothing the constraint allows: the participant skips
             if outcome == "missing":
                 self.store.set_position(session_id, form.id, item.id)
                 self.report.missing_items += 1
@@ -179,19 +193,29 @@ class _Simulation:
                     session_id, form, item.id, None, status="declined", actor=actor
                 )
                 self.report.declined_items += 1
+                given[item.id] = (None, "declined")
             else:
-                value = answer_value(self.rng, item, profile)
                 self.store.save_answer(session_id, form, item.id, value, actor=actor)
                 self.report.answers += 1
+                given[item.id] = (value, "answered")
 
     def _change_one(self, session_id: str, forms: list[Form], profile: Profile, actor: str) -> None:
         """A participant revises one answer on the review screen."""
-        answered = [a for a in self.store.answers(session_id) if a.status == "answered"]
+        by_id = {f.id: f for f in forms}
+        answered = [
+            a
+            for a in self.store.answers(session_id)
+            if a.status == "answered" and not by_id[a.form_id].item(a.item_id).calculated
+        ]
         if not answered:
             return
         chosen = self.rng.choice(answered)
-        form = next(f for f in forms if f.id == chosen.form_id)
+        form = by_id[chosen.form_id]
         value = answer_value(self.rng, form.item(chosen.item_id), profile)
-        if value != chosen.value:
+        if value == chosen.value:
+            return
+        try:
             self.store.save_answer(session_id, form, chosen.item_id, value, actor=actor)
-            self.report.changed_answers += 1
+        except InvalidAnswer:
+            return  # the new value breaks the form's constraint: the participant keeps the old
+        self.report.changed_answers += 1

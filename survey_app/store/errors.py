@@ -96,3 +96,15 @@ def write_error(exc: BaseException, folder: Path | None = None) -> StoreError | 
 
 class StoreThreadError(RuntimeError):
     """The store was used from a thread other than the one that opened it (a programming error)."""
+
+
+class AnswerNotApplicable(InvalidAnswer):
+    """The form's logic says the question does not apply (relevant is false)."""
+
+    msgid = N_("This question does not apply after the earlier answers; the answer was not saved.")
+
+
+class ConstraintFailed(InvalidAnswer):
+    """The answer breaks the question's constraint; the form's own message says why."""
+
+    msgid = N_("This answer is outside what the question allows; it was not saved.")

@@ -12,6 +12,7 @@ from survey_app.forms.model import Form
 from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
 from survey_app.store.errors import InvalidAnswer, StoreError
+from survey_app.store.form_logic import refuse_if_breaking, settle, stored_answers
 from survey_app.store.records import ConsentRecord, ResumePoint, SessionInfo, StoredAnswer, to_json
 from survey_app.store.values import checked_value
 
@@ -178,6 +179,8 @@ class SessionStore(StoreCore):
             item = form.item(item_id)
         except KeyError:
             raise InvalidAnswer() from None
+        if item.calculated:  # the store computes these itself (form_logic.settle)
+            raise InvalidAnswer()
         stored = checked_value(item, value, status)
         encoded = None if stored is None else to_json(stored)
         who = check.actor(actor)
@@ -193,6 +196,10 @@ class SessionStore(StoreCore):
         )
         with self._tx() as conn:
             self._editable_session(conn, session_id)
+            if form.has_logic:
+                given = stored_answers(conn, session_id, form)
+                given[item_id] = (stored, status)
+                refuse_if_breaking(form, item, given, stored, status, self._today())
             old = conn.execute(
                 "SELECT value, status FROM answers WHERE session_id = ? AND form_id = ? "
                 "AND item_id = ?",
@@ -207,6 +214,7 @@ class SessionStore(StoreCore):
                 )  # fmt: skip
             if old is not None and (old["value"], old["status"]) != (encoded, status):
                 self._audit_change(conn, who, session_id, form.id, item_id, old, stored, status)
+            settle(conn, session_id, form, self._today(), answer.answered_at, self._audit)
             conn.execute(
                 "UPDATE sessions SET resume_form_id = ?, resume_item_id = ? WHERE id = ?",
                 (form.id, item_id, session_id),
@@ -233,11 +241,21 @@ class SessionStore(StoreCore):
         }
         self._audit(conn, "answer_changed", who, session_id, detail)
 
+    def _today(self):
+        """The date form logic uses for today() (UTC, as the importer re-checks it)."""
+        return self._clock().date()
+
     @owned
     def clear_answer(
-        self, session_id: str, form_id: str, item_id: str, *, actor: str = "participant"
+        self,
+        session_id: str,
+        form_id: str,
+        item_id: str,
+        *,
+        actor: str = "participant",
+        form: Form | None = None,
     ) -> None:
-        """Remove an answer (back to "not answered"); audited."""
+        """Remove an answer (back to "not answered"); audited. With `form`, logic follows."""
         who = check.actor(actor)
         with self._tx() as conn:
             self._editable_session(conn, session_id)
@@ -253,6 +271,8 @@ class SessionStore(StoreCore):
                 (session_id, form_id, item_id),
             )
             self._audit_change(conn, who, session_id, form_id, item_id, old, None, None)
+            if form is not None and form.id == form_id:
+                settle(conn, session_id, form, self._today(), self._now(), self._audit)
 
     @owned
     def answers(self, session_id: str) -> list[StoredAnswer]:

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from survey_app.forms.model import Item, ItemType
+from survey_app.forms.model import Item, ItemType, ResultType
 from survey_app.store.errors import InvalidAnswer
 
 ANSWER_STATUSES = ("answered", "declined")
@@ -16,6 +16,8 @@ def checked_value(item: Item, value: Any, status: str) -> Any:
     """Return the value to store for an item (normalised), or raise InvalidAnswer."""
     if status not in ANSWER_STATUSES:
         raise InvalidAnswer()
+    if item.calculated and status == "answered":
+        return _calculated(item, value)
     if not item.answerable:
         raise InvalidAnswer()
     if status == "declined":
@@ -90,3 +92,16 @@ def _date(value: Any) -> str:
     except ValueError:
         raise InvalidAnswer() from None
     return value
+
+
+def _calculated(item: Item, value: Any) -> Any:
+    result = item.logic.result or ResultType.NUMBER
+    if result is ResultType.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidAnswer()
+        return value
+    if result is ResultType.DATE:
+        return _date(value)
+    if not isinstance(value, str) or not value:
+        raise InvalidAnswer()
+    return unicodedata.normalize("NFC", value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from survey_app import assets
+
 DEMO_PASSPHRASE = "demo"
 DEMO_PRIVATE_KEY_FILE = "DEMO-study-private-key.age"
 DEMO_PUBLIC_KEY_FILE = "study-public-key.txt"
@@ -11,7 +13,7 @@ DEMO_PUBLIC_KEY_FILE = "study-public-key.txt"
 
 def demo_study_dir() -> Path:
     """Return resources/demo-study (study.yaml, DEMO keys, README.txt)."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "demo-study"
+    return assets.demo_study_dir()
 
 
 def demo_private_key_path() -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -14,6 +15,7 @@ from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
 from survey_app.ui.gc_guard import GuiThreadCollector
+from survey_app.ui.self_check import schedule_self_check
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 LARGE_TEXT_SCALE = 1.5
@@ -58,6 +60,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=60.0,
         help="seconds between automatic sync attempts on the dashboard (minimum 5)",
     )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="start, check that the first page shows with the bundled fonts, print one line "
+        "and quit (exit 1 if something is missing)",
+    )
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PNG", help="with --self-check: save the window"
+    )
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -83,7 +94,7 @@ def install_translations(app: QApplication, language: str) -> QTranslator | None
 def prepare_application(argv: list[str], language: str, theme: Theme) -> QApplication:
     """Create (or reuse) the QApplication with bundled fonts, theme and translations."""
     app = QApplication.instance() or QApplication(argv)
-    load_fonts()
+    app.setProperty("survey_app_fonts", load_fonts())
     apply_theme(app, theme)
     app.setLayoutDirection(qt_direction(language))
     install_translations(app, language)
@@ -95,6 +106,7 @@ def run_app(argv: list[str]) -> int:
     from survey_app.ui.main_window import MainWindow
     from survey_app.ui.store_worker import StoreClient
 
+    started = time.perf_counter()
     args = parse_args(argv)
     theme = Theme(chosen_scale(args.large_text, args.text_scale))
     app = prepare_application([sys.argv[0]], args.language, theme)
@@ -115,6 +127,9 @@ def run_app(argv: list[str]) -> int:
     )
     window.resize(1280, 760)
     window.show()
+    if args.self_check:
+        fonts = list(app.property("survey_app_fonts") or [])
+        schedule_self_check(app, window, fonts, started, args.screenshot)
     try:
         return app.exec()
     finally:

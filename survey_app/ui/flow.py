@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from survey_app.forms.model import Form, Item, ItemType
@@ -34,6 +35,11 @@ def _chunks(items: tuple[Item, ...], per_page: int) -> list[tuple[Item, ...]]:
     pages: list[list[Item]] = []
     current: list[Item] = []
     for item in items:
+        if item.calculated:  # computed, never shown
+            continue
+        if current and item.section != current[-1].section:
+            pages.append(current)  # a section starts (and ends) a page
+            current = []
         if item.type in ALONE:
             if current:
                 pages.append(current)
@@ -79,11 +85,18 @@ class Unanswered:
     item: Item
 
 
-def unanswered(plan: list[PageSpec], answered: set[tuple[str, str]]) -> list[Unanswered]:
-    """List answerable items that have neither an answer nor a decline, in page order."""
+Applies = Callable[[Form, Item], bool]
+
+
+def unanswered(
+    plan: list[PageSpec], answered: set[tuple[str, str]], applies: Applies | None = None
+) -> list[Unanswered]:
+    """List answerable items that apply and have neither an answer nor a decline, in order."""
     missing: list[Unanswered] = []
     for index, page in enumerate(plan):
         for item in page.items:
+            if applies is not None and not applies(page.form, item):
+                continue
             if item.answerable and (page.form.id, item.id) not in answered:
                 missing.append(Unanswered(index, page.form, item))
     return missing

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from survey_app.forms.model import Form
+from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import tr
 from survey_app.ui.direction import set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
@@ -23,12 +23,17 @@ from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
+from survey_app.ui.session_logic import CONSTRAINT, SessionLogic
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
-from survey_app.ui.widgets.base import CLEARED, DECLINED
+from survey_app.ui.widgets.base import ANSWERED, CLEARED, DECLINED
 
 Key = tuple[str, str]
 Answer = tuple[object, str]
+# Items whose widget offers "I don't want to answer" (typed answers have no such button).
+DECLINABLE = frozenset(
+    {ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.LADDER, ItemType.VAS}
+)
 
 
 @dataclass
@@ -68,6 +73,10 @@ class SessionView(QWidget):
         # Saves the store refused (a full disk): sent again before the session is sealed, so
         # an answer shown as given is never missing from the submission.
         self._unsaved: dict[Key, Any] = {}
+        self.logic = SessionLogic()
+        # Answers on screen that break their constraint: not saved, and Next waits for them.
+        self.invalid: set[Key] = set()
+        self.defaulted: set[Key] = set()  # defaults are filled in once, when first shown
         self.second_pass: dict[Key, Answer] | None = None
         self.resolving = False
         self.page_index = 0
@@ -151,6 +160,7 @@ class SessionView(QWidget):
         spec = self.plan[self.page_index]
         page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
         self._replace(page, "question")
+        self._fill_defaults(page)
         # Build the following page while the participant reads this one, so Next only switches.
         QTimer.singleShot(0, self._prebuild_next)
         first = spec.items[0].id if spec.items else None
@@ -161,6 +171,15 @@ class SessionView(QWidget):
             page.focus_item(focus_item)
         else:
             page.focus_first()
+
+    def _fill_defaults(self, page: QuestionPage) -> None:
+        """Pre-fill default answers the first time their items are shown (saved as answers)."""
+        for item, value in self.logic.defaults(page.spec, self.visible_answers(), self.defaulted):
+            self.defaulted.add((page.form.id, item.id))
+            view = page.views[item.id]
+            if view.answer is not None:
+                view.answer.set_answer(value, ANSWERED)
+            self._answer_given(page.form, item.id, value, ANSWERED)
 
     def _build_page(self, index: int) -> QuestionPage:
         page = QuestionPage(
@@ -174,6 +193,8 @@ class SessionView(QWidget):
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
         page.back_requested.connect(self.previous_page)
+        if page.form.has_logic:
+            page.apply_logic(self.logic.state(page.form, self.visible_answers()))
         return page
 
     def _prebuild_next(self) -> None:
@@ -216,18 +237,97 @@ class SessionView(QWidget):
         return self._prebuilt[0] if self._prebuilt is not None else None
 
     def next_page(self) -> None:
-        """Go to the next page (the review page after the last)."""
+        """Go to the next page that has questions to ask (the review page after the last)."""
+        if isinstance(self.current, QuestionPage) and self._blocked(self.current):
+            return
         if self.resolving:
             self.show_review()
             return
-        self.show_page(self.page_index + 1)
+        self.show_page(self._step(self.page_index, 1))
 
     def previous_page(self) -> None:
-        """Go back one page (from the first page nowhere: consent is already given)."""
-        if self.page_index > 0:
-            self.show_page(self.page_index - 1)
+        """Go back to the previous page with questions (from the first page nowhere)."""
+        index = self._step(self.page_index, -1)
+        if 0 <= index < self.page_index:
+            self.show_page(index)
+
+    def _step(self, index: int, step: int) -> int:
+        """The next page index in a direction, skipping pages where nothing applies."""
+        answers = self.visible_answers()
+        index += step
+        while 0 <= index < len(self.plan) and not self.logic.page_applies(
+            self.plan[index], answers
+        ):
+            index += step
+        if index < 0:
+            return self.page_index
+        return index
+
+    def _blocked(self, page: QuestionPage) -> bool:
+        """Show why Next cannot go on (form's constraint message, or 'please answer')."""
+        blockers = self.logic.blockers(page.spec, self.visible_answers(), self.invalid)
+        for blocker in blockers:
+            view = page.views[blocker.item_id]
+            if blocker.kind == CONSTRAINT:
+                message = view.item.logic.constraint_message
+                view.show_problem(self.langs.texts(message))
+            elif view.item.allow_decline and view.item.type in DECLINABLE:
+                view.show_problem(
+                    self.langs.ui(
+                        "Please answer this question, or choose «I don't want to answer»."
+                    )
+                )
+            else:
+                view.show_problem(self.langs.ui("Please answer this question."))
+        if blockers:
+            page.focus_item(blockers[0].item_id)
+        return bool(blockers)
 
     def _answer_given(self, form: Form, item_id: str, value: object, status: str) -> None:
+        if not self._passes_constraint(form, item_id, value, status):
+            return
+        self._record(form, item_id, value, status)
+        if form.has_logic:
+            self._follow_logic(form)
+
+    def _passes_constraint(self, form: Form, item_id: str, value: object, status: str) -> bool:
+        """Check a new answer against its constraint; on failure show the form's message."""
+        key = (form.id, item_id)
+        item = form.item(item_id)
+        page = self.current if isinstance(self.current, QuestionPage) else None
+        view = page.views.get(item_id) if page is not None else None
+        message = None
+        if status == ANSWERED:
+            message = self.logic.broken_constraint(form, item, value, self.visible_answers())
+        if message is not None:
+            self.invalid.add(key)
+            if view is not None:
+                view.show_problem(self.langs.texts(message))
+            return False
+        self.invalid.discard(key)
+        if view is not None:
+            view.show_problem([])
+        return True
+
+    def _follow_logic(self, form: Form) -> None:
+        """Hide what stopped applying and clear its answers (the store clears and audits its
+        copy in the same save); show what starts applying. The page built ahead is stale."""
+        visible = self.visible_answers()
+        dropped = self.logic.dropped(form, visible)
+        for item_id in dropped:
+            visible.pop((form.id, item_id), None)
+            self.invalid.discard((form.id, item_id))
+            self._unsaved.pop((form.id, item_id), None)  # no longer asked: never saved again
+            if self.second_pass is not None and self.resolving:
+                self.answers.pop((form.id, item_id), None)
+        page = self.current
+        if isinstance(page, QuestionPage) and page.form.id == form.id:
+            for item_id in dropped:
+                page.reset_item(item_id)
+            page.apply_logic(self.logic.state(form, visible))
+        self._drop_prebuilt()
+
+    def _record(self, form: Form, item_id: str, value: object, status: str) -> None:
         key = (form.id, item_id)
         if self.second_pass is not None:
             self._store_local(self.second_pass, key, value, status)
@@ -236,7 +336,9 @@ class SessionView(QWidget):
         self._store_local(self.answers, key, value, status)
         sid, actor = self.session_id, self._answer_actor()
         if status == CLEARED:
-            op = lambda w: w.store.clear_answer(sid, form.id, item_id, actor=actor)  # noqa: E731
+            op = lambda w: w.store.clear_answer(  # noqa: E731
+                sid, form.id, item_id, actor=actor, form=form
+            )
         else:
             stored = None if status == DECLINED else value
             op = lambda w: w.store.save_answer(  # noqa: E731
@@ -262,7 +364,10 @@ class SessionView(QWidget):
 
     def missing(self) -> list[Unanswered]:
         """Answerable items with no answer and no decline in the visible pass."""
-        return unanswered(self.plan, set(self.visible_answers()))
+        answers = self.visible_answers()
+        return unanswered(
+            self.plan, set(answers), lambda form, item: self.logic.applies(form, item, answers)
+        )
 
     def mismatches(self) -> list[tuple[Unanswered, str]]:
         """Items where the second entry pass differs from the first."""
@@ -300,7 +405,7 @@ class SessionView(QWidget):
             self.missing() if not mismatches else [], self.langs, mismatches=mismatches
         )
         page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
-        page.back_requested.connect(lambda: self.show_page(len(self.plan) - 1))
+        page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
         page.finish_requested.connect(self.finish)
         self._replace(page, "review")
         page.finish_button.setFocus()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+from survey_app.assets import fonts_dir
+
 LATIN_FAMILY = "Noto Sans"
 ARABIC_FAMILY = "Noto Naskh Arabic"
 FAMILIES = [LATIN_FAMILY, ARABIC_FAMILY]
@@ -65,7 +65,7 @@ class Theme:
 def load_fonts() -> list[str]:
     """Register the bundled fonts with Qt and return the families that loaded."""
     families: list[str] = []
-    for path in sorted(FONTS_DIR.glob("*.ttf")):
+    for path in sorted(fonts_dir().glob("*.ttf")):
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id >= 0:
             families.extend(QFontDatabase.applicationFontFamilies(font_id))

@@ -268,4 +268,5 @@ def test_every_answerable_type_is_covered() -> None:
         ItemType.DATE,
         ItemType.CONSENT,
     }
-    assert covered == {t for t in ItemType if t is not ItemType.NOTE}
+    # Notes and calculations take no answer from a person.
+    assert covered == {t for t in ItemType if t not in (ItemType.NOTE, ItemType.CALCULATE)}

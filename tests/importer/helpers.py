@@ -29,7 +29,7 @@ def make_payload(
     """A submission payload in the documented format, answered on the library's forms."""
     steps = library.steps(timepoint, arm)
     consent_form = steps[0]
-    by_item = {item.id: form for form in steps[1:] for item in form.answerable_items}
+    by_item = {item.id: form for form in steps[1:] for item in form.stored_items}
     rows = []
     for item_id, value in sorted((answers or {}).items()):
         form = by_item[item_id]

@@ -112,8 +112,13 @@ class ServerProcess:
                 stream.close()
 
 
-def start_server_process(db: Path, port: int = 0, *extra: str) -> ServerProcess:
-    """`python main.py server` in a child process; waits for its 'listening on' line."""
+def start_server_process(
+    db: Path | str, port: int = 0, *extra: str, env: dict[str, str] | None = None, stderr=None
+) -> ServerProcess:
+    """`python main.py server` in a child process; waits for its 'listening on' line.
+
+    `stderr`: where its log goes (default: discarded); `env`: extra environment variables.
+    """
     process = subprocess.Popen(
         [
             sys.executable,
@@ -127,8 +132,9 @@ def start_server_process(db: Path, port: int = 0, *extra: str) -> ServerProcess:
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if stderr is None else stderr,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 30

@@ -75,6 +75,8 @@ def text_page(view) -> int:
 def type_marker(qtbot, view):
     """Type the marker into the free-text item through the real editor; return the editor."""
     view.show_page(text_page(view))
+    # The free-text item is asked only after "Other country" (code 11): choose it first.
+    view.current.views["bg_country"].answer.button_for(11).click()
     editor = view.current.views[TEXT_ITEM[1]].answer.editor
     editor.setFocus()
     latin, arabic = MARKER.split(" ", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
+from survey_app.forms.logic import FormState
 from survey_app.forms.model import Form
 from survey_app.ui.direction import text_label
 from survey_app.ui.flow import PageSpec
@@ -61,18 +62,22 @@ class QuestionPage(QWidget):
             if block is not None:
                 body.addWidget(block)
         self.views: dict[str, ItemView] = {}
+        self.section_titles: dict[str, QWidget] = {}
+        shown_sections: set[str] = set()
         for item in spec.items:
+            if item.section and item.section not in shown_sections:
+                shown_sections.add(item.section)
+                title = texts_block(spec.form.section(item.section).title, langs, "subtitle")
+                if title is not None:
+                    self.section_titles[item.section] = title
+                    body.addWidget(title)
             view = ItemView(item, langs, theme)
             self.views[item.id] = view
             body.addWidget(view)
-            if view.answer is None:
-                continue
             saved = answers.get((spec.form.id, item.id))
-            if saved is not None:
+            if saved is not None and view.answer is not None:
                 view.answer.set_answer(*saved)
-            view.answer.answered.connect(
-                lambda value, status, item_id=item.id: self._answered(item_id, value, status)
-            )
+            self._connect(view)
         body.addStretch(1)
         self.back_button = button(langs.ui_joined("Back"), name="back")
         self.next_button = button(langs.ui_joined("Next"), primary=True, name="next")
@@ -89,6 +94,29 @@ class QuestionPage(QWidget):
     @property
     def form(self) -> Form:
         return self.spec.form
+
+    def _connect(self, view: ItemView) -> None:
+        if view.answer is not None:
+            view.answer.answered.connect(
+                lambda value, status, item_id=view.item.id: self._answered(item_id, value, status)
+            )
+
+    def apply_logic(self, state: FormState) -> None:
+        """Show the items (and section titles) that apply, hide the others."""
+        for item_id, view in self.views.items():
+            view.setVisible(state.applies(item_id))
+        for section_id, title in self.section_titles.items():
+            title.setVisible(state.sections.get(section_id, True))
+
+    def reset_item(self, item_id: str) -> None:
+        """Empty an item's answer widget (its answer was cleared because it stopped applying)."""
+        view = self.views.get(item_id)
+        if view is not None and view.reset_answer() is not None:
+            self._connect(view)
+
+    def shown_items(self) -> list[str]:
+        """Ids of the items on this page that are shown (they apply)."""
+        return [i for i, v in self.views.items() if not v.isHidden()]
 
     def _answered(self, item_id: str, value: object, status: str) -> None:
         self.answer_given.emit(self.spec.form, item_id, value, status)
@@ -119,7 +147,7 @@ class QuestionPage(QWidget):
     def focus_first(self) -> None:
         """Put the keyboard focus on the first answer of the page."""
         for view in self.views.values():
-            if view.answer is not None:
+            if view.answer is not None and not view.isHidden():
                 view.answer.first_focus().setFocus()
                 return
         self.next_button.setFocus()

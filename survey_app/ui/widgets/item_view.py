@@ -79,6 +79,48 @@ class ItemView(QFrame):
         help_block = texts_block(item.help, langs, "muted")
         if help_block is not None:
             layout.addWidget(help_block)
+        self.langs = langs
+        self.theme = theme
         self.answer = answer_widget(item, langs, theme)
         if self.answer is not None:
             layout.addWidget(self.answer)
+        # The form's own message (constraint) or "please answer" (required), in every language.
+        self.problem = QWidget(self)
+        self.problem.setObjectName(f"problem_{item.id}")
+        self._problem_row = QHBoxLayout(self.problem)
+        self._problem_row.setContentsMargins(0, 0, 0, 0)
+        self._problem_row.setSpacing(24)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+
+    def show_problem(self, pairs: list[tuple[str, str]]) -> None:
+        """Show a message under the answer, one column per language (none: hide it)."""
+        while self._problem_row.count():
+            old = self._problem_row.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+        for lang, text in pairs:
+            label = text_label(text, lang, role="error")
+            label.setObjectName(f"problem_{lang}")
+            self._problem_row.addWidget(label, 1)
+        self.problem.setVisible(bool(pairs))
+
+    @property
+    def problem_texts(self) -> list[str]:
+        """The message texts shown (for tests), participant's language first."""
+        if self.problem.isHidden():
+            return []
+        labels = [self._problem_row.itemAt(i).widget() for i in range(self._problem_row.count())]
+        return [w.text() for w in labels if w is not None]
+
+    def reset_answer(self) -> AnswerWidget | None:
+        """Replace the answer widget by an empty one (its answer was cleared by the logic)."""
+        if self.answer is None:
+            return None
+        layout = self.layout()
+        fresh = answer_widget(self.item, self.langs, self.theme)
+        layout.replaceWidget(self.answer, fresh)
+        self.answer.deleteLater()
+        self.answer = fresh
+        self.show_problem([])
+        return fresh

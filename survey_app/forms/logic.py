@@ -1,0 +1,207 @@
+"""Form logic over a participant's answers: which items apply, calculated values, constraints.
+
+One rule, one place: the UI (show/hide, blocking Next), the device store (refusing answers,
+clearing answers that no longer apply, storing calculations) and the importer (refusing
+submissions) all ask this module. Answers come as item id -> (stored value, status); a declined
+answer, a missing answer and the answer of an item that does not apply all read as empty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from survey_app.forms.expressions import EMPTY, Context, Selection, Value, evaluate
+from survey_app.forms.expressions.parser import Expression
+from survey_app.forms.expressions.values import to_bool, to_date, to_number, to_string
+from survey_app.forms.model import Form, Item, ItemType, ResultType
+
+Answers = Mapping[str, tuple[object, str]]
+DECLINED = "declined"
+
+
+def answer_value(item: Item, answer: tuple[object, str] | None) -> Value:
+    """What an expression sees for a stored answer (see module docstring)."""
+    if answer is None:
+        return EMPTY
+    value, status = answer
+    if status == DECLINED or value is None:
+        return EMPTY
+    if item.type is ItemType.MULTIPLE_CHOICE and isinstance(value, list | tuple):
+        return Selection(tuple(str(v) for v in value))
+    if item.type is ItemType.DATE or (item.calculated and item.logic.result is ResultType.DATE):
+        return to_date(str(value)) or EMPTY
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    return str(value)
+
+
+def _safe(expression: Expression, context: Context) -> Value:
+    # Checked forms cannot fail here; a runaway number (round(1, 1e9)) reads as empty.
+    try:
+        return evaluate(expression.tree, context)
+    except (ArithmeticError, ValueError, OverflowError):
+        return EMPTY
+
+
+def holds(expression: Expression | None, context: Context, default: bool = True) -> bool:
+    """Evaluate a condition; no condition means `default`."""
+    if expression is None:
+        return default
+    return to_bool(_safe(expression, context))
+
+
+def stored_calculation(item: Item, value: Value) -> object | None:
+    """The value a calculate item stores: None when the result is empty or not a number."""
+    result = item.logic.result or ResultType.NUMBER
+    if result is ResultType.TEXT:
+        text = to_string(value)
+        return text or None
+    if result is ResultType.DATE:
+        day = to_date(value) if not isinstance(value, float) else None
+        return day.isoformat() if day else None
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    number = to_number(value)
+    if math.isnan(number) or math.isinf(number):
+        return None
+    if number == int(number):
+        return int(number)
+    return round(number, 10)
+
+
+@dataclass(frozen=True)
+class FormState:
+    """Which items apply now, the values expressions see, and the calculated values."""
+
+    relevant: Mapping[str, bool]
+    sections: Mapping[str, bool]
+    values: Mapping[str, Value]
+    calculated: Mapping[str, object | None]
+    today: date
+
+    def applies(self, item_id: str) -> bool:
+        """True when the item (and every section around it) applies."""
+        return self.relevant.get(item_id, True)
+
+    def context(self, current: Value = EMPTY) -> Context:
+        return Context(values=self.values, current=current, today=self.today)
+
+
+def form_state(form: Form, answers: Answers, today: date) -> FormState:
+    """Compute relevance and calculations from answers (to a fixed point; logic is acyclic)."""
+    base = {i.id: answer_value(i, answers.get(i.id)) for i in form.items if i.answerable}
+    values: dict[str, Value] = dict(base)
+    relevant: dict[str, bool] = {}
+    sections: dict[str, bool] = {}
+    calculated: dict[str, object | None] = {}
+    for _ in range(len(form.items) + 2):
+        context = Context(values=values, today=today)
+        new_sections = _sections(form, context)
+        new_relevant: dict[str, bool] = {}
+        new_values: dict[str, Value] = {}
+        new_calculated: dict[str, object | None] = {}
+        for item in form.items:
+            applies = _section_applies(form, item.section, new_sections) and holds(
+                item.logic.relevant, context
+            )
+            new_relevant[item.id] = applies
+            if item.calculated and item.logic.calculate is not None:
+                stored = stored_calculation(item, _safe(item.logic.calculate, context))
+                stored = stored if applies else None
+                new_calculated[item.id] = stored
+                new_values[item.id] = answer_value(item, None if stored is None else (stored, ""))
+            elif item.answerable:
+                new_values[item.id] = base[item.id] if applies else EMPTY
+        stable = (new_relevant, new_calculated, new_sections) == (relevant, calculated, sections)
+        values, relevant, sections, calculated = (
+            new_values,
+            new_relevant,
+            new_sections,
+            new_calculated,
+        )
+        if stable:
+            break
+    return FormState(relevant, sections, values, calculated, today)
+
+
+def _sections(form: Form, context: Context) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    for section in form.sections:  # parents come before their children
+        parent_ok = out.get(section.parent, True) if section.parent else True
+        out[section.id] = parent_ok and holds(section.relevant, context)
+    return out
+
+
+def _section_applies(form: Form, section_id: str | None, sections: Mapping[str, bool]) -> bool:
+    return section_id is None or sections.get(section_id, True)
+
+
+def constraint_holds(form: Form, item: Item, value: object, state: FormState) -> bool:
+    """True when a stored value satisfies the item's constraint (or it has none)."""
+    constraint = item.logic.constraint
+    if constraint is None or value is None:
+        return True
+    current = answer_value(item, (value, "answered"))
+    values = dict(state.values)
+    values[item.id] = current
+    context = Context(values=values, current=current, today=state.today)
+    return to_bool(_safe(constraint, context))
+
+
+def required_now(item: Item, state: FormState) -> bool:
+    """True when the item must be answered (or declined) before moving on."""
+    if not item.answerable or not state.applies(item.id):
+        return False
+    return item.required or holds(item.logic.required, state.context(), default=False)
+
+
+def not_applicable_answers(form: Form, answers: Answers, state: FormState) -> list[str]:
+    """Item ids that hold an answer although the item does not apply."""
+    return [
+        i.id for i in form.items if i.answerable and i.id in answers and not state.applies(i.id)
+    ]
+
+
+def submission_problems(form: Form, answers: Answers, today: date) -> list[str]:
+    """Why a set of answers to one form breaks its logic (empty when it does not)."""
+    state = form_state(form, answers, today)
+    reasons = []
+    for item_id in not_applicable_answers(form, answers, state):
+        reasons.append(f"item {item_id!r} is answered although it does not apply")
+    for item in form.items:
+        answer = answers.get(item.id)
+        if not item.answerable or answer is None or answer[1] == DECLINED:
+            continue
+        if state.applies(item.id) and not constraint_holds(form, item, answer[0], state):
+            reasons.append(f"the answer to {item.id!r} breaks its constraint")
+    return reasons
+
+
+def conditions(form: Form, item: Item) -> list[Expression]:
+    """Every condition an item is asked under: its sections' (outermost first) and its own."""
+    chain: list[Expression] = []
+    parents = {s.id: s for s in form.sections}
+    current = item.section
+    seen: set[str] = set()
+    while current is not None and current in parents and current not in seen:
+        seen.add(current)
+        section = parents[current]
+        if section.relevant is not None:
+            chain.insert(0, section.relevant)
+        current = section.parent
+    if item.logic.relevant is not None:
+        chain.append(item.logic.relevant)
+    return chain
+
+
+def condition_text(form: Form, item: Item) -> str:
+    """The conditions of an item as one expression text ('' when always asked)."""
+    chain = conditions(form, item)
+    if len(chain) == 1:
+        return chain[0].canonical
+    return " and ".join(f"({c.canonical})" for c in chain)

@@ -1,0 +1,102 @@
+"""Open and check one sealed submission: pure work, so worker processes can share it out.
+
+Everything here depends only on the envelope and the study (key, forms, protocol, cut-off),
+never on what the import record holds. The import decides in order, in one process, what to
+do with each result (trust, de-duplication, conflicts, the record), so the outcome is the same
+however many processes did the opening.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyrage
+
+from survey_app.importer.dataset import answer_map
+from survey_app.importer.validate import FormIndex, validate_submission
+from survey_app.scoring import ScoringError, score_all
+from survey_app.sealing.envelope import open_envelope_text
+from survey_app.sealing.study_keys import parse_identity
+
+
+@dataclass(frozen=True)
+class StudyChecks:
+    """What opening and checking needs: the study's secret key, its forms and rules."""
+
+    identity: str
+    forms: FormIndex
+    timepoints: tuple[str, ...]
+    pcl_cutoff: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One envelope opened and checked.
+
+    What went wrong is kept, not raised, and raised by the import only where it would have
+    been had it done the work itself at that point: opening (`open_failure`, usually an
+    EnvelopeError) or checking (`check_failure`).
+    """
+
+    envelope_sha256: str
+    session: dict[str, Any] | None = None  # of the payload, once opened
+    payload_sha256: str = ""
+    payload_text: str = ""  # stored_text of the payload
+    reasons: tuple[str, ...] = ()
+    open_failure: Exception | None = None
+    check_failure: Exception | None = None
+
+
+def content_sha256(doc: Mapping[str, Any]) -> str:
+    """sha256 of key-sorted compact JSON: the importer's identity of a payload or envelope.
+
+    Cheaper than canonical_json (no NFC walk); the envelope has already proven the payload's
+    canonical hash, this one only has to be stable between import runs.
+    """
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Preparer:
+    """Opens and checks envelopes for one study (the key is parsed once)."""
+
+    def __init__(self, checks: StudyChecks) -> None:
+        self._checks = checks
+        self._identity: pyrage.x25519.Identity = parse_identity(checks.identity)
+
+    def __call__(self, envelope: dict[str, Any]) -> Prepared:
+        """Verify, decrypt, validate and score one envelope."""
+        envelope_sha256 = content_sha256(envelope)
+        try:
+            payload, text = open_envelope_text(envelope, self._identity)
+        except Exception as exc:  # kept: raised by the import where it is used
+            return Prepared(envelope_sha256, open_failure=exc)
+        # The text the signature check encoded is the record's stored_text: hash it, keep it.
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        session = payload.get("session")
+        session = dict(session) if isinstance(session, Mapping) else {}
+        checks = self._checks
+        try:
+            reasons = validate_submission(payload, envelope, checks.forms, checks.timepoints)
+            if not reasons:
+                reasons = score_problems(payload, checks.pcl_cutoff)
+        except Exception as exc:  # kept: raised by the import where it is used
+            return Prepared(envelope_sha256, session, digest, check_failure=exc)
+        return Prepared(envelope_sha256, session, digest, text, tuple(reasons))
+
+
+def score_problems(payload: Mapping[str, Any], cutoff: int) -> list[str]:
+    """Why the answers cannot be scored (empty when they can)."""
+    try:
+        score_all(_answered(payload), cutoff)
+    except ScoringError as exc:
+        return [f"cannot be scored: {exc}"]
+    return []
+
+
+def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, (status, v) in answer_map(payload).items() if status == "answered"}

@@ -1,0 +1,94 @@
+"""The device store's side of form logic (survey_app.forms.logic), inside a save's transaction.
+
+Before an answer is written: an item that does not apply, or a value that breaks its
+constraint, is refused. After: answers to items that stopped applying are removed with an audit
+entry ("answer_not_applicable", actor system), and calculated values are written as answers of
+their calculate items (no audit: they follow from the answers, which are audited).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import sqlcipher3
+
+from survey_app.forms.logic import FormState, constraint_holds, form_state, not_applicable_answers
+from survey_app.forms.model import Form, Item
+from survey_app.store.errors import AnswerNotApplicable, ConstraintFailed
+from survey_app.store.records import to_json
+
+Answers = dict[str, tuple[object, str]]
+
+
+def stored_answers(conn: sqlcipher3.Connection, session_id: str, form: Form) -> Answers:
+    """A session's answers to one form, as item id -> (value, status)."""
+    rows = conn.execute(
+        "SELECT item_id, value, status FROM answers WHERE session_id = ? AND form_id = ?",
+        (session_id, form.id),
+    )
+    return {
+        r["item_id"]: (None if r["value"] is None else json.loads(r["value"]), r["status"])
+        for r in rows
+    }
+
+
+def refuse_if_breaking(
+    form: Form, item: Item, answers: Answers, value: object, status: str, today: date
+) -> None:
+    """Raise when the answer may not be stored: item does not apply, or constraint broken."""
+    if not form.has_logic:
+        return
+    state = form_state(form, answers, today)
+    if not state.applies(item.id):
+        raise AnswerNotApplicable()
+    if status == "answered" and not constraint_holds(form, item, value, state):
+        raise ConstraintFailed()
+
+
+def settle(
+    conn: sqlcipher3.Connection,
+    session_id: str,
+    form: Form,
+    today: date,
+    now: str,
+    audit,
+) -> FormState | None:
+    """After a change: clear answers that no longer apply (audited), store calculations."""
+    if not form.has_logic:
+        return None
+    answers = stored_answers(conn, session_id, form)
+    state = form_state(form, answers, today)
+    for item_id in not_applicable_answers(form, answers, state):
+        old_value, old_status = answers.pop(item_id)
+        conn.execute(
+            "DELETE FROM answers WHERE session_id = ? AND form_id = ? AND item_id = ?",
+            (session_id, form.id, item_id),
+        )
+        audit(
+            conn,
+            "answer_not_applicable",
+            "system",
+            session_id,
+            {
+                "form_id": form.id,
+                "item_id": item_id,
+                "old": {"value": old_value, "status": old_status},
+                "new": {"value": None, "status": None},
+            },
+        )
+    for item_id, value in state.calculated.items():
+        if value is None:
+            conn.execute(
+                "DELETE FROM answers WHERE session_id = ? AND form_id = ? AND item_id = ?",
+                (session_id, form.id, item_id),
+            )
+            continue
+        if answers.get(item_id) == (value, "answered"):
+            continue
+        conn.execute(
+            "INSERT OR REPLACE INTO answers (session_id, form_id, item_id, value, status, "
+            "answered_at, form_version, form_hash) VALUES (?, ?, ?, ?, 'answered', ?, ?, ?)",
+            (session_id, form.id, item_id, to_json(value), now, form.version, form.content_hash),
+        )
+    return state

@@ -1,0 +1,104 @@
+"""A small form with every kind of logic, in nb, en and ar, that tests break one rule at a time."""
+
+from __future__ import annotations
+
+LOGIC_FORM = """\
+id: lg
+kind: instrument
+version: "1.0.0"
+prefix: lg
+source: "Synthetic test instrument"
+licence: "Test only"
+languages:
+  nb: {status: draft}
+  en: {status: draft}
+  ar: {status: draft}
+title:
+  nb: "Bakgrunn"
+  en: "Background"
+  ar: "الخلفية"
+items:
+  - id: lg_country
+    type: single_choice
+    allow_decline: true
+    text:
+      nb: "Hvilket land kommer du fra?"
+      en: "Which country do you come from?"
+      ar: "من أي بلد أنت؟"
+    options:
+      nb: {1: "Syria", 2: "Eritrea", 3: "Annet land"}
+      en: {1: "Syria", 2: "Eritrea", 3: "Other country"}
+      ar: {1: "سوريا", 2: "إريتريا", 3: "بلد آخر"}
+  - id: lg_country_other
+    type: text
+    max_length: 100
+    allow_decline: true
+    relevant: "${lg_country} = 3"
+    text:
+      nb: "Hvilket annet land?"
+      en: "Which other country?"
+      ar: "ما هو البلد الآخر؟"
+  - id: lg_age
+    type: integer
+    allow_decline: true
+    constraint: ". >= 18 and . <= 67"
+    constraint_message:
+      nb: "Alderen må være mellom 18 og 67."
+      en: "The age must be between 18 and 67."
+      ar: "يجب أن يكون العمر بين ١٨ و٦٧."
+    text:
+      nb: "Hvor gammel er du?"
+      en: "How old are you?"
+      ar: "كم عمرك؟"
+  - id: lg_langs
+    type: multiple_choice
+    allow_decline: true
+    text:
+      nb: "Hvilke språk snakker du?"
+      en: "Which languages do you speak?"
+      ar: "ما اللغات التي تتحدثها؟"
+    options:
+      nb: {1: "Arabisk", 2: "Norsk", 3: "Annet språk"}
+      en: {1: "Arabic", 2: "Norwegian", 3: "Other language"}
+      ar: {1: "العربية", 2: "النرويجية", 3: "لغة أخرى"}
+  - id: lg_langs_other
+    type: text
+    max_length: 100
+    allow_decline: true
+    relevant: "selected(${lg_langs}, '3')"
+    text:
+      nb: "Hvilket annet språk?"
+      en: "Which other language?"
+      ar: "ما هي اللغة الأخرى؟"
+  - id: lg_lang_count
+    type: calculate
+    calculate: "count-selected(${lg_langs})"
+  - section: lg_work
+    relevant: "${lg_age} >= 18"
+    title:
+      nb: "Arbeid"
+      en: "Work"
+      ar: "العمل"
+    items:
+      - id: lg_job
+        type: single_choice
+        allow_decline: true
+        text:
+          nb: "Har du jobb?"
+          en: "Do you have a job?"
+          ar: "هل لديك عمل؟"
+        options:
+          nb: {1: "Ja", 0: "Nei"}
+          en: {1: "Yes", 0: "No"}
+          ar: {1: "نعم", 0: "لا"}
+      - id: lg_hours
+        type: integer
+        min: 1
+        max: 80
+        allow_decline: true
+        relevant: "${lg_job} = 1"
+        text:
+          nb: "Hvor mange timer i uka jobber du?"
+          en: "How many hours a week do you work?"
+          ar: "كم ساعة تعمل في الأسبوع؟"
+"""

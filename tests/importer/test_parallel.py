@@ -1,0 +1,103 @@
+"""Opening envelopes in worker processes gives exactly what opening them one by one gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pyreadstat
+import pytest
+
+from survey_app.importer import ImportSettings, run_import
+from survey_app.importer.record import ImportRecord
+from survey_app.sealing.device_keys import DeviceKey
+
+from .helpers import bundle_file, make_payload, seal_payload
+
+HSCL = {f"hscl_{n:02d}": 1 + n % 4 for n in range(1, 26)}
+
+
+@pytest.fixture
+def mixed_bundles(tmp_path, library, laptop, other_laptop, study_keys) -> list[Path]:
+    """Bundles with every outcome: new, duplicate, conflict, invalid, refused, tampered."""
+
+    def envelope(sid: str, device: DeviceKey = laptop, **kw) -> dict:
+        return seal_payload(make_payload(library, sid, device, **kw), device, study_keys.public)
+
+    first = [
+        envelope(
+            f"sub-{n:03d}",
+            code=f"P{n:03d}",
+            language=("ar", "nb", "en")[n % 3],
+            timepoint="baseline",
+            answers={**HSCL, "mbg_age": 20 + n % 70},
+        )
+        for n in range(70)
+    ]
+    first.append(envelope("sub-bad", answers={"mbg_gender": 7}))  # does not fit the item
+    second = [
+        first[3],  # the very envelope again: duplicate, not opened
+        envelope("sub-004", answers={**HSCL, "mbg_age": 99}),  # same id, other content
+        envelope("sub-200", other_laptop, code="Q200", answers={"mbg_age": 50}),
+        *[
+            envelope(f"sub-{n:03d}", code=f"R{n:03d}", answers={"mbg_age": 18 + n % 60})
+            for n in range(300, 380)
+        ],
+    ]
+    tampered = [envelope(f"sub-{n:03d}") for n in range(500, 520)]
+    tampered[7]["sealed_at"] = "2020-01-01T00:00:00Z"  # breaks that envelope's signature
+    return [
+        bundle_file(tmp_path / "a.surveybundle", first, laptop),
+        bundle_file(tmp_path / "b.surveybundle", second, laptop),
+        bundle_file(tmp_path / "c.surveybundle", tampered, laptop),
+    ]
+
+
+def _import(bundles, identity, settings, workers: int) -> dict:
+    out = settings.out_dir.parent / f"out-{workers}"
+    report = run_import(
+        bundles, identity, dataclasses.replace(settings, out_dir=out, workers=workers)
+    )
+    doc = report.to_json()
+    doc.pop("run_at")
+    with ImportRecord.open(out, identity) as record:
+        outputs = {name: record.output(name)[0] for name in record.output_names()}
+        stored = sorted(
+            (r[0], r[1], r[2], r[6])
+            for r in record._conn.execute("SELECT * FROM submissions").fetchall()
+        )
+    files = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".csv", ".json")}
+    files.pop("import-report.json")
+    frames = {p.name: pyreadstat.read_sav(str(p))[0].to_csv(index=False) for p in out.glob("*.sav")}
+    return {
+        "report": doc,
+        "outputs": outputs,
+        "stored": stored,
+        "files": files,
+        "sav": frames,
+        "text": (out / "import-report.txt").read_text(encoding="utf-8").split("\n", 1)[1],
+    }
+
+
+def test_two_workers_give_byte_identical_outputs_to_one(
+    mixed_bundles, study_keys, settings: ImportSettings
+):
+    one = _import(mixed_bundles, study_keys.identity, settings, workers=1)
+    two = _import(mixed_bundles, study_keys.identity, settings, workers=2)
+    assert one["report"]["submissions"]["new"] == 151
+    assert one["report"]["bundles"] == {"accepted": 2, "rejected": 1}
+    assert one == two
+
+
+def test_a_second_import_in_parallel_adds_exactly_what_a_sequential_one_adds(
+    mixed_bundles, study_keys, settings: ImportSettings
+):
+    first, rest = mixed_bundles[:1], mixed_bundles[1:]
+    for workers in (1, 2):
+        out = settings.out_dir.parent / f"out-{workers}"
+        run_import(first, study_keys.identity, dataclasses.replace(settings, out_dir=out))
+    one = _import(rest, study_keys.identity, settings, workers=1)
+    two = _import(rest, study_keys.identity, settings, workers=2)
+    assert one == two
+    assert json.dumps(one["report"]).count("sub-") > 0

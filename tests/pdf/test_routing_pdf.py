@@ -1,0 +1,111 @@
+"""Paper shows the form's logic: "Answer only if ...", "If you chose ..., go to question N",
+the constraint's message and the allowed range, in each printed language; calculations never."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from survey_app.forms.library import check_file
+from survey_app.pdf.forms_pdf import PrintOptions, parse_languages, render_forms
+from survey_app.pdf.routing import question_numbers, routing_text, skip_text
+from tests.forms.logic_fixture import LOGIC_FORM
+
+from .conftest import pdftotext
+from .helpers import plain
+
+
+@pytest.fixture(scope="module")
+def logic_form(tmp_path_factory):
+    path: Path = tmp_path_factory.mktemp("forms") / "lg.yaml"
+    path.write_text(LOGIC_FORM, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    return form
+
+
+def printed(form, tmp_path: Path, langs: str) -> str:
+    out = tmp_path / f"{langs}.pdf"
+    render_forms([form], out, PrintOptions(parse_languages(langs)))
+    return plain(pdftotext(out))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nb", "Svar bare hvis du valgte «Annet land» i spørsmål 1."),
+        ("en", "Answer only if you chose «Other country» in question 1."),
+        ("ar", "أجب فقط إذا اخترت «بلد آخر» في السؤال ١."),
+    ],
+)
+def test_routing_sentence_in_each_language(logic_form, language, expected):
+    item = logic_form.item("lg_country_other")
+    text = routing_text(logic_form, item, question_numbers(logic_form), language)
+    assert text == expected
+
+
+def test_section_and_item_conditions_are_joined(logic_form):
+    text = routing_text(logic_form, logic_form.item("lg_hours"), question_numbers(logic_form), "en")
+    assert text == (
+        "Answer only if your answer to question 3 is 18 or more and you chose «Yes» in question 6."
+    )
+
+
+def test_selected_condition_is_worded(logic_form):
+    text = routing_text(
+        logic_form, logic_form.item("lg_langs_other"), question_numbers(logic_form), "nb"
+    )
+    assert text == "Svar bare hvis du valgte «Annet språk» i spørsmål 4."
+
+
+def test_filter_question_says_where_to_go(logic_form):
+    numbers = question_numbers(logic_form)
+    assert skip_text(logic_form, logic_form.item("lg_job"), numbers, "en") == (
+        "If you chose «No», this part ends here."
+    )
+    assert skip_text(logic_form, logic_form.item("lg_job"), numbers, "ar") == (
+        "إذا اخترت «لا»، ينتهي هذا الجزء هنا."
+    )
+
+
+def test_filter_with_a_following_question_names_its_number(tmp_path):
+    text = LOGIC_FORM.replace(
+        '          ar: "كم ساعة تعمل في الأسبوع؟"\n',
+        '          ar: "كم ساعة تعمل في الأسبوع؟"\n'
+        "  - id: lg_end\n    type: integer\n"
+        '    text: {nb: "Hvor mange barn har du?", en: "How many children do you have?", '
+        'ar: "كم عدد أطفالك؟"}\n',
+    )
+    path = tmp_path / "lg.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    numbers = question_numbers(form)
+    assert skip_text(form, form.item("lg_job"), numbers, "nb") == (
+        "Hvis du valgte «Nei», gå til spørsmål 8."
+    )
+
+
+def test_condition_without_plain_wording_names_the_questions(tmp_path):
+    text = LOGIC_FORM.replace('"${lg_country} = 3"', '"${lg_country} + 1 > 3"')
+    path = tmp_path / "lg.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, _ = check_file(path)
+    line = routing_text(form, form.item("lg_country_other"), question_numbers(form), "en")
+    assert line == "Answer only if it applies after your answers to questions 1."
+
+
+@pytest.mark.parametrize("langs", ["nb", "ar", "ar+nb"])
+def test_printed_form_carries_routing_and_the_constraint_message(logic_form, tmp_path, langs):
+    text = printed(logic_form, tmp_path, langs)
+    numbers = question_numbers(logic_form)
+    for lang in langs.split("+"):
+        routing = routing_text(logic_form, logic_form.item("lg_country_other"), numbers, lang)
+        message = logic_form.item("lg_age").logic.constraint_message.get(lang)
+        # pdftotext moves Arabic digits around: compare the words before the first number.
+        for sentence in (routing, message):
+            words = plain(sentence).split()
+            head = " ".join(w for w in words[:4] if not any(c.isdigit() for c in w))
+            assert head in text, (head, lang)
+    assert "lg_lang_count" not in text

@@ -1,0 +1,183 @@
+"""Form logic on screen: items show and hide as answers change, answers that stop applying are
+cleared (store and audit too), constraint messages come from the form in the session languages
+and block Next, pages where nothing applies are skipped, Back shows the page as it was."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from survey_app.forms.library import check_file
+from survey_app.ui.direction import plain
+from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.pages.questionnaire import QuestionPage
+from survey_app.ui.session_view import SessionView
+from tests.forms.logic_fixture import LOGIC_FORM
+from tests.ui.conftest import accept_consent, settle, start_session, store_call
+
+
+@pytest.fixture
+def logic_form(tmp_path: Path):
+    path = tmp_path / "lg.yaml"
+    path.write_text(LOGIC_FORM, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    return form
+
+
+def logic_session(qtbot, window, ctx, logic_form, language, interpreter=None) -> SessionView:
+    """A real stored session (consent given) running the logic form."""
+    demo = start_session(qtbot, window, language, interpreter)
+    accept_consent(qtbot, demo)
+    setup = dataclasses.replace(
+        demo.setup,
+        forms=[logic_form],
+        consent_done=True,
+        langs=SessionLanguages(language, interpreter),
+        resume=(None, None),
+    )
+    view = SessionView(setup, ctx.client, ctx.theme)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    return view
+
+
+def stored(qtbot, ctx, view) -> dict[str, object]:
+    settle(qtbot, ctx.client)
+    sid = view.session_id
+    return {
+        a.item_id: a.value for a in store_call(qtbot, ctx.client, lambda w: w.store.answers(sid))
+    }
+
+
+def page(view) -> QuestionPage:
+    assert isinstance(view.current, QuestionPage)
+    return view.current
+
+
+def shown(view, item_id: str) -> bool:
+    return not page(view).views[item_id].isHidden()
+
+
+def type_answer(view, item_id: str, text: str) -> None:
+    answer = page(view).views[item_id].answer
+    answer.editor.setText(text)
+    answer.commit()
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_item_shows_only_when_its_condition_holds(qtbot, dashboard, ctx, logic_form, language):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language)
+    assert not shown(view, "lg_country_other")
+    page(view).views["lg_country"].answer.button_for(3).click()
+    assert shown(view, "lg_country_other")
+    page(view).views["lg_country"].answer.button_for(1).click()
+    assert not shown(view, "lg_country_other")
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_answer_that_stops_applying_is_cleared_on_screen_in_the_store_and_audited(
+    qtbot, dashboard, ctx, logic_form, language
+):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language)
+    page(view).views["lg_country"].answer.button_for(3).click()
+    type_answer(view, "lg_country_other", "تشاد")
+    assert stored(qtbot, ctx, view)["lg_country_other"] == "تشاد"
+    page(view).views["lg_country"].answer.button_for(2).click()
+    assert "lg_country_other" not in stored(qtbot, ctx, view)
+    sid = view.session_id
+    trail = store_call(qtbot, ctx.client, lambda w: w.store.audit_trail(sid))
+    assert [e.detail["item_id"] for e in trail if e.action == "answer_not_applicable"] == [
+        "lg_country_other"
+    ]
+    # Shown again, the item is empty: the old answer does not come back.
+    page(view).views["lg_country"].answer.button_for(3).click()
+    assert page(view).views["lg_country_other"].answer.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "interpreter", "expected"),
+    [
+        ("ar", None, ["يجب أن يكون العمر بين ١٨ و٦٧."]),
+        ("nb", None, ["Alderen må være mellom 18 og 67."]),
+        ("ar", "nb", ["يجب أن يكون العمر بين ١٨ و٦٧.", "Alderen må være mellom 18 og 67."]),
+    ],
+)
+def test_constraint_failure_shows_the_forms_message_and_blocks_next(
+    qtbot, dashboard, ctx, logic_form, language, interpreter, expected
+):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language, interpreter)
+    type_answer(view, "lg_age", "70")
+    assert [plain(t) for t in page(view).views["lg_age"].problem_texts] == expected
+    assert "lg_age" not in stored(qtbot, ctx, view)
+    first = view.current
+    page(view).next_button.click()
+    assert view.current is first
+    type_answer(view, "lg_age", "٣٠")
+    assert page(view).views["lg_age"].problem_texts == []
+    assert stored(qtbot, ctx, view)["lg_age"] == 30
+    page(view).next_button.click()
+    assert view.current is not first
+
+
+def test_page_where_nothing_applies_is_skipped_both_ways(qtbot, dashboard, ctx, logic_form):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, "ar")
+    # Page 2 asks only about "another language", page 3 only people with an age: skipped.
+    page(view).next_button.click()
+    assert view.current.__class__.__name__ == "ReviewPage"
+    view.show_page(0)
+    type_answer(view, "lg_age", "30")
+    page(view).next_button.click()
+    assert page(view).spec.items[0].section == "lg_work"
+    assert not shown(view, "lg_hours")
+    page(view).views["lg_job"].answer.button_for(1).click()
+    assert shown(view, "lg_hours")
+    page(view).back_button.click()
+    assert page(view).spec.number_in_form == 1
+
+
+def test_back_shows_the_page_as_it_was(qtbot, dashboard, ctx, logic_form):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, "ar")
+    page(view).views["lg_country"].answer.button_for(3).click()
+    type_answer(view, "lg_country_other", "تشاد")
+    page(view).next_button.click()
+    view.current.back_requested.emit()  # the review page's Back: the last page that applies
+    assert shown(view, "lg_country_other")
+    assert page(view).views["lg_country_other"].answer.text() == "تشاد"
+    assert page(view).views["lg_country"].answer.button_for(3).isChecked()
+
+
+def test_calculation_is_stored_but_never_shown(qtbot, dashboard, ctx, logic_form):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, "nb")
+    assert all(
+        "lg_lang_count" not in spec_items
+        for spec_items in ([i.id for i in spec.items] for spec in view.plan)
+    )
+    page(view).views["lg_langs"].answer.button_for(1).click()
+    page(view).views["lg_langs"].answer.button_for(3).click()
+    assert stored(qtbot, ctx, view)["lg_lang_count"] == 2
+
+
+def test_review_does_not_list_items_that_do_not_apply(qtbot, dashboard, ctx, logic_form):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, "nb")
+    missing = {m.item.id for m in view.missing()}
+    assert "lg_country_other" not in missing and "lg_hours" not in missing
+    assert "lg_country" in missing
+
+
+def test_default_is_prefilled_once_and_saved(qtbot, dashboard, ctx, tmp_path):
+    text = LOGIC_FORM.replace("  - id: lg_age\n", '  - id: lg_age\n    default: "30"\n')
+    path = tmp_path / "lg.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    view = logic_session(qtbot, dashboard, ctx, form, "ar")
+    assert page(view).views["lg_age"].answer.text() == "30"
+    assert stored(qtbot, ctx, view)["lg_age"] == 30
+    type_answer(view, "lg_age", "")
+    page(view).next_button.click()
+    view.current.back_requested.emit()
+    assert page(view).views["lg_age"].answer.text() == ""  # a cleared default stays cleared
