@@ -90,6 +90,8 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
             variable_measure=measure,
             variable_format=formats,
         ),
+        pyreadstat.read_sav,
+        len(table.rows),
     )
 
 
@@ -122,6 +124,8 @@ def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
             variable_value_labels=value_labels,
             missing_user_values=missing,
         ),
+        pyreadstat.read_dta,
+        len(table.rows),
     )
 
 
@@ -130,13 +134,15 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _via_temp(path: Path, write: Any) -> None:
-    # pyreadstat writes by file name: write a temp file beside the target, then move it in
-    # with the same fsync + rename as every other output.
+def _via_temp(path: Path, write: Any, read: Any, rows: int) -> None:
+    # pyreadstat writes by file name: write a temp file beside the target, read it back, then
+    # move it in with the same fsync + rename as every other output. Reading back matters:
+    # on a full disk readstat can end a file early without any error.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     os.close(fd)
     try:
         write(tmp)
+        _read_back(path, tmp, read, rows)
         data = Path(tmp).read_bytes()
     except Exception as exc:
         # readstat reports a refused write as its own error; a full disk must read as one.
@@ -146,6 +152,18 @@ def _via_temp(path: Path, write: Any) -> None:
     finally:
         os.unlink(tmp)
     atomic_write(path, lambda fh: fh.write(data))
+
+
+def _read_back(path: Path, tmp: str, read: Any, rows: int) -> None:
+    try:
+        frame, _ = read(tmp)
+        complete = len(frame) == rows
+    except Exception:
+        complete = False
+    if not complete:
+        if nearly_full(path.parent):
+            raise OSError(errno.ENOSPC, "No space left on device", path.name)
+        raise OSError(errno.EIO, "the file did not read back complete", path.name)
 
 
 def _frame(table: Table, *, stata: bool) -> Any:

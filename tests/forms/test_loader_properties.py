@@ -223,7 +223,8 @@ def form_specs(draw: st.DrawFn) -> FormSpec:
         labels = draw(option_labels(list(range(low, high + 1))))
         scales[f"scale{index}"] = (low, high, labels)
     spec = FormSpec("genform", draw(local_texts()), scales)
-    kinds = sorted(ItemType)
+    # Items a person sees (a calculate item has an expression instead of text: not generated).
+    kinds = sorted(t for t in ItemType if t is not ItemType.CALCULATE)
     for index in range(draw(st.integers(1, 8))):
         kind = draw(st.sampled_from(kinds))
         item = ItemSpec(f"gen_{index:02d}", kind, draw(local_texts()), label=f"Item {index}")

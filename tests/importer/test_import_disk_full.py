@@ -9,6 +9,7 @@ freeing space the same command finishes with data sets equal to those of an undi
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pyreadstat
@@ -16,9 +17,16 @@ import pytest
 
 from survey_app.bundle.from_store import export_store
 from survey_app.cli.main import main
+from survey_app.codebook import build_codebook
+from survey_app.importer.dataset import build_tables
+from survey_app.importer.outputs import make_scorer
+from survey_app.importer.record import ImportRecord
+from survey_app.importer.writers import write_dta, write_sav
+from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate.runner import SimClock, simulate
 from survey_app.store import DeviceStore, KdfParams, store_path_in
 from survey_app.study import demo_study_dir, load_study
+from survey_app.study.demo import DEMO_PASSPHRASE, demo_private_key_path
 from tests.smallfs import FILLER, SmallDisk
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
@@ -129,3 +137,22 @@ def test_an_import_into_a_read_only_folder_says_read_only(
     assert code == 1
     assert "read-only" in err and "internal error" not in err
     assert_nothing_half_written(out, clean)
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_a_data_file_the_full_disk_cut_short_never_lands_under_its_name(
+    small_disk: SmallDisk, clean: Path, suffix: str
+) -> None:
+    """readstat can end a file early on a full disk without reporting it: read back first."""
+    identity = read_private_key(demo_private_key_path(), DEMO_PASSPHRASE)
+    library = load_study(demo_study_dir()).library
+    codebook = build_codebook(library, 33)
+    with ImportRecord.open(clean, identity) as record:
+        tables = build_tables(codebook, record.payloads(), make_scorer(33), separate_free_text=True)
+    table = next(t for t in tables if t.name == "baseline")
+    write = write_sav if suffix == ".sav" else write_dta
+    small_disk.fill(leave=(clean / f"baseline{suffix}").stat().st_size // 2)
+    with pytest.raises(OSError) as caught:
+        write(small_disk.path / f"baseline{suffix}", table)
+    assert caught.value.errno == errno.ENOSPC
+    assert [p.name for p in small_disk.path.iterdir()] == [FILLER]
