@@ -33,6 +33,7 @@ from survey_app.server.service import (
     ServerService,
     ServiceError,
 )
+from survey_app.server.strict_query import StrictQueryRoute
 
 log = logging.getLogger("survey_app.server")
 
@@ -155,6 +156,8 @@ def create_app(service: ServerService) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    # Before any route is added: every route refuses query parameters it does not declare.
+    app.router.route_class = StrictQueryRoute
     app.state.service = service
     middleware.install(
         app,
@@ -190,7 +193,9 @@ def create_app(service: ServerService) -> FastAPI:
 
         return dependency
 
-    health_routes.install(app, service.repository.db, account_with(ROLE_ADMIN))
+    health_routes.install(
+        app, service.repository.db, account_with(ROLE_ADMIN), _errors(401, 403, 422, 429)
+    )
 
     @app.get("/v1/health", response_model=Health, tags=["device"])
     def health() -> Health:
