@@ -63,13 +63,13 @@ def N_(message: str) -> str:
     return message
 
 
-_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-
-
 def localize_digits(value: int, language: str) -> str:
     """Write a whole number in the digits the language's texts use (Arabic-Indic for ar)."""
-    text = str(value)
-    return text.translate(_ARABIC_INDIC) if language == "ar" else text
+    # The rule lives with the other digit rules; imported here, not at the top, because
+    # survey_app.answers itself translates its messages through this module.
+    from survey_app.answers.digits import shown_number
+
+    return shown_number(value, language)
 
 
 def tr(language: str, message: str, **params: object) -> str:

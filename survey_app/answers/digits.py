@@ -61,3 +61,19 @@ def strip_bidi(text: str) -> str:
 def to_arabic_indic(text: str) -> str:
     """Write the Western digits of a text with Arabic-Indic digits (٠-٩)."""
     return text.translate({0x30 + i: DIGIT_SYSTEMS["arabic_indic"] + i for i in range(10)})
+
+
+# Languages whose readers are shown Arabic-Indic digits (٠-٩): most participants reading Arabic
+# are from Syria, where these digits are taught and used. One rule for screen and paper.
+ARABIC_INDIC_LANGUAGES = frozenset({"ar"})
+
+
+def uses_arabic_indic(language: str) -> bool:
+    """Return True when numbers shown in this language are written with Arabic-Indic digits."""
+    return language in ARABIC_INDIC_LANGUAGES
+
+
+def shown_number(value: int | str, language: str) -> str:
+    """Write a number (or a string of Western digits) in the digits readers of a language use."""
+    text = str(value)
+    return to_arabic_indic(text) if uses_arabic_indic(language) else text

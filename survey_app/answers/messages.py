@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from babel.numbers import format_decimal
 
-from survey_app.answers.digits import to_arabic_indic
+from survey_app.answers.digits import shown_number, to_arabic_indic, uses_arabic_indic
 from survey_app.answers.errors import AnswerError
 from survey_app.i18n import tr
 
@@ -72,13 +72,13 @@ _CODES = frozenset({"prefix"})
 def format_number(value: int | float, language: str, *, arabic_digits: bool = True) -> str:
     """Format a number for a message in nb, en or ar (Arabic-Indic digits unless disabled)."""
     locale = BABEL_LOCALES.get(language, "en")
-    if language == "ar" and arabic_digits:
+    if uses_arabic_indic(language) and arabic_digits:
         return to_arabic_indic(format_decimal(value, locale=locale, numbering_system="arab"))
     return format_decimal(value, locale=locale)
 
 
 def _digits(text: str, language: str, arabic_digits: bool) -> str:
-    return to_arabic_indic(text) if language == "ar" and arabic_digits else text
+    return shown_number(text, language) if arabic_digits else text
 
 
 def _code(text: str, language: str) -> str:

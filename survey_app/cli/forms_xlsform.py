@@ -37,6 +37,15 @@ def run_import(args: argparse.Namespace) -> int:
         converted = convert_file(args.xlsx)
     except WorkbookError as exc:
         raise UserFacingError(str(exc)) from None
+    from survey_app.forms.loader import ID_PATTERN
+
+    if not ID_PATTERN.fullmatch(converted.form_id):
+        # The id names the written file: never let a workbook choose a path.
+        raise UserFacingError(
+            f"form_id {converted.form_id[:40]!r} in the settings sheet is not a form id this "
+            "app accepts (lowercase letters, digits and _, starting with a letter, at most 32); "
+            "change it in the workbook"
+        )
     target = args.out / f"{converted.form_id}.yaml"
     if target.exists() and not args.force:
         raise UserFacingError(f"{target} exists; use --force to overwrite it")

@@ -93,7 +93,7 @@ def render_codebook(codebook, out: Path) -> CodebookPrintResult:
     _heading(flow, setter, "Variables")
     for var in codebook.variables:
         _variable(flow, setter, var)
-    render(flow.pages, out, setter, lambda p, n: f"Page {p} of {n}", title="Codebook")
+    render(flow.pages, out, setter, lambda p, n: [(f"Page {p} of {n}", False)], title="Codebook")
     return CodebookPrintResult(len(flow.pages), len(codebook.variables))
 
 

@@ -10,7 +10,7 @@ from survey_app.forms.model import is_rtl
 from survey_app.pdf.layout import CONTENT_WIDTH, MARGIN_X
 from survey_app.pdf.text import TextStyle
 
-NUMBER_COL = 11 * mm
+NUMBER_COL = 13 * mm  # item number, and the export id under it (broken after '_' if long)
 GUTTER = 20 * mm
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
@@ -82,9 +83,18 @@ LADDER_WIDTH = 14 * mm
 
 
 def ladder(
-    setter: TextSetter, x_center: float, top: float, high: int, low: int, box_right: bool
+    setter: TextSetter,
+    x_center: float,
+    top: float,
+    high: int,
+    low: int,
+    box_right: bool,
+    digits: Callable[[int], str] = str,
 ) -> tuple[list[DrawOp], float]:
-    """A ladder with the highest step on top: numbered rungs, a tick box beside each rung."""
+    """A ladder with the highest step on top: numbered rungs, a tick box beside each rung.
+
+    `digits` writes a rung's number (Arabic-Indic on Arabic paper, as on screen).
+    """
     ops: list[DrawOp] = []
     steps = list(range(high, low - 1, -1))
     y_top = top - RUNG / 2
@@ -100,7 +110,7 @@ def ladder(
     style = TextStyle(size=8, bold=True)
     for i, value in enumerate(steps):
         y = y_top - i * RUNG
-        label = setter.line(str(value), style)
+        label = setter.line(digits(value), style)
 
         def rung(c, y=y, label=label) -> None:
             c.setLineWidth(0.9)
@@ -118,7 +128,13 @@ def ladder(
 
 
 def vas_scale(
-    setter: TextSetter, x: float, y_min: float, length: float, low: int, high: int
+    setter: TextSetter,
+    x: float,
+    y_min: float,
+    length: float,
+    low: int,
+    high: int,
+    digits: Callable[[int], str] = str,
 ) -> list[DrawOp]:
     """A vertical scale from `low` at y_min to `high` at y_min+length, ticks at every unit."""
     span = high - low
@@ -139,7 +155,7 @@ def vas_scale(
     for value in range(low, high + 1):
         if (value - low) % 10 and value not in (low, high):
             continue
-        label = setter.line(str(value), style)
+        label = setter.line(digits(value), style)
         y = y_min + length * (value - low) / span
         ops.append(_at(label, x - 5.5 * mm - label.width, y - 2.8))
     return ops

@@ -12,29 +12,24 @@ from survey_app.errors import UserFacingError
 from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText, TextStatus, is_rtl
 from survey_app.pdf import labels
 from survey_app.pdf.columns import GUTTER, NUMBER_COL, answer_area, columns_for
-from survey_app.pdf.drawings import (
-    DIGIT_BOX,
-    VasGeometry,
-    digit_boxes,
-    digit_boxes_width,
-    ladder,
-    vas_scale,
-)
+from survey_app.pdf.drawings import DIGIT_BOX, VasGeometry, digit_boxes, digit_boxes_width
 from survey_app.pdf.fonts import register_fonts
 from survey_app.pdf.layout import (
     CONTENT_WIDTH,
     GREY,
     MARGIN_X,
-    PAGE_WIDTH,
     DrawOp,
     Flow,
     PageFrame,
+    place,
     render,
     shifted,
     text_block,
 )
+from survey_app.pdf.marks import item_number, signature_block
 from survey_app.pdf.options_pdf import OptionPrinter
 from survey_app.pdf.routing import question_numbers, range_text, routing_text, skip_text
+from survey_app.pdf.scales_pdf import ScalePrinter, VasPlace
 from survey_app.pdf.text import TextSetter, TextStyle
 
 DEFAULT_CODE_PATTERN = "AA-0000-A"
@@ -88,7 +83,9 @@ def render_forms(forms: Sequence[Form], out: Path, options: PrintOptions) -> Pri
         printer.flow.pages,
         out,
         setter,
-        lambda page, pages: labels.text(primary, labels.PAGE_OF, page=page, pages=pages),
+        lambda page, pages: labels.each_language(
+            options.languages, labels.PAGE_OF, page=page, pages=pages
+        ),
         title=" / ".join(f.title.get(primary) for f in forms),
     )
     printer.result.pages = len(printer.flow.pages)
@@ -105,26 +102,32 @@ class _FormPrinter:
         self.setter = setter
         self.options = options
         self.columns = columns_for(options.languages)
-        self.option_printer = OptionPrinter(setter, self.columns)
+        self.primary = options.languages[0]
+        self.option_printer = OptionPrinter(setter, self.columns, self.primary)
+        self.scale_printer = ScalePrinter(setter, self.columns, self.primary)
         self.bilingual = len(self.columns) == 2
         self.flow = Flow(setter)
         self.result = PrintResult()
-        self._pending_vas = (0.0, 0.0, 0.0)
+        self._pending_vas = VasPlace(0.0, 0.0, 0.0)
 
     # -- page frame --------------------------------------------------------------------------
 
     def _frame(self, form: Form) -> PageFrame:
         langs = self.options.languages
+        # Anything not validated (a draft, or changed since its sign-off) is marked.
         drafts = [
             lang
             for lang in langs
-            if (info := form.languages.get(lang)) is None or info.status is TextStatus.DRAFT
+            if (info := form.languages.get(lang)) is None or info.status is not TextStatus.VALIDATED
         ]
-        note = ""
+        notes: tuple[tuple[str, bool], ...] = ()
         if drafts:
-            note = f"{labels.text(langs[0], labels.DRAFT)} ({', '.join(drafts)})"
+            notes = tuple(
+                (f"{text} ({', '.join(drafts)})", rtl)
+                for text, rtl in labels.each_language(langs, labels.DRAFT)
+            )
         footer = f"{form.id} v{form.version} · {short_hash(form)}"
-        return PageFrame(footer, note, rtl=is_rtl(langs[0]), decorate=self._header)
+        return PageFrame(footer, notes, decorate=self._header)
 
     def _header(self, top: float) -> tuple[list[DrawOp], float]:
         """Participant-code boxes on every page, so loose pages stay linked to the participant."""
@@ -132,9 +135,10 @@ class _FormPrinter:
         width = digit_boxes_width(pattern, self.setter)
         rtl_first = is_rtl(self.options.languages[0]) and not self.bilingual
         y_box = top - DIGIT_BOX + 6 * mm
-        x_boxes = MARGIN_X if rtl_first else PAGE_WIDTH - MARGIN_X - width
+        x_boxes = MARGIN_X if rtl_first else _RIGHT - width
         ops, _ = digit_boxes(x_boxes, y_box, pattern, self.setter)
-        caption = _joined(labels.text(c.language, labels.PARTICIPANT_CODE) for c in self.columns)
+        names = labels.each_language([c.language for c in self.columns], labels.PARTICIPANT_CODE)
+        caption = " / ".join(text for text, _rtl in names)
         style = TextStyle(size=8.5, rtl=rtl_first)
         line = self.setter.line(caption, style)
         x_text = x_boxes + width + 2 * mm if rtl_first else x_boxes - 2 * mm - line.width
@@ -167,7 +171,7 @@ class _FormPrinter:
                     and items[i + len(group)].type is ItemType.LADDER
                 ):
                     group.append(items[i + len(group)])
-                self._ladders(group, number)
+                place(self.flow, *self.scale_printer.ladders(group, number))
                 number += len(group)
                 i += len(group)
                 continue
@@ -175,6 +179,10 @@ class _FormPrinter:
                 number += 1
             self._item(item, number if item.answerable else None)
             i += 1
+        if form.kind == "consent":
+            # Signed on paper: a signature and a date line, labelled in every printed language.
+            self.flow.gap(4 * mm)
+            place(self.flow, *signature_block(self.setter, self.columns, MARGIN_X, _RIGHT))
 
     def _texts(self, text: LocalText, size: float, bold: bool = False) -> float:
         """Place one text per column side by side as one block; return its height."""
@@ -267,28 +275,20 @@ class _FormPrinter:
             ops += col_ops
             height = max(height, h)
         if number is not None:
-            ops += self._number(number, item.id)
+            number_ops, number_height = self._number(number, item.id)
+            ops += number_ops
+            height = max(height, number_height)
         return ops, height + 1.5 * mm
 
-    def _number(self, number: int, item_id: str) -> list[DrawOp]:
+    def _number(self, number: int, item_id: str) -> tuple[list[DrawOp], float]:
         """Item number and export id (small, for data entry) in the number column or gutter."""
-        num = self.setter.line(f"{number}.", TextStyle(size=10.5, bold=True))
-        ident = self.setter.line(item_id, TextStyle(size=5.5))
         if self.bilingual:
-            centre = MARGIN_X + self.columns[0].width + GUTTER / 2
-            x_num, x_id = centre - num.width / 2, centre - ident.width / 2
+            x, width, align = MARGIN_X + self.columns[0].width + 1 * mm, GUTTER - 2 * mm, "centre"
         elif self.columns[0].rtl:
-            right = MARGIN_X + CONTENT_WIDTH
-            x_num, x_id = right - num.width, right - ident.width
+            x, width, align = _RIGHT - NUMBER_COL + 1 * mm, NUMBER_COL - 1 * mm, "right"
         else:
-            x_num = x_id = MARGIN_X
-
-        def op(c, top: float = 0.0) -> None:
-            num.draw(c, x_num, top - 10.5)
-            c.setFillColorRGB(*GREY)
-            ident.draw(c, x_id, top - 18)
-
-        return [op]
+            x, width, align = MARGIN_X, NUMBER_COL - 1 * mm, "left"
+        return item_number(self.setter, number, item_id, self.primary, x, width, align)
 
     def _hint(self, msgid: str) -> tuple[list[DrawOp], float]:
         ops: list[DrawOp] = []
@@ -330,125 +330,28 @@ class _FormPrinter:
 
         return [op], count * pitch + 1 * mm
 
-    # -- ladder and VAS ----------------------------------------------------------------------
-
-    def _ladders(self, group: list[Item], first_number: int) -> None:
-        """Up to three ladder items side by side, each with its own text and ladder."""
-        n = len(group)
-        col_w = CONTENT_WIDTH / n
-        rtl_first = self.columns[0].rtl and not self.bilingual
-        blocks = []
-        for k, item in enumerate(group):
-            slot = n - 1 - k if rtl_first else k
-            x = MARGIN_X + slot * col_w
-            blocks.append(self._ladder_block(item, first_number + k + 1, x, col_w - 4 * mm))
-        height = max(h for _, h in blocks)
-        top = self.flow.reserve(height + 4 * mm)
-        for ops, _ in blocks:
-            for op in ops:
-                self.flow.draw(shifted(op, top))
-
-    def _ladder_block(self, item: Item, number: int, x: float, width: float):
-        assert item.scale is not None
-        scale = item.scale
-        ops: list[DrawOp] = []
-        y = 0.0
-        for col in self.columns:
-            o, h = text_block(
-                self.setter,
-                f"{number}. {item.text.get(col.language)}",
-                col.style(9.5, True),
-                x,
-                width,
-                y,
-            )
-            ops += o
-            y -= h
-        y -= 1 * mm
-        y -= self._anchor(ops, scale.anchor_high, x, width, y)
-        centre = x + width / 2
-        box_right = not (self.columns[0].rtl and not self.bilingual)
-        ladder_ops, h = ladder(self.setter, centre, y, scale.max, scale.min, box_right)
-        ops += [shifted(op, 0) for op in ladder_ops]
-        y -= h
-        y -= self._anchor(ops, scale.anchor_low, x, width, y)
-        ident = self.setter.line(item.id, TextStyle(size=5.5))
-        ops.append(
-            lambda c, yy=y: (
-                c.setFillColorRGB(*GREY),
-                ident.draw(c, centre - ident.width / 2, yy - 8),
-            )
-        )
-        return ops, -y + 4 * mm
-
-    def _anchor(self, ops: list[DrawOp], text: LocalText | None, x: float, width: float, y: float):
-        if text is None:
-            return 0.0
-        used = 0.0
-        for col in self.columns:
-            style = col.style(8)
-            lines = self.setter.wrap(text.get(col.language), style, width)
-            for ln in lines:
-                lx = x + (width - ln.width) / 2
-                yy = y - used - style.size
-                ops.append(lambda c, ln=ln, lx=lx, yy=yy: ln.draw(c, lx, yy))
-                used += style.line_height
-        return used + 1 * mm
+    # -- VAS -------------------------------------------------------------------------------
 
     def _vas(self, item: Item) -> tuple[list[DrawOp], float]:
-        assert item.scale is not None
-        scale = item.scale
         length = self.options.vas_length_mm * mm
-        ops: list[DrawOp] = []
-        x_axis = PAGE_WIDTH / 2 - 20 * mm
-        text_w = 60 * mm
-        y = -2 * mm
-        y -= self._anchor(ops, scale.anchor_high, x_axis - text_w / 2, text_w, y)
-        y -= 3 * mm
-        y_max = y
-        y_min = y - length
-        scale_ops = vas_scale(self.setter, x_axis, 0.0, length, scale.min, scale.max)
-        ops += [shifted(op, y_min) for op in scale_ops]
-        y = y_min - 3 * mm
-        y -= self._anchor(ops, scale.anchor_low, x_axis - text_w / 2, text_w, y)
-        # The box for the number, to the side of the scale.
-        bx = x_axis + 30 * mm
-        by = y_min + length / 2
-        caption_ops, _ = text_block(
-            self.setter,
-            _joined(labels.text(c.language, labels.WRITE_NUMBER) for c in self.columns),
-            TextStyle(size=8.5),
-            bx,
-            55 * mm,
-            by + 14 * mm,
-        )
-        ops += caption_ops
-        box_ops, _ = digit_boxes(bx, by, "000", self.setter)
-        ops += box_ops
-        self._pending_vas = (y_min, y_max, x_axis)
-        return ops, -y + 2 * mm
+        ops, height, self._pending_vas = self.scale_printer.vas(item, length)
+        return ops, height
 
     def _vas_geometry(self, item: Item, top: float, parts) -> None:
         assert item.scale is not None
         offset = top - parts[0][1]
-        y_min, y_max, x = self._pending_vas
+        where = self._pending_vas
         self.result.vas.append(
             VasGeometry(
                 item.id,
                 self.flow.page_index,
-                x,
-                offset + y_min,
-                offset + y_max,
+                where.x,
+                offset + where.y_min,
+                offset + where.y_max,
                 item.scale.min,
                 item.scale.max,
             )
         )
 
 
-def _joined(texts) -> str:
-    """Join translations with " / ", showing a text only once when languages share it."""
-    unique: list[str] = []
-    for t in texts:
-        if t not in unique:
-            unique.append(t)
-    return " / ".join(unique)
+_RIGHT = MARGIN_X + CONTENT_WIDTH

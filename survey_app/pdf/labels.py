@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from survey_app.forms.model import is_rtl
 from survey_app.i18n import N_, tr
 
 PARTICIPANT_CODE = N_("Participant code")
@@ -15,8 +18,20 @@ TICK_ONE = N_("Tick one box")
 WRITE_NUMBER = N_("Write the number you marked here")
 DATE_HINT = N_("day . month . year")
 VAS_INSTRUCTION = N_("Mark an X on the scale, then write the number in the box.")
+SIGNATURE = N_("Signature")
+DATE = N_("Date")
 
 
 def text(language: str, msgid: str, **params: object) -> str:
     """Translate a printed interface string into a form language."""
     return tr(language, msgid, **params)
+
+
+def each_language(languages: Sequence[str], msgid: str, **params: object) -> list[tuple[str, bool]]:
+    """The string once per language (a text shared by languages once), each with its direction."""
+    out: list[tuple[str, bool]] = []
+    for language in languages:
+        translated = text(language, msgid, **params)
+        if translated not in (t for t, _rtl in out):
+            out.append((translated, is_rtl(language)))
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +12,8 @@ from reportlab.lib.units import mm
 from survey_app.pdf.text import Line, TextSetter, TextStyle
 
 DrawOp = Callable[[object], None]
+# A line of footer text and whether it is set right to left (each language in its own direction).
+FooterLine = tuple[str, bool]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -19,6 +21,7 @@ MARGIN_TOP = 24 * mm
 MARGIN_BOTTOM = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 GREY = (0.35, 0.35, 0.35)
+FOOTER_PITCH = 9.0  # points between the lines of a two-language footer
 
 
 @dataclass
@@ -26,20 +29,22 @@ class Page:
     """Drawing operations of one page plus what its header and footer must say."""
 
     footer_left: str = ""
-    footer_note: str = ""
+    footer_notes: tuple[FooterLine, ...] = ()
     header: str = ""
-    rtl: bool = False
     ops: list[DrawOp] = field(default_factory=list)
 
 
 @dataclass
 class PageFrame:
-    """Everything every page carries: header/footer text and an optional participant-code field."""
+    """Everything every page carries: header/footer text and an optional participant-code field.
+
+    `footer_notes` are centred, one line per language (e.g. the draft notice in Arabic and in
+    Norwegian), each set in its own direction.
+    """
 
     footer_left: str
-    footer_note: str = ""
+    footer_notes: tuple[FooterLine, ...] = ()
     header: str = ""
-    rtl: bool = False
     decorate: Callable[[float], tuple[list[DrawOp], float]] | None = None
 
 
@@ -58,7 +63,7 @@ class Flow:
         if frame is not None:
             self.frame = frame
         f = self.frame
-        self.pages.append(Page(f.footer_left, f.footer_note, f.header, f.rtl))
+        self.pages.append(Page(f.footer_left, f.footer_notes, f.header))
         self.y = PAGE_HEIGHT - MARGIN_TOP
         if f.decorate is not None:
             ops, height = f.decorate(self.y)
@@ -130,10 +135,14 @@ def render(
     pages: list[Page],
     out: Path,
     setter: TextSetter,
-    page_label: Callable[[int, int], str],
+    page_label: Callable[[int, int], Sequence[FooterLine]],
     title: str = "",
 ) -> None:
-    """Draw all pages to a PDF file with footers that know the page total."""
+    """Draw all pages to a PDF file with footers that know the page total.
+
+    `page_label(page, pages)` gives "Page n of m" once per language, each line with its
+    direction; the lines are stacked at the right, the notes centred, the form mark at the left.
+    """
     from reportlab.pdfgen.canvas import Canvas
 
     canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
@@ -150,11 +159,12 @@ def render(
         y = MARGIN_BOTTOM - 10 * mm
         left = setter.line(page.footer_left, small)
         left.draw(canvas, MARGIN_X, y)
-        if page.footer_note:
-            note = setter.line(page.footer_note, TextStyle(size=7.5, bold=True))
-            note.draw(canvas, (PAGE_WIDTH - note.width) / 2, y)
-        right = setter.line(page_label(number, total), TextStyle(size=7.5, rtl=page.rtl))
-        right.draw(canvas, PAGE_WIDTH - MARGIN_X - right.width, y)
+        for k, (text, rtl) in enumerate(page.footer_notes):
+            note = setter.line(text, TextStyle(size=7.5, bold=True, rtl=rtl))
+            note.draw(canvas, (PAGE_WIDTH - note.width) / 2, y - k * FOOTER_PITCH)
+        for k, (text, rtl) in enumerate(page_label(number, total)):
+            right = setter.line(text, TextStyle(size=7.5, rtl=rtl))
+            right.draw(canvas, PAGE_WIDTH - MARGIN_X - right.width, y - k * FOOTER_PITCH)
         canvas.setStrokeColorRGB(*GREY)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN_X, y + 9, PAGE_WIDTH - MARGIN_X, y + 9)

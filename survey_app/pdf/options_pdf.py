@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from survey_app.answers.digits import shown_number
 from survey_app.forms.model import Item, ItemType, LocalText
 from survey_app.pdf import labels
 from survey_app.pdf.columns import GUTTER, Column, answer_area
-from survey_app.pdf.drawings import BOX, tick_box_with_code
+from survey_app.pdf.drawings import BOX, CODE_STYLE, tick_box_with_code
 from survey_app.pdf.layout import DrawOp, shifted
-from survey_app.pdf.text import TextSetter, TextStyle
+from survey_app.pdf.text import TextSetter
 
 MAX_LABEL_LINES = 3
 NARROW_CELL = 26 * mm
@@ -18,9 +19,10 @@ NARROW_CELL = 26 * mm
 class OptionPrinter:
     """Lays out one item's answer boxes in one language or two side by side."""
 
-    def __init__(self, setter: TextSetter, columns: list[Column]) -> None:
+    def __init__(self, setter: TextSetter, columns: list[Column], primary: str = "en") -> None:
         self.setter = setter
         self.columns = columns
+        self.primary = primary  # whose digits a code shared by two languages is written in
         self.bilingual = len(columns) == 2
 
     def _choices(self, item: Item) -> list[tuple[str, LocalText | None, str]]:
@@ -39,6 +41,7 @@ class OptionPrinter:
 
     def block(self, item: Item) -> tuple[list[DrawOp], float]:
         rows = self._choices(item)
+        self._codes = [row[0] for row in rows]
         decline = ("", None, labels.DECLINE) if item.allow_decline else None
         if self.bilingual:
             return self._options_bilingual(rows + ([decline] if decline else []))
@@ -58,15 +61,22 @@ class OptionPrinter:
             return horizontal
         return self._options_vertical(rows + extra, col, x, width)
 
+    def _code_width(self, language: str) -> float:
+        """Room for the widest code of the item beside each box, so all labels line up."""
+        return max(
+            (self.setter.line(shown_number(c, language), CODE_STYLE).width for c in self._codes),
+            default=0.0,
+        )
+
     def _cell(self, row, col: Column, x: float, width: float, y_top: float):
         """One tick box + code + wrapped label in a cell; returns ops, height, fits.
 
         Wide cells put the label beside the box; narrow cells (many options in a row) put it
         under the box, still inside the cell that belongs to that box only.
         """
-        code = row[0]
+        code = shown_number(row[0], col.language) if row[0] else ""
         style = col.style(8.5 if row[2] != labels.DECLINE else 7.5)
-        code_w = self.setter.line(code, TextStyle(size=6.5)).width if code else 0.0
+        code_w = self._code_width(col.language)
         stacked = width < NARROW_CELL
         used = 0.0 if stacked else BOX + 1.6 * mm + code_w + 1.2 * mm
         label_w = max(width - used - 1.5 * mm, 10.0)
@@ -138,8 +148,9 @@ class OptionPrinter:
                     yy -= style.line_height
                 heights.append(len(lines) * style.line_height)
             y_box = y - BOX - 0.6 * mm
+            code = shown_number(row[0], self.primary) if row[0] else ""
             box_ops, _ = tick_box_with_code(
-                self.setter, centre - BOX / 2 - 2 * mm, y_box, row[0], rtl=False
+                self.setter, centre - BOX / 2 - 2 * mm, y_box, code, rtl=False
             )
             ops += box_ops
             y -= max(*heights, BOX + 1.2 * mm) + 1.2 * mm

@@ -160,7 +160,9 @@ def render_report(report: MeetingReport, out: Path) -> int:
         ],
         rows,
     )
-    render(flow.pages, out, setter, lambda p, n: f"Page {p} of {n}", title="Meeting report")
+    render(
+        flow.pages, out, setter, lambda p, n: [(f"Page {p} of {n}", False)], title="Meeting report"
+    )
     return len(flow.pages)
 
 

@@ -1,8 +1,13 @@
-"""Find text that is cut off: labels and buttons smaller than their text needs, or outside view.
+"""Find text that is cut off or misplaced: too small for its text, outside view, ink cut, short.
 
-Used by the tests at 200 % text and by the screenshot tool. Vertical overflow inside a scroll
-area is fine (the page scrolls); anything wider than the visible width is not (nobody scrolls
-sideways to read the end of a sentence).
+Used by the tests (200 % text, interpreter view) and by the screenshot tool. Vertical overflow
+inside a scroll area is fine (the page scrolls); anything wider than the visible width is not
+(nobody scrolls sideways to read the end of a sentence).
+
+Besides sizes, the text of every label and option tile is drawn again on a canvas larger than
+the widget (`survey_app.ui.ink`), so that ink Qt would clip at the widget's edge becomes visible:
+a first Arabic letter or a final full stop cut off, wrapped right-to-left lines that stop short
+of their right margin, and texts shortened with "…".
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from survey_app.ui.direction import plain
+from survey_app.ui.ink import ink_problems
 
 _SLACK = 1  # pixels of rounding tolerated
+ELLIPSIS = "…"
 
 
 def _name(widget: QWidget, text: str) -> str:
@@ -30,6 +37,8 @@ def _name(widget: QWidget, text: str) -> str:
 def _label_problem(label: QLabel) -> str:
     text = label.text()
     rect = label.contentsRect()
+    if any(plain(line).rstrip().endswith(ELLIPSIS) for line in text.split("\n")):
+        return "text shortened with «…» (show it whole, wrapped)"
     if label.wordWrap():
         need = label.heightForWidth(label.width())
         if need > label.height() + _SLACK:
@@ -95,6 +104,6 @@ def clipped_texts(root: QWidget) -> list[str]:
             continue
         check = _label_problem if isinstance(widget, QLabel) else _button_problem
         problem = check(widget) or _outside(widget, root)
-        if problem:
-            found.append(f"{_name(widget, widget.text())}: {problem}")
+        problems = [problem] if problem else ink_problems(widget)
+        found.extend(f"{_name(widget, widget.text())}: {p}" for p in problems)
     return found

@@ -159,6 +159,8 @@ class SessionView(QWidget):
         self.page_index = max(0, index)
         spec = self.plan[self.page_index]
         page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
+        # The page shows the saved answers: an unsaved answer that broke its constraint is gone.
+        self.invalid -= {(spec.form.id, item.id) for item in spec.items}
         self._replace(page, "question")
         self._fill_defaults(page)
         # Build the following page while the participant reads this one, so Next only switches.
@@ -402,7 +404,10 @@ class SessionView(QWidget):
         if mismatches:
             self.resolving = True
         page = ReviewPage(
-            self.missing() if not mismatches else [], self.langs, mismatches=mismatches
+            self.missing() if not mismatches else [],
+            self.langs,
+            mismatches=mismatches,
+            detail_language=self.setup.staff_language,
         )
         page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
         page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))

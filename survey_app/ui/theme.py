@@ -117,6 +117,7 @@ def style_sheet(theme: Theme) -> str:
     QLabel[lang="ar"][role="second"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="muted"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="note"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="body"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[role="note"] {{ font-size: {theme.pt(14)}pt; }}
     QProgressBar {{ border: 1px solid {BORDER}; border-radius: 5px; background: {SURFACE};
         max-height: 12px; }}

@@ -82,3 +82,13 @@ def test_forms_export_refuses_a_form_with_errors(tmp_path):
     broken.write_text("id: mini\n", encoding="utf-8")
     result = main("forms", "export", broken, "--out", tmp_path / "m.xlsx")
     assert result.returncode == 1 and not (tmp_path / "m.xlsx").exists()
+
+
+def test_forms_import_refuses_a_form_id_that_is_a_path(tmp_path):
+    from tests.forms.xlsform.workbooks import SETTINGS
+
+    settings = {**SETTINGS, "form_id": "../../escaped"}
+    workbook = write_workbook(tmp_path / "w.xlsx", settings=settings)
+    result = main("forms", "import", workbook, "--out", tmp_path / "forms")
+    assert result.returncode == 1 and "not a form id" in result.stderr
+    assert not list(tmp_path.rglob("escaped*"))

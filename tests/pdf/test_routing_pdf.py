@@ -109,3 +109,19 @@ def test_printed_form_carries_routing_and_the_constraint_message(logic_form, tmp
             head = " ".join(w for w in words[:4] if not any(c.isdigit() for c in w))
             assert head in text, (head, lang)
     assert "lg_lang_count" not in text
+
+
+def test_codebook_pdf_prints_conditions_constraints_and_calculations(logic_form, tmp_path):
+    from survey_app.codebook import build_codebook
+    from survey_app.forms.library import FormLibrary
+    from survey_app.pdf.codebook_pdf import render_codebook
+
+    codebook = build_codebook(FormLibrary(forms={"lg": logic_form}))
+    out = tmp_path / "codebook.pdf"
+    render_codebook(codebook, out)
+    text = plain(pdftotext(out))
+    assert "Asked only if: ${lg_country} = 3" in text
+    assert "Asked only if: (${lg_age} >= 18) and (${lg_job} = 1)" in text
+    assert "Constraint: . >= 18 and . <= 67" in text
+    assert "Calculated as: count-selected(${lg_langs})" in text
+    assert "Not applicable (skipped by the form's logic)" in text

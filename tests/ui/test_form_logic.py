@@ -181,3 +181,44 @@ def test_default_is_prefilled_once_and_saved(qtbot, dashboard, ctx, tmp_path):
     page(view).next_button.click()
     view.current.back_requested.emit()
     assert page(view).views["lg_age"].answer.text() == ""  # a cleared default stays cleared
+
+
+def test_leaving_a_page_with_a_refused_answer_does_not_block_it_later(
+    qtbot, dashboard, ctx, logic_form
+):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, "nb")
+    type_answer(view, "lg_age", "30")
+    page(view).views["lg_langs"].answer.button_for(3).click()
+    page(view).next_button.click()
+    page(view).back_button.click()
+    type_answer(view, "lg_age", "70")  # refused, shown with the form's message
+    view.show_page(1)  # e.g. the review page's "Go to question"
+    page(view).back_button.click()
+    assert page(view).views["lg_age"].answer.text() == "30"  # the saved answer
+    first = view.current
+    page(view).next_button.click()
+    assert view.current is not first
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ar", "يرجى الإجابة عن هذا السؤال."),
+        ("nb", "Svar på spørsmålet."),
+    ],
+)
+def test_required_item_blocks_next_until_answered(
+    qtbot, dashboard, ctx, tmp_path, language, expected
+):
+    text = LOGIC_FORM.replace("  - id: lg_age\n", "  - id: lg_age\n    required: true\n")
+    path = tmp_path / "lg.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, _ = check_file(path)
+    view = logic_session(qtbot, dashboard, ctx, form, language)
+    first = view.current
+    page(view).next_button.click()
+    assert view.current is first
+    assert [plain(t) for t in page(view).views["lg_age"].problem_texts] == [expected]
+    type_answer(view, "lg_age", "40")
+    page(view).next_button.click()
+    assert view.current is not first

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.ui.direction import TextLabel
+
 
 def scroll_area(content: QWidget) -> QScrollArea:
     """Wrap content so that nothing is cut off at small screens or large text."""
@@ -56,8 +58,8 @@ def button(text: str, *, primary: bool = False, name: str = "") -> QPushButton:
 
 
 def label(text: str, role: str = "", *, wrap: bool = True) -> QLabel:
-    """Create a plain-text label with a style role."""
-    widget = QLabel(text)
+    """Create a plain-text label with a style role, laid out in its page's direction."""
+    widget = TextLabel(text)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     widget.setWordWrap(wrap)
     if role:
@@ -81,7 +83,7 @@ def footer(*widgets: QWidget, stretch_at: int = 1) -> QWidget:
     return bar
 
 
-class _ToggleLabel(QLabel):
+class _ToggleLabel(TextLabel):
     """A wrapped label that works as the text of a check box or radio button."""
 
     def __init__(self, text: str, target: QAbstractButton) -> None:

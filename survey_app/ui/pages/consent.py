@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import N_
-from survey_app.ui.direction import text_label
+from survey_app.ui.direction import language_lines
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
 from survey_app.ui.theme import Theme
@@ -41,7 +41,7 @@ class ConsentPage(QWidget):
                 view.answer.answered.connect(
                     lambda value, _status, item_id=item.id: self._decided(item_id, value)
                 )
-        self.hint = text_label("", langs.participant, role="muted")
+        self.hint = language_lines([], "muted")
         body.addWidget(self.hint)
         body.addStretch(1)
         self.continue_button = button(langs.ui_joined("Continue"), primary=True, name="continue")
@@ -77,7 +77,7 @@ class ConsentPage(QWidget):
             message = N_("You have chosen not to take part. Press Continue to finish.")
         else:
             message = ""
-        self.hint.setText(self.langs.ui_joined(message) if message else "")
+        self.hint.set_pairs(self.langs.ui(message) if message else [])
 
     def _continue(self) -> None:
         if self.refused():

@@ -28,9 +28,7 @@ class PrivacyScreen(QWidget):
             (N_("This page is hidden to protect your privacy."), "title"),
             (N_("Tap the screen to continue."), "question"),
         ):
-            label = text_label_joined(langs, message, role)
-            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            layout.addWidget(label)
+            layout.addWidget(text_label_joined(langs, message, role, centred=True))
         layout.addStretch(1)
         self.hide()
 

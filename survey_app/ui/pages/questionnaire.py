@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
 from survey_app.forms.logic import FormState
 from survey_app.forms.model import Form
-from survey_app.ui.direction import text_label
+from survey_app.ui.direction import language_lines
 from survey_app.ui.flow import PageSpec
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
@@ -40,15 +40,15 @@ class QuestionPage(QWidget):
         header = texts_block(spec.form.title, langs, "title")
         if header is not None:
             body.addWidget(header)
-        self.progress_label = text_label("", langs.participant, role="muted")
-        self.progress_label.setText(
-            langs.ui_joined(
+        self.progress_label = language_lines(
+            langs.ui(
                 "Part {part} of {parts}, page {page} of {pages}",
                 part=spec.form_index + 1,
                 parts=spec.form_count,
                 page=spec.number_in_form,
                 pages=spec.pages_in_form,
-            )
+            ),
+            "muted",
         )
         body.addWidget(self.progress_label)
         self.progress = QProgressBar()

@@ -5,16 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from survey_app.ui.direction import text_label
+from survey_app.ui.direction import LanguageLines, language_lines, text_label
 from survey_app.ui.flow import Unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
-
-_PREVIEW = 90
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _PREVIEW else text[: _PREVIEW - 1].rstrip() + "…"
 
 
 class ReviewPage(QWidget):
@@ -30,6 +24,7 @@ class ReviewPage(QWidget):
         langs: SessionLanguages,
         *,
         mismatches: list[tuple[Unanswered, str]] | None = None,
+        detail_language: str | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -46,7 +41,7 @@ class ReviewPage(QWidget):
                 )
             )
             for entry, detail in mismatches:
-                body.addWidget(self._row(entry, langs, detail))
+                body.addWidget(self._row(entry, langs, detail, detail_language))
         if missing:
             body.addWidget(
                 text_label_joined(
@@ -74,15 +69,33 @@ class ReviewPage(QWidget):
         layout.addWidget(scroll_area(content), 1)
         layout.addWidget(footer(back, self.finish_button))
 
-    def _row(self, entry: Unanswered, langs: SessionLanguages, detail: str = "") -> QFrame:
+    def _row(
+        self,
+        entry: Unanswered,
+        langs: SessionLanguages,
+        detail: str = "",
+        detail_language: str | None = None,
+    ) -> QFrame:
+        """One item, whole and wrapped, in every session language side by side; then its button."""
         row = QFrame()
         row.setProperty("role", "card")
         line = QHBoxLayout(row)
         line.setContentsMargins(14, 8, 14, 8)
-        title = entry.form.title.get(langs.participant)
-        text = _short(entry.item.text.get(langs.participant))
-        words = f"{title}: {text}" + (f"\n{detail}" if detail else "")
-        line.addWidget(text_label(words, langs.participant), 1)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        side_by_side = QHBoxLayout()
+        side_by_side.setSpacing(24)
+        for lang in langs.all:
+            words = entry.item.text.get(lang)
+            if not words:
+                continue
+            label = text_label(f"{entry.form.title.get(lang)}: {words}", lang, role="body")
+            label.setObjectName(f"text_{lang}")
+            side_by_side.addWidget(label, 1)
+        texts.addLayout(side_by_side)
+        if detail:
+            texts.addWidget(text_label(detail, detail_language or langs.participant, role="error"))
+        line.addLayout(texts, 1)
         go = button(langs.ui_joined("Go to question"), name=f"goto_{entry.item.id}")
         go.clicked.connect(
             lambda _checked=False, e=entry: self.jump_requested.emit(e.page_index, e.item.id)
@@ -91,8 +104,8 @@ class ReviewPage(QWidget):
         return row
 
 
-def text_label_joined(langs: SessionLanguages, message: str, role: str) -> QWidget:
-    """A label with an interface message in all session languages."""
-    widget = text_label("", langs.participant, role=role)
-    widget.setText(langs.ui_joined(message))
-    return widget
+def text_label_joined(
+    langs: SessionLanguages, message: str, role: str, *, centred: bool = False
+) -> LanguageLines:
+    """An interface message in all session languages: one label per language, own direction."""
+    return language_lines(langs.ui(message), role, centred=centred)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from survey_app.i18n import N_
@@ -20,20 +20,15 @@ class ThanksPage(QWidget):
         super().__init__(parent)
         content, body = column(900)
         body.addStretch(1)
-        title = text_label_joined(langs, "Thank you!", "title")
-        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        body.addWidget(title)
+        body.addWidget(text_label_joined(langs, "Thank you!", "title", centred=True))
         message = (
             N_("You have chosen not to take part. Nothing you answered will be used.")
             if declined
             else N_("Your answers are saved and locked. Nobody at this meeting can read them.")
         )
-        text = text_label_joined(langs, message, "question")
-        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        body.addWidget(text)
-        hand = text_label_joined(langs, "Please give the laptop back to the staff.", "subtitle")
-        hand.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        body.addWidget(hand)
+        body.addWidget(text_label_joined(langs, message, "question", centred=True))
+        hand = N_("Please give the laptop back to the staff.")
+        body.addWidget(text_label_joined(langs, hand, "subtitle", centred=True))
         body.addStretch(2)
         self.staff_button = button(staff_text, name="staff")
         self.staff_button.clicked.connect(self.staff_requested)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from survey_app.answers.digits import to_arabic_indic
+from survey_app.answers.digits import shown_number
 from survey_app.forms.model import Item
 from survey_app.i18n import N_, tr
-from survey_app.ui.direction import directed
+from survey_app.ui.direction import LanguageLines, language_lines
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.base import ANSWERED, DECLINED, AnswerWidget
@@ -16,13 +17,10 @@ from survey_app.ui.widgets.option_button import OptionButton
 from survey_app.ui.widgets.scale_canvas import LadderCanvas, VasCanvas, VerticalScale
 
 
-def _anchor(text: str, role: str = "anchor") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-    label.setProperty("role", role)
-    return label
+def _anchor(pairs: list[tuple[str, str]], font: QFont, role: str = "anchor") -> LanguageLines:
+    block = language_lines(pairs, role, centred=True)
+    block.set_font(font)
+    return block
 
 
 class VerticalScaleAnswer(AnswerWidget):
@@ -43,19 +41,14 @@ class VerticalScaleAnswer(AnswerWidget):
         self.canvas = canvas
         self._value_message = value_message
         canvas.setFont(theme.font(theme.option))
-        if langs.participant == "ar":
-            canvas.digits = lambda value: to_arabic_indic(str(value))
+        canvas.digits = lambda value: shown_number(value, langs.participant)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         scale = item.scale
-        high = langs.label_joined(scale.anchor_high) if scale else ""
-        low = langs.label_joined(scale.anchor_low) if scale else ""
-        self.high_label = _anchor(high)
-        self.low_label = _anchor(low)
-        for label in (self.high_label, self.low_label):
-            label.setFont(theme.font(theme.option, bold=True))
-        self.value_label = _anchor("", "value")
-        self.value_label.setFont(theme.font(theme.question, bold=True))
+        anchor_font = theme.font(theme.option, bold=True)
+        self.high_label = _anchor(langs.texts(scale.anchor_high if scale else None), anchor_font)
+        self.low_label = _anchor(langs.texts(scale.anchor_low if scale else None), anchor_font)
+        self.value_label = _anchor([], theme.font(theme.question, bold=True), "value")
         layout.addWidget(self.high_label)
         layout.addWidget(canvas, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.low_label)
@@ -77,13 +70,14 @@ class VerticalScaleAnswer(AnswerWidget):
     def _show_value(self) -> None:
         value = self.canvas.value
         if value is None:
-            self.value_label.setText("")
+            self.value_label.set_pairs([])
             return
-        lines = []
-        for lang in self.langs.all:
-            shown = to_arabic_indic(str(value)) if lang == "ar" else str(value)
-            lines.append(directed(tr(lang, self._value_message, value=shown), lang))
-        self.value_label.setText("\n".join(dict.fromkeys(lines)))
+        self.value_label.set_pairs(
+            [
+                (lang, tr(lang, self._value_message, value=shown_number(value, lang)))
+                for lang in self.langs.all
+            ]
+        )
 
     def _chosen(self, value: int) -> None:
         if self.decline_button is not None:

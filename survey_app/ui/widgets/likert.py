@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QVBoxLayout
 
-from survey_app.answers.digits import fold_digits, to_arabic_indic
+from survey_app.answers.digits import fold_digits, shown_number
 from survey_app.forms.model import Item, Option
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.base import ANSWERED, DECLINED, AnswerWidget
 from survey_app.ui.widgets.option_button import OptionButton
+from survey_app.ui.widgets.tile_grid import TileLayout
 
 
 def option_text(option: Option, langs: SessionLanguages, show_code: bool) -> str:
@@ -23,7 +24,7 @@ def option_text(option: Option, langs: SessionLanguages, show_code: bool) -> str
 
 def _with_code(code: int, text: str, language: str) -> str:
     """Put the option's number before its label, unless the label is just that number."""
-    number = to_arabic_indic(str(code)) if language == "ar" else str(code)
+    number = shown_number(code, language)
     if not text or fold_digits(text, allow_mixed=True).strip() == str(code):
         return text or number
     return f"{number}  {text}"
@@ -65,19 +66,18 @@ class SingleChoice(AnswerWidget):
         self._codes: dict[QAbstractButton, int | None] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        grid = QGridLayout()
-        grid.setSpacing(8)
-        outer.addLayout(grid)
         ordered = sorted(options, key=lambda o: o.code) if code_order else list(options)
         texts = [option_text(option, langs, show_code) for option in ordered]
-        cols = columns_for(len(ordered), theme, longest_word(texts))
+        # At most this many per row; fewer when a tile's longest word would not fit whole.
+        grid = TileLayout(columns_for(len(ordered), theme, longest_word(texts)))
+        outer.addLayout(grid)
         font = theme.font(theme.option)
-        for index, (option, text) in enumerate(zip(ordered, texts, strict=True)):
+        for option, text in zip(ordered, texts, strict=True):
             button = OptionButton(text)
             button.setFont(font)
             button.setObjectName(f"option_{item.id}_{option.code}")
             self._add(button, option.code)
-            grid.addWidget(button, index // cols, index % cols)
+            grid.addWidget(button)
         self.buttons = list(self._codes)
         self.decline_button: OptionButton | None = None
         if item.allow_decline:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+import math
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
 from survey_app.ui import theme
-from survey_app.ui.direction import RLM
+from survey_app.ui.direction import LaidOut, lay_out, line_direction
 
 _PAD = 10
 _INDICATOR = 22
-_FLAGS = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+_CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
 
 class OptionButton(QAbstractButton):
     """A checkable tile: indicator above a centred, word-wrapped label.
 
     The label is the button's own text, so the meaning of a choice never depends on the column
-    it is drawn in or on the layout direction.
+    it is drawn in or on the layout direction. Each line of a two-language label (marked by
+    `direction.directed`) is laid out in its own direction; Arabic lines are drawn larger.
     """
 
     def __init__(
@@ -31,7 +34,7 @@ class OptionButton(QAbstractButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._exclusive = exclusive
         self._secondary = secondary
-        self._heights: dict[tuple[int, str, str], int] = {}
+        self._laid: dict[tuple, list[tuple[LaidOut, QFont]]] = {}  # layouts by width and text
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -41,40 +44,69 @@ class OptionButton(QAbstractButton):
 
     def _line_font(self, line: str) -> QFont:
         font = QFont(self.font())
-        if line.startswith(RLM):
+        if line_direction(line, self.layoutDirection()) == Qt.LayoutDirection.RightToLeft:
             font.setPointSizeF(font.pointSizeF() * theme.ARABIC_SCALE)
         return font
 
-    def _lines(self, width: int) -> list[tuple[str, QFont, int]]:
-        """Each label line with its font and wrapped height (Arabic lines drawn larger)."""
-        rect = self._text_rect(width)
+    def _lines(self, width: int) -> list[tuple[LaidOut, QFont]]:
+        """Each label line laid out in its own direction and font, wrapped to the width."""
+        text_width = self._text_rect(width).width()
+        key = (text_width, self.text(), self.font().key(), self.layoutDirection())
+        cached = self._laid.get(key)
+        if cached is not None:
+            return cached
         out = []
         for line in self.text().split("\n"):
             font = self._line_font(line)
-            height = QFontMetrics(font).boundingRect(rect, _FLAGS, line).height()
-            out.append((line, font, height))
+            direction = line_direction(line, self.layoutDirection())
+            out.append((lay_out(line, font, text_width, direction, _CENTRE), font))
+        if len(self._laid) > 8:
+            self._laid.clear()
+        self._laid[key] = out
         return out
 
     def _text_height(self, width: int) -> int:
-        return sum(h for _l, _f, h in self._lines(width))
+        return math.ceil(sum(laid.height for laid, _font in self._lines(width)))
 
     def heightForWidth(self, width: int) -> int:
         return _PAD * 2 + _INDICATOR + 6 + self._text_height(width)
 
     def minimumSizeHint(self) -> QSize:
-        metrics = QFontMetrics(self.font())
-        longest_word = max(
-            (metrics.horizontalAdvance(w) for w in self.text().split()), default=_INDICATOR
-        )
-        width = min(longest_word, metrics.averageCharWidth() * 14) + 2 * _PAD
+        # The longest word of any line, in the font that line is drawn in, must fit whole.
+        widest = _INDICATOR
+        for line in self.text().split("\n"):
+            metrics = QFontMetricsF(self._line_font(line))
+            for word in line.split():
+                widest = max(widest, math.ceil(metrics.horizontalAdvance(word)) + 2)
+        width = widest + 2 * _PAD
         return QSize(width, self.heightForWidth(width))
 
     def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         lines = self.text().split("\n")
-        width = max(metrics.horizontalAdvance(line) for line in lines) + 2 * _PAD
-        width = max(110, min(width, metrics.averageCharWidth() * 22))
+        width = max(QFontMetrics(self._line_font(ln)).horizontalAdvance(ln) for ln in lines)
+        width = max(110, min(width + 2 * _PAD, metrics.averageCharWidth() * 22))
+        width = max(width, self.minimumSizeHint().width())
         return QSize(width, self.heightForWidth(width))
+
+    def paint_text(self, painter: QPainter) -> None:
+        """Draw the label lines (also used by the layout check on a larger canvas)."""
+        colour = theme.TEXT if not self._secondary else theme.MUTED
+        painter.setPen(QColor(colour))
+        rect = self._text_rect(self.width())
+        y = float(rect.y())
+        for laid, font in self._lines(self.width()):
+            painter.setFont(font)
+            laid.layout.draw(painter, QPointF(rect.x(), y))
+            y += laid.height
+
+    def text_drawing(self):
+        """How the layout check draws this tile's text: inside the tile's border."""
+        from survey_app.ui.ink import Drawing
+
+        inner = self.rect().adjusted(3, 3, -3, -3)
+        space = QFontMetricsF(self.font()).horizontalAdvance(" ")
+        return Drawing(self.paint_text, inner, inner, [], space)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -89,12 +121,7 @@ class OptionButton(QAbstractButton):
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, 8, 8)
         self._paint_indicator(painter, checked)
-        painter.setPen(QColor(theme.TEXT if not self._secondary else theme.MUTED))
-        rect = self._text_rect(self.width())
-        for line, font, height in self._lines(self.width()):
-            painter.setFont(font)
-            painter.drawText(QRect(rect.x(), rect.y(), rect.width(), height), _FLAGS, line)
-            rect.translate(0, height)
+        self.paint_text(painter)
 
     def _paint_indicator(self, painter: QPainter, checked: bool) -> None:
         box = QRectF((self.width() - _INDICATOR) / 2, _PAD, _INDICATOR, _INDICATOR)

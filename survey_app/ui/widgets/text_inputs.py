@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Item, ItemType
-from survey_app.ui.direction import set_direction
+from survey_app.ui.direction import language_lines, set_direction
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.theme import Theme
 from survey_app.ui.validation import error_text, parse_typed
@@ -96,10 +96,7 @@ class TypedAnswer(AnswerWidget):
         self.editor.setFont(theme.font(theme.pt(15)))
         # Numbers and dates read left to right inside Arabic text too; free text follows language.
         set_direction(self.editor, langs.participant if item.type is ItemType.TEXT else "en")
-        self.message = QLabel()
-        self.message.setProperty("role", "error")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message = language_lines([], "error")
         layout.addWidget(self.editor, 0, Qt.AlignmentFlag.AlignLeading)
         layout.addWidget(self.message)
         # Save after a short pause in typing, so each keystroke is not a disk write.
@@ -118,12 +115,10 @@ class TypedAnswer(AnswerWidget):
     def _changed(self, *_args) -> None:
         parsed = parse_typed(self.item, self.text())
         if parsed.error is not None:
-            pairs = error_text(parsed.error, self.langs.all)
-            self.message.setText(self.langs.joined(pairs))
-            set_direction(self.message, self.langs.participant)
+            self.message.set_pairs(error_text(parsed.error, self.langs.all))
             self._timer.stop()
             return
-        self.message.setText("")
+        self.message.set_pairs([])
         self._timer.start()
 
     def commit(self) -> None:
