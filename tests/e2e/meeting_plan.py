@@ -13,7 +13,8 @@ from typing import Any
 
 from survey_app.answers.codes import make_code
 from survey_app.answers.digits import to_arabic_indic
-from survey_app.forms.model import Item, ItemType
+from survey_app.forms.logic import constraint_holds, form_state
+from survey_app.forms.model import Form, Item, ItemType
 from survey_app.study import Study
 
 # laptop -> (first and last participant number, what the laptop does after the meeting)
@@ -22,6 +23,7 @@ DECLINED_CONSENT = (6, 33)  # participant numbers who say no at the consent page
 LOW_RESPONSE = (3, 18, 30)  # participants who skip many questions (missing-data rules)
 LANGUAGES = (("ar", 0.5), ("nb", 0.3), ("en", 0.2))
 DECLINED = -7
+NOT_APPLICABLE = -8
 NOT_ANSWERED = -9
 FREE_TEXTS = {
     "nb": ("Eritrea og Etiopia", "Statsløs, født i Kuwait"),
@@ -39,6 +41,7 @@ class Person:
     interpreter: str | None
     consent: int
     answers: tuple[dict[str, Any], ...]
+    not_applicable: frozenset[str] = frozenset()  # items the form's logic never showed
 
     def to_job(self) -> dict[str, Any]:
         """The participant as the laptop process reads it."""
@@ -107,6 +110,31 @@ def _answer(rng: random.Random, form_id: str, item: Item, language: str, skip: f
     return answer
 
 
+def _form_answers(
+    rng: random.Random, form: Form, language: str, skip: float
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """One form's answers in order, as the app asks them: an item shows only while it applies
+    (form logic), and a value is given again until it meets the item's constraint."""
+    given: dict[str, tuple[object, str]] = {}
+    answers, hidden = [], set()
+    for item in form.answerable_items:
+        state = form_state(form, given, date.today())
+        if not state.applies(item.id):
+            hidden.add(item.id)
+            continue
+        for _ in range(50):
+            answer = _answer(rng, form.id, item, language, skip)
+            ok = not answer or answer["status"] != "answered"
+            if ok or constraint_holds(form, item, answer["value"], state):
+                break
+        else:
+            answer = {}  # no value met the constraint: the participant skips the question
+        if answer:
+            given[item.id] = (answer["value"], answer["status"])
+            answers.append(answer)
+    return answers, hidden
+
+
 def make_plan(study: Study, seed: int = 2025) -> list[Person]:
     """Forty participants over three laptops, in the order they come to the tables."""
     rng = random.Random(seed)
@@ -116,12 +144,12 @@ def make_plan(study: Study, seed: int = 2025) -> list[Person]:
         for number in range(first, last + 1):
             language = _language(rng)
             skip = 0.35 if number in LOW_RESPONSE else 0.03
-            answers = tuple(
-                a
-                for form in instruments
-                for item in form.answerable_items
-                if (a := _answer(rng, form.id, item, language, skip))
-            )
+            answers: list[dict[str, Any]] = []
+            hidden: set[str] = set()
+            for form in instruments:
+                form_answers, form_hidden = _form_answers(rng, form, language, skip)
+                answers += form_answers
+                hidden |= form_hidden
             consent = 0 if number in DECLINED_CONSENT else 1
             people.append(
                 Person(
@@ -131,7 +159,8 @@ def make_plan(study: Study, seed: int = 2025) -> list[Person]:
                     language,
                     _interpreter(rng, language),
                     consent,
-                    answers if consent else (),
+                    tuple(answers) if consent else (),
+                    frozenset(hidden) if consent else frozenset(),
                 )
             )
     return people

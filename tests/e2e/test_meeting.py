@@ -35,7 +35,14 @@ from survey_app.server.service import ServerService
 from survey_app.study import load_study
 from survey_app.study.demo import demo_study_dir
 from tests.e2e import hand_scores
-from tests.e2e.meeting_plan import DECLINED, LAPTOPS, NOT_ANSWERED, Person, make_plan
+from tests.e2e.meeting_plan import (
+    DECLINED,
+    LAPTOPS,
+    NOT_ANSWERED,
+    NOT_APPLICABLE,
+    Person,
+    make_plan,
+)
 from tests.server.support import ServerProcess, start_server_process
 
 pytestmark = pytest.mark.slow  # about a minute: 40 participants, 3 laptops, 2 imports
@@ -333,6 +340,10 @@ def expected_cells(person: Person, columns: list[str]) -> dict[str, str]:
             cells[column] = str(DECLINED)
         elif column in stored:
             cells[column] = str(stored[column])
+        elif column in person.not_applicable or (
+            option.isdigit() and item in person.not_applicable
+        ):
+            cells[column] = str(NOT_APPLICABLE)
     return cells
 
 
@@ -361,11 +372,18 @@ def test_free_text_answers_are_in_the_free_text_file_exactly_as_written(meeting:
     }
     free = rows(meeting.out / "baseline-free-text.csv")
     by_person = {main_rows[r["submission_id"]]: r for r in free}
+    columns = [c for c in free[0] if c not in ("submission_id", "timepoint")]
+    assert "bg_country_other" in columns
+    written = 0
     for person in meeting.people:
         if not person.consent:
             continue
-        stored = person.stored().get("bg_country_other", NOT_ANSWERED)
-        assert by_person[person.code]["bg_country_other"] == str(stored)
+        for column in columns:
+            missing = NOT_APPLICABLE if column in person.not_applicable else NOT_ANSWERED
+            stored = person.stored().get(column, missing)
+            assert by_person[person.code][column] == str(stored), (person.code, column)
+            written += isinstance(stored, str)
+    assert written > 0, "nobody wrote free text: the plan tests nothing"
 
 
 # -- the scores are the ones a person computes by hand -------------------------------------------
