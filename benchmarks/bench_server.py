@@ -29,6 +29,7 @@ from survey_app.sealing.study_keys import generate_study_keypair
 from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
+from survey_app.sync.client import SyncClient
 
 PAYLOAD = {"answers": [{"item_id": f"hscl_{n:02d}", "value": 1 + n % 4} for n in range(1, 80)]}
 
@@ -49,10 +50,8 @@ def _envelopes(key: DeviceKey, recipient: str, count: int) -> list[dict[str, str
 
 def _enrol(url: str, service: ServerService, key: DeviceKey) -> str:
     code, _ = service.create_enrol_code()
-    response = httpx.post(
-        f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-    )
-    return response.json()["token"]
+    with SyncClient(url) as client:
+        return client.enrol(code, key).token
 
 
 def _upload_all(
@@ -125,7 +124,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         database = args.db or str(Path(tmp) / "bench.sqlite3")
         # Rate limits off for the measurement: they are per token and tested elsewhere.
-        config = ServerConfig(database=database, rate_per_second=1e6, rate_burst=1_000_000)
+        config = ServerConfig(
+            database=database, study_ids=("bench",), rate_per_second=1e6, rate_burst=1_000_000
+        )
         service = ServerService.open(config)
         try:
             with BackgroundServer(service) as server:

@@ -18,6 +18,7 @@ import json
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,7 +53,15 @@ _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
 
 class BundleError(UserFacingError):
-    """A bundle file is unreadable, incomplete, tampered with, or not a bundle."""
+    """A bundle file is unreadable, incomplete, tampered with, or not a bundle.
+
+    `submissions`: how many submissions the refused bundle lists, when its manifest could be
+    read (None when not even that was possible).
+    """
+
+    def __init__(self, message: str, submissions: int | None = None) -> None:
+        super().__init__(message)
+        self.submissions = submissions
 
 
 @dataclass(frozen=True)
@@ -187,11 +196,16 @@ def read_bundle(path: Path) -> Bundle:
     with zf:
         members = _members(zf, name)
         manifest = _parse_manifest(_read_member(zf, members, MANIFEST_NAME, name), name)
-        listed = {e.path for e in manifest.entries}
-        extra = sorted(set(members) - listed - {MANIFEST_NAME})
-        if extra:
-            raise BundleError(f"{name}: holds {len(extra)} file(s) not listed in its manifest")
-        envelopes = tuple(_read_envelope(zf, members, e, manifest, name) for e in manifest.entries)
+        try:
+            listed = {e.path for e in manifest.entries}
+            extra = sorted(set(members) - listed - {MANIFEST_NAME})
+            if extra:
+                raise BundleError(f"{name}: holds {len(extra)} file(s) not listed in its manifest")
+            envelopes = tuple(
+                _read_envelope(zf, members, e, manifest, name) for e in manifest.entries
+            )
+        except BundleError as exc:
+            raise BundleError(str(exc), manifest.count) from None
     return Bundle(path=path, manifest=manifest, envelopes=envelopes, file_sha256=digest)
 
 
@@ -243,8 +257,16 @@ def _read_member(
         raise BundleError(f"{name}: the {what} is missing (incomplete bundle)")
     try:
         return zf.read(members[member])
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise BundleError(f"{name}: the file {member!r} is damaged") from None
+    except NotImplementedError:
+        # Bundles are written uncompressed; an unknown compression method is not ours.
+        raise BundleError(
+            f"{name}: the file {member!r} cannot be read (unsupported compression)"
+        ) from None
+    except RuntimeError:
+        # zipfile's answer to the encryption flag: bundles are never zip-encrypted.
+        raise BundleError(f"{name}: the file {member!r} cannot be read (zip encryption)") from None
 
 
 def _parse_manifest(data: bytes, name: str) -> BundleManifest:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from survey_app import crashpoints
+from survey_app.bundle.atomic import remove_partials
 from survey_app.bundle.container import (
     BUNDLE_SUFFIX,
     BundleInfo,
@@ -79,6 +81,8 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
         path = out.with_name(out.name + BUNDLE_SUFFIX)
     if not path.parent.is_dir():
         raise UserFacingError(f"the folder {path.parent} does not exist")
+    # What an export interrupted on this stick left behind (never a bundle an import would take).
+    remove_partials(path.parent)
     try:
         info = write_bundle(
             path, envelopes, store.device_key, store.device_id, study_id, created_at=created_at
@@ -88,5 +92,6 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
     check = read_bundle(path)
     if tuple(e["submission_id"] for e in check.envelopes) != info.submission_ids:
         raise UserFacingError(f"{path.name} did not read back correctly; export again")
+    crashpoints.reach("export.before_mark")
     store.mark_exported(info.submission_ids, info.bundle_id)
     return info

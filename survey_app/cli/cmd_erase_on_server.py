@@ -35,16 +35,33 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="environment variable holding the data-manager token (default %(default)s)",
     )
     parser.add_argument("--ca", metavar="FILE", help="CA certificate (PEM) for the server's TLS")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on the network (closed test networks only)",
+    )
 
 
 def read_token(variable: str) -> str:
-    """The data-manager token from the environment, else asked for (never echoed)."""
+    """The data-manager token from the environment, else asked for (never echoed).
+
+    Without the variable and without a terminal to type into, a clear refusal naming it.
+    """
     import getpass
     import os
+    import sys
 
     from survey_app.errors import UserFacingError
 
-    token = (os.environ.get(variable) or getpass.getpass("Data-manager token: ")).strip()
+    token = os.environ.get(variable)
+    if not token:
+        if not sys.stdin.isatty():
+            raise UserFacingError(f"no data-manager token: run in a terminal or set ${variable}")
+        try:
+            token = getpass.getpass("Data-manager token: ")
+        except EOFError:
+            raise UserFacingError(f"no data-manager token: set ${variable}") from None
+    token = token.strip()
     if not token:
         raise UserFacingError("no data-manager token given")
     return token
@@ -55,7 +72,12 @@ def _erase_on_server(args: argparse.Namespace) -> int:
 
     token = read_token(args.token_env)
     result = erase_on_server(
-        args.server, token, args.submission, reference=args.reference, verify=args.ca or True
+        args.server,
+        token,
+        args.submission,
+        reference=args.reference,
+        verify=args.ca or True,
+        allow_insecure=args.insecure_http,
     )
     print(
         f"server: {result.deleted} deleted, {result.not_stored} not stored there (refused if "

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 
-PASSPHRASE_ENV = "SURVEY_APP_PASSPHRASE"
+from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,19 +35,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import getpass
     from pathlib import Path
 
     from survey_app.bundle.from_store import export_store
-    from survey_app.store import DeviceStore, default_store_path, store_path_in
+    from survey_app.cli.device_store import open_device_store, seal_left_unsealed, study_folder
+    from survey_app.store import default_store_path, store_path_in
+    from survey_app.study import load_study_config
 
     path = store_path_in(Path(args.data_dir)) if args.data_dir else default_store_path()
     # Read the study first: a broken study.yaml should stop us before anything is written.
-    config = _study_config(args.study, path.parent)
-    passphrase = os.environ.get(PASSPHRASE_ENV)
-    if passphrase is None:
-        passphrase = getpass.getpass("Device store passphrase: ")
-    with DeviceStore.open(path, passphrase) as store:
+    folder, named = study_folder(args.study, path.parent)
+    config = load_study_config(folder)
+    with open_device_store(path) as store:
+        seal_left_unsealed(store, folder, named)
         info = export_store(store, Path(args.out), include_all=args.all)
         if info is None:
             print("nothing new to export (use --all to export everything again)")
@@ -57,17 +56,6 @@ def _export(args: argparse.Namespace) -> int:
         print(f"bundle id {info.bundle_id}, sha256 {info.file_sha256}")
         _purge_after_export(store, config, info.submission_ids[0])
     return 0
-
-
-def _study_config(study: str | None, data_dir):
-    """The study of this laptop: --study, else the folder chosen in the app, else DEMO."""
-    from pathlib import Path
-
-    from survey_app.study import demo_study_dir, load_study_config
-    from survey_app.ui.settings import read_study_dir
-
-    folder = Path(study) if study else read_study_dir(data_dir) or demo_study_dir()
-    return load_study_config(folder)
 
 
 def _purge_after_export(store, config, submission_id: str) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, read_study_identity
+from survey_app.cli.study_key import (
+    KEY_PASSPHRASE_ENV,
+    check_key_matches_study,
+    read_study_identity,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,6 +61,7 @@ def _import(args: argparse.Namespace) -> int:
 
     study = load_study(Path(args.study))
     identity = read_study_identity(Path(args.key))
+    check_key_matches_study(identity, study.public_key, study.study_id)
     settings = ImportSettings(
         out_dir=Path(args.out),
         library=study.library,

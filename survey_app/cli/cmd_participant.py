@@ -6,7 +6,11 @@ import argparse
 import sys
 
 from survey_app.cli.cmd_erase_on_server import add_connection_options
-from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, read_study_identity
+from survey_app.cli.study_key import (
+    KEY_PASSPHRASE_ENV,
+    check_key_matches_study,
+    read_study_identity,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,6 +82,8 @@ def _participant(args: argparse.Namespace) -> int:
         raise UserFacingError("participant export needs --to: a new folder for the copy")
     code = canonical_code(args.code)
     identity = read_study_identity(Path(args.key))
+    if study is not None:
+        check_key_matches_study(identity, study.public_key, study.study_id)
     with ImportRecord.open(out, identity) as record:
         owner = record.meta("study_id")
         if study is not None and owner is not None and owner != study.study_id:
@@ -140,12 +146,15 @@ def _export(record, code: str, study, args: argparse.Namespace) -> int:
 def _erase(record, code: str, study, args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from survey_app.bundle.atomic import remove_partials
     from survey_app.bundle.container import utc_now
     from survey_app.errors import UserFacingError
     from survey_app.importer import ImportSettings
     from survey_app.importer.outputs import write_outputs
     from survey_app.importer.rights import erase_participant, find_participant
 
+    # Temp files an interrupted import left may hold this participant's answers too.
+    remove_partials(Path(args.out))
     held_ids = [s.submission_id for s in find_participant(record, code).submissions]
     held = len(held_ids)
     if not args.yes:
@@ -206,7 +215,12 @@ def _erase_on_server(args: argparse.Namespace, token: str, submission_ids: list[
         return 0
     try:
         result = erase_on_server(
-            args.server, token, submission_ids, reference=args.reference, verify=args.ca or True
+            args.server,
+            token,
+            submission_ids,
+            reference=args.reference,
+            verify=args.ca or True,
+            allow_insecure=args.insecure_http,
         )
     except ServerErasureError as exc:
         print(f"the local erasure is done, but the server part is NOT: {exc}", file=sys.stderr)

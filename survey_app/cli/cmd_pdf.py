@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from survey_app.errors import UserFacingError
-
-PASSPHRASE_ENV = "SURVEY_STORE_PASSPHRASE"
 
 
 def register(subparsers) -> None:
@@ -33,7 +30,11 @@ def register(subparsers) -> None:
     _common(codebook)
     codebook.set_defaults(handler=_codebook)
 
-    report = sub.add_parser("report", help="meeting report from a device store (counts only)")
+    report = sub.add_parser(
+        "report",
+        help="meeting report from a device store (counts only); the store passphrase is read "
+        "from $SURVEY_APP_PASSPHRASE or asked for",
+    )
     report.add_argument("--data-dir", required=True, type=Path, help="folder of device-store.db")
     report.add_argument("--meeting", default=None, help="meeting id (default: all meetings)")
     _common(report)
@@ -98,16 +99,12 @@ def _codebook(args) -> int:
 
 
 def _report(args) -> int:
+    from survey_app.cli.device_store import open_device_store
     from survey_app.pdf.report_pdf import render_report, report_from_store
-    from survey_app.store import DeviceStore, store_path_in
+    from survey_app.store import store_path_in
 
-    passphrase = os.environ.get(PASSPHRASE_ENV)
-    if passphrase is None:
-        import getpass
-
-        passphrase = getpass.getpass("Store passphrase: ")
     library = _library(args)
-    with DeviceStore.open(store_path_in(args.data_dir), passphrase) as store:
+    with open_device_store(store_path_in(args.data_dir)) as store:
         report = report_from_store(store, library, args.meeting)
     pages = render_report(report, args.out)
     print(f"wrote {args.out} ({pages} pages, {report.sessions} sessions, counts only)")

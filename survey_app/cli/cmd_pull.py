@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 TOKEN_ENV = "SURVEY_APP_TOKEN"
@@ -34,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="start after this cursor instead of the folder's (0: everything again)",
     )
     parser.add_argument("--ca", metavar="FILE", help="CA certificate (PEM) for the server's TLS")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on the network (closed test networks only)",
+    )
     parser.add_argument("--study", help="study id, when the server holds several")
     parser.add_argument("--page-size", type=int, help="submissions per bundle file (max 500)")
     parser.add_argument("--attempts", type=int, default=3, help="tries per page (default 3)")
@@ -41,9 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _pull(args: argparse.Namespace) -> int:
-    import getpass
     from pathlib import Path
 
+    from survey_app.cli.cmd_erase_on_server import read_token
     from survey_app.errors import UserFacingError
     from survey_app.importer.pull import PulledBundle, PullOptions, pull
     from survey_app.sync.client import RetryPolicy
@@ -52,11 +56,10 @@ def _pull(args: argparse.Namespace) -> int:
         raise UserFacingError("--since must be a cursor number printed by an earlier pull")
     if args.page_size is not None and args.page_size < 1:
         raise UserFacingError("--page-size must be at least 1")
-    token = os.environ.get(args.token_env) or getpass.getpass("Data-manager token: ")
-    if not token.strip():
-        raise UserFacingError("no data-manager token given")
+    token = read_token(args.token_env)
     options = PullOptions(
         verify=args.ca or True,
+        allow_insecure=args.insecure_http,
         page_size=args.page_size,
         study=args.study,
         retry=RetryPolicy(max_attempts=max(1, args.attempts), max_delay=5.0),

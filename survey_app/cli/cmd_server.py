@@ -9,7 +9,17 @@ from datetime import timedelta
 
 DB_ENV = "SURVEY_APP_SERVER_DB"
 CONFIG_ENV = "SURVEY_APP_SERVER_CONFIG"
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,8 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     common.add_argument(
         "--study-id",
+        action="append",
         default=argparse.SUPPRESS,
-        help="accept only envelopes of this study",
+        metavar="STUDY",
+        help="a study this server collects (repeat, or comma-separate, for several); required to "
+        "serve: envelopes of any other study are refused. With exactly one, new enrolment codes "
+        "are bound to it",
     )
     common.add_argument(
         "--config",
@@ -43,8 +57,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, help="port (default 8080; 0 picks a free one)")
     parser.add_argument("--certfile", help="TLS certificate chain (PEM) to serve HTTPS directly")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
+    parser.add_argument(
+        "--insecure-http",
+        action="store_true",
+        default=None,
+        help="serve plain HTTP on a network address (without it, a non-loopback --host needs "
+        "--certfile/--keyfile, or a TLS reverse proxy in front on loopback); for a proxy on a "
+        "closed internal network, as in deploy/compose.yaml",
+    )
     parser.add_argument("--max-body-bytes", type=int, default=None, help="largest request")
-    parser.add_argument("--rate", type=float, default=None, help="requests/second per token")
+    parser.add_argument(
+        "--rate", type=float, default=None, help="requests/second per device, account or address"
+    )
     parser.add_argument("--burst", type=int, default=None, help="requests allowed at once")
     parser.add_argument(
         "--log-format", choices=("text", "json"), help="log lines as text or JSON (no content)"
@@ -52,7 +76,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--forwarded-allow-ips",
         metavar="ADDRS",
-        help="reverse proxies whose X-Forwarded-For is trusted (default 127.0.0.1)",
+        help="reverse proxies (addresses or networks, comma separated) whose forwarding header "
+        "names the client for rate limits (default 127.0.0.1); from anywhere else the header is "
+        "ignored",
+    )
+    parser.add_argument(
+        "--client-address-header",
+        metavar="NAME",
+        help="header the trusted proxies put the client address in (default X-Forwarded-For)",
+    )
+    parser.add_argument(
+        "--enrol-failures-per-hour",
+        type=int,
+        default=None,
+        help="failed enrolments allowed per client address and hour (default 20)",
     )
     parser.set_defaults(handler=_run)
     sub = parser.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
@@ -131,6 +168,9 @@ _OPTIONS = (
     "keyfile",
     "log_format",
     "forwarded_allow_ips",
+    "client_address_header",
+    "enrol_failures_per_hour",
+    "insecure_http",
 )
 
 
@@ -142,17 +182,29 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     return resolve_settings(given, os.environ, getattr(args, "config", None))
 
 
+def _study_ids(settings: dict[str, object]) -> tuple[str, ...]:
+    return tuple(settings["study_id"] or ())  # type: ignore[arg-type]
+
+
 def _config(settings: dict[str, object]):  # -> ServerConfig
+    from survey_app.errors import UserFacingError
     from survey_app.server.config import ServerConfig, default_database_path
 
     limits = {
         "max_body_bytes": settings["max_body_bytes"],
         "rate_per_second": settings["rate"],
         "rate_burst": settings["burst"],
+        "enrol_failures_per_hour": settings["enrol_failures_per_hour"],
+        "client_address_header": settings["client_address_header"],
     }
     options = {k: v for k, v in limits.items() if v is not None}
+    proxies = str(settings["forwarded_allow_ips"] or "")
+    options["trusted_proxies"] = tuple(p.strip() for p in proxies.split(",") if p.strip())
     database = str(settings["db"] or default_database_path())
-    return ServerConfig(database=database, study_id=settings["study_id"], **options)
+    try:
+        return ServerConfig(database=database, study_ids=_study_ids(settings), **options)
+    except ValueError as exc:
+        raise UserFacingError(str(exc)) from None
 
 
 def _open(args: argparse.Namespace):  # -> ServerService
@@ -179,19 +231,28 @@ def _run(args: argparse.Namespace) -> int:
     if bool(certfile) != bool(keyfile):
         raise UserFacingError("--certfile and --keyfile must be given together")
     host, port = str(settings["host"]), int(settings["port"])  # type: ignore[call-overload]
+    if not _study_ids(settings):
+        raise UserFacingError(
+            "give the studies this server collects: --study-id STUDY (repeat for several), or "
+            "SURVEY_APP_SERVER_STUDY_ID"
+        )
+    if not certfile and not _is_loopback(host) and not settings["insecure_http"]:
+        raise UserFacingError(
+            f"refusing plain HTTP on the network address {host}: give --certfile/--keyfile, "
+            "or listen on 127.0.0.1 behind a TLS reverse proxy (see docs/server.md); "
+            "--insecure-http allows it for a proxy on a closed internal network"
+        )
     configure_logging(str(settings["log_format"]))
     service = ServerService.open(_config(settings))
     tls = TlsFiles(Path(str(certfile)), Path(str(keyfile))) if certfile else None
     try:
-        server, sock = serve_forever(
-            service, host, port, tls, forwarded_allow_ips=str(settings["forwarded_allow_ips"])
-        )
+        server, sock = serve_forever(service, host, port, tls)
         host, port = sock.getsockname()[:2]
         scheme = "https" if tls else "http"
-        if tls is None and host not in _LOOPBACK:
+        if tls is None and not _is_loopback(str(host)):
             print(
-                "warning: plain HTTP on a network address; use --certfile/--keyfile or a "
-                "reverse proxy with TLS (see docs/server.md)",
+                "warning: plain HTTP on a network address (insecure_http): only for a TLS "
+                "proxy in front on a closed network",
                 file=sys.stderr,
             )
         print(
@@ -200,6 +261,7 @@ def _run(args: argparse.Namespace) -> int:
             flush=True,
         )
         print(f"receipt key: {service.server_public_key}", flush=True)
+        print(f"studies: {', '.join(service.config.study_ids)}", flush=True)
         server.run(sockets=[sock])
     finally:
         service.close()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-PASSPHRASE_ENV = "SURVEY_APP_PASSPHRASE"
+from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,7 +13,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", help="device store file (default: the app's data folder)")
     common.add_argument(
-        "--cafile", help="CA certificate (PEM) to trust for a server with its own certificate"
+        "--cafile",
+        help="CA certificate (PEM) to trust for a server with its own certificate; given at "
+        "enrol, it is remembered with the credentials",
+    )
+    common.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="allow plain http:// to a server on the network (closed test networks only; "
+        "remembered at enrol)",
     )
     parser = subparsers.add_parser(
         "sync",
@@ -33,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", parents=[common], help="upload every pending submission")
     run.add_argument("--attempts", type=int, default=5, help="tries per submission")
     run.add_argument("--max-delay", type=float, default=30.0, help="longest wait between tries")
+    run.add_argument(
+        "--study",
+        help="study folder (default: the one chosen in the app); used only to seal sessions an "
+        "interrupted older app left finished but unsealed",
+    )
     run.set_defaults(handler=_run)
 
     status = sub.add_parser("status", parents=[common], help="enrolment and pending count")
@@ -40,27 +52,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _open_store(args: argparse.Namespace):  # -> DeviceStore
-    import getpass
     from pathlib import Path
 
-    from survey_app.store import DeviceStore, default_store_path
+    from survey_app.cli.device_store import open_device_store
+    from survey_app.store import default_store_path
 
-    path = Path(args.store) if args.store else default_store_path()
-    passphrase = os.environ.get(PASSPHRASE_ENV)
-    if passphrase is None:
-        passphrase = getpass.getpass("Device store passphrase: ")
-    return DeviceStore.open(path, passphrase)
+    return open_device_store(Path(args.store) if args.store else default_store_path())
 
 
 def _verify(args: argparse.Namespace) -> bool | str:
     return args.cafile or True
 
 
+def _client(args: argparse.Namespace, credentials=None):  # -> SyncClient
+    """A sync client for the server given (enrol) or remembered; says how to insist on http."""
+    from survey_app.errors import UserFacingError
+    from survey_app.sync.client import SyncClient, SyncError
+    from survey_app.sync.transport import PLAIN_HTTP_REFUSED
+
+    options = {"verify": _verify(args)}
+    if args.insecure_http:
+        options["allow_insecure"] = True
+    try:
+        if credentials is None:
+            return SyncClient(args.server, **options)
+        return SyncClient.for_credentials(credentials, **options)
+    except SyncError as exc:
+        if exc.msgid == PLAIN_HTTP_REFUSED:
+            raise UserFacingError(f"{exc} (--insecure-http overrides this)") from None
+        raise
+
+
 def _enrol(args: argparse.Namespace) -> int:
-    from survey_app.sync.client import SyncClient
     from survey_app.sync.credentials import save_credentials
 
-    with _open_store(args) as store, SyncClient(args.server, verify=_verify(args)) as client:
+    with _open_store(args) as store, _client(args) as client:
         credentials = client.enrol(args.code, store.device_key, args.label)
         save_credentials(store, credentials)
     print(f"enrolled as device {credentials.device_id} with {credentials.base_url}")
@@ -68,8 +94,9 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from survey_app.cli.device_store import seal_left_unsealed, study_folder
     from survey_app.errors import UserFacingError
-    from survey_app.sync.client import RetryPolicy, SubmissionOutcome, SyncClient
+    from survey_app.sync.client import RetryPolicy, SubmissionOutcome
     from survey_app.sync.credentials import load_credentials
 
     def progress(done: int, total: int, outcome: SubmissionOutcome) -> None:
@@ -77,10 +104,13 @@ def _run(args: argparse.Namespace) -> int:
 
     retry = RetryPolicy(max_attempts=max(1, args.attempts), max_delay=args.max_delay)
     with _open_store(args) as store:
+        folder, named = study_folder(args.study, store.path.parent)
+        seal_left_unsealed(store, folder, named)
         credentials = load_credentials(store)
         if credentials is None:
             raise UserFacingError("this laptop is not enrolled: run `sync enrol` first")
-        with SyncClient.for_credentials(credentials, verify=_verify(args), retry=retry) as client:
+        with _client(args, credentials) as client:
+            client.retry = retry
             result = client.sync_once(store, progress)
     print(
         f"confirmed {result.confirmed} of {len(result.outcomes)}; "
@@ -93,7 +123,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from survey_app.sync.client import SyncClient
     from survey_app.sync.credentials import load_credentials
 
     with _open_store(args) as store:
@@ -103,7 +132,7 @@ def _status(args: argparse.Namespace) -> int:
     if credentials is None:
         print("not enrolled with a server")
         return 0
-    with SyncClient.for_credentials(credentials, verify=_verify(args)) as client:
+    with _client(args, credentials) as client:
         reachable = client.is_server_reachable()
     print(f"server: {credentials.base_url} ({'reachable' if reachable else 'not reachable'})")
     print(f"device: {credentials.device_id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -47,7 +48,12 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
     if args.command is None:
         return _start_app([a for a in argv if a != "--debug"])
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        # Flush here, so a reader that went away is noticed while it can still be handled.
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except UserFacingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -61,6 +67,19 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
             file=sys.stderr,
         )
         return 2
+
+
+def _reader_went_away() -> int:
+    """`command | head`: the reader stopped; end quietly, like other command-line tools.
+
+    stdout is pointed at the null device so the interpreter's final flush cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 
 
 def _start_app(argv: list[str]) -> int:

@@ -28,3 +28,14 @@ def read_study_identity(key_path: Path) -> str:
     from survey_app.sealing.study_keys import read_private_key
 
     return read_private_key(Path(key_path), existing_key_passphrase())
+
+
+def check_key_matches_study(identity: str, study_public_key: str, study_id: str) -> None:
+    """Refuse a private key that does not belong to the study, before anything is written."""
+    from survey_app.sealing.study_keys import public_key_for
+
+    if public_key_for(identity) != study_public_key.strip():
+        raise UserFacingError(
+            f"the key file is not the private key of study {study_id} (its public key differs "
+            "from the one in study.yaml); nothing was written"
+        )

@@ -38,6 +38,7 @@ from survey_app.forms.sources import (
     content_hash,
     open_source,
 )
+from survey_app.forms.textrules import bidi_problems, invisible_problems
 from survey_app.forms.yamlsource import Node
 
 __all__ = ["FormSource", "OptionBlock", "TextEntry", "content_hash", "load_form", "read_form"]
@@ -162,6 +163,8 @@ def _read_item(
                 f"{where}: id must be lowercase letters, digits and _ (max 32), "
                 "starting with a letter",
             )
+    if "type" not in m:
+        return None  # reported by keys() as a missing required key
     type_text = reader.text(m.get("type"), f"{where} type")
     try:
         item_type = ItemType(type_text)
@@ -222,11 +225,23 @@ def _read_item(
         max_length=reader.integer(m.get("max_length"), f"{where} max_length"),
         help=reader.local_text(m.get("help"), f"{where} help"),
         group=reader.text(m.get("group"), f"{where} group") or None,
-        label=reader.text(m.get("label"), f"{where} label"),
+        label=_label(reader, m.get("label"), f"{where} label"),
         free_text=reader.boolean(m.get("free_text"), f"{where} free_text", False),
         logic=logic,
         section=section,
     )
+
+
+def _label(reader: NodeReader, node: Node | None, where: str) -> str:
+    """An item's data label: it reaches the codebook and the .sav/.dta labels, so the same
+    character rules as form texts hold (no direction controls, invisible or control characters).
+    """
+    label = reader.text(node, where)
+    if node is not None:
+        for problem in bidi_problems(label) + invisible_problems(label, "en"):
+            if problem.error:
+                reader.sink.error(node.line, f"{where}: {problem.message}")
+    return label
 
 
 _SECTION_KEYS = {"section", "title", "relevant", "items"}

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import yaml
 
+# A form definition is a few kilobytes; YAML parsing is slow (pure Python), so a file far larger
+# than any form is refused before it is parsed.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+
 
 class SourceError(Exception):
     """A file that cannot be read as a strict YAML document; carries the 1-based line."""
@@ -40,6 +45,10 @@ class Node:
 def read_yaml(path: Path) -> tuple[Node, bytes]:
     """Read a file into located nodes; raise SourceError on any syntax or strictness problem."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise SourceError(
+                0, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; a form is a few kilobytes"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(0, f"cannot read file: {exc.strerror or exc}") from None
@@ -58,6 +67,8 @@ def read_yaml(path: Path) -> tuple[Node, bytes]:
         raise SourceError(line, f"YAML syntax error: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SourceError(0, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise SourceError(0, f"values are nested more than {MAX_DEPTH} levels deep") from None
     if root is None:
         raise SourceError(1, "file is empty")
     return _convert(root, set()), raw
@@ -75,8 +86,10 @@ _PLAIN_TAGS = {
 }
 
 
-def _convert(node: yaml.Node, seen: set[int]) -> Node:
+def _convert(node: yaml.Node, seen: set[int], depth: int = 0) -> Node:
     line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise SourceError(line, f"values are nested more than {MAX_DEPTH} levels deep")
     if id(node) in seen:
         raise SourceError(line, "anchors and aliases are not allowed")
     seen.add(id(node))
@@ -87,7 +100,7 @@ def _convert(node: yaml.Node, seen: set[int]) -> Node:
             return Node("", line)
         return Node(str(node.value), line)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(child, seen) for child in node.value], line)
+        return Node([_convert(child, seen, depth + 1) for child in node.value], line)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -101,6 +114,6 @@ def _convert(node: yaml.Node, seen: set[int]) -> Node:
                     key_node.start_mark.line + 1,
                     f"duplicate key '{key}' (first on line {result[key].line})",
                 )
-            result[key] = _convert(value_node, seen)
+            result[key] = _convert(value_node, seen, depth + 1)
         return Node(result, line)
     raise SourceError(line, "unsupported YAML construct")

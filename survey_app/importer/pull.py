@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import random
-import ssl
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,10 +24,21 @@ from typing import Any
 import httpx
 
 from survey_app.bundle import BUNDLE_SUFFIX, BundleError, read_bundle
-from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes, fsync_directory
+from survey_app.bundle.atomic import (
+    PARTIAL_SUFFIX,
+    atomic_write_bytes,
+    fsync_directory,
+    remove_partials,
+)
 from survey_app.bundle.container import Bundle, utc_now
 from survey_app.errors import UserFacingError
 from survey_app.sync.client import RetryPolicy
+from survey_app.sync.transport import (
+    CERTIFICATE_NOT_TRUSTED,
+    TransportProblem,
+    connection_settings,
+    is_certificate_problem,
+)
 
 STATE_NAME = "pull-state.json"
 STATE_FORMAT = "survey-app/pull-state/v1"
@@ -102,6 +112,7 @@ class PullOptions:
     """How to talk to the server; defaults suit the command line."""
 
     verify: bool | str = True
+    allow_insecure: bool = False  # plain http:// to a network address (closed test networks)
     timeout: float = 60.0
     page_size: int | None = None
     study: str | None = None
@@ -156,20 +167,22 @@ def pull(
     options = options or PullOptions()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_partials(out_dir)
     state = read_state(out_dir)
     start = since if since is not None else (state.cursor if state else 0)
     result = PullResult(out_dir, start, start)
     if state is not None:
         result.server_device_id = state.server_device_id
         result.server_public_key = state.server_public_key
-    verify: bool | ssl.SSLContext = (
-        ssl.create_default_context(cafile=options.verify)
-        if isinstance(options.verify, str)
-        else options.verify
-    )
+    try:
+        base, verify = connection_settings(
+            base_url, options.verify, allow_insecure=options.allow_insecure
+        )
+    except TransportProblem as exc:
+        raise PullError(exc.msgid, **exc.params) from None
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/zip"}
     with httpx.Client(
-        base_url=base_url.rstrip("/"), verify=verify, timeout=options.timeout, headers=headers
+        base_url=base, verify=verify, timeout=options.timeout, headers=headers
     ) as http:
         more = True
         while more:
@@ -217,6 +230,8 @@ def _request(http: httpx.Client, params: dict[str, Any]) -> httpx.Response:
     except httpx.TimeoutException:
         raise _Retryable("timed out") from None
     except httpx.TransportError as exc:
+        if is_certificate_problem(exc):
+            raise PullError(CERTIFICATE_NOT_TRUSTED) from None
         raise _Retryable(type(exc).__name__) from None
     if response.status_code == 429 or response.status_code >= 500:
         raise _Retryable(f"server answered {response.status_code}")

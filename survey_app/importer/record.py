@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from survey_app.errors import UserFacingError, disk_problem
+from survey_app.private_files import private_database
 from survey_app.sealing.canonical import sorted_json
 
 RECORD_NAME = "import-record.db"
@@ -169,6 +170,7 @@ class ImportRecord:
     def open(cls, out_dir: Path, identity: str) -> ImportRecord:
         """Open (or create) the record in out_dir; RecordError if it belongs to another key."""
         path = Path(out_dir) / RECORD_NAME
+        private_database(path)
         conn = sqlcipher3.connect(str(path), isolation_level=None)
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")

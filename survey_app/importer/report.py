@@ -10,11 +10,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Rejection:
-    """Something that was not imported, and why (ids are random submission/bundle ids)."""
+    """Something that was not imported, and why (ids are random submission/bundle ids).
+
+    `submissions`: how many submissions it covers (1 for one submission; a whole bundle's
+    count; 0 when a bundle was too damaged to say).
+    """
 
     source: str
     reason: str
     submission_id: str = ""
+    submissions: int = 1
 
 
 @dataclass
@@ -42,6 +47,16 @@ class ImportReport:
         return sum(self.new.values())
 
     @property
+    def rejected_count(self) -> int:
+        """Submissions not imported (every one in a refused bundle counts)."""
+        return sum(r.submissions for r in self.rejections)
+
+    @property
+    def uncounted_bundles(self) -> int:
+        """Refused bundles too damaged to say how many submissions they held."""
+        return sum(1 for r in self.rejections if not r.submission_id and r.submissions == 0)
+
+    @property
     def total_count(self) -> int:
         return sum(t[3] for t in self.totals)
 
@@ -56,7 +71,8 @@ class ImportReport:
             "submissions": {
                 "new": self.new_count,
                 "duplicates": self.duplicates,
-                "rejected": len(self.rejections),
+                "rejected": self.rejected_count,
+                "rejected_bundles_not_counted": self.uncounted_bundles,
                 "conflicts": len(self.conflicts),
                 "refused_as_erased": len(self.erased_refused_ids),
                 "total_imported": self.total_count,
@@ -80,7 +96,12 @@ class ImportReport:
             f"Import for study {self.study_id} at {self.run_at}",
             f"Bundles: {self.bundles_accepted} accepted, {self.bundles_rejected} rejected",
             f"Submissions: {self.new_count} new, {self.duplicates} already imported "
-            f"(counted once), {len(self.rejections)} rejected, {len(self.conflicts)} conflicts",
+            f"(counted once), {self.rejected_count} rejected, {len(self.conflicts)} conflicts"
+            + (
+                f" (and {self.uncounted_bundles} bundle(s) too damaged to count)"
+                if self.uncounted_bundles
+                else ""
+            ),
             f"Total imported so far: {self.total_count}",
         ]
         if self.erased_refused_ids:

@@ -11,8 +11,9 @@ from typing import Any
 
 import sqlcipher3
 
+from survey_app import crashpoints
 from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
-from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes
+from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes, remove_partials
 from survey_app.bundle.container import utc_now
 from survey_app.errors import DISK_FULL, READ_ONLY, UserFacingError, disk_problem
 from survey_app.forms.library import FormLibrary
@@ -147,6 +148,8 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
         raise UserFacingError("no bundle files found (they end in .surveybundle)")
     out_dir = Path(settings.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Decrypted temp files of an interrupted run: out of the folder before anything else.
+    remove_partials(out_dir)
     report = ImportReport(settings.study_id, utc_now(), sources=[p.name for p in paths])
     with ImportRecord.open(out_dir, identity) as record:
         owner = record.meta("study_id")
@@ -207,11 +210,13 @@ def _load(run: _Run, path: Path, opener: Opener) -> _Loaded:
 
 def _import_bundle(run: _Run, loaded: _Loaded) -> None:
     name = loaded.path.name
+    listed: int | None = None
     try:
         if loaded.problem is not None:
             raise loaded.problem
         bundle = loaded.bundle
         assert bundle is not None
+        listed = bundle.manifest.count
         if bundle.manifest.study_id != run.settings.study_id:
             raise BundleError(
                 f"{name}: belongs to study {bundle.manifest.study_id!r}, "
@@ -223,8 +228,12 @@ def _import_bundle(run: _Run, loaded: _Loaded) -> None:
             for index, envelope in enumerate(bundle.envelopes)
         ]
     except (BundleError, EnvelopeError) as exc:
+        if isinstance(exc, BundleError) and exc.submissions is not None:
+            listed = exc.submissions
         run.report.bundles_rejected += 1
-        run.report.rejections.append(Rejection(name, str(exc)))
+        # The report names the file once, in its own column.
+        reason = str(exc).removeprefix(f"{name}: ")
+        run.report.rejections.append(Rejection(name, reason, submissions=listed or 0))
         return
     at = run.report.run_at
     with run.record.transaction():
@@ -241,6 +250,7 @@ def _import_bundle(run: _Run, loaded: _Loaded) -> None:
             bundle.manifest.created_at,
             at,
         )
+    crashpoints.reach("import.bundle.committed")
     run.report.bundles_accepted += 1
 
 

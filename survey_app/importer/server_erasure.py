@@ -16,6 +16,12 @@ from dataclasses import dataclass
 import httpx
 
 from survey_app.errors import UserFacingError
+from survey_app.sync.transport import (
+    CERTIFICATE_NOT_TRUSTED,
+    TransportProblem,
+    connection_settings,
+    is_certificate_problem,
+)
 
 ERASE_ON_SERVER_COMMAND = "erase-on-server"
 # One request carries at most this many ids (the server's limit).
@@ -43,6 +49,7 @@ def erase_on_server(
     *,
     reference: str = "",
     verify: bool | str = True,
+    allow_insecure: bool = False,
     attempts: int = 3,
     timeout: float = 15.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -51,7 +58,11 @@ def erase_on_server(
     body_reference = reference or None
     erasure_ids: list[str] = []
     totals = [0, 0, 0]
-    with httpx.Client(base_url=server_url.rstrip("/"), verify=verify, timeout=timeout) as client:
+    try:
+        base, tls = connection_settings(server_url, verify, allow_insecure=allow_insecure)
+    except TransportProblem as exc:
+        raise ServerErasureError(str(exc)) from None
+    with httpx.Client(base_url=base, verify=tls, timeout=timeout) as client:
         for start in range(0, len(submission_ids), _BATCH):
             batch = list(submission_ids[start : start + _BATCH])
             data = _post(client, token, batch, body_reference, attempts, sleep)
@@ -79,6 +90,8 @@ def _post(
                 headers={"Authorization": f"Bearer {token}"},
             )
         except httpx.TransportError as exc:
+            if is_certificate_problem(exc):
+                raise ServerErasureError(CERTIFICATE_NOT_TRUSTED) from None
             reason = f"the server cannot be reached ({type(exc).__name__})"
         else:
             status = response.status_code

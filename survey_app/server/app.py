@@ -19,7 +19,6 @@ from survey_app.server import health as health_routes
 from survey_app.server import middleware
 from survey_app.server.credentials import ROLE_ADMIN, ROLE_DATA_MANAGER
 from survey_app.server.export import build_bundle
-from survey_app.server.ratelimit import RateLimiter
 from survey_app.server.repository import (
     ALREADY_ERASED,
     DELETED,
@@ -30,6 +29,7 @@ from survey_app.server.repository import (
 from survey_app.server.service import (
     EXPORT_FORMAT,
     SUBMISSION_ID_PATTERN,
+    Identity,
     ServerService,
     ServiceError,
 )
@@ -64,7 +64,21 @@ class EnrolRequest(BaseModel):
     device_public_key: str = Field(
         min_length=40, max_length=64, description="Ed25519 public key, base64 (32 raw bytes)"
     )
+    challenge: str = Field(
+        min_length=8, max_length=200, description="from POST /v1/enrol/challenge"
+    )
+    proof: str = Field(
+        min_length=40,
+        max_length=200,
+        description="base64 Ed25519 signature by the device key of canonical_json({format: "
+        "'survey-app/enrol-proof/v1', challenge, device_public_key})",
+    )
     label: str | None = Field(default=None, max_length=120, description="e.g. 'Laptop 3'")
+
+
+class ChallengeResponse(BaseModel):
+    challenge: str = Field(description="sign it with the device key; single enrolment")
+    expires_in: int = Field(description="seconds it stays valid")
 
 
 class EnrolResponse(BaseModel):
@@ -159,11 +173,7 @@ def create_app(service: ServerService) -> FastAPI:
     # Before any route is added: every route refuses query parameters it does not declare.
     app.router.route_class = StrictQueryRoute
     app.state.service = service
-    middleware.install(
-        app,
-        limiter=RateLimiter(config.rate_per_second, config.rate_burst),
-        max_body_bytes=config.max_body_bytes,
-    )
+    middleware.install(app, service=service, max_body_bytes=config.max_body_bytes)
     _install_error_handlers(app)
 
     def credentials(
@@ -173,18 +183,25 @@ def create_app(service: ServerService) -> FastAPI:
             raise ServiceError(401, "unauthorized", "a bearer token is required")
         return creds.credentials
 
+    def identity(request: Request, token: str) -> Identity | None:
+        # The rate-limit middleware already looked the token up; ask again only without it.
+        found = getattr(request.state, "identity", None)
+        return found if found is not None else service.identify(token)
+
     def current_device(request: Request, token: Annotated[str, Depends(credentials)]) -> Device:
-        device = service.device_for_token(token)
+        found = identity(request, token)
+        device = found.device if found is not None else None
         if device is None:
             raise ServiceError(401, "unauthorized", "the device token is not valid")
         request.state.device_id = device.device_id
         return device
 
     def account_with(role: str):  # returns a FastAPI dependency
-        def dependency(token: Annotated[str, Depends(credentials)]) -> Account:
-            account = service.account_for_token(token)
+        def dependency(request: Request, token: Annotated[str, Depends(credentials)]) -> Account:
+            found = identity(request, token)
+            account = found.account if found is not None else None
             if account is None:
-                if service.device_for_token(token) is not None:
+                if found is not None:
                     raise ServiceError(403, "forbidden", "a device token cannot do this")
                 raise ServiceError(401, "unauthorized", "the token is not valid")
             if account.role != role:
@@ -205,15 +222,38 @@ def create_app(service: ServerService) -> FastAPI:
         )
 
     @app.post(
+        "/v1/enrol/challenge",
+        response_model=ChallengeResponse,
+        status_code=201,
+        tags=["device"],
+        responses=_errors(429),
+    )
+    def enrol_challenge() -> ChallengeResponse:
+        """A challenge the laptop signs with its device key to prove it holds the private key."""
+        challenge, ttl = service.enrol_challenge()
+        return ChallengeResponse(challenge=challenge, expires_in=ttl)
+
+    @app.post(
         "/v1/enrol",
         response_model=EnrolResponse,
         status_code=201,
         tags=["device"],
         responses=_errors(400, 403, 413, 422, 429),
     )
-    def enrol(body: EnrolRequest) -> EnrolResponse:
-        """Spend a one-time enrolment code and register the laptop's Ed25519 signing key."""
-        result = service.enrol(body.code, body.device_public_key, body.label)
+    def enrol(request: Request, body: EnrolRequest) -> EnrolResponse:
+        """Spend a one-time enrolment code and register the laptop's Ed25519 signing key.
+
+        403 `bad_challenge` / `bad_proof` when the proof of possession of the private key does
+        not hold, `device_revoked` for a revoked laptop, `code_*` for the code.
+        """
+        result = service.enrol(
+            body.code,
+            body.device_public_key,
+            body.label,
+            challenge=body.challenge,
+            proof=body.proof,
+            client=getattr(request.state, "client_address", "-"),
+        )
         return EnrolResponse(
             device_id=result.device_id,
             token=result.token,
@@ -345,7 +385,9 @@ def create_app(service: ServerService) -> FastAPI:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
             {**exc.extra, "error": exc.code, "message": exc.message},
             status_code=exc.status,

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from survey_app.errors import UserFacingError
+from survey_app.private_files import private_database
 
 # Any constant works; it only has to be the same for every server process on one database.
 _APPEND_LOCK_KEY = 5_150_001
+_KEY_LOCK_SPACE = 5_150_002
 
 
 class Transaction(Protocol):
@@ -33,6 +35,9 @@ class Transaction(Protocol):
     def lock_appends(self) -> None:
         """Serialise writers that append numbered rows, so cursors never skip a late commit."""
 
+    def lock_key(self, key: str) -> None:
+        """Serialise writers of one key (e.g. one rate-limit bucket) until the commit."""
+
 
 class Database(Protocol):
     """A database the repository can open transactions on."""
@@ -40,7 +45,9 @@ class Database(Protocol):
     serial_primary_key: str
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Transaction]: ...
+    def transaction(self, *, write: bool = True, durable: bool = True) -> Iterator[Transaction]:
+        """One transaction; `durable=False` commits without waiting for the disk (counters)."""
+        ...
 
     def after_delete(self, tables: Sequence[str]) -> None:
         """Remove deleted rows' old bytes from the database files (after an erasure)."""
@@ -107,6 +114,9 @@ class _SqliteTx:
     def lock_appends(self) -> None:
         """SQLite write transactions start with BEGIN IMMEDIATE and are already serial."""
 
+    def lock_key(self, key: str) -> None:
+        """SQLite write transactions are already serial."""
+
 
 class SqliteDatabase:
     """The embedded default: one SQLite file in WAL mode, fsync on every commit."""
@@ -123,6 +133,8 @@ class SqliteDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         try:
+            # The file holds the receipt signing key and the erasure secret: owner only.
+            private_database(self.path)
             conn = sqlite3.connect(
                 self.path, timeout=30, isolation_level=None, check_same_thread=False
             )
@@ -132,22 +144,30 @@ class SqliteDatabase:
             conn.execute("PRAGMA foreign_keys=ON")
             # An erasure overwrites the freed pages instead of leaving envelopes in free space.
             conn.execute("PRAGMA secure_delete=ON")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise UserFacingError(f"cannot open the server database {self.path}") from exc
         return conn
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
+    def transaction(self, *, write: bool = True, durable: bool = True) -> Iterator[Transaction]:
         """Run a block in one transaction: commit on success, roll back on any error."""
         conn = self._pool.get()
         try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if not durable:
+                # Per connection and only outside a transaction; set back right after, whatever
+                # happens, so no upload on this pooled connection ever commits without fsync.
+                conn.execute("PRAGMA synchronous=OFF")
             try:
-                yield _SqliteTx(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield _SqliteTx(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error:
             self._pool.discard(conn)
             raise
@@ -198,6 +218,10 @@ class _PostgresTx:
         """Identity values are handed out before commit; a lock keeps commit order = seq order."""
         self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_APPEND_LOCK_KEY,))
 
+    def lock_key(self, key: str) -> None:
+        """A transaction-level advisory lock on the key's hash (two int4 keys: no clash)."""
+        self._conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_KEY_LOCK_SPACE, key))
+
 
 class PostgresDatabase:
     """Production backend: a PostgreSQL URL (psycopg 3)."""
@@ -218,13 +242,15 @@ class PostgresDatabase:
             raise UserFacingError("cannot connect to the PostgreSQL server") from exc
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
+    def transaction(self, *, write: bool = True, durable: bool = True) -> Iterator[Transaction]:
         """Run a block in one transaction: commit on success, roll back on any error."""
         import psycopg
 
         conn = self._pool.get()
         try:
             with conn.transaction():
+                if not durable:
+                    conn.execute("SET LOCAL synchronous_commit = off")
                 yield _PostgresTx(conn)
         except (psycopg.OperationalError, psycopg.InterfaceError):
             self._pool.discard(conn)

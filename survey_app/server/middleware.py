@@ -1,18 +1,19 @@
-"""ASGI middleware: access log without content, per-credential rate limit, request size limit."""
+"""ASGI middleware: access log without content, rate limits, request size and JSON shape limits."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
 import time
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from survey_app.server.ratelimit import RateLimiter
+from survey_app.server.clients import bearer_token, client_address
+from survey_app.server.json_guard import json_shape_problem
 
 ACCESS_LOGGER = "survey_app.server.access"
 
@@ -83,17 +84,40 @@ class AccessLogMiddleware:
 
 
 class RateLimitMiddleware:
-    """Token bucket per bearer token (or per client address when there is none)."""
+    """Token buckets in the database: per enrolled device or account, else per client address.
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+    A bearer token counts only when it is a valid credential; an unknown or made-up token is
+    the same as none, so a new random token per request does not buy a fresh bucket. The
+    identity found is kept in the request state for the handlers.
+    """
+
+    def __init__(self, app: ASGIApp, service: Any) -> None:
         self.app = app
-        self.limiter = limiter
+        self.service = service
+        config = service.config
+        self.networks = config.proxy_networks
+        self.header = config.client_address_header
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") in _UNLIMITED_PATHS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wait = self.limiter.acquire(_client_key(scope))
+        headers = scope.get("headers", ())
+        peer = scope.get("client")
+        address = client_address(peer[0] if peer else None, headers, self.networks, self.header)
+        state = scope.setdefault("state", {})
+        state["client_address"] = address
+        if scope.get("path") in _UNLIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        key = f"addr:{address}"
+        token = bearer_token(headers)
+        if token is not None:
+            identity = await run_in_threadpool(self.service.identify, token)
+            if identity is not None:
+                state["identity"] = identity
+                key = identity.rate_key
+        wait = await run_in_threadpool(self.service.admit, key)
         if wait > 0:
             await send_json_error(
                 send,
@@ -104,14 +128,6 @@ class RateLimitMiddleware:
             )
             return
         await self.app(scope, receive, send)
-
-
-def _client_key(scope: Scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"authorization":
-            return "token:" + hashlib.sha256(value).hexdigest()
-    client = scope.get("client")
-    return f"addr:{client[0] if client else '-'}"
 
 
 class BodyTooLarge(HTTPException):
@@ -162,8 +178,53 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def install(app: Any, *, limiter: RateLimiter, max_body_bytes: int) -> None:
-    """Add the middleware in order: access log outermost, so refusals are logged too."""
+class JsonShapeMiddleware:
+    """Refuse request bodies nested too deep or with absurd numbers before anything parses them.
+
+    Bodies are small (the size limit runs first), so the body is read whole, checked, and handed
+    on unchanged.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        try:
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    break
+        except BodyTooLarge as exc:
+            await send_json_error(send, 413, "too_large", str(exc.detail))
+            return
+        body = b"".join(chunks)
+        problem = json_shape_problem(body)
+        if problem is not None:
+            await send_json_error(send, 400, "invalid_json", problem)
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def install(app: Any, *, service: Any, max_body_bytes: int) -> None:
+    """Add the middleware; access log outermost (refusals are logged too), rate limit before
+    anything reads the body, JSON shape check last."""
+    app.add_middleware(JsonShapeMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
-    app.add_middleware(RateLimitMiddleware, limiter=limiter)
+    app.add_middleware(RateLimitMiddleware, service=service)
     app.add_middleware(AccessLogMiddleware)

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from survey_app.server import ratelimit
 from survey_app.server.credentials import ROLES, hash_secret
 from survey_app.server.db import Database, Transaction
 
-SCHEMA_VERSION = "2"  # 2: erasure log and tombstones
+SCHEMA_VERSION = "3"  # 2: erasure log and tombstones; 3: rate-limit buckets
 
 
 def utc_now() -> datetime:
@@ -57,6 +58,7 @@ def _schema(serial_pk: str) -> list[str]:
         # Tombstones: a keyed hash (HMAC, server secret) of each erased submission id.
         """CREATE TABLE IF NOT EXISTS erased_submissions (
             id_hash TEXT PRIMARY KEY, erasure_id TEXT NOT NULL, at TEXT NOT NULL)""",
+        *ratelimit.SCHEMA,
     ]
 
 
@@ -102,6 +104,10 @@ class CodeProblem(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class DeviceRevoked(Exception):
+    """The device was revoked: enrolling again never lifts a revocation."""
 
 
 class Conflict(Exception):
@@ -196,7 +202,10 @@ class Repository:
     def enrol_device(
         self, code: str, device_id: str, public_key: str, token: str, label: str | None
     ) -> Device:
-        """Spend a code and register (or re-key the token of) the device, atomically."""
+        """Spend a code and register (or re-key the token of) the device, atomically.
+
+        DeviceRevoked (and the code stays unspent) if the device was revoked.
+        """
         now = self.clock()
         with self.db.transaction() as tx:
             row = tx.fetchone(
@@ -210,12 +219,14 @@ class Repository:
                 raise CodeProblem("used")
             if parse_iso(expires_at) <= now:
                 raise CodeProblem("expired")
+            existing = tx.fetchone(
+                "SELECT public_key, revoked_at FROM devices WHERE device_id = ?", (device_id,)
+            )
+            if existing is not None and existing[1] is not None:
+                raise DeviceRevoked(device_id)
             tx.execute(
                 "UPDATE enrol_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
                 (iso(now), device_id, hash_secret(code)),
-            )
-            existing = tx.fetchone(
-                "SELECT public_key FROM devices WHERE device_id = ?", (device_id,)
             )
             if existing is None:
                 tx.execute(
@@ -224,10 +235,10 @@ class Repository:
                     (device_id, public_key, hash_secret(token), study_id, label, iso(now)),
                 )
             else:
-                # Re-enrolling with a fresh code replaces the token and lifts a revocation.
+                # The laptop proved it holds the key: a fresh code replaces its token.
                 tx.execute(
-                    "UPDATE devices SET token_hash = ?, study_id = ?, label = ?, enrolled_at = ?,"
-                    " revoked_at = NULL WHERE device_id = ?",
+                    "UPDATE devices SET token_hash = ?, study_id = ?, label = ?, enrolled_at = ?"
+                    " WHERE device_id = ? AND revoked_at IS NULL",
                     (hash_secret(token), study_id, label, iso(now), device_id),
                 )
         return Device(device_id, public_key, study_id, label, iso(now), False)

@@ -41,13 +41,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(
-    service: ServerService, tls: TlsFiles | None = None, forwarded_allow_ips: str | None = None
-) -> uvicorn.Config:
+def uvicorn_config(service: ServerService, tls: TlsFiles | None = None) -> uvicorn.Config:
     """A uvicorn configuration for the app; uvicorn's own access log is off (ours has no query).
 
-    `forwarded_allow_ips`: the reverse proxies whose X-Forwarded-For names the real client
-    (uvicorn's default: 127.0.0.1 only), so per-address limits see laptops, not the proxy.
+    Which proxies may name the client (X-Forwarded-For) is the server's own rule
+    (`ServerConfig.trusted_proxies`, the `forwarded_allow_ips` setting), applied by the rate
+    limiter; uvicorn's proxy-header handling is off so there is exactly one such rule.
     """
     for path in (tls.certfile, tls.keyfile) if tls else ():
         if not Path(path).is_file():
@@ -57,11 +56,12 @@ def uvicorn_config(
         access_log=False,
         log_config=None,
         server_header=False,
+        # Client addresses come from our own trusted-proxy rule (ServerConfig), never from
+        # uvicorn's default of believing X-Forwarded-For from 127.0.0.1.
+        proxy_headers=False,
         ssl_certfile=str(tls.certfile) if tls else None,
         ssl_keyfile=str(tls.keyfile) if tls else None,
         timeout_graceful_shutdown=5,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 
@@ -122,9 +122,7 @@ def serve_forever(
     host: str,
     port: int,
     tls: TlsFiles | None = None,
-    *,
-    forwarded_allow_ips: str | None = None,
 ) -> tuple[uvicorn.Server, socket.socket]:
     """Prepare a foreground server on host:port; the caller prints the address and runs it."""
     sock = bind_socket(host, port)
-    return uvicorn.Server(uvicorn_config(service, tls, forwarded_allow_ips)), sock
+    return uvicorn.Server(uvicorn_config(service, tls)), sock

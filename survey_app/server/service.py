@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from survey_app import crashpoints
+from survey_app.identifiers import STUDY_ID_RULE, is_study_id
 from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.device_keys import DeviceKey, device_id_for, public_key_from_b64
 from survey_app.sealing.envelope import (
@@ -24,7 +27,7 @@ from survey_app.sealing.envelope import (
     envelope_hash,
     verify_envelope,
 )
-from survey_app.server import erasure, receipts
+from survey_app.server import enrol_proof, erasure, receipts
 from survey_app.server.config import ServerConfig
 from survey_app.server.credentials import (
     ROLE_ADMIN,
@@ -34,11 +37,13 @@ from survey_app.server.credentials import (
     normalise_enrol_code,
 )
 from survey_app.server.db import open_database
+from survey_app.server.ratelimit import Limit, RateLimiter
 from survey_app.server.repository import (
     Account,
     CodeProblem,
     Conflict,
     Device,
+    DeviceRevoked,
     Erased,
     Repository,
     StoredSubmission,
@@ -61,13 +66,34 @@ class ServiceError(Exception):
     """
 
     def __init__(
-        self, status: int, code: str, message: str, extra: dict[str, Any] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.extra = extra or {}
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whom a valid bearer token belongs to: a device or an admin/data-manager account."""
+
+    device: Device | None = None
+    account: Account | None = None
+
+    @property
+    def rate_key(self) -> str:
+        if self.device is not None:
+            return f"device:{self.device.device_id}"
+        assert self.account is not None
+        return f"account:{self.account.account_id}"
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,14 @@ class ServerService:
     repository: Repository
     server_key: DeviceKey
     erasure_key: bytes
+    challenge_key: bytes
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.repository.db)
+        self._requests = Limit(self.config.rate_per_second, self.config.rate_burst)
+        per_hour = self.config.enrol_failures_per_hour
+        self._enrol_failures = Limit(per_hour / 3600.0, per_hour)
 
     @classmethod
     def open(cls, config: ServerConfig) -> ServerService:
@@ -121,8 +155,15 @@ class ServerService:
         erasure_key = repository.get_or_create_meta(
             erasure.ERASURE_KEY_META, erasure.new_erasure_key
         )
+        challenge_key = repository.get_or_create_meta(
+            enrol_proof.CHALLENGE_KEY_META, enrol_proof.new_challenge_key
+        )
         return cls(
-            config, repository, receipts.server_key_from_text(key_text), bytes.fromhex(erasure_key)
+            config,
+            repository,
+            receipts.server_key_from_text(key_text),
+            bytes.fromhex(erasure_key),
+            bytes.fromhex(challenge_key),
         )
 
     def close(self) -> None:
@@ -132,6 +173,20 @@ class ServerService:
     @property
     def server_public_key(self) -> str:
         return self.server_key.public_b64
+
+    # -- rate limits ----------------------------------------------------------------------------
+
+    def identify(self, token: str) -> Identity | None:
+        """The device or account a bearer token belongs to (None for anything else)."""
+        device = self.repository.device_for_token(token)
+        if device is not None:
+            return Identity(device=device)
+        account = self.repository.account_for_token(token)
+        return None if account is None else Identity(account=account)
+
+    def admit(self, rate_key: str) -> float:
+        """Take a request token for this key: 0.0 if allowed, else seconds to wait."""
+        return self.limiter.take(rate_key, self._requests)
 
     # -- credentials ----------------------------------------------------------------------------
 
@@ -162,14 +217,61 @@ class ServerService:
             raise ServiceError(409, "exists", str(exc)) from None
         return account, token
 
-    def enrol(self, code: str, device_public_key: str, label: str | None = None) -> Enrolment:
-        """Spend a one-time code and register the laptop's signing key; issue its bearer token."""
+    def enrol_challenge(self) -> tuple[str, int]:
+        """A challenge for a laptop to sign with its device key, and how long it is valid (s)."""
+        ttl = enrol_proof.CHALLENGE_TTL_SECONDS
+        return enrol_proof.new_challenge(self.challenge_key, ttl=ttl), ttl
+
+    def enrol(
+        self,
+        code: str,
+        device_public_key: str,
+        label: str | None = None,
+        *,
+        challenge: str,
+        proof: str,
+        client: str = "-",
+    ) -> Enrolment:
+        """Spend a one-time code and register the laptop's signing key; issue its bearer token.
+
+        The laptop must prove it holds the private key (`proof`: its signature of a challenge
+        from this server). A revoked laptop stays revoked: enrolling never lifts it. Every
+        refusal counts against the client address; past `enrol_failures_per_hour` (over every
+        server process on the database) further attempts are refused before any check.
+        """
+        failures_key = f"enrol-failures:{client}"
+        wait = self.limiter.check(failures_key, self._enrol_failures)
+        if wait > 0:
+            raise ServiceError(
+                429,
+                "rate_limited",
+                "too many failed enrolments from this address; try again later",
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        try:
+            return self._enrol(code, device_public_key, label, challenge, proof)
+        except ServiceError as exc:
+            if exc.status == 403:
+                self.limiter.take(failures_key, self._enrol_failures)
+            raise
+
+    def _enrol(
+        self, code: str, device_public_key: str, label: str | None, challenge: str, proof: str
+    ) -> Enrolment:
         try:
             public_key_from_b64(device_public_key)
         except ValueError:
             raise ServiceError(
                 422, "invalid_public_key", "device_public_key is not an Ed25519 public key"
             ) from None
+        try:
+            enrol_proof.check_challenge(self.challenge_key, challenge)
+        except enrol_proof.ProofError as exc:
+            raise ServiceError(403, "bad_challenge", str(exc)) from None
+        try:
+            enrol_proof.check_proof(device_public_key, challenge, proof)
+        except enrol_proof.ProofError as exc:
+            raise ServiceError(403, "bad_proof", str(exc)) from None
         device_id = device_id_for(device_public_key)
         token = new_token("dev")
         try:
@@ -183,6 +285,13 @@ class ServerService:
                 "expired": "the enrolment code has expired",
             }
             raise ServiceError(403, f"code_{exc.reason}", messages[exc.reason]) from None
+        except DeviceRevoked:
+            log.warning("refused enrolment of revoked device=%s", device_id)
+            raise ServiceError(
+                403,
+                "device_revoked",
+                "this laptop's key was revoked on the server; it cannot enrol again",
+            ) from None
         log.info("device enrolled device=%s", device.device_id)
         return Enrolment(device.device_id, token, self.server_public_key, device.study_id)
 
@@ -213,9 +322,7 @@ class ServerService:
         except EnvelopeError as exc:
             raise ServiceError(403, "bad_signature", str(exc)) from None
         study = checked["study_id"]
-        if (self.config.study_id and study != self.config.study_id) or (
-            device.study_id and study != device.study_id
-        ):
+        if study not in self.config.study_ids or (device.study_id and study != device.study_id):
             raise ServiceError(403, "wrong_study", "this server does not collect for that study")
         content_hash = envelope_hash(checked)
 
@@ -259,6 +366,7 @@ class ServerService:
                 "conflict",
                 "a different submission with this id is already stored; nothing was changed",
             ) from None
+        crashpoints.reach("server.upload.stored")
         return UploadResult(receipt_for(stored), created)
 
     # -- erasure --------------------------------------------------------------------------------
@@ -298,9 +406,11 @@ class ServerService:
 
     def export_study(self, requested: str | None) -> str:
         """Which study an export is for: the asked one, the server's, or the only one stored."""
+        if requested is not None and not is_study_id(requested):
+            raise ServiceError(400, "invalid_study", f"a study id is {STUDY_ID_RULE}")
         study = requested or self.config.study_id
         if study:
-            if self.config.study_id and study != self.config.study_id:
+            if self.config.study_ids and study not in self.config.study_ids:
                 raise ServiceError(404, "unknown_study", "this server does not collect that study")
             return study
         studies = self.repository.study_ids()
@@ -358,6 +468,8 @@ def _check_shape(envelope: object) -> dict[str, str]:
         raise ServiceError(422, "invalid_envelope", "every envelope field must be non-empty text")
     if not _SUBMISSION_ID.fullmatch(envelope["submission_id"]):
         raise ServiceError(422, "invalid_envelope", "the submission id is not valid")
+    if not is_study_id(envelope["study_id"]):
+        raise ServiceError(422, "invalid_envelope", f"the study id is not valid ({STUDY_ID_RULE})")
     return dict(envelope)
 
 
@@ -373,6 +485,7 @@ __all__ = [
     "SUBMISSION_ID_PATTERN",
     "Enrolment",
     "ExportPage",
+    "Identity",
     "ServerService",
     "ServiceError",
     "UploadResult",

@@ -39,16 +39,23 @@ SETTINGS = (
     Setting("db_password", str, secret=True),
     Setting("host", str, "127.0.0.1"),
     Setting("port", int, 8080),
-    Setting("study_id", str),
+    # The studies collected: comma separated in the environment, a list or text in the file.
+    Setting("study_id", tuple, ()),
     Setting("max_body_bytes", int),
     Setting("rate", float),
     Setting("burst", int),
     Setting("certfile", str),
     Setting("keyfile", str),
     Setting("log_format", str, "text"),
-    # Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, comma separated).
+    # Proxies whose X-Forwarded-For names the client for rate limits (comma separated).
     Setting("forwarded_allow_ips", str, "127.0.0.1"),
+    Setting("client_address_header", str),
+    Setting("enrol_failures_per_hour", int),
+    # Plain HTTP on a network address: only for a TLS proxy in front on a closed network.
+    Setting("insecure_http", bool, False),
 )
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -132,6 +139,17 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _convert(setting: Setting, raw: Any) -> Any:
+    if setting.kind is tuple:
+        items = raw if isinstance(raw, list | tuple) else [raw]
+        parts = (p.strip() for item in items for p in str(item).split(","))
+        return tuple(dict.fromkeys(p for p in parts if p))
+    if setting.kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise UserFacingError(f"setting {setting.name} must be true or false")
     if isinstance(raw, setting.kind) and not isinstance(raw, bool):
         return raw
     try:

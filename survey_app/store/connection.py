@@ -10,8 +10,9 @@ from pathlib import Path
 import sqlcipher3
 
 from survey_app.i18n import N_
+from survey_app.private_files import make_private, private_database
 from survey_app.store.errors import StoreCorrupt, StoreNotFound, StoreReadOnly, WrongPassphrase
-from survey_app.store.paths import header_path, pending_header_path
+from survey_app.store.paths import guard_path, header_path, pending_header_path
 from survey_app.store.unlock import (
     KeyHeader,
     UnlockGuard,
@@ -38,6 +39,7 @@ class Unlocked:
 
 def connect(db_path: Path, key: bytes) -> sqlcipher3.Connection:
     """Open and key a connection; DatabaseError if the key does not decrypt the file."""
+    private_database(db_path)
     conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=True)
     try:
         # SQLCipher would otherwise print decryption failures to stderr.
@@ -50,6 +52,32 @@ def connect(db_path: Path, key: bytes) -> sqlcipher3.Connection:
         raise
     conn.row_factory = sqlcipher3.Row
     return conn
+
+
+def verify_store(db_path: Path, key: bytes) -> None:
+    """Check a store before anything writes to it: StoreCorrupt if it is emptied or damaged.
+
+    Read-only connection, so even a refused store is not touched (no WAL checkpoint on close).
+    `quick_check` reads every page (SQLCipher checks each page's HMAC as it decrypts it) and the
+    b-tree structure, including pages still in the WAL; DatabaseError if the key is wrong.
+    """
+    uri = Path(db_path).resolve().as_uri() + "?mode=ro"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(sqlcipher_key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # A store always has a schema: an empty or schema-less file is not one (any more).
+        if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 1:
+            raise StoreCorrupt()
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        except sqlcipher3.DatabaseError as exc:
+            raise StoreCorrupt() from exc
+        if result != ["ok"]:
+            raise StoreCorrupt()
+    finally:
+        conn.close()
 
 
 def configure(conn: sqlcipher3.Connection) -> None:
@@ -71,6 +99,8 @@ def unlock(db_path: Path, passphrase: str, guard: UnlockGuard) -> Unlocked:
     if not os.access(db_path.parent, os.W_OK) or not os.access(db_path, os.W_OK):
         # SQLite would fail to create its -wal/-shm files and look like a damaged store.
         raise StoreReadOnly()
+    make_private(main_path)
+    guard.attach(guard_path(db_path))
     guard.wait_turn()
     candidates = [(main_path, read_header(main_path))]
     if pending_path.is_file():
@@ -83,6 +113,7 @@ def unlock(db_path: Path, passphrase: str, guard: UnlockGuard) -> Unlocked:
             continue
         matched = True
         try:
+            verify_store(db_path, key)
             conn = connect(db_path, key)
         except sqlcipher3.DatabaseError:
             continue

@@ -15,6 +15,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 import sqlcipher3
 
+from survey_app import crashpoints
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.store import validation as check
 from survey_app.store.connection import connect, unlock
@@ -27,7 +28,13 @@ from survey_app.store.errors import (
     WrongPassphrase,
     write_error,
 )
-from survey_app.store.paths import header_path, pending_header_path
+from survey_app.store.paths import (
+    creating_path,
+    guard_path,
+    header_path,
+    pending_header_path,
+    remove_with_journals,
+)
 from survey_app.store.records import (
     AuditEntry,
     Meeting,
@@ -81,14 +88,11 @@ def owned(
 
 def _remove_new_store(path: Path) -> None:
     """Remove the files of a store whose creation failed (it never held anything)."""
-    for leftover in (
-        path,
-        header_path(path),
-        path.with_name(path.name + "-wal"),
-        path.with_name(path.name + "-shm"),
-    ):
+    for leftover in (creating_path(path), path):
         with contextlib.suppress(OSError):
-            leftover.unlink()
+            remove_with_journals(leftover)
+    with contextlib.suppress(OSError):
+        header_path(path).unlink(missing_ok=True)
 
 
 class StoreCore:
@@ -121,25 +125,40 @@ class StoreCore:
         kdf: KdfParams | None = None,
         clock: Clock | None = None,
     ) -> Self:
-        """Create a new store (first run) with a new device signing key."""
+        """Create a new store (first run) with a new device signing key.
+
+        The database is built complete (schema and device key) under a temporary name and only
+        then renamed into place, so a file at `path` is always a whole store: an empty or
+        half-made one can be refused as damaged instead of being silently started afresh.
+        """
         path = Path(path)
         if path.exists():
             raise StoreExists()
         header, key = new_header(passphrase, kdf or KdfParams())
+        header, key = new_header(passphrase, kdf or KdfParams())
+        building = creating_path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Header first: a crash before the database exists leaves no store, only a header.
+            # Header first: a crash before the rename leaves no store, only a stale header.
             write_header(header_path(path), header)
-            conn = connect(path, key)
+            remove_with_journals(building)
+            conn = connect(building, key)
             try:
                 migrate(conn, None)
-                store = cls(conn, path, header, clock)
-                store._create_device()
-            except BaseException:
+                crashpoints.reach("store.create.schema")
+                cls(conn, building, header, clock)._create_device()
+                crashpoints.reach("store.create.device")
+                # Everything into the main file, durably, before it gets its real name.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
                 conn.close()
-                raise
+            os.replace(building, path)
+            fsync_dir(path.parent)
+            store = cls(connect(path, key), path, header, clock)
+            store._load_device()
         except (sqlcipher3.OperationalError, OSError) as exc:
-            # Leave nothing behind: a header or an empty file would look like a damaged store.
+            # A full or read-only disk at first run: leave nothing behind (a header or a
+            # half-built file would look like a damaged store at the next start).
             _remove_new_store(path)
             clear = write_error(exc, path.parent if path.parent.is_dir() else None)
             if clear is None:
@@ -198,6 +217,7 @@ class StoreCore:
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-encrypt the store under a new passphrase; nothing is lost."""
         check_passphrase(new)
+        self._guard.attach(guard_path(self._path))
         self._guard.wait_turn()
         old_key = derive_key(old, self._header.salt, self._header.params)
         if not self._header.matches(old_key):
@@ -264,7 +284,10 @@ class StoreCore:
     def _load_device(self) -> None:
         row = self.conn.execute("SELECT private_key, device_id FROM device WHERE id = 1").fetchone()
         if row is None:
-            # Only possible if the first run was killed between schema and device key.
+            # An app before atomic creation could be killed between schema and device key; such
+            # a store holds nothing yet. Anything else without a device key is damaged.
+            if self.conn.execute("SELECT 1 FROM meetings UNION SELECT 1 FROM sessions").fetchone():
+                raise StoreCorrupt()
             self._create_device()
             return
         self._device_key = DeviceKey.from_private_bytes(bytes(row["private_key"]))

@@ -6,6 +6,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Protocol
 
+import sqlcipher3
+
+from survey_app import crashpoints
 from survey_app.sealing.envelope import envelope_hash, seal
 from survey_app.store import validation as check
 from survey_app.store.core import owned
@@ -44,7 +47,11 @@ class DeviceStore(SessionStore):
 
     @owned
     def complete_session(self, session_id: str, study: SealingStudy, *, actor: str) -> SealedCopy:
-        """Finish a session and seal its submission to the study key."""
+        """Finish a session and seal its submission to the study key, in ONE transaction.
+
+        A crash (or a sealing failure) at any moment leaves the session either in progress,
+        with every answer, or sealed and pending: never finished but unsealed.
+        """
         who = check.actor(actor)
         with self._tx() as conn:
             row = self._session_row(conn, session_id)
@@ -62,11 +69,15 @@ class DeviceStore(SessionStore):
                 self._audit(conn, "completed", who, session_id)
             elif row["status"] != "completed":
                 raise InvalidSessionState("This session is already finished.")
-        return self._seal(session_id, study, who)
+            crashpoints.reach("store.complete.marked")
+            submission_id = self._seal_in(conn, session_id, study, who)
+            crashpoints.reach("store.complete.sealed")
+        crashpoints.reach("store.complete.committed")
+        return self.sealed_copy(submission_id)
 
     @owned
     def decline_session(self, session_id: str, study: SealingStudy, *, actor: str) -> SealedCopy:
-        """Record a declined consent or a stop: no answers are kept or sent."""
+        """Record a declined consent or a stop: no answers are kept or sent (one transaction)."""
         who = check.actor(actor)
         with self._tx() as conn:
             row = self._session_row(conn, session_id)
@@ -82,19 +93,43 @@ class DeviceStore(SessionStore):
                 self._audit(conn, "declined", who, session_id, {"answers_discarded": discarded})
             elif row["status"] != "declined":
                 raise InvalidSessionState("This session is already finished.")
-        return self._seal(session_id, study, who)
+            crashpoints.reach("store.decline.marked")
+            submission_id = self._seal_in(conn, session_id, study, who)
+        return self.sealed_copy(submission_id)
+
+    @owned
+    def unsealed_count(self) -> int:
+        """Sessions finished but not sealed (only a store written by an older app has any)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM sessions WHERE status IN ('completed', 'declined')"
+        ).fetchone()
+        return int(row[0])
+
+    @owned
+    def sealed_study_ids(self) -> set[str]:
+        """The study ids this laptop's sealed submissions were sealed for."""
+        rows = self.conn.execute("SELECT DISTINCT json_extract(envelope, '$.study_id') FROM sealed")
+        return {r[0] for r in rows if r[0]}
 
     @owned
     def seal_unsealed(self, study: SealingStudy) -> list[SealedCopy]:
-        """Seal sessions left finished but unsealed (e.g. the app stopped between the steps)."""
+        """Seal sessions left finished but unsealed (an older app stopped between the steps)."""
         rows = self.conn.execute(
             "SELECT id FROM sessions WHERE status IN ('completed', 'declined') ORDER BY started_at"
         ).fetchall()
-        return [self._seal(r["id"], study, "system") for r in rows]
+        sealed = []
+        for row in rows:
+            with self._tx() as conn:
+                sealed.append(self._seal_in(conn, row["id"], study, "system"))
+        return [self.sealed_copy(s) for s in sealed]
 
-    def _seal(self, session_id: str, study: SealingStudy, who: str) -> SealedCopy:
-        conn = self.conn
+    def _seal_in(
+        self, conn: sqlcipher3.Connection, session_id: str, study: SealingStudy, who: str
+    ) -> str:
+        """Seal a finished session inside the caller's transaction; return the submission id."""
         session = SessionInfo.from_row(self._session_row(conn, session_id))
+        if session.status not in ("completed", "declined"):
+            raise InvalidSessionState("This session is already sealed.")
         meeting_row = conn.execute(
             "SELECT * FROM meetings WHERE id = ?", (session.meeting_id,)
         ).fetchone()
@@ -121,23 +156,18 @@ class DeviceStore(SessionStore):
             recipient=study.public_key,
         )
         digest = envelope_hash(envelope)
-        sealed_at = self._now()
-        with self._tx() as conn:
-            status = self._session_row(conn, session_id)["status"]
-            if status not in ("completed", "declined"):
-                raise InvalidSessionState("This session is already sealed.")
-            conn.execute(
-                "INSERT INTO sealed (submission_id, session_id, envelope, envelope_hash, "
-                "sealed_at) VALUES (?, ?, ?, ?, ?)",
-                (submission_id, session_id, to_json(envelope), digest, sealed_at),
-            )
-            conn.execute(
-                "UPDATE sessions SET status = 'sealed', submission_id = ? WHERE id = ?",
-                (submission_id, session_id),
-            )
-            detail = {"submission_id": submission_id, "envelope_hash": digest}
-            self._audit(conn, "sealed", who, session_id, detail)
-        return self.sealed_copy(submission_id)
+        conn.execute(
+            "INSERT INTO sealed (submission_id, session_id, envelope, envelope_hash, "
+            "sealed_at) VALUES (?, ?, ?, ?, ?)",
+            (submission_id, session_id, to_json(envelope), digest, self._now()),
+        )
+        conn.execute(
+            "UPDATE sessions SET status = 'sealed', submission_id = ? WHERE id = ?",
+            (submission_id, session_id),
+        )
+        detail = {"submission_id": submission_id, "envelope_hash": digest}
+        self._audit(conn, "sealed", who, session_id, detail)
+        return submission_id
 
     @owned
     def sealed_copy(self, submission_id: str) -> SealedCopy:

@@ -11,6 +11,9 @@ STORE_FILE = "device-store.db"
 ENV_DATA_DIR = "SURVEY_APP_DATA_DIR"
 HEADER_SUFFIX = ".kdf.json"
 PENDING_HEADER_SUFFIX = ".kdf.json.new"
+GUARD_SUFFIX = ".unlock-guard"
+CREATING_SUFFIX = ".creating"
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
 def store_path_in(data_dir: Path) -> Path:
@@ -36,6 +39,22 @@ def header_path(db_path: Path) -> Path:
 def pending_header_path(db_path: Path) -> Path:
     """Return the header written during a passphrase change, before it replaces the old one."""
     return db_path.with_name(db_path.name + PENDING_HEADER_SUFFIX)
+
+
+def creating_path(db_path: Path) -> Path:
+    """Return the name a new store is built under before it is renamed into place."""
+    return db_path.with_name(db_path.name + CREATING_SUFFIX)
+
+
+def remove_with_journals(db_path: Path) -> None:
+    """Remove a database file and SQLite's -wal/-shm/-journal files beside it (if any)."""
+    for name in (db_path.name, *(db_path.name + s for s in JOURNAL_SUFFIXES)):
+        db_path.with_name(name).unlink(missing_ok=True)
+
+
+def guard_path(db_path: Path) -> Path:
+    """Return the file that remembers failed unlock attempts across runs."""
+    return db_path.with_name(db_path.name + GUARD_SUFFIX)
 
 
 def backup_path(db_path: Path, version: int) -> Path:

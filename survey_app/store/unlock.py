@@ -114,8 +114,9 @@ def read_header(path: Path) -> KeyHeader:
 def write_header(path: Path, header: KeyHeader) -> None:
     """Write a header atomically and durably (temp file, fsync, rename, fsync dir)."""
     tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with open(tmp, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(header.to_json())
             fh.flush()
             os.fsync(fh.fileno())
@@ -151,16 +152,26 @@ def sqlcipher_rekey_pragma(key: bytes) -> str:
     return f"PRAGMA rekey = \"x'{key.hex()}'\""
 
 
+GUARD_FORMAT = "survey-app/unlock-guard/v1"
+
+
 @dataclass
 class UnlockGuard:
-    """Failed unlock attempts on one screen: each failure doubles the wait before the next."""
+    """Failed unlock attempts: each failure doubles the wait before the next.
+
+    Attached to a store (`attach`, done by every unlock), the count and the earliest time of the
+    next attempt are kept in a small file beside the store, so closing and restarting the app
+    or a command does not reset them. See docs/store-api.md for what this does and does not
+    protect against.
+    """
 
     base_delay: float = 1.0
     max_delay: float = 60.0
     sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
+    clock: Callable[[], float] = time.time
     failures: int = 0
     _not_before: float = field(default=0.0, repr=False)
+    state_path: Path | None = field(default=None, repr=False)
 
     @property
     def delay_seconds(self) -> float:
@@ -169,9 +180,20 @@ class UnlockGuard:
             return 0.0
         return min(self.base_delay * 2 ** (self.failures - 1), self.max_delay)
 
+    def attach(self, path: Path) -> None:
+        """Keep the count in `path` from now on, taking over what an earlier run left there."""
+        path = Path(path)
+        if self.state_path == path:
+            return
+        self.state_path = path
+        failures, not_before = read_guard_state(path, self.max_delay, self.clock())
+        if failures > self.failures or not_before > self._not_before:
+            self.failures = max(self.failures, failures)
+            self._not_before = max(self._not_before, not_before)
+
     def wait_turn(self) -> None:
-        """Sleep until the next attempt is allowed."""
-        remaining = self._not_before - self.clock()
+        """Sleep until the next attempt is allowed (never longer than max_delay)."""
+        remaining = min(self._not_before - self.clock(), self.max_delay)
         if remaining > 0:
             self.sleep(remaining)
 
@@ -180,9 +202,61 @@ class UnlockGuard:
         self.failures += 1
         delay = self.delay_seconds
         self._not_before = self.clock() + delay
+        self._save()
         return delay
 
     def reset(self) -> None:
         """Forget failures after a successful unlock."""
+        had = self.failures or self._not_before
         self.failures = 0
         self._not_before = 0.0
+        if had:
+            self._save()
+
+    def _save(self) -> None:
+        if self.state_path is not None:
+            write_guard_state(self.state_path, self.failures, self._not_before)
+
+
+def _guard_check(failures: int, not_before: float) -> str:
+    text = f"{GUARD_FORMAT}|{failures}|{not_before!r}"
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def read_guard_state(path: Path, max_delay: float, now: float) -> tuple[int, float]:
+    """(failures, earliest next attempt) from a guard file; a missing file means none.
+
+    A file that is unreadable, malformed or edited (its check value no longer fits) counts as
+    tampering: the next attempt waits the longest delay.
+    """
+    try:
+        data = json.loads(Path(path).read_bytes())
+        failures = int(data["failures"])
+        not_before = float(data["not_before"])
+        if data.get("format") != GUARD_FORMAT or failures < 0:
+            raise ValueError("unknown guard format")
+        if not hmac.compare_digest(str(data["check"]), _guard_check(failures, not_before)):
+            raise ValueError("guard file changed")
+    except FileNotFoundError:
+        return 0, 0.0
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1, now + max_delay
+    return failures, not_before
+
+
+def write_guard_state(path: Path, failures: int, not_before: float) -> None:
+    """Write the guard file atomically, readable by the owner only."""
+    data = {
+        "format": GUARD_FORMAT,
+        "failures": failures,
+        "not_before": not_before,
+        "check": _guard_check(failures, not_before),
+    }
+    tmp = Path(path).with_name(Path(path).name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, json.dumps(data, sort_keys=True).encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)

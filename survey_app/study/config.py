@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary, load_library
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
+from survey_app.identifiers import is_study_id
 from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
 
 STUDY_FILE = "study.yaml"
 DEFAULT_PCL_CUTOFF = 33
 DEFAULT_IDLE_TIMEOUT = 120
 IDLE_TIMEOUT_RANGE = (15, 3600)
-_STUDY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _KNOWN_KEYS = frozenset(
     {
@@ -131,7 +131,7 @@ class _Reader:
         for key in sorted(set(fields) - _KNOWN_KEYS):
             self.problem(fields[key].line, key, "unknown setting")
         study_id = self.text(fields, "study_id", root.line)
-        if study_id and not _STUDY_ID.fullmatch(study_id):
+        if study_id and not is_study_id(study_id):
             self.problem(
                 fields["study_id"].line,
                 "study_id",

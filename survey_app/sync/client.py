@@ -15,15 +15,26 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 
+from survey_app import crashpoints
 from survey_app.errors import UserFacingError
 from survey_app.i18n import N_
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import envelope_hash
+from survey_app.server.enrol_proof import sign_proof
 from survey_app.server.receipts import ReceiptError, verify_erasure_notice, verify_receipt
+from survey_app.sync.transport import (
+    CERTIFICATE_NOT_TRUSTED,
+    TransportProblem,
+    ca_context,
+    check_server_url,
+    is_certificate_problem,
+    read_ca_file,
+)
 
 
 class SyncError(UserFacingError):
@@ -62,8 +73,10 @@ class SyncCredentials:
     token: str
     server_public_key: str
     study_id: str | None = None
+    ca_pem: str | None = None  # the study's CA certificate given at enrolment, if any
+    insecure_http: bool = False  # enrolled over plain http to a network address, on purpose
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> dict[str, str | bool | None]:
         """Plain dict for storage."""
         return {
             "base_url": self.base_url,
@@ -71,6 +84,8 @@ class SyncCredentials:
             "token": self.token,
             "server_public_key": self.server_public_key,
             "study_id": self.study_id,
+            "ca_pem": self.ca_pem,
+            "insecure_http": self.insecure_http,
         }
 
     @classmethod
@@ -82,6 +97,8 @@ class SyncCredentials:
             token=str(data["token"]),
             server_public_key=str(data["server_public_key"]),
             study_id=data.get("study_id"),
+            ca_pem=data.get("ca_pem"),
+            insecure_http=bool(data.get("insecure_http", False)),
         )
 
     def __repr__(self) -> str:
@@ -180,7 +197,12 @@ class SubmissionErased(SyncError):
 
 
 class SyncClient:
-    """HTTP client for one research server. Close it (or use `with`) when done."""
+    """HTTP client for one research server. Close it (or use `with`) when done.
+
+    `verify`: True (the system's trusted authorities), a CA certificate file (PEM) of the
+    study's own server, or an SSLContext. Plain http:// is refused for any host but this
+    computer unless `allow_insecure`. SyncError for an unusable address or CA file.
+    """
 
     def __init__(
         self,
@@ -188,24 +210,35 @@ class SyncClient:
         *,
         credentials: SyncCredentials | None = None,
         verify: bool | str | ssl.SSLContext = True,
+        allow_insecure: bool = False,
         timeout: float = 15.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rng = rng or random.Random()
-        if isinstance(verify, str):
-            # A study's own CA or self-signed certificate (PEM file).
-            verify = ssl.create_default_context(cafile=verify)
+        self._allow_insecure = allow_insecure
+        self._ca_pem: str | None = None
+        try:
+            self.base_url = check_server_url(base_url, allow_insecure=allow_insecure)
+            if isinstance(verify, str):
+                # A study's own CA or self-signed certificate (PEM file), kept for enrolment.
+                self._ca_pem = read_ca_file(verify)
+                verify = ca_context(self._ca_pem, Path(verify).name)
+            elif verify is True and credentials is not None and credentials.ca_pem:
+                self._ca_pem = credentials.ca_pem
+                verify = ca_context(credentials.ca_pem)
+        except TransportProblem as exc:
+            raise SyncError(exc.msgid, **exc.params) from None
         self._http = httpx.Client(base_url=self.base_url, verify=verify, timeout=timeout)
 
     @classmethod
     def for_credentials(cls, credentials: SyncCredentials, **options: Any) -> SyncClient:
-        """A client for the server a laptop enrolled with."""
+        """A client for the server a laptop enrolled with (its CA and http choice included)."""
+        options.setdefault("allow_insecure", credentials.insecure_http)
         return cls(credentials.base_url, credentials=credentials, **options)
 
     def close(self) -> None:
@@ -229,11 +262,29 @@ class SyncClient:
         return response.status_code == 200
 
     def enrol(self, code: str, device_key: DeviceKey, label: str | None = None) -> SyncCredentials:
-        """Spend a one-time enrolment code; return the credentials to keep in the device store."""
-        body = {"code": code, "device_public_key": device_key.public_b64, "label": label}
+        """Spend a one-time enrolment code; return the credentials to keep in the device store.
+
+        The server's challenge is signed with the device key: the proof that this laptop holds
+        the private key, without which a code and a public key would be enough to take over.
+        """
         try:
+            answer = self._http.post("/v1/enrol/challenge")
+            challenge = _json_object(answer).get("challenge") if answer.status_code == 201 else None
+            if not isinstance(challenge, str):
+                raise SyncError(
+                    "Enrolment failed (server answered {status}).", status=answer.status_code
+                )
+            body = {
+                "code": code,
+                "device_public_key": device_key.public_b64,
+                "challenge": challenge,
+                "proof": sign_proof(device_key, challenge),
+                "label": label,
+            }
             response = self._http.post("/v1/enrol", json=body)
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
+            if is_certificate_problem(exc):
+                raise SyncError(CERTIFICATE_NOT_TRUSTED) from None
             raise SyncError("The server cannot be reached. Check the network.") from None
         if response.status_code in (403, 422):
             raise SyncError(
@@ -252,6 +303,8 @@ class SyncClient:
             token=data["token"],
             server_public_key=data["server_public_key"],
             study_id=data.get("study_id"),
+            ca_pem=self._ca_pem,
+            insecure_http=self._allow_insecure and not _is_https(self.base_url),
         )
         return self.credentials
 
@@ -311,6 +364,9 @@ class SyncClient:
                 headers={"Authorization": f"Bearer {creds.token}"},
             )
         except httpx.TransportError as exc:
+            if is_certificate_problem(exc):
+                # Trying again cannot help: the laptop does not trust this certificate.
+                raise SyncError(CERTIFICATE_NOT_TRUSTED) from None
             raise _Retryable(type(exc).__name__) from None
         status = response.status_code
         if status in (200, 201):
@@ -369,6 +425,7 @@ class SyncClient:
         except SyncError as exc:
             result.stopped = str(exc)
             return SubmissionOutcome(copy.submission_id, copy.session_id, PENDING, str(exc))
+        crashpoints.reach("sync.before_mark_synced")
         store.mark_synced(copy.submission_id, receipt)
         status = SYNCED if created else ALREADY_ON_SERVER
         return SubmissionOutcome(copy.submission_id, copy.session_id, status)
@@ -377,6 +434,10 @@ class SyncClient:
         if self.credentials is None:
             raise SyncError("This laptop is not enrolled with a server yet.")
         return self.credentials
+
+
+def _is_https(url: str) -> bool:
+    return url.lower().startswith("https://")
 
 
 def _check_notice(notice: Any, creds: SyncCredentials, submission_id: str) -> None:

@@ -63,14 +63,19 @@ def create_store(ctx: AppContext, passphrase: str, chosen: Path | None):
 
 
 def open_store(ctx: AppContext, passphrase: str, guard):
-    """Unlock the store and load the study configured for this laptop."""
+    """Unlock the store, load the study configured for this laptop, seal what was left."""
     from survey_app.store import DeviceStore
 
     def op(worker):
         store = DeviceStore.open(ctx.store_path, passphrase, guard=guard)
         guard.reset()
         worker.store = store
-        return _load_study(ctx, resolve_study_dir(ctx))
+        study = _load_study(ctx, resolve_study_dir(ctx))
+        # An older app could stop between "completed" and "sealed"; seal those now, with the
+        # study every new session of this laptop is sealed to.
+        if store.unsealed_count():
+            store.seal_unsealed(study)
+        return study
 
     return op
 

@@ -217,7 +217,9 @@ class Shooter:
         self.staff_language("ar")
         self.window.show_dashboard()
         self.settle()
-        service = ServerService.open(ServerConfig(database=str(work_dir / "server.sqlite3")))
+        service = ServerService.open(
+            ServerConfig(database=str(work_dir / "server.sqlite3"), study_ids=("demo",))
+        )
         try:
             with BackgroundServer(service) as server:
                 code, _ = service.create_enrol_code()

@@ -27,7 +27,7 @@ from survey_app.sealing.envelope import envelope_hash
 from survey_app.server.config import ServerConfig
 from survey_app.server.receipts import verify_receipt
 from survey_app.server.service import ServerService
-from tests.server.support import ServerProcess, make_envelope, start_server_process
+from tests.server.support import ServerProcess, make_envelope, post_enrol, start_server_process
 
 REPO = Path(__file__).resolve().parents[2]
 CADDY = shutil.which("caddy")
@@ -133,9 +133,7 @@ def test_upload_through_the_proxy_is_stored_once_with_a_valid_receipt(deployment
             from survey_app.sealing.device_keys import DeviceKey
 
             key = DeviceKey.generate()
-            token = client.post(
-                "/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-            ).json()["token"]
+            token = post_enrol(client, code, key).json()["token"]
             headers = {"Authorization": f"Bearer {token}"}
             envelope = make_envelope(key)
             first = client.post("/v1/submissions", json=envelope, headers=headers)

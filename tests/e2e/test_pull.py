@@ -16,7 +16,7 @@ from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
 from survey_app.sync.client import RetryPolicy
-from tests.server.support import enrol, make_envelope, running_server
+from tests.server.support import TEST_STUDIES, enrol, make_envelope, running_server
 
 NO_WAIT = PullOptions(page_size=3, retry=RetryPolicy(max_attempts=2, base_delay=0, max_delay=0))
 
@@ -45,7 +45,7 @@ def pulled_ids(folder: Path) -> list[str]:
 
 @pytest.fixture
 def server_config(tmp_path: Path) -> ServerConfig:
-    return ServerConfig(database=str(tmp_path / "server.sqlite3"))
+    return ServerConfig(database=str(tmp_path / "server.sqlite3"), study_ids=TEST_STUDIES)
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_a_folder_pulled_from_one_server_refuses_another_servers_bundles(
     service, live = server
     upload(service, live.url, 2)
     pull(live.url, token, tmp_path / "pulled", options=NO_WAIT)
-    other_config = ServerConfig(database=str(tmp_path / "other.sqlite3"))
+    other_config = ServerConfig(database=str(tmp_path / "other.sqlite3"), study_ids=TEST_STUDIES)
     with running_server(other_config) as (other, other_live):
         upload(other, other_live.url, 2)
         other_token = other.create_account("dm", "data_manager")[1]
@@ -204,3 +204,15 @@ def test_server_info_writes_a_known_devices_file_the_importer_accepts(
     assert known[service.server_key.device_id] == service.server_public_key
     assert len(known) == 2
     assert json.loads(path.read_text())["devices"][0]["role"] == "server"
+
+
+def test_pull_with_a_missing_ca_file_or_plain_http_to_the_network_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SURVEY_APP_TOKEN", "dm_not-used")
+    out = str(tmp_path / "pulled")
+    missing = str(tmp_path / "missing-ca.pem")
+    assert main(["pull", "--server", "https://127.0.0.1:9", "--out", out, "--ca", missing]) == 1
+    assert "CA certificate file missing-ca.pem" in capsys.readouterr().err
+    assert main(["pull", "--server", "http://192.0.2.10:8080", "--out", out]) == 1
+    assert "https://" in capsys.readouterr().err

@@ -107,7 +107,7 @@ def run_laptop(name: str, root: Path, url: str, service: ServerService) -> Lapto
 @pytest.fixture(scope="module")
 def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meeting]:
     root = tmp_path_factory.mktemp("meeting")
-    config = ServerConfig(database=str(root / "server.sqlite3"), study_id="demo")
+    config = ServerConfig(database=str(root / "server.sqlite3"), study_ids=("demo",))
     with pytest.MonkeyPatch.context() as env, running_server(config) as (service, server):
         laptops = [run_laptop(name, root, server.url, service) for name in PARTICIPANTS]
         _, token = service.create_account("dm", "data_manager")

@@ -60,6 +60,7 @@ def test_server_runs_from_the_images_install_without_qt(tmp_path: Path) -> None:
             "PATH": "/usr/bin:/bin",
             "HOME": str(tmp_path),
             "SURVEY_APP_SERVER_DB": str(tmp_path / "server.sqlite3"),
+            "SURVEY_APP_SERVER_STUDY_ID": "demo",
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

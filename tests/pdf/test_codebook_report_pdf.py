@@ -102,7 +102,7 @@ def test_meeting_report_counts_sessions_and_missing_items(tmp_path, filled_store
 
 def test_pdf_report_command_reads_passphrase_from_environment(tmp_path, filled_store, monkeypatch):
     path, _ = filled_store
-    monkeypatch.setenv("SURVEY_STORE_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", PASSPHRASE)
     out = tmp_path / "report.pdf"
     code = main(["pdf", "report", "--data-dir", str(path.parent), "--out", str(out)])
     assert code == 0

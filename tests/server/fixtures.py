@@ -12,6 +12,7 @@ from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
 from tests.server.support import (
+    TEST_STUDIES,
     PostgresCluster,
     fresh_postgres_database,
     running_server,
@@ -45,7 +46,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def config(tmp_path: Path) -> ServerConfig:
-    return ServerConfig(database=str(tmp_path / "server.sqlite3"))
+    return ServerConfig(database=str(tmp_path / "server.sqlite3"), study_ids=TEST_STUDIES)
 
 
 @pytest.fixture

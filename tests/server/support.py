@@ -23,11 +23,14 @@ from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import seal
 from survey_app.sealing.study_keys import generate_study_keypair
 from survey_app.server.config import ServerConfig
+from survey_app.server.enrol_proof import proof_message
 from survey_app.server.runner import BackgroundServer, TlsFiles
 from survey_app.server.service import ServerService
 
 REPO = Path(__file__).resolve().parents[2]
 STUDY_ID = "raskt-demo"
+# The studies a test server collects: the fixture study and the DEMO study of the app.
+TEST_STUDIES = (STUDY_ID, "demo")
 STUDY_PUBLIC_KEY = generate_study_keypair().public
 
 
@@ -63,11 +66,33 @@ class Enrolled:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+def post_enrol(
+    client: httpx.Client,
+    code: str,
+    key: DeviceKey,
+    *,
+    signer: DeviceKey | None = None,
+    label: str | None = None,
+) -> httpx.Response:
+    """The enrolment protocol: ask for a challenge, sign it (with `signer`, normally `key`)."""
+    challenge = client.post("/v1/enrol/challenge")
+    assert challenge.status_code == 201, challenge.text
+    text = challenge.json()["challenge"]
+    body = {
+        "code": code,
+        "device_public_key": key.public_b64,
+        "challenge": text,
+        "proof": (signer or key).sign(proof_message(text, key.public_b64)),
+        "label": label,
+    }
+    return client.post("/v1/enrol", json=body)
+
+
 def enrol(client: httpx.Client, service: ServerService, key: DeviceKey | None = None) -> Enrolled:
     """Enrol a fresh (or given) device key over HTTP with a new one-time code."""
     key = key or DeviceKey.generate()
     code, _ = service.create_enrol_code()
-    response = client.post("/v1/enrol", json={"code": code, "device_public_key": key.public_b64})
+    response = post_enrol(client, code, key)
     assert response.status_code == 201, response.text
     body = response.json()
     return Enrolled(key, body["token"], body["server_public_key"])
@@ -84,6 +109,46 @@ def running_server(
             yield service, server
     finally:
         service.close()
+
+
+def self_signed_tls(folder: Path) -> TlsFiles:
+    """A self-signed certificate for 127.0.0.1 (its own CA) and its key, as PEM files."""
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return TlsFiles(certfile, keyfile)
 
 
 # -- a server in a subprocess, for kill -9 -------------------------------------------------------
@@ -128,6 +193,7 @@ def start_server_process(
             str(db),
             "--port",
             str(port),
+            *(a for study in TEST_STUDIES for a in ("--study-id", study)),
             *list(extra),
         ],
         cwd=REPO,

@@ -19,7 +19,14 @@ from survey_app.server.config import ServerConfig
 from survey_app.server.middleware import ACCESS_LOGGER
 from survey_app.server.receipts import verify_receipt
 from survey_app.server.service import ServerService
-from tests.server.support import Enrolled, enrol, make_envelope, running_server
+from tests.server.support import (
+    TEST_STUDIES,
+    Enrolled,
+    enrol,
+    make_envelope,
+    post_enrol,
+    running_server,
+)
 
 
 @pytest.fixture
@@ -109,21 +116,15 @@ def test_upload_without_token_is_unauthorised(http: httpx.Client, device: Enroll
 
 def test_enrolment_code_cannot_be_reused(http: httpx.Client, service: ServerService) -> None:
     code, _ = service.create_enrol_code()
-    first = http.post(
-        "/v1/enrol", json={"code": code, "device_public_key": DeviceKey.generate().public_b64}
-    )
-    second = http.post(
-        "/v1/enrol", json={"code": code, "device_public_key": DeviceKey.generate().public_b64}
-    )
+    first = post_enrol(http, code, DeviceKey.generate())
+    second = post_enrol(http, code, DeviceKey.generate())
     assert first.status_code == 201
     assert (second.status_code, second.json()["error"]) == (403, "code_used")
 
 
 def test_expired_enrolment_code_is_refused(http: httpx.Client, service: ServerService) -> None:
     code, _ = service.create_enrol_code(ttl=timedelta(microseconds=1))
-    response = http.post(
-        "/v1/enrol", json={"code": code, "device_public_key": DeviceKey.generate().public_b64}
-    )
+    response = post_enrol(http, code, DeviceKey.generate())
     assert (response.status_code, response.json()["error"]) == (403, "code_expired")
 
 
@@ -132,9 +133,7 @@ def test_enrolment_code_is_accepted_in_lower_case_without_dashes(
 ) -> None:
     code, _ = service.create_enrol_code()
     typed = code.replace("-", " ").lower()
-    response = http.post(
-        "/v1/enrol", json={"code": typed, "device_public_key": DeviceKey.generate().public_b64}
-    )
+    response = post_enrol(http, typed, DeviceKey.generate())
     assert response.status_code == 201
 
 
@@ -162,9 +161,7 @@ def test_admin_creates_an_enrolment_code_that_enrols(
     _, token = service.create_account("admin", "admin")
     code = http.post("/v1/admin/enrol-codes", json={"ttl_hours": 1}, headers=_bearer(token))
     key = DeviceKey.generate()
-    response = http.post(
-        "/v1/enrol", json={"code": code.json()["code"], "device_public_key": key.public_b64}
-    )
+    response = post_enrol(http, code.json()["code"], key)
     assert response.json()["device_id"] == key.device_id
 
 
@@ -253,7 +250,9 @@ def test_access_log_has_device_and_status_but_no_ciphertext(
 
 
 def test_request_over_the_size_limit_is_refused(tmp_path: Path) -> None:
-    config = ServerConfig(database=str(tmp_path / "s.db"), max_body_bytes=4096)
+    config = ServerConfig(
+        database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES, max_body_bytes=4096
+    )
     with running_server(config) as (service, server), httpx.Client(base_url=server.url) as http:
         device = enrol(http, service)
         big = make_envelope(device.key, payload={"text": "x" * 8000})
@@ -264,7 +263,9 @@ def test_request_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 
 
 def test_streamed_body_over_the_limit_is_refused(tmp_path: Path) -> None:
-    config = ServerConfig(database=str(tmp_path / "s.db"), max_body_bytes=4096)
+    config = ServerConfig(
+        database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES, max_body_bytes=4096
+    )
     with running_server(config) as (service, server), httpx.Client(base_url=server.url) as http:
         device = enrol(http, service)
         chunks = iter([b'{"a": "' + b"x" * 3000, b"x" * 3000 + b'"}'])
@@ -273,7 +274,9 @@ def test_streamed_body_over_the_limit_is_refused(tmp_path: Path) -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
-    config = ServerConfig(database=str(tmp_path / "s.db"), rate_per_second=0.5, rate_burst=3)
+    config = ServerConfig(
+        database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES, rate_per_second=0.5, rate_burst=3
+    )
     with running_server(config) as (service, server), httpx.Client(base_url=server.url) as http:
         device = enrol(http, service)
         statuses = [
@@ -285,19 +288,8 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
     assert statuses[-1].json()["error"] == "rate_limited"
 
 
-def test_rate_limit_is_per_token(tmp_path: Path) -> None:
-    config = ServerConfig(database=str(tmp_path / "s.db"), rate_per_second=0.01, rate_burst=2)
-    with running_server(config) as (service, server), httpx.Client(base_url=server.url) as http:
-        first = enrol(http, service)
-        second = enrol(http, service)
-        for _ in range(2):
-            http.post("/v1/submissions", json=make_envelope(first.key), headers=first.headers)
-        other = http.post("/v1/submissions", json=make_envelope(second.key), headers=second.headers)
-    assert other.status_code == 201
-
-
 def test_server_for_one_study_refuses_another_study(tmp_path: Path) -> None:
-    config = ServerConfig(database=str(tmp_path / "s.db"), study_id="study-a")
+    config = ServerConfig(database=str(tmp_path / "s.db"), study_ids=("study-a",))
     with running_server(config) as (service, server), httpx.Client(base_url=server.url) as http:
         device = enrol(http, service)
         envelope = make_envelope(device.key, study_id="study-b")

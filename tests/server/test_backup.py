@@ -13,7 +13,13 @@ import pytest
 
 from survey_app.cli.main import main
 from survey_app.server.config import ServerConfig
-from tests.server.support import enrol, fresh_postgres_database, make_envelope, running_server
+from tests.server.support import (
+    TEST_STUDIES,
+    enrol,
+    fresh_postgres_database,
+    make_envelope,
+    running_server,
+)
 
 ROWS = 7
 
@@ -37,7 +43,7 @@ def test_restore_into_a_fresh_database_pulls_byte_identical_bundles(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with running_server(ServerConfig(database=database)) as (service, live):
+    with running_server(ServerConfig(database=database, study_ids=TEST_STUDIES)) as (service, live):
         with httpx.Client(base_url=live.url, timeout=10) as client:
             device = enrol(client, service)
             envelopes = [make_envelope(device.key) for _ in range(ROWS)]
@@ -57,7 +63,7 @@ def test_restore_into_a_fresh_database_pulls_byte_identical_bundles(
     assert main(["server", "restore", str(backup_file), "--db", target]) == 0
     capsys.readouterr()
 
-    with running_server(ServerConfig(database=target)) as (_, restored):
+    with running_server(ServerConfig(database=target, study_ids=TEST_STUDIES)) as (_, restored):
         after = _pull(restored.url, tmp_path / "pull-after", token, monkeypatch)
         with httpx.Client(base_url=restored.url, timeout=10) as client:
             again = client.post("/v1/submissions", json=envelopes[0], headers=device.headers)
@@ -71,7 +77,7 @@ def test_restore_into_a_fresh_database_pulls_byte_identical_bundles(
 def test_restore_refuses_a_database_that_already_holds_a_server(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with running_server(ServerConfig(database=database)):
+    with running_server(ServerConfig(database=database, study_ids=TEST_STUDIES)):
         pass
     backup_file = tmp_path / "server.backup"
     assert main(["server", "backup", "--db", database, "--out", str(backup_file)]) == 0
@@ -83,7 +89,7 @@ def test_backup_refuses_to_overwrite_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database = str(tmp_path / "server.sqlite3")
-    with running_server(ServerConfig(database=database)):
+    with running_server(ServerConfig(database=database, study_ids=TEST_STUDIES)):
         pass
     existing = tmp_path / "earlier.backup"
     existing.write_bytes(b"an earlier backup")

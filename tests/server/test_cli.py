@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -10,7 +12,7 @@ import pytest
 
 from survey_app.cli.main import main
 from survey_app.sealing.device_keys import DeviceKey
-from tests.server.support import start_server_process
+from tests.server.support import REPO, post_enrol, start_server_process
 
 
 def test_enrol_code_command_prints_single_use_codes(
@@ -38,10 +40,8 @@ def test_server_command_serves_codes_made_by_the_enrol_code_command(
     code = capsys.readouterr().out.split()[0]
     server = start_server_process(db)
     try:
-        response = httpx.post(
-            f"{server.url}/v1/enrol",
-            json={"code": code, "device_public_key": DeviceKey.generate().public_b64},
-        )
+        with httpx.Client(base_url=server.url) as http:
+            response = post_enrol(http, code, DeviceKey.generate())
     finally:
         server.stop()
     assert response.status_code == 201
@@ -52,3 +52,28 @@ def test_revoke_device_command_reports_an_unknown_device(
 ) -> None:
     assert main(["server", "revoke-device", "--db", str(tmp_path / "s.db"), "nope"]) == 1
     assert "no enrolled device" in capsys.readouterr().err
+
+
+def test_server_command_refuses_plain_http_on_a_network_address(tmp_path: Path) -> None:
+    args = ["server", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "0"]
+    result = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *args, "--study-id", "demo"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "refusing plain HTTP" in result.stderr
+
+
+def test_server_command_serves_plain_http_on_a_network_address_only_when_told(
+    tmp_path: Path,
+) -> None:
+    server = start_server_process(tmp_path / "s.db", 0, "--host", "0.0.0.0", "--insecure-http")
+    try:
+        port = server.port
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/health").status_code == 200
+    finally:
+        server.stop()

@@ -16,9 +16,10 @@ from survey_app.server.config import ServerConfig
 from survey_app.server.db import open_database
 from survey_app.server.middleware import ACCESS_LOGGER
 from survey_app.server.receipts import verify_erasure_notice
-from survey_app.server.repository import Repository
+from survey_app.server.repository import SCHEMA_VERSION, Repository
 from survey_app.server.service import ServerService
 from tests.server.support import (
+    TEST_STUDIES,
     Enrolled,
     enrol,
     make_envelope,
@@ -31,7 +32,10 @@ from tests.server.support import (
 def server(database: str) -> Iterator[tuple[ServerService, httpx.Client]]:
     """A real server on loopback over each backend in turn, and an HTTP client for it."""
     with (
-        running_server(ServerConfig(database=database)) as (service, background),
+        running_server(ServerConfig(database=database, study_ids=TEST_STUDIES)) as (
+            service,
+            background,
+        ),
         httpx.Client(base_url=background.url, timeout=10) as client,
     ):
         yield service, client
@@ -215,7 +219,10 @@ def test_logs_name_no_submission_id(
 
 def test_sqlite_file_keeps_no_bytes_of_an_erased_envelope(tmp_path: Path) -> None:
     db = tmp_path / "server.sqlite3"
-    with running_server(ServerConfig(database=str(db))) as (service, background):
+    with running_server(ServerConfig(database=str(db), study_ids=TEST_STUDIES)) as (
+        service,
+        background,
+    ):
         with httpx.Client(base_url=background.url, timeout=10) as client:
             device = enrol(client, service)
             envelope = make_envelope(device.key)
@@ -237,7 +244,7 @@ def test_erasure_survives_a_killed_server_process(
     process = start_server_process(db)
     try:
         with httpx.Client(base_url=process.url, timeout=10) as client:
-            service = ServerService.open(ServerConfig(database=str(db)))
+            service = ServerService.open(ServerConfig(database=str(db), study_ids=TEST_STUDIES))
             try:
                 device = enrol(client, service)
             finally:
@@ -289,10 +296,10 @@ def test_version_1_database_gains_the_erasure_tables(tmp_path: Path) -> None:
         conn.execute("DROP TABLE erased_submissions")
         conn.execute("UPDATE server_meta SET value = '1' WHERE key = 'schema'")
     conn.close()
-    service = ServerService.open(ServerConfig(database=str(db)))
+    service = ServerService.open(ServerConfig(database=str(db), study_ids=TEST_STUDIES))
     try:
         result = service.erase_submissions(["sub-1"], reference=None, requested_by="test")
-        assert service.repository.get_meta("schema") == "2"
+        assert service.repository.get_meta("schema") == SCHEMA_VERSION
     finally:
         service.close()
     assert result.outcomes == {"sub-1": "not_stored"}

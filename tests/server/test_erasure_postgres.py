@@ -7,8 +7,9 @@ import pytest
 
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.server.config import ServerConfig
+from survey_app.server.enrol_proof import sign_proof
 from survey_app.server.service import ServerService
-from tests.server.support import PostgresCluster, make_envelope
+from tests.server.support import TEST_STUDIES, PostgresCluster, make_envelope
 
 pytestmark = pytest.mark.postgres
 
@@ -34,11 +35,14 @@ def _markers(envelope: dict[str, str]) -> list[bytes]:
 def test_erased_envelope_bytes_leave_the_postgres_files_at_once(
     pg_cluster: PostgresCluster, pg_url: str
 ) -> None:
-    service = ServerService.open(ServerConfig(database=pg_url))
+    service = ServerService.open(ServerConfig(database=pg_url, study_ids=TEST_STUDIES))
     try:
         key = DeviceKey.generate()
         code, _ = service.create_enrol_code()
-        device = service.device_for_token(service.enrol(code, key.public_b64).token)
+        challenge, _ = service.enrol_challenge()
+        proof = sign_proof(key, challenge)
+        enrolment = service.enrol(code, key.public_b64, challenge=challenge, proof=proof)
+        device = service.device_for_token(enrolment.token)
         assert device is not None
         erased = make_envelope(key, payload={"answers": [{"value": i} for i in range(400)]})
         kept = make_envelope(key)

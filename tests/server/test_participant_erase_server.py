@@ -30,7 +30,7 @@ from survey_app.server.service import ServerService
 from survey_app.simulate.runner import SimClock, simulate
 from survey_app.store import DeviceStore, KdfParams
 from survey_app.study import DEMO_PASSPHRASE, demo_private_key_path, demo_study_dir, load_study
-from tests.server.support import enrol, running_server
+from tests.server.support import TEST_STUDIES, enrol, running_server
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 
@@ -83,7 +83,9 @@ def out(tmp_path: Path, laptop: Laptop) -> Path:
 @pytest.fixture
 def server(tmp_path: Path, laptop: Laptop) -> Iterator[tuple[ServerService, str]]:
     """A real server holding everything the laptop synced."""
-    with running_server(ServerConfig(database=str(tmp_path / "s.sqlite3"))) as (service, bg):
+    with running_server(
+        ServerConfig(database=str(tmp_path / "s.sqlite3"), study_ids=TEST_STUDIES)
+    ) as (service, bg):
         with httpx.Client(base_url=bg.url, timeout=10) as client:
             device = enrol(client, service, laptop.key)
             for envelope in laptop.envelopes:

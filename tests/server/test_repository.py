@@ -12,7 +12,7 @@ from survey_app.server.config import ServerConfig
 from survey_app.server.db import open_database
 from survey_app.server.repository import CodeProblem, Conflict, Repository
 from survey_app.server.service import ServerService
-from tests.server.support import enrol, make_envelope, running_server
+from tests.server.support import TEST_STUDIES, enrol, make_envelope, running_server
 
 
 class Clock:
@@ -127,7 +127,7 @@ def test_concurrent_writers_store_each_submission_once(repo: Repository) -> None
 
 @pytest.mark.postgres
 def test_postgres_backend_serves_enrol_upload_and_export(pg_url: str) -> None:
-    with running_server(ServerConfig(database=pg_url)) as (service, server):
+    with running_server(ServerConfig(database=pg_url, study_ids=TEST_STUDIES)) as (service, server):
         _account, token = service.create_account("dm", "data_manager")
         with httpx.Client(base_url=server.url) as client:
             device = enrol(client, service)

@@ -19,19 +19,19 @@ from survey_app.sealing.envelope import envelope_hash
 from survey_app.server.config import ServerConfig
 from survey_app.server.receipts import verify_receipt
 from survey_app.server.service import ServerService
-from tests.server.support import ServerProcess, make_envelope, start_server_process
+from tests.server.support import ServerProcess, make_envelope, post_enrol, start_server_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ROUNDS = 40
 
 
-@pytest.fixture
-def two(pg_url: str) -> Iterator[tuple[ServerProcess, ServerProcess, ServerService]]:
-    """Two `server` processes started at the same moment on one empty database."""
+def _two_processes(
+    url: str, *options: str
+) -> Iterator[tuple[ServerProcess, ServerProcess, ServerService]]:
     with ThreadPoolExecutor(2) as pool:
-        first, second = pool.map(lambda _: start_server_process(pg_url), range(2))
-    admin = ServerService.open(ServerConfig(database=pg_url))
+        first, second = pool.map(lambda _: start_server_process(url, 0, *options), range(2))
+    admin = ServerService.open(ServerConfig(database=url))
     try:
         yield first, second, admin
     finally:
@@ -40,11 +40,16 @@ def two(pg_url: str) -> Iterator[tuple[ServerProcess, ServerProcess, ServerServi
         admin.close()
 
 
+@pytest.fixture
+def two(pg_url: str) -> Iterator[tuple[ServerProcess, ServerProcess, ServerService]]:
+    """Two `server` processes started at the same moment on one empty database."""
+    yield from _two_processes(pg_url)
+
+
 def _enrol(url: str, admin: ServerService, key: DeviceKey) -> dict[str, str]:
     code, _ = admin.create_enrol_code()
-    response = httpx.post(
-        f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-    )
+    with httpx.Client(base_url=url) as client:
+        response = post_enrol(client, code, key)
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
@@ -114,12 +119,9 @@ def test_enrolment_code_spent_on_one_process_is_refused_by_the_other(
 ) -> None:
     first, second, admin = two
     code, _ = admin.create_enrol_code()
-    body = {"code": code, "device_public_key": DeviceKey.generate().public_b64}
-    assert httpx.post(f"{first.url}/v1/enrol", json=body).status_code == 201
-    again = httpx.post(
-        f"{second.url}/v1/enrol",
-        json={**body, "device_public_key": DeviceKey.generate().public_b64},
-    )
+    with httpx.Client(base_url=first.url) as a, httpx.Client(base_url=second.url) as b:
+        assert post_enrol(a, code, DeviceKey.generate()).status_code == 201
+        again = post_enrol(b, code, DeviceKey.generate())
     assert again.status_code == 403
     assert again.json()["error"] == "code_used"
 
@@ -141,3 +143,45 @@ def test_erasure_through_one_process_is_refused_on_upload_by_the_other(
     assert erased.json()["deleted"] == 1
     again = httpx.post(f"{second.url}/v1/submissions", json=envelope, headers=headers)
     assert again.status_code == 410
+
+
+@pytest.fixture
+def two_limited(pg_url: str) -> Iterator[tuple[ServerProcess, ServerProcess, ServerService]]:
+    """Two `server` processes that allow 4 requests at once per device or address."""
+    yield from _two_processes(pg_url, "--rate", "0.001", "--burst", "4")
+
+
+@pytest.fixture
+def two_enrol_limited(pg_url: str) -> Iterator[tuple[ServerProcess, ServerProcess, ServerService]]:
+    """Two `server` processes that allow 3 failed enrolments per address and hour."""
+    yield from _two_processes(pg_url, "--enrol-failures-per-hour", "3")
+
+
+def test_a_devices_request_budget_is_shared_by_both_processes(
+    two_limited: tuple[ServerProcess, ServerProcess, ServerService],
+) -> None:
+    first, second, admin = two_limited
+    key = DeviceKey.generate()
+    headers = _enrol(first.url, admin, key)
+    statuses = [
+        httpx.post(f"{p.url}/v1/submissions", json=make_envelope(key), headers=headers).status_code
+        for p in (first, second, first, second, first, second)
+    ]
+    # The enrolment took nothing from the device's bucket: 4 uploads pass, wherever they land.
+    assert statuses[:4] == [201] * 4
+    assert statuses[4:] == [429, 429]
+
+
+def test_failed_enrolments_from_one_address_are_counted_across_processes(
+    two_enrol_limited: tuple[ServerProcess, ServerProcess, ServerService],
+) -> None:
+    first, second, admin = two_enrol_limited
+    guesses = []
+    for process in (first, second, first):
+        with httpx.Client(base_url=process.url) as client:
+            guesses.append(post_enrol(client, "AAAA-BBBB-CCCC", DeviceKey.generate()))
+    assert [g.json()["error"] for g in guesses] == ["code_unknown"] * 3
+    code, _ = admin.create_enrol_code()
+    with httpx.Client(base_url=second.url) as client:
+        blocked = post_enrol(client, code, DeviceKey.generate())
+    assert (blocked.status_code, blocked.json()["error"]) == (429, "rate_limited")

@@ -16,7 +16,7 @@ from survey_app.sealing.device_keys import DeviceKey
 from survey_app.server.config import ServerConfig
 from survey_app.server.service import ServerService
 from survey_app.server.settings import resolve_settings
-from tests.server.support import REPO, make_envelope
+from tests.server.support import REPO, make_envelope, post_enrol
 
 
 def _file(tmp_path: Path, text: str) -> Path:
@@ -100,9 +100,8 @@ def test_server_runs_from_environment_and_file_alone_with_json_logs_without_cont
         service = ServerService.open(ServerConfig(database=str(database)))
         code, _ = service.create_enrol_code(label="laptop label")
         key = DeviceKey.generate()
-        enrolled = httpx.post(
-            f"{url}/v1/enrol", json={"code": code, "device_public_key": key.public_b64}
-        ).json()
+        with httpx.Client(base_url=url) as client:
+            enrolled = post_enrol(client, code, key).json()
         headers = {"Authorization": f"Bearer {enrolled['token']}"}
         envelope = make_envelope(key)
         other = make_envelope(key, submission_id=envelope["submission_id"], payload={"x": 2})

@@ -17,7 +17,7 @@ from survey_app.store import (
     store_exists,
     store_path_in,
 )
-from survey_app.store.paths import header_path, pending_header_path
+from survey_app.store.paths import guard_path, header_path, pending_header_path
 from survey_app.store.unlock import new_header, sqlcipher_rekey_pragma, write_header
 
 from .conftest import FAST_KDF, PASSPHRASE
@@ -146,3 +146,37 @@ def test_default_store_path_without_environment_is_in_user_data_dir() -> None:
     path = default_store_path({})
     assert path.name == "device-store.db"
     assert "survey-app" in path.parts
+
+
+def test_failed_unlocks_are_remembered_by_the_next_run(
+    store: DeviceStore, store_path: Path
+) -> None:
+    store.close()
+    fake = FakeTime()
+    for expected in (1.0, 2.0, 4.0):
+        # A new guard each time, as after closing and restarting the app.
+        guard = UnlockGuard(sleep=fake.sleep, clock=fake.clock)
+        with pytest.raises(WrongPassphrase) as info:
+            DeviceStore.open(store_path, "wrong passphrase", guard=guard)
+        assert info.value.delay_seconds == expected
+    assert fake.slept == [1.0, 2.0]
+    guard = UnlockGuard(sleep=fake.sleep, clock=fake.clock)
+    DeviceStore.open(store_path, PASSPHRASE, guard=guard).close()
+    assert fake.slept == [1.0, 2.0, 4.0]
+    again = UnlockGuard(sleep=fake.sleep, clock=fake.clock)
+    DeviceStore.open(store_path, PASSPHRASE, guard=again).close()
+    assert fake.slept == [1.0, 2.0, 4.0]
+
+
+def test_edited_guard_file_makes_the_next_attempt_wait_longest(
+    store: DeviceStore, store_path: Path
+) -> None:
+    store.close()
+    fake = FakeTime()
+    with pytest.raises(WrongPassphrase):
+        DeviceStore.open(store_path, "wrong passphrase", guard=UnlockGuard(clock=fake.clock))
+    state = guard_path(store_path)
+    state.write_text(state.read_text().replace('"failures": 1', '"failures": 0'))
+    guard = UnlockGuard(max_delay=30.0, sleep=fake.sleep, clock=fake.clock)
+    DeviceStore.open(store_path, PASSPHRASE, guard=guard).close()
+    assert fake.slept == [30.0]

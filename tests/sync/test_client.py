@@ -30,7 +30,7 @@ from survey_app.sync.client import (
     SyncError,
 )
 from survey_app.sync.credentials import credentials_path, load_credentials, save_credentials
-from tests.server.support import running_server
+from tests.server.support import TEST_STUDIES, running_server
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 NO_WAIT = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
@@ -187,7 +187,10 @@ def test_unreachable_server_stops_after_bounded_retries(
 ) -> None:
     finish_sessions(store, study, 2)
     waits: list[float] = []
-    with running_server(ServerConfig(database=str(tmp_path / "s.db"))) as (service, server):
+    with running_server(ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)) as (
+        service,
+        server,
+    ):
         client = enrolled_client(store, service, server)
     client.retry = RetryPolicy(max_attempts=4, base_delay=1.0, max_delay=3.0)
     client._sleep = waits.append
@@ -206,7 +209,10 @@ def test_back_off_grows_exponentially_and_is_capped() -> None:
 
 
 def test_is_server_reachable_follows_the_server(tmp_path: Path) -> None:
-    with running_server(ServerConfig(database=str(tmp_path / "s.db"))) as (_, server):
+    with running_server(ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)) as (
+        _,
+        server,
+    ):
         client = SyncClient(server.url)
         assert client.is_server_reachable()
     assert not client.is_server_reachable(timeout=0.5)

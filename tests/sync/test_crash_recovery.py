@@ -15,7 +15,7 @@ from survey_app.server.service import ServerService
 from survey_app.store import DeviceStore
 from survey_app.study import Study
 from survey_app.sync.client import RetryPolicy, SyncClient
-from tests.server.support import start_server_process
+from tests.server.support import TEST_STUDIES, start_server_process
 from tests.sync.test_client import finish_sessions, store, study
 
 __all__ = ["store", "study"]
@@ -36,7 +36,7 @@ def test_server_killed_mid_batch_then_restarted_holds_every_envelope_exactly_onc
 ) -> None:
     ids = finish_sessions(store, study, BATCH)
     db = tmp_path / "server.sqlite3"
-    service = ServerService.open(ServerConfig(database=str(db)))
+    service = ServerService.open(ServerConfig(database=str(db), study_ids=TEST_STUDIES))
     code, _ = service.create_enrol_code()
     _, dm_token = service.create_account("dm", "data_manager")
     service.close()

@@ -14,7 +14,7 @@ from survey_app.server.service import ServerService
 from survey_app.ui.direction import plain
 from survey_app.ui.pages.dashboard import DashboardPage
 from tests.server.fixtures import config, live, service
-from tests.server.support import start_server_process
+from tests.server.support import TEST_STUDIES, start_server_process
 from tests.ui.conftest import settle, store_call
 
 __all__ = ["config", "live", "service"]
@@ -222,7 +222,7 @@ def test_server_down_says_so_then_sync_happens_by_itself_when_it_is_back(
     qtbot, dashboard, tmp_path
 ):
     db = tmp_path / "server.sqlite3"
-    admin = ServerService.open(ServerConfig(database=str(db)))
+    admin = ServerService.open(ServerConfig(database=str(db), study_ids=TEST_STUDIES))
     code, _ = admin.create_enrol_code()
     admin.close()
     dashboard.ctx.sync_interval_seconds = 3600

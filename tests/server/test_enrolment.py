@@ -1,0 +1,129 @@
+"""Enrolment needs the laptop's PRIVATE key: a code and a public key alone get nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from survey_app.sealing.device_keys import DeviceKey
+from survey_app.server.enrol_proof import new_challenge, proof_message
+from survey_app.server.service import ServerService
+from tests.server.support import Enrolled, enrol, make_envelope, post_enrol
+
+
+@pytest.fixture
+def laptop(http: httpx.Client, service: ServerService) -> Enrolled:
+    return enrol(http, service)
+
+
+def _upload(http: httpx.Client, device: Enrolled) -> int:
+    return http.post(
+        "/v1/submissions", json=make_envelope(device.key), headers=device.headers
+    ).status_code
+
+
+def test_code_and_a_public_key_from_an_envelope_cannot_take_over_a_laptop(
+    http: httpx.Client, service: ServerService, laptop: Enrolled
+) -> None:
+    # The attacker has a valid code and the laptop's public key (it is in every envelope),
+    # but not its private key: the best they can do is sign with a key of their own.
+    public_key = make_envelope(laptop.key)["device_public_key"]
+    victim = DeviceKey.from_private_bytes(laptop.key.private_bytes())
+    assert victim.public_b64 == public_key
+    code, _ = service.create_enrol_code()
+    attempt = post_enrol(http, code, victim, signer=DeviceKey.generate())
+    assert (attempt.status_code, attempt.json()["error"]) == (403, "bad_proof")
+    assert "token" not in attempt.json()
+    assert _upload(http, laptop) == 201
+
+
+def test_enrolment_without_a_proof_is_refused(
+    http: httpx.Client, service: ServerService, laptop: Enrolled
+) -> None:
+    code, _ = service.create_enrol_code()
+    response = http.post(
+        "/v1/enrol", json={"code": code, "device_public_key": laptop.key.public_b64}
+    )
+    assert response.status_code == 422
+    assert _upload(http, laptop) == 201
+
+
+def test_a_challenge_the_server_did_not_make_is_refused(
+    http: httpx.Client, service: ServerService
+) -> None:
+    key = DeviceKey.generate()
+    code, _ = service.create_enrol_code()
+    forged = new_challenge(b"not the server's secret" * 2)
+    body = {
+        "code": code,
+        "device_public_key": key.public_b64,
+        "challenge": forged,
+        "proof": key.sign(proof_message(forged, key.public_b64)),
+    }
+    response = http.post("/v1/enrol", json=body)
+    assert (response.status_code, response.json()["error"]) == (403, "bad_challenge")
+
+
+def test_an_expired_challenge_is_refused(http: httpx.Client, service: ServerService) -> None:
+    key = DeviceKey.generate()
+    code, _ = service.create_enrol_code()
+    old = new_challenge(service.challenge_key, now=1_000_000.0)
+    body = {
+        "code": code,
+        "device_public_key": key.public_b64,
+        "challenge": old,
+        "proof": key.sign(proof_message(old, key.public_b64)),
+    }
+    response = http.post("/v1/enrol", json=body)
+    assert (response.status_code, response.json()["error"]) == (403, "bad_challenge")
+
+
+def test_a_failed_proof_does_not_spend_the_code(http: httpx.Client, service: ServerService) -> None:
+    key = DeviceKey.generate()
+    code, _ = service.create_enrol_code()
+    assert post_enrol(http, code, key, signer=DeviceKey.generate()).status_code == 403
+    assert post_enrol(http, code, key).status_code == 201
+
+
+def test_revoked_laptop_stays_revoked_when_enrolled_again_with_its_own_key(
+    http: httpx.Client, service: ServerService, laptop: Enrolled
+) -> None:
+    service.repository.revoke_device(laptop.key.device_id)
+    code, _ = service.create_enrol_code()
+    response = post_enrol(http, code, laptop.key)
+    assert (response.status_code, response.json()["error"]) == (403, "device_revoked")
+    assert _upload(http, laptop) == 401
+    [device] = service.repository.devices()
+    assert device.revoked
+
+
+def test_laptop_enrolling_again_with_its_own_key_gets_a_new_token(
+    http: httpx.Client, service: ServerService, laptop: Enrolled
+) -> None:
+    again = enrol(http, service, laptop.key)
+    assert again.token != laptop.token
+    assert _upload(http, again) == 201
+    assert _upload(http, laptop) == 401
+
+
+def test_a_challenge_from_one_server_process_is_accepted_by_another(tmp_path) -> None:
+    from survey_app.server.config import ServerConfig
+    from tests.server.support import TEST_STUDIES, running_server
+
+    config = ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)
+    with (
+        running_server(config) as (service, first),
+        running_server(config) as (_, second),
+        httpx.Client(base_url=first.url) as a,
+        httpx.Client(base_url=second.url) as b,
+    ):
+        key = DeviceKey.generate()
+        code, _ = service.create_enrol_code()
+        challenge = a.post("/v1/enrol/challenge").json()["challenge"]
+        body = {
+            "code": code,
+            "device_public_key": key.public_b64,
+            "challenge": challenge,
+            "proof": key.sign(proof_message(challenge, key.public_b64)),
+        }
+        assert b.post("/v1/enrol", json=body).status_code == 201
