@@ -226,7 +226,7 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=ChallengeResponse,
         status_code=201,
         tags=["device"],
-        responses=_errors(429),
+        responses=_errors(413, 429),
     )
     def enrol_challenge() -> ChallengeResponse:
         """A challenge the laptop signs with its device key to prove it holds the private key."""

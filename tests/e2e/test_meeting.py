@@ -52,7 +52,6 @@ DEMO_KEY = demo_study_dir() / "DEMO-study-private-key.age"
 DEADLINE = 420.0
 KILL_A_AT = (5, 30)  # laptop A dies after the 30th answer of its 5th participant
 RESTART_SERVER_AT = 3  # the server dies after laptop B's 3rd confirmed upload
-SERVER_ARGS = ("--study-id", "demo")
 
 
 class Laptop:
@@ -156,13 +155,13 @@ def write_job(
 
 def server_service(db: Path) -> ServerService:
     """The admin's view of the server database (what `python main.py server ...` opens)."""
-    return ServerService.open(ServerConfig(database=str(db), study_id="demo"))
+    return ServerService.open(ServerConfig(database=str(db), study_ids=("demo",)))
 
 
 def run_meeting(root: Path, people: list[Person]) -> Meeting:
     """Run the three laptops, kill A once, restart the server once, then the data manager."""
     db = root / "server.sqlite3"
-    server = start_server_process(db, 0, *SERVER_ARGS)
+    server = start_server_process(db, 0)
     service = server_service(db)
     try:
         codes = {name: service.create_enrol_code(label=name)[0] for name in LAPTOPS}
@@ -218,7 +217,7 @@ def _watch(meeting: Meeting, pause_at: str, deadline: float) -> None:
                     meeting.server.kill()
                     meeting.server.stop()  # closes its pipes
                     meeting.restart_after = list(b.lines)
-                    meeting.server = start_server_process(meeting.server_db, port, *SERVER_ARGS)
+                    meeting.server = start_server_process(meeting.server_db, port)
                     restarted = True
             if laptop.finished and not laptop.said("done"):
                 raise AssertionError(f"laptop {laptop.name} failed\n" + _state(meeting))

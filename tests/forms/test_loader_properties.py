@@ -16,7 +16,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +23,7 @@ from hypothesis import strategies as st
 from survey_app.forms.findings import Finding, Severity
 from survey_app.forms.library import check_file
 from survey_app.forms.model import LANGUAGES, Form, ItemType
-from tests.properties import NO_SHRINK, examples
+from tests.properties import examples
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 SHIPPED = sorted(p for p in FORMS_DIR.glob("*.yaml") if p.name != "protocol.yaml")
@@ -97,8 +96,7 @@ def mutated_text(draw: st.DrawFn) -> tuple[str, str]:
     return name, "\n".join(lines)
 
 
-@pytest.mark.xfail(strict=True, reason="defect 14.8 (item without type: KeyError), fixed by harden")
-@settings(max_examples=examples(100), phases=NO_SHRINK)
+@settings(max_examples=examples(100))
 @given(mutated_text())
 def test_a_carelessly_edited_shipped_form_gives_findings_or_a_form(case: tuple[str, str]) -> None:
     assert_findings_or_form(*check_text(*case))
@@ -156,8 +154,7 @@ def rearranged_tree(draw: st.DrawFn) -> tuple[str, str]:
     return name, yaml.safe_dump(tree, allow_unicode=True, sort_keys=False)
 
 
-@pytest.mark.xfail(strict=True, reason="defect 14.8 (item without type: KeyError), fixed by harden")
-@settings(max_examples=examples(100), phases=NO_SHRINK)
+@settings(max_examples=examples(100))
 @given(rearranged_tree())
 def test_a_form_with_a_missing_key_or_a_value_of_the_wrong_type_gives_findings(
     case: tuple[str, str],

@@ -77,9 +77,10 @@ class ServerModel(RuleBasedStateMachine):
         self._folder = tempfile.TemporaryDirectory()
         config = ServerConfig(
             database=f"{self._folder.name}/server.sqlite3",
-            study_id=STUDY_ID,
+            study_ids=(STUDY_ID,),
             rate_per_second=10_000,
             rate_burst=10_000,
+            enrol_failures_per_hour=1_000_000,
         )
         self.service = ServerService.open(config)
         self.server = BackgroundServer(self.service).__enter__()
