@@ -85,9 +85,14 @@ def _phase(
     counts = [0] * clients
     deadline = time.monotonic() + seconds
 
+    failures: list[BaseException] = []
+
     def run(index: int) -> None:
         target, token, envelopes = work[index]
-        counts[index] = _upload_all(target, token, envelopes, deadline, latencies)
+        try:
+            counts[index] = _upload_all(target, token, envelopes, deadline, latencies)
+        except BaseException as exc:  # a thread's SystemExit would vanish: report it
+            failures.append(exc)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
@@ -96,6 +101,8 @@ def _phase(
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"a client failed: {failures[0]}")
     total = sum(counts)
     ordered = sorted(latencies)
     return {
@@ -169,7 +176,9 @@ def _scale_out(args: argparse.Namespace) -> int:
         try:
             for count in (1, args.processes):
                 servers = [
-                    start_server_process(database, 0, "--rate", "1000000", "--burst", "1000000")
+                    start_server_process(
+                        database, 0, "--study-id", "bench", "--rate", "1e6", "--burst", "1000000"
+                    )
                     for _ in range(count)
                 ]
                 try:

@@ -22,6 +22,12 @@ def register(subparsers) -> None:
     form.add_argument("--arm", help="study arm, for steps limited to one arm (e.g. intervention)")
     form.add_argument("--lang", required=True, help="nb, en, ar, or two side by side: ar+nb")
     form.add_argument("--code-pattern", default=None, help="participant-code boxes, e.g. AA-0000-A")
+    form.add_argument(
+        "--addressee",
+        default=None,
+        help="texts that differ by the reader's gender (Arabic): female, male, or both "
+        "(default: both, each variant on its own line)",
+    )
     _common(form)
     form.set_defaults(handler=_form)
 
@@ -69,6 +75,7 @@ def _form(args) -> int:
     from survey_app.pdf.forms_pdf import (
         DEFAULT_CODE_PATTERN,
         PrintOptions,
+        parse_addressee,
         parse_languages,
         render_forms,
     )
@@ -83,7 +90,11 @@ def _form(args) -> int:
         forms = [form]
     else:
         forms = library.steps(args.timepoint, args.arm)
-    options = PrintOptions(languages, code_pattern=args.code_pattern or DEFAULT_CODE_PATTERN)
+    options = PrintOptions(
+        languages,
+        code_pattern=args.code_pattern or DEFAULT_CODE_PATTERN,
+        addressee=parse_addressee(args.addressee),
+    )
     result = render_forms(forms, args.out, options)
     print(f"wrote {args.out} ({result.pages} pages, {len(forms)} form(s), {args.lang})")
     return 0

@@ -82,6 +82,16 @@ def session_variables() -> tuple[Variable, ...]:
             value_labels=YES_NO,
         ),
         Variable(
+            "addressee",
+            _l(
+                "Addressed as (female, male; empty: not stated)",
+                "Tiltalt som (female, male; tom: ikke oppgitt)",
+                "صيغة المخاطبة (female مؤنث، male مذكر؛ فارغ: غير محدد)",
+            ),
+            "string",
+            s,
+        ),
+        Variable(
             "source",
             _l("Source (screen or paper)", "Kilde (skjerm eller papir)", "المصدر (شاشة أو ورق)"),
             "string",

@@ -144,6 +144,7 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
         "language": session.get("language") or "",
         "interpreter_language": session.get("interpreter_language") or "",
         "interpreter_assisted": int(bool(session.get("interpreter_assisted"))),
+        "addressee": session.get("addressee") or "",
         "source": session.get("source") or "",
         "duplicate_flag": int(bool(session.get("duplicate_flag"))),
         "device_id": payload.get("device_id") or "",

@@ -10,6 +10,7 @@ from survey_app.forms.library import FormLibrary, check_file
 from survey_app.forms.logic import form_state, submission_problems
 from survey_app.forms.model import Form, ItemType
 from survey_app.store.errors import InvalidAnswer
+from survey_app.store.schema import ADDRESSEES
 from survey_app.store.values import checked_value
 
 SUBMISSION_FORMAT = "survey-app/submission/v1"
@@ -77,6 +78,8 @@ def _session_problems(session: Mapping[str, Any], timepoints: set[str]) -> list[
         reasons.append("the session status is neither completed nor declined")
     if not isinstance(session.get("participant_code"), str) or not session["participant_code"]:
         reasons.append("the session has no participant code")
+    if session.get("addressee") not in (None, *ADDRESSEES):
+        reasons.append("the session addresses its participant in an unknown way")
     return reasons
 
 

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from survey_app.errors import UserFacingError
 from survey_app.forms.model import LANGUAGES, Form, Item, ItemType, LocalText, TextStatus, is_rtl
 from survey_app.pdf import labels
+from survey_app.pdf.addressing import BOTH, CHOICES, printed
 from survey_app.pdf.columns import GUTTER, NUMBER_COL, answer_area, columns_for
 from survey_app.pdf.drawings import DIGIT_BOX, VasGeometry, digit_boxes, digit_boxes_width
 from survey_app.pdf.fonts import register_fonts
@@ -43,6 +44,7 @@ class PrintOptions:
     languages: tuple[str, ...]
     code_pattern: str = DEFAULT_CODE_PATTERN
     vas_length_mm: float = VAS_LENGTH_MM
+    addressee: str = BOTH  # "female", "male", or both variants of a text that has them
 
 
 @dataclass
@@ -51,6 +53,15 @@ class PrintResult:
 
     pages: int = 0
     vas: list[VasGeometry] = field(default_factory=list)
+
+
+def parse_addressee(value: str | None) -> str:
+    """Check an --addressee value: female, male or both (the default)."""
+    if value is None:
+        return BOTH
+    if value not in CHOICES:
+        raise UserFacingError(f"--addressee must be one of {', '.join(CHOICES)} (got '{value}')")
+    return value
 
 
 def parse_languages(spec: str) -> tuple[str, ...]:
@@ -103,12 +114,16 @@ class _FormPrinter:
         self.options = options
         self.columns = columns_for(options.languages)
         self.primary = options.languages[0]
-        self.option_printer = OptionPrinter(setter, self.columns, self.primary)
-        self.scale_printer = ScalePrinter(setter, self.columns, self.primary)
+        self.option_printer = OptionPrinter(setter, self.columns, self.primary, options.addressee)
+        self.scale_printer = ScalePrinter(setter, self.columns, self.primary, options.addressee)
         self.bilingual = len(self.columns) == 2
         self.flow = Flow(setter)
         self.result = PrintResult()
         self._pending_vas = VasPlace(0.0, 0.0, 0.0)
+
+    def text(self, text: LocalText | None, language: str) -> str:
+        """A form text as printed: the chosen addressee's wording, or both."""
+        return printed(text, language, self.options.addressee)
 
     # -- page frame --------------------------------------------------------------------------
 
@@ -189,7 +204,12 @@ class _FormPrinter:
         blocks = []
         for col in self.columns:
             ops, h = text_block(
-                self.setter, text.get(col.language), col.style(size, bold), col.x, col.width, 0
+                self.setter,
+                self.text(text, col.language),
+                col.style(size, bold),
+                col.x,
+                col.width,
+                0,
             )
             blocks.append((ops, h))
         height = max(h for _, h in blocks)
@@ -264,11 +284,11 @@ class _FormPrinter:
                     x += NUMBER_COL
             bold = item.answerable
             col_ops, h = text_block(
-                self.setter, item.text.get(col.language), col.style(10.5, bold), x, width, 0
+                self.setter, self.text(item.text, col.language), col.style(10.5, bold), x, width, 0
             )
             if item.help is not None and item.help.get(col.language):
                 help_ops, hh = text_block(
-                    self.setter, item.help.get(col.language), col.style(8.5), x, width, -h
+                    self.setter, self.text(item.help, col.language), col.style(8.5), x, width, -h
                 )
                 col_ops += help_ops
                 h += hh

@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from survey_app.answers.digits import shown_number
 from survey_app.forms.model import Item, ItemType, LocalText
 from survey_app.pdf import labels
+from survey_app.pdf.addressing import BOTH, printed
 from survey_app.pdf.columns import GUTTER, Column, answer_area
 from survey_app.pdf.drawings import BOX, CODE_STYLE, tick_box_with_code
 from survey_app.pdf.layout import DrawOp, shifted
@@ -19,10 +20,13 @@ NARROW_CELL = 26 * mm
 class OptionPrinter:
     """Lays out one item's answer boxes in one language or two side by side."""
 
-    def __init__(self, setter: TextSetter, columns: list[Column], primary: str = "en") -> None:
+    def __init__(
+        self, setter: TextSetter, columns: list[Column], primary: str = "en", addressee: str = BOTH
+    ) -> None:
         self.setter = setter
         self.columns = columns
         self.primary = primary  # whose digits a code shared by two languages is written in
+        self.addressee = addressee
         self.bilingual = len(columns) == 2
 
     def _choices(self, item: Item) -> list[tuple[str, LocalText | None, str]]:
@@ -37,7 +41,9 @@ class OptionPrinter:
 
     def _label(self, row: tuple[str, LocalText | None, str], language: str) -> str:
         _, label, msgid = row
-        return label.get(language) if label is not None else labels.text(language, msgid)
+        if label is None:
+            return labels.text(language, msgid)
+        return printed(label, language, self.addressee)
 
     def block(self, item: Item) -> tuple[list[DrawOp], float]:
         rows = self._choices(item)

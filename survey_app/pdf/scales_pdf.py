@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from survey_app.answers.digits import shown_number
 from survey_app.forms.model import Item, LocalText, is_rtl
 from survey_app.pdf import labels
+from survey_app.pdf.addressing import BOTH, printed
 from survey_app.pdf.columns import Column
 from survey_app.pdf.drawings import digit_boxes, ladder, vas_scale
 from survey_app.pdf.layout import CONTENT_WIDTH, GREY, MARGIN_X, PAGE_WIDTH, DrawOp, text_block
@@ -35,10 +36,13 @@ class VasPlace:
 class ScalePrinter:
     """Lays out ladder groups and VAS items for one or two printed languages."""
 
-    def __init__(self, setter: TextSetter, columns: list[Column], primary: str) -> None:
+    def __init__(
+        self, setter: TextSetter, columns: list[Column], primary: str, addressee: str = BOTH
+    ) -> None:
         self.setter = setter
         self.columns = columns
         self.primary = primary
+        self.addressee = addressee
         self.rtl = is_rtl(primary)
 
     def digits(self, value: int) -> str:
@@ -67,7 +71,8 @@ class ScalePrinter:
         for col in self.columns:
             o, h = text_block(
                 self.setter,
-                f"{shown_number(number, col.language)}. {item.text.get(col.language)}",
+                f"{shown_number(number, col.language)}. "
+                f"{printed(item.text, col.language, self.addressee)}",
                 col.style(9.5, True),
                 x,
                 width,
@@ -102,7 +107,7 @@ class ScalePrinter:
         used = 0.0
         for col in self.columns:
             style = col.style(8)
-            lines = self.setter.wrap(text.get(col.language), style, width)
+            lines = self.setter.wrap(printed(text, col.language, self.addressee), style, width)
             for ln in lines:
                 lx = x + (width - ln.width) / 2
                 yy = y - used - style.size

@@ -60,6 +60,7 @@ class SessionInfo:
     submission_id: str | None
     purged: bool
     double_entry: bool = False
+    addressee: str | None = None  # "female" / "male": how the texts address the participant
 
     @classmethod
     def from_row(cls, row) -> SessionInfo:
@@ -83,6 +84,7 @@ class SessionInfo:
             submission_id=row["submission_id"],
             purged=bool(row["purged"]),
             double_entry=bool(row["double_entry"]),
+            addressee=row["addressee"],
         )
 
 

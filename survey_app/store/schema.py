@@ -132,7 +132,13 @@ _V2 = (
     "ALTER TABLE sealed ADD COLUMN erasure_notice TEXT",
 )
 
-MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2}
+# Version 3: sessions remember how the participant is addressed (Arabic texts inflect for the
+# reader's gender): "female", "male", or NULL (not stated: texts in their default form). A new
+# nullable column with a CHECK can be added in place; every existing row is NULL.
+ADDRESSEES = ("female", "male")
+_V3 = (f"ALTER TABLE sessions ADD COLUMN addressee TEXT CHECK (addressee IN {ADDRESSEES!r})",)
+
+MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -35,9 +35,13 @@ class SessionStore(StoreCore):
         interpreter_assisted: bool = False,
         source: str = "screen",
         double_entry: bool = False,
+        addressee: str | None = None,
         actor: str,
     ) -> SessionInfo:
-        """Start a participant's session; a repeated code at a timepoint is flagged, not merged."""
+        """Start a participant's session; a repeated code at a timepoint is flagged, not merged.
+
+        `addressee` ("female", "male" or None) is how the participant chose to be addressed.
+        """
         from survey_app.answers.codes import validate_code
 
         code = validate_code(participant_code)
@@ -55,6 +59,7 @@ class SessionStore(StoreCore):
             "interpreter_assisted": int(bool(interpreter_assisted)),
             "source": source,
             "double_entry": int(bool(double_entry)),
+            "addressee": check.addressee(addressee),
             "status": "in_progress",
             "started_at": self._now(),
         }

@@ -43,6 +43,7 @@ def build_payload(
             "language": session.language,
             "interpreter_language": session.interpreter_language,
             "interpreter_assisted": session.interpreter_assisted,
+            "addressee": session.addressee,
             "source": session.source,
             "status": "declined" if declined else "completed",
             "started_at": session.started_at,

@@ -7,6 +7,7 @@ from datetime import date
 
 from survey_app.forms.model import LANGUAGES
 from survey_app.store.errors import StoreError
+from survey_app.store.schema import ADDRESSEES
 
 SOURCES = ("screen", "paper")
 MAX_PLACE_LENGTH = 120
@@ -66,6 +67,15 @@ def interpreter_language(code: str | None) -> str | None:
     if not _LANGUAGE_CODE.fullmatch(str(code)):
         raise StoreError("Unknown interpreter language.")
     return str(code)
+
+
+def addressee(value: str | None) -> str | None:
+    """Return "female", "male" or None (not stated)."""
+    if value is None or value == "":
+        return None
+    if str(value) not in ADDRESSEES:
+        raise StoreError("A participant is addressed as a woman, as a man, or not stated.")
+    return str(value)
 
 
 def source(value: str) -> str:

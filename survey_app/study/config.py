@@ -30,6 +30,7 @@ _KNOWN_KEYS = frozenset(
         "purge_policy",
         "idle_timeout_seconds",
         "pcl_cutoff",
+        "allow_draft_languages",
     }
 )
 
@@ -63,6 +64,7 @@ class StudyConfig:
     purge_policy: PurgePolicy = PurgePolicy.AFTER_SYNC
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     pcl_cutoff: int | None = None
+    allow_draft_languages: bool | None = None  # None: allowed only in a DEMO study
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ class Study:
     @property
     def public_key(self) -> str:
         return self.config.public_key
+
+    @property
+    def allow_draft_languages(self) -> bool:
+        """May a session show a language whose text is not validated? (study.yaml; default:
+        yes in a DEMO study, no with real data)."""
+        if self.config.allow_draft_languages is not None:
+            return self.config.allow_draft_languages
+        return self.demo
 
     @property
     def pcl_cutoff(self) -> int:
@@ -145,6 +155,11 @@ class _Reader:
         purge = self.purge_policy(fields)
         idle = self.integer(fields, "idle_timeout_seconds", *IDLE_TIMEOUT_RANGE)
         cutoff = self.integer(fields, "pcl_cutoff", 0, 80)
+        drafts = (
+            self.boolean(fields, "allow_draft_languages", default=demo)
+            if "allow_draft_languages" in fields
+            else None
+        )
         if public_key and not demo and public_key == _demo_public_key():
             self.problem(
                 fields["public_key"].line,
@@ -165,6 +180,7 @@ class _Reader:
             purge_policy=purge,
             idle_timeout_seconds=idle if idle is not None else DEFAULT_IDLE_TIMEOUT,
             pcl_cutoff=cutoff,
+            allow_draft_languages=drafts,
         )
 
     def text(self, fields: dict[str, Node], key: str, root_line: int) -> str:

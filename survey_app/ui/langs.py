@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey_app.forms.model import LocalText, is_rtl
+from survey_app.forms.model import Addressee, LocalText, is_rtl
 from survey_app.i18n import tr
 from survey_app.ui.direction import directed
 
 
 @dataclass(frozen=True)
 class SessionLanguages:
-    """Participant language first; interpreter language shown beside it when set."""
+    """Participant language first; interpreter language shown beside it when set.
+
+    `addressee` is how the participant chose to be addressed: every form text of the session is
+    shown in that variant (Arabic inflects for the reader's gender); None: the default wording.
+    """
 
     participant: str
     interpreter: str | None = None
+    addressee: Addressee | None = None
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -30,7 +35,12 @@ class SessionLanguages:
         """Return (language, text) pairs of a form text, participant's language first."""
         if text is None:
             return []
-        return [(lang, text.get(lang)) for lang in self.all if text.get(lang)]
+        pairs = [(lang, text.get(lang, self.addressee)) for lang in self.all]
+        return [(lang, words) for lang, words in pairs if words]
+
+    def text(self, text: LocalText | None, language: str) -> str:
+        """A form text in one language, in the session's addressee variant."""
+        return text.get(language, self.addressee) if text is not None else ""
 
     def ui(self, message: str, **params: object) -> list[tuple[str, str]]:
         """Return (language, translation) pairs of an interface message."""

@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from survey_app.errors import UserFacingError
+from survey_app.forms.model import Addressee
 from survey_app.ui import operations as ops
 from survey_app.ui.context import AppContext
 from survey_app.ui.idle import IdleWatcher
@@ -292,7 +293,8 @@ class MainWindow(QMainWindow):
 
     def _open_session(self, loaded: ops.LoadedSession) -> None:
         session = loaded.session
-        langs = SessionLanguages(session.language, session.interpreter_language)
+        addressee = Addressee(session.addressee) if session.addressee else None
+        langs = SessionLanguages(session.language, session.interpreter_language, addressee)
         setup = SessionSetup(
             session=session,
             forms=loaded.forms,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.forms.model import Form
+from survey_app.study.drafts import check_session_languages
 from survey_app.ui.availability import session_forms
 from survey_app.ui.context import AppContext
 from survey_app.ui.settings import read_study_dir, write_study_dir
@@ -124,6 +125,11 @@ def start_session(ctx: AppContext, request):
 
     def op(worker):
         forms = session_forms(study.library, request.timepoint, request.arm)
+        # Refused here too (not only by the page): a study that forbids draft languages never
+        # starts a session that would show one.
+        check_session_languages(
+            study, request.timepoint, request.arm, [request.language, request.interpreter_language]
+        )
         session = worker.store.start_session(
             meeting.id,
             request.code,
@@ -134,6 +140,7 @@ def start_session(ctx: AppContext, request):
             interpreter_assisted=request.interpreter_language is not None,
             source="paper" if request.paper else "screen",
             double_entry=request.paper and request.double_entry,
+            addressee=request.addressee,
             actor=actor,
         )
         return LoadedSession(session, forms, double_entry=session.double_entry)

@@ -29,6 +29,7 @@ class Variant:
     name: str
     language: str
     interpreter: str | None = None
+    addressee: str | None = None  # how the texts address the participant (None: not stated)
 
     @property
     def staff(self) -> str:
@@ -39,7 +40,7 @@ VARIANTS = (
     Variant("nb", "nb"),
     Variant("en", "en"),
     Variant("ar", "ar"),
-    Variant("ar+nb", "ar", "nb"),
+    Variant("ar+nb", "ar", "nb", "female"),
 )
 
 
@@ -90,7 +91,10 @@ class Shooter:
 
     def settle(self) -> None:
         wait_until(lambda: self.client.pending == 0)
-        QApplication.processEvents()  # harness only: let layouts finish before grabbing
+        # Harness only: a height-for-width change (a hint hidden, a scroll bar gone) ripples
+        # through nested layouts one posted event at a time; let them all finish before grabbing.
+        for _ in range(4):
+            QApplication.processEvents()
 
     def shot(self, name: str) -> None:
         self.settle()
@@ -142,7 +146,10 @@ class Shooter:
         self.window.show_new_session()
         page = self.window.stack.currentWidget()
         page.code.setText(make_code(number, "RJ"))
-        self.shot(f"{prefix}-new-session")
+        page.language.setCurrentIndex(page.language.findData(variant.language))
+        page.interpreter.setCurrentIndex(page.interpreter.findData(variant.interpreter))
+        page.addressee.setCurrentIndex(page.addressee.findData(variant.addressee))
+        self.shot(f"{prefix}-new-session")  # with the notice: the DEMO texts are drafts
         request = NewSessionRequest(
             make_code(number, "RJ"),
             "baseline",
@@ -151,6 +158,7 @@ class Shooter:
             None,
             False,
             False,
+            addressee=variant.addressee,
         )
         self.window._start_session(page, request)
         wait_until(lambda: self.window.page_name == "session")
@@ -184,6 +192,24 @@ class Shooter:
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def draft_refused(self) -> None:
+        """The new-session page of a study with real data that forbids draft languages."""
+        import dataclasses
+
+        demo = self.ctx.study
+        config = dataclasses.replace(demo.config, demo=False, allow_draft_languages=False)
+        self.ctx.study = dataclasses.replace(demo, config=config)
+        try:
+            for staff in ("nb", "ar"):
+                self.staff_language(staff)
+                self.window.show_new_session()
+                page = self.window.stack.currentWidget()
+                page.language.setCurrentIndex(page.language.findData("ar"))
+                self.shot(f"{staff}-new-session-draft-refused")
+        finally:
+            self.ctx.study = demo
+            self.window.show_dashboard()
 
     def _passphrase_dialog(self, prefix: str) -> None:
         self.window.stack.currentWidget().passphrase_button.click()
@@ -290,6 +316,7 @@ def render_all(
             for number, variant in enumerate(VARIANTS, 1):
                 if not only or variant.name in only:
                     shooter.session(variant, number)
+            shooter.draft_refused()
             shooter.transfer(Path(tmp))
         finally:
             shooter.close()

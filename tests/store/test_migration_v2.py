@@ -1,4 +1,4 @@
-"""A store written by schema version 1 opens, keeps everything, and gains version 2."""
+"""A store written by schema version 1 opens, keeps everything, and gains version 2 (and on)."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def migrated(store_path: Path):
 
 
 def test_v1_store_opens_at_the_current_version(migrated: DeviceStore) -> None:
-    assert (SCHEMA_VERSION, user_version(migrated.conn)) == (2, 2)
+    assert SCHEMA_VERSION >= 2
+    assert user_version(migrated.conn) == SCHEMA_VERSION
 
 
 def test_v1_sessions_keep_every_field(migrated: DeviceStore) -> None:
@@ -111,7 +112,7 @@ def test_v1_answers_consent_and_sealed_copy_survive(migrated: DeviceStore) -> No
 
 def test_migration_from_v1_is_audited(migrated: DeviceStore) -> None:
     entry = migrated.audit_trail()[-1]
-    assert (entry.action, entry.detail) == ("schema_migrated", {"from": 1, "to": 2})
+    assert (entry.action, entry.detail) == ("schema_migrated", {"from": 1, "to": SCHEMA_VERSION})
 
 
 def test_migration_from_v1_keeps_an_encrypted_v1_copy(

@@ -188,3 +188,19 @@ def test_unsealed_finished_session_is_sealed_later(
     [copy] = store.seal_unsealed(study)
     assert copy.session_id == session.id
     assert store.session(session.id).status == "sealed"
+
+
+def test_payload_says_how_the_participant_was_addressed(
+    store: DeviceStore, study: Study, study_identity: str, notes_form: Form
+) -> None:
+    meeting = store.create_meeting("2025-03-14", "Allmøte, skolen", "AB")
+    woman = store.start_session(
+        meeting.id, make_code(31), "baseline", "ar", addressee="female", actor="AB"
+    )
+    unstated = store.start_session(meeting.id, make_code(32), "baseline", "ar", actor="AB")
+    sent = {}
+    for started in (woman, unstated):
+        submission_id = _complete(store, started, study, notes_form)
+        payload = open_envelope(store.sealed_copy(submission_id).envelope, study_identity)
+        sent[started.id] = payload["session"]["addressee"]
+    assert sent == {woman.id: "female", unstated.id: None}

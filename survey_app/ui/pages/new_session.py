@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBo
 from survey_app.answers.codes import CodeState, code_state, validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message as answer_message
-from survey_app.forms.model import LANGUAGES
+from survey_app.forms.model import LANGUAGES, Addressee
 from survey_app.i18n import tr
+from survey_app.study.drafts import DRAFT_NOTICE, DRAFT_REFUSED, DraftTexts, session_drafts
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
@@ -29,6 +30,7 @@ class NewSessionRequest:
     arm: str | None
     paper: bool
     double_entry: bool
+    addressee: str | None = None  # "female" / "male": how texts address the participant
 
 
 def study_arms(protocol) -> list[str]:
@@ -50,6 +52,11 @@ class NewSessionPage(QWidget):
         set_direction(self, ctx.staff_language)
         content, body = column(760, ctx.theme.scale)
         body.addWidget(label(_("New session"), "title"))
+        # Draft translations: a notice (yellow), or a refusal (red) where the study forbids them;
+        # at the top, so it is seen without scrolling whatever the text size.
+        self.drafts = label("", "banner")
+        self.drafts.setObjectName("drafts")
+        body.addWidget(self.drafts)
         form = QFormLayout()
         self.code = QLineEdit()
         self.code.setObjectName("code")
@@ -90,11 +97,27 @@ class NewSessionPage(QWidget):
         for lang in LANGUAGES:
             self.interpreter.addItem(embedded(NATIVE_NAMES[lang], lang), lang)
         form.addRow(label(_("Interpreter's language")), self.interpreter)
+        self.addressee = QComboBox()
+        self.addressee.setObjectName("addressee")
+        for text, value in (
+            (_("Not stated (the usual wording)"), None),
+            (_("A woman"), Addressee.FEMALE.value),
+            (_("A man"), Addressee.MALE.value),
+        ):
+            self.addressee.addItem(text, value)
+        form.addRow(label(_("Address the participant as")), self.addressee)
+        addressee_hint = label(
+            _("Ask the participant. Arabic texts then speak to her or him in the right form."),
+            "muted",
+        )
+        form.addRow("", addressee_hint)
         self.arm = QComboBox()
         self.arm.addItem(_("Not randomised yet"), None)
         for arm in study_arms(protocol) if protocol else ():
             self.arm.addItem(arm, arm)
         self.arm.currentIndexChanged.connect(self._update_start)
+        self.language.currentIndexChanged.connect(self._update_start)
+        self.interpreter.currentIndexChanged.connect(self._update_start)
         form.addRow(label(_("Study arm")), self.arm)
         self.paper = QCheckBox()
         self.paper.setObjectName("paper")
@@ -110,6 +133,7 @@ class NewSessionPage(QWidget):
         self.unavailable = label("", "alert")
         self.unavailable.setObjectName("unavailable")
         body.addWidget(self.unavailable)
+
         self.message = label("", "error")
         body.addWidget(self.message)
         body.addStretch(1)
@@ -151,9 +175,38 @@ class NewSessionPage(QWidget):
             text = self.ctx.ui(TIMEPOINT_BLOCKED, forms=", ".join(blocked)) if blocked else ""
         self.unavailable.setText(text)
         self.unavailable.setVisible(bool(blocked))
+        refused = self._show_drafts(blocked)
         self.start_button.setEnabled(
-            not blocked and code_state(self.code.text()) is CodeState.VALID
+            not blocked and not refused and code_state(self.code.text()) is CodeState.VALID
         )
+
+    def _languages(self) -> list[str]:
+        return [
+            lang for lang in (self.language.currentData(), self.interpreter.currentData()) if lang
+        ]
+
+    def _show_drafts(self, blocked: list[str]) -> bool:
+        """Say which texts of this session are drafts; return True when the study refuses them."""
+        drafts = DraftTexts((), ())
+        if not blocked and self.timepoint.currentData() is not None:
+            arm = self.arm.currentData() if self.arm.isEnabled() else None
+            drafts = session_drafts(
+                self.ctx.study, self.timepoint.currentData(), arm, self._languages()
+            )
+        refused = bool(drafts) and not self.ctx.study.allow_draft_languages
+        if drafts:
+            self.drafts.setText(
+                self.ctx.ui(DRAFT_REFUSED if refused else DRAFT_NOTICE, **drafts.params)
+            )
+            role = "alert" if refused else "banner"
+            if self.drafts.property("role") != role:
+                self.drafts.setProperty("role", role)
+                self.drafts.style().unpolish(self.drafts)
+                self.drafts.style().polish(self.drafts)
+        else:
+            self.drafts.setText("")
+        self.drafts.setVisible(bool(drafts))
+        return refused
 
     def _code_changed(self, text: str) -> None:
         _ = self.ctx.ui
@@ -193,5 +246,6 @@ class NewSessionPage(QWidget):
                 arm=self.arm.currentData() if self.arm.isEnabled() else None,
                 paper=self.paper.isChecked(),
                 double_entry=self.paper.isChecked() and self.double.isChecked(),
+                addressee=self.addressee.currentData(),
             )
         )

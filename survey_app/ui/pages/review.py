@@ -86,10 +86,11 @@ class ReviewPage(QWidget):
         side_by_side = QHBoxLayout()
         side_by_side.setSpacing(24)
         for lang in langs.all:
-            words = entry.item.text.get(lang)
+            words = langs.text(entry.item.text, lang)
             if not words:
                 continue
-            label = text_label(f"{entry.form.title.get(lang)}: {words}", lang, role="body")
+            title = langs.text(entry.form.title, lang)
+            label = text_label(f"{title}: {words}", lang, role="body")
             label.setObjectName(f"text_{lang}")
             side_by_side.addWidget(label, 1)
         texts.addLayout(side_by_side)
