@@ -55,6 +55,11 @@ def fonts_dir() -> Path:
     return data_root() / "resources" / "fonts"
 
 
+def scale_lexicon_path() -> Path:
+    """The shipped scale-word lexicon that check-forms ranks answer labels with."""
+    return data_root() / "resources" / "scale-lexicon.yaml"
+
+
 def demo_study_dir() -> Path:
     """The DEMO study folder (study.yaml, DEMO keys, README.txt)."""
     return data_root() / "resources" / "demo-study"

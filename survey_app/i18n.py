@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gettext
+import io
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 
 from survey_app.assets import translations_dir
 
@@ -36,7 +35,7 @@ DOMAIN = "messages"
 
 @lru_cache(maxsize=16)
 def translator(language: str, directory: Path | None = None) -> gettext.NullTranslations:
-    """Return the gettext translations for a language (compiling the .po in memory if needed)."""
+    """Return the gettext translations for a language (compiling the .po if needed)."""
     if language == "en":
         return gettext.NullTranslations()
     directory = directory or translations_dir()
@@ -45,17 +44,41 @@ def translator(language: str, directory: Path | None = None) -> gettext.NullTran
     po = base / f"{DOMAIN}.po"
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fh:
-            return Translations(fh, domain=DOMAIN)
+            return gettext.GNUTranslations(fh)
     if not po.exists():
         return gettext.NullTranslations()
-    import io
+    data = _compile(po, language)
+    _keep_compiled(mo, data)
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def _compile(po: Path, language: str) -> bytes:
+    # Babel is imported only here: with compiled catalogs the app starts without it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
 
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=language)
     buf = io.BytesIO()
     write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return buf.getvalue()
+
+
+def _keep_compiled(mo: Path, data: bytes) -> None:
+    """Write the compiled catalog beside the .po (atomically), so the next start reads it.
+
+    Best effort: an installation folder may be read-only, and then each start compiles.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=f".{mo.name}.", suffix=".partial")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, mo)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def N_(message: str) -> str:

@@ -19,38 +19,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one line per finding and a summary; return 0 when every form is usable."""
+    """Print one line per finding, each form's language status and a summary; 0 when usable."""
     from survey_app.assets import forms_dir
+    from survey_app.forms.backtranslation import BACKTRANSLATION_SUFFIX
     from survey_app.forms.findings import Finding, Severity
-    from survey_app.forms.library import check_file, load_library
+    from survey_app.forms.library import inspect_file, load_library
     from survey_app.forms.xlsform.check import check_xlsx
 
     paths: list[Path] = args.paths or [forms_dir()]
     findings = []
+    reports = []
     usable = unusable = 0
     for path in paths:
+        if path.name.endswith(BACKTRANSLATION_SUFFIX):  # its checks are the form's checks
+            path = path.with_name(path.name.removesuffix(BACKTRANSLATION_SUFFIX) + ".yaml")
         if path.is_dir():
             library = load_library(path)
             findings.extend(library.findings)
-            usable += len(library.forms)
-            unusable += len(library.unusable)
-            for workbook in sorted(path.glob("*.xlsx")):
-                form, file_findings = check_xlsx(workbook)
-                findings.extend(file_findings)
-                usable, unusable = (usable + 1, unusable) if form else (usable, unusable + 1)
+            reports.extend(library.reports)
+            workbooks = sorted(path.glob("*.xlsx"))
+        elif path.is_file() and path.suffix.lower() == ".xlsx":
+            workbooks = [path]
         elif path.is_file():
-            check = check_xlsx if path.suffix.lower() == ".xlsx" else check_file
-            form, file_findings = check(path)
-            findings.extend(file_findings)
-            if form is None:
-                unusable += 1
-            else:
-                usable += 1
+            report = inspect_file(path)
+            findings.extend(report.findings)
+            reports.append(report)
+            workbooks = []
         else:
             findings.append(Finding(str(path), 0, Severity.ERROR, "no such file or directory"))
             unusable += 1
+            workbooks = []
+        for workbook in workbooks:
+            form, file_findings = check_xlsx(workbook)
+            findings.extend(file_findings)
+            usable, unusable = (usable + 1, unusable) if form else (usable, unusable + 1)
     for finding in findings:
         print(finding)
+    for report in reports:
+        if report.form is None:
+            continue
+        for status in report.languages:
+            print(f"{report.form.id} [{status.language}]: {status.describe()}")
+    usable += sum(1 for r in reports if r.usable)
+    unusable += sum(1 for r in reports if not r.usable)
     errors = sum(1 for f in findings if f.is_error)
     warnings = len(findings) - errors
     print(

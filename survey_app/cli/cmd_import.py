@@ -50,7 +50,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="folder with older form versions that submissions may have been answered on",
     )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=0,
+        metavar="N",
+        help="processes that verify and decrypt (default: one per core; 1: none besides this "
+        "one); the outputs are the same either way",
+    )
     parser.set_defaults(handler=_import)
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("use 1 to 64 workers")
+    return value
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -71,6 +89,7 @@ def _import(args: argparse.Namespace) -> int:
         separate_free_text=args.separate_free_text,
         label_language=args.label_language,
         archive_dirs=tuple(Path(d) for d in args.archive_forms),
+        workers=args.workers,
     )
     report = run_import([Path(s) for s in args.sources], identity, settings)
     print(report.to_text(), end="")

@@ -36,6 +36,16 @@ def register(subparsers) -> None:
     _common(codebook)
     codebook.set_defaults(handler=_codebook)
 
+    review = sub.add_parser(
+        "review", help="reviewer's pack: source, translation and back-translation side by side"
+    )
+    review.add_argument("form_ids", nargs="*", metavar="FORM", help="form ids (default: all)")
+    review.add_argument(
+        "--language", action="append", help="translation to review: nb or ar (repeatable)"
+    )
+    _common(review)
+    review.set_defaults(handler=_review)
+
     report = sub.add_parser(
         "report",
         help="meeting report from a device store (counts only); the store passphrase is read "
@@ -98,6 +108,47 @@ def _form(args) -> int:
     result = render_forms(forms, args.out, options)
     print(f"wrote {args.out} ({result.pages} pages, {len(forms)} form(s), {args.lang})")
     return 0
+
+
+def _review(args) -> int:
+    from survey_app.forms.backtranslation import backtranslation_path, read_backtranslations
+    from survey_app.forms.library import form_files, inspect_file
+    from survey_app.forms.model import LANGUAGES
+    from survey_app.forms.texts import SOURCE_LANGUAGE
+    from survey_app.pdf.review_pdf import ReviewForm, render_review
+
+    translated = [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE]
+    languages = args.language or translated
+    unknown = [lang for lang in languages if lang not in translated]
+    if unknown:
+        raise UserFacingError(f"--language must be one of {', '.join(translated)}")
+    forms_dir = Path(args.forms) if args.forms else _default_forms_dir()
+    paths = {p.stem: p for p in form_files(forms_dir)}
+    wanted = args.form_ids or sorted(paths)
+    missing = [f for f in wanted if f not in paths]
+    if missing:
+        raise UserFacingError(f"no form {', '.join(missing)} in {forms_dir}")
+    reviews = []
+    for form_id in wanted:
+        report = inspect_file(paths[form_id])
+        if report.form is None:
+            raise UserFacingError(
+                f"{form_id} cannot be read; run `python main.py check-forms {paths[form_id]}`"
+            )
+        backs = read_backtranslations(backtranslation_path(paths[form_id]))
+        reviews.append(ReviewForm(report.form, backs, report.findings))
+    result = render_review(reviews, languages, args.out)
+    print(
+        f"wrote {args.out} ({result.pages} pages, {len(reviews)} form(s), "
+        f"{'+'.join(languages)}, {result.rows} texts)"
+    )
+    return 0
+
+
+def _default_forms_dir() -> Path:
+    from survey_app.study import demo_study_dir, load_study_config
+
+    return load_study_config(demo_study_dir()).forms_dir
 
 
 def _codebook(args) -> int:

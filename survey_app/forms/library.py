@@ -7,18 +7,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey_app.errors import UserFacingError
+from survey_app.forms.backcheck import check_backtranslations
+from survey_app.forms.backtranslation import backtranslation_path, read_backtranslations
 from survey_app.forms.checker import check_source
 from survey_app.forms.findings import Finding, FindingSink, Severity
+from survey_app.forms.lexicon import STUDY_LEXICON_FILE, Lexicon, load_lexicon
 from survey_app.forms.loader import read_form
 from survey_app.forms.logic_check import check_logic
+from survey_app.forms.meaning import check_meaning
 from survey_app.forms.model import Form, Protocol
 from survey_app.forms.protocol_loader import read_protocol, step_lines
+from survey_app.forms.signoff import check_signoffs
+from survey_app.forms.status import LanguageStatus, language_statuses
 
 PROTOCOL_FILE = "protocol.yaml"
 
 
 class FormUnavailable(UserFacingError):
     """A timepoint needs a form that is missing or failed its checks."""
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What checking one form file found: the form as read, findings and language statuses."""
+
+    path: Path
+    form: Form | None
+    findings: list[Finding]
+    languages: list[LanguageStatus] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return self.form is not None and not any(f.is_error for f in self.findings)
 
 
 @dataclass
@@ -29,6 +49,7 @@ class FormLibrary:
     protocol: Protocol | None = None
     findings: list[Finding] = field(default_factory=list)
     unusable: dict[str, list[Finding]] = field(default_factory=dict)
+    reports: list[FileReport] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -63,13 +84,43 @@ class FormLibrary:
         return next((f for f in self.forms.values() if f.content_hash == content_hash), None)
 
 
-def check_file(path: Path) -> tuple[Form | None, list[Finding]]:
-    """Load and check one form file; return the form only when it has no errors."""
+def form_files(directory: Path) -> list[Path]:
+    """Return the form definition files of a directory (not the protocol, lexicon or reviews)."""
+    return sorted(
+        p
+        for p in directory.glob("*.yaml")
+        if p.name not in (PROTOCOL_FILE, STUDY_LEXICON_FILE) and "." not in p.stem
+    )
+
+
+def inspect_file(path: Path, lexicon: Lexicon | None = None, sign_offs: bool = True) -> FileReport:
+    """Load one form file and run every check on it (sign-offs optional, for signing)."""
     form, findings, source = read_form(path)
+    statuses: list[LanguageStatus] = []
     if form is not None:
-        findings = findings + check_source(source, str(path)) + check_logic(form, source, str(path))
-    usable = form is not None and not any(f.is_error for f in findings)
-    return (form if usable else None), sorted(findings, key=lambda f: (f.line, f.message))
+        if lexicon is None:
+            lexicon = load_lexicon(path.parent)
+            findings = findings + lexicon.findings
+        findings = (
+            findings
+            + check_source(source, str(path))
+            + check_logic(form, source, str(path))
+            + check_meaning(form, source, str(path), lexicon)
+        )
+        backs = read_backtranslations(backtranslation_path(path))
+        if backs is not None:
+            findings += check_backtranslations(form, backs, lexicon)
+        if sign_offs:
+            findings += check_signoffs(form, str(path))
+        statuses = language_statuses(form, backs)
+    ordered = sorted(findings, key=lambda f: (f.path != str(path), f.path, f.line, f.message))
+    return FileReport(path, form, ordered, statuses)
+
+
+def check_file(path: Path, lexicon: Lexicon | None = None) -> tuple[Form | None, list[Finding]]:
+    """Load and check one form file; return the form only when it has no errors."""
+    report = inspect_file(path, lexicon)
+    return (report.form if report.usable else None), report.findings
 
 
 def load_library(forms_dir: Path, extra_forms: Iterable[Path] = ()) -> FormLibrary:
@@ -80,14 +131,16 @@ def load_library(forms_dir: Path, extra_forms: Iterable[Path] = ()) -> FormLibra
             Finding(str(forms_dir), 0, Severity.ERROR, "no such forms directory")
         )
         return library
-    paths = sorted(p for p in forms_dir.glob("*.yaml") if p.name != PROTOCOL_FILE)
-    for path in [*paths, *extra_forms]:
-        form, findings = check_file(path)
-        library.findings.extend(findings)
-        if form is not None:
-            library.forms[form.id] = form
+    lexicon = load_lexicon(forms_dir)
+    library.findings.extend(lexicon.findings)
+    for path in [*form_files(forms_dir), *extra_forms]:
+        report = inspect_file(path, lexicon)
+        library.reports.append(report)
+        library.findings.extend(report.findings)
+        if report.usable and report.form is not None:
+            library.forms[report.form.id] = report.form
         else:
-            library.unusable[path.stem] = [f for f in findings if f.is_error]
+            library.unusable[path.stem] = [f for f in report.findings if f.is_error]
     protocol_path = forms_dir / PROTOCOL_FILE
     if protocol_path.exists():
         protocol, findings, source = read_protocol(protocol_path)

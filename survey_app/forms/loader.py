@@ -30,6 +30,7 @@ from survey_app.forms.model import (
     Section,
     TextStatus,
 )
+from survey_app.forms.signoff import read_signoff
 from survey_app.forms.sources import (
     FormSource,
     NodeReader,
@@ -333,15 +334,21 @@ def _read_languages(reader: NodeReader, node: Node | None) -> dict[str, Language
         if language not in LANGUAGES:
             reader.sink.error(child.line, f"languages: unknown language '{language}'")
             continue
-        if not reader.keys(child, {"status", "note"}, {"status"}, where):
+        if not reader.keys(child, {"status", "note", "signoff"}, {"status"}, where):
             continue
-        status_text = reader.text(child.value.get("status"), f"{where} status")  # type: ignore[union-attr]
+        fields: dict[str, Node] = child.value  # type: ignore[assignment]
+        status_text = reader.text(fields.get("status"), f"{where} status")
         try:
             status = TextStatus(status_text)
         except ValueError:
             reader.sink.error(child.line, f"{where}: status must be 'validated' or 'draft'")
             continue
-        result[language] = LanguageInfo(status, reader.text(child.value.get("note"), where))  # type: ignore[union-attr]
+        result[language] = LanguageInfo(
+            status,
+            reader.text(fields.get("note"), where),
+            read_signoff(reader, fields.get("signoff"), where),
+            child.line,
+        )
     for language in LANGUAGES:
         if language not in result and language not in node.value:  # type: ignore[operator]
             reader.sink.error(node.line, f"languages: no status for '{language}'")

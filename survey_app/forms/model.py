@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from functools import cached_property
 
 from survey_app.forms.expressions import Expression
+from survey_app.forms.languages import LANGUAGES
+from survey_app.forms.languages import RTL_LANGUAGES as RTL_LANGUAGES
+from survey_app.forms.languages import is_rtl as is_rtl
 
-LANGUAGES: tuple[str, ...] = ("nb", "en", "ar")
-RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
 TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-6m", "followup-12m", "followup-24m")
-
-
-def is_rtl(language: str) -> bool:
-    """Return True when the language is written right to left."""
-    return language in RTL_LANGUAGES
 
 
 class ItemType(StrEnum):
@@ -112,7 +109,7 @@ class Scale:
         """Return the option with this stored code, if any."""
         return next((o for o in self.options if o.code == code), None)
 
-    @property
+    @cached_property  # asked for every answer an import checks; a Scale never changes
     def codes(self) -> tuple[int, ...]:
         return tuple(o.code for o in self.options)
 
@@ -134,7 +131,10 @@ class ItemLogic:
 
     @property
     def empty(self) -> bool:
-        return self == ItemLogic()
+        return all(getattr(self, name) is None for name in _LOGIC_FIELDS)
+
+
+_LOGIC_FIELDS = tuple(f.name for f in fields(ItemLogic))
 
 
 @dataclass(frozen=True)
@@ -184,11 +184,26 @@ class Item:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """Who validated a language's texts, when, after which steps, and a hash of those texts."""
+
+    role: str
+    initials: str
+    date: str  # YYYY-MM-DD
+    steps: tuple[str, ...]
+    texts: str  # "sha256:<hex>" of exactly the texts signed (see forms/signoff.py)
+    source_texts: str = ""  # the same for the source-language texts they were checked against
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class LanguageInfo:
     """Per-language provenance of a form's text."""
 
     status: TextStatus
     note: str = ""
+    signoff: SignOff | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -214,10 +229,14 @@ class Form:
 
     def item(self, item_id: str) -> Item:
         """Return an item by id (KeyError if unknown)."""
+        return self._items_by_id[item_id]
+
+    @cached_property  # a Form never changes; imports look items up for every answer
+    def _items_by_id(self) -> dict[str, Item]:
+        by_id: dict[str, Item] = {}
         for it in self.items:
-            if it.id == item_id:
-                return it
-        raise KeyError(item_id)
+            by_id.setdefault(it.id, it)  # the first, as the search this replaces found
+        return by_id
 
     @property
     def answerable_items(self) -> tuple[Item, ...]:
@@ -228,7 +247,7 @@ class Form:
         """Items with a column in the data sets: answers and calculated values, in order."""
         return tuple(i for i in self.items if i.stored)
 
-    @property
+    @cached_property  # asked for every submission an import checks and every row it makes
     def has_logic(self) -> bool:
         return bool(self.sections) or any(not i.logic.empty for i in self.items)
 

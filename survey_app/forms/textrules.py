@@ -38,17 +38,14 @@ _PERSIAN_LOOKALIKES = {
 }
 
 
+_TO_ASCII = str.maketrans(
+    {chr(base + d): chr(0x30 + d) for base in _DIGIT_RANGES if base != 0x30 for d in range(10)}
+)
+
+
 def to_ascii_digits(text: str) -> str:
     """Replace every digit of the supported digit systems by its Western digit."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        for base in _DIGIT_RANGES:
-            if base <= code <= base + 9:
-                ch = chr(0x30 + code - base)
-                break
-        out.append(ch)
-    return "".join(out)
+    return text.translate(_TO_ASCII)
 
 
 def numbers_in(text: str) -> list[int]:

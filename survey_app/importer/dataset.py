@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
 from survey_app.forms.logic import form_state
 from survey_app.importer.validate import FormIndex, answers_by_form, session_date
+from survey_app.scoring import score_all
 
 Cell = int | float | str | None
 Scorer = Callable[[Mapping[str, Any]], Mapping[str, int | float | None]]
@@ -32,6 +34,41 @@ class Table:
         return tuple(v.name for v in self.variables)
 
 
+def make_scorer(cutoff: int) -> Scorer:
+    """Scores of one submission's answered items (declined and missing items are absent)."""
+    return partial(score_all, pcl_cutoff=cutoff)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One submission's cells for its timepoint's table, and where the row sorts."""
+
+    timepoint: str
+    order: tuple[str, str, str]
+    cells: dict[str, Cell]
+
+
+class RowMaker:
+    """Makes the TableRow of a payload (pure: worker processes make them in parallel)."""
+
+    def __init__(self, codebook: Codebook, scorer: Scorer, forms: FormIndex | None) -> None:
+        self._codebook = codebook
+        self._scorer = scorer
+        self._forms = forms
+        self._variables: dict[str, tuple[Variable, ...]] = {}
+
+    def __call__(
+        self, payload: Mapping[str, Any], scores: Mapping[str, Any] | None = None
+    ) -> TableRow:
+        """The row of one accepted payload (`scores`: its scores, when worked out already)."""
+        timepoint = payload["session"]["timepoint"]
+        variables = self._variables.get(timepoint)
+        if variables is None:
+            variables = self._variables[timepoint] = self._codebook.variables_for(timepoint)
+        cells = _row(payload, variables, self._scorer, self._forms, scores)
+        return TableRow(timepoint, _row_order(payload), cells)
+
+
 def build_tables(
     codebook: Codebook,
     payloads: Iterable[Mapping[str, Any]],
@@ -41,23 +78,35 @@ def build_tables(
     forms: FormIndex | None = None,
 ) -> list[Table]:
     """One table per timepoint (plus a free-text table each when separate), rows sorted."""
-    by_timepoint: dict[str, list[Mapping[str, Any]]] = {tp: [] for tp in codebook.timepoints}
-    for payload in payloads:
-        by_timepoint.setdefault(payload["session"]["timepoint"], []).append(payload)
+    maker = RowMaker(codebook, scorer, forms)
+    return tables_from_rows(
+        codebook, (maker(p) for p in payloads), separate_free_text=separate_free_text
+    )
+
+
+def tables_from_rows(
+    codebook: Codebook, rows: Iterable[TableRow], *, separate_free_text: bool
+) -> list[Table]:
+    """build_tables from rows made already (by RowMaker, here or in worker processes)."""
+    by_timepoint: dict[str, list[TableRow]] = {tp: [] for tp in codebook.timepoints}
+    for row in rows:
+        by_timepoint.setdefault(row.timepoint, []).append(row)
     tables: list[Table] = []
     for timepoint, group in by_timepoint.items():
         variables = codebook.variables_for(timepoint)
-        group.sort(key=_row_order)
+        group.sort(key=lambda row: row.order)
         if separate_free_text:
             main = tuple(v for v in variables if not v.free_text)
             free = tuple(v for v in variables if v.free_text)
         else:
             main, free = variables, ()
-        rows = [_row(p, variables, scorer, forms) for p in group]
-        tables.append(Table(timepoint, main, _project(rows, main)))
+        cells = [row.cells for row in group]
+        tables.append(Table(timepoint, main, _project(cells, main)))
         if free:
             keys = tuple(v for v in variables if v.name in ("submission_id", "timepoint"))
-            tables.append(Table(f"{timepoint}-free-text", keys + free, _project(rows, keys + free)))
+            tables.append(
+                Table(f"{timepoint}-free-text", keys + free, _project(cells, keys + free))
+            )
     return tables
 
 
@@ -105,12 +154,14 @@ def _row(
     variables: tuple[Variable, ...],
     scorer: Scorer,
     forms: FormIndex | None,
+    scores: Mapping[str, Any] | None = None,
 ) -> dict:
     session = payload["session"]
     answers = answer_map(payload)
     skipped = not_applicable(payload, forms)
     versions = _versions(payload)
-    scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})
+    if scores is None:
+        scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})
     meta = _session_cells(payload, session)
     row: dict[str, Cell] = {}
     for var in variables:

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
-from survey_app.importer.dataset import Table, build_tables
+from survey_app.importer.dataset import RowMaker, Table, TableRow, make_scorer, tables_from_rows
 from survey_app.importer.record import ImportRecord
 from survey_app.importer.validate import FormIndex
 from survey_app.importer.writers import (
     csv_bytes,
+    dta_bytes,
     file_sha256,
-    table_fingerprint,
-    write_dta,
-    write_sav,
+    sav_bytes,
+    table_fingerprints,
 )
-from survey_app.scoring import score_all
 
 if TYPE_CHECKING:
+    from survey_app.importer.parallel import Workers
     from survey_app.importer.run import ImportSettings
 
-Output = tuple[str, str, Callable[[Path], None]]
+# name, content fingerprint, and how to start making its bytes (returns a getter)
+Output = tuple[str, str, Callable[[], Callable[[], bytes]]]
 
 
 @dataclass
@@ -37,39 +39,48 @@ class OutputChanges:
     removed: list[str] = field(default_factory=list)
 
 
-def write_outputs(record: ImportRecord, settings: ImportSettings) -> OutputChanges:
+def write_outputs(
+    record: ImportRecord,
+    settings: ImportSettings,
+    *,
+    rows: Mapping[str, TableRow] | None = None,
+    workers: Workers | None = None,
+) -> OutputChanges:
     """Write every output from the record; keep unchanged files byte-identical, drop stale ones.
 
     Fingerprints are of content, not of file bytes, because .sav/.dta carry a creation time:
     an output whose content did not change is not rewritten. Files no longer produced (e.g.
     free text after switching --no-separate-free-text, or a timepoint emptied by an erasure)
-    are removed.
+    are removed. `rows`: data-set rows made already (by the import, for what it accepted);
+    `workers`: worker processes that make the other rows and the .sav/.dta files meanwhile.
     """
     out_dir = Path(settings.out_dir)
     codebook = build_codebook(settings.library, settings.pcl_cutoff)
-    tables = build_tables(
-        codebook,
-        record.payloads(),
-        make_scorer(settings.pcl_cutoff),
-        separate_free_text=settings.separate_free_text,
-        forms=FormIndex.from_library(settings.library, settings.archive_dirs),
+    forms = FormIndex.from_library(settings.library, settings.archive_dirs)
+    made = _all_rows(
+        record, RowMaker(codebook, make_scorer(settings.pcl_cutoff), forms), rows, workers
     )
+    tables = tables_from_rows(codebook, made, separate_free_text=settings.separate_free_text)
     json_doc, csv_doc = codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
     outputs: list[Output] = [
-        ("codebook.json", hashlib.sha256(json_doc).hexdigest(), _bytes(json_doc)),
-        ("codebook.csv", hashlib.sha256(csv_doc).hexdigest(), _bytes(csv_doc)),
+        ("codebook.json", hashlib.sha256(json_doc).hexdigest(), _ready(json_doc)),
+        ("codebook.csv", hashlib.sha256(csv_doc).hexdigest(), _ready(csv_doc)),
     ]
     for table in tables:
-        outputs += table_outputs(table, settings.label_language)
+        outputs += table_outputs(table, settings.label_language, out_dir, workers)
     changes = OutputChanges()
-    for name, content, write in outputs:
+    todo = []
+    for name, content, start in outputs:
         path = out_dir / name
         previous = record.output(name)
         if previous and path.is_file() and previous == (content, file_sha256(path)):
             changes.unchanged.append(name)
             continue
-        write(path)
-        record.set_output(name, content, file_sha256(path))
+        todo.append((name, content, start()))  # all started before any is waited for
+    for name, content, result in todo:
+        data = result()
+        atomic_write_bytes(out_dir / name, data)
+        record.set_output(name, content, hashlib.sha256(data).hexdigest())
         changes.written.append(name)
     produced = {name for name, _, _ in outputs}
     for name in record.output_names():
@@ -80,28 +91,39 @@ def write_outputs(record: ImportRecord, settings: ImportSettings) -> OutputChang
     return changes
 
 
-def make_scorer(cutoff: int) -> Callable[[Mapping[str, Any]], Mapping[str, Any]]:
-    """Scores of one submission's answered items (declined and missing items are absent)."""
-    return lambda answers: score_all(answers, cutoff)
+def _all_rows(
+    record: ImportRecord,
+    maker: RowMaker,
+    known: Mapping[str, TableRow] | None,
+    workers: Workers | None,
+) -> list[TableRow]:
+    """A row for every submission the record holds (made now only where not made before)."""
+    known = known or {}
+    ids = record.submission_ids()
+    rows = [known[sid] for sid in ids if sid in known]
+    texts = record.payload_texts([sid for sid in ids if sid not in known])
+    if workers is not None:
+        return rows + workers.rows(texts)
+    return rows + [maker(json.loads(text)) for text in texts]
 
 
-def table_outputs(table: Table, language: str) -> list[Output]:
+def table_outputs(
+    table: Table, language: str, scratch: Path, workers: Workers | None = None
+) -> list[Output]:
     """The CSV, SAV and DTA outputs of one table with their content fingerprints."""
-    data = csv_bytes(table)
+    prints = table_fingerprints(table, language)
+
+    def later(make: Callable[..., bytes]) -> Callable[[], Callable[[], bytes]]:
+        if workers is None:
+            return lambda: lambda: make(table, language, scratch)
+        return lambda: workers.call(make, table, language, scratch)
+
     return [
-        (f"{table.name}.csv", table_fingerprint(table, language, "csv"), _bytes(data)),
-        (
-            f"{table.name}.sav",
-            table_fingerprint(table, language, "sav"),
-            lambda path: write_sav(path, table, language),
-        ),
-        (
-            f"{table.name}.dta",
-            table_fingerprint(table, language, "dta"),
-            lambda path: write_dta(path, table, language),
-        ),
+        (f"{table.name}.csv", prints["csv"], lambda: lambda: csv_bytes(table)),
+        (f"{table.name}.sav", prints["sav"], later(sav_bytes)),
+        (f"{table.name}.dta", prints["dta"], later(dta_bytes)),
     ]
 
 
-def _bytes(data: bytes) -> Callable[[Path], None]:
-    return lambda path: atomic_write_bytes(path, data)
+def _ready(data: bytes) -> Callable[[], Callable[[], bytes]]:
+    return lambda: lambda: data

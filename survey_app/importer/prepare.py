@@ -16,7 +16,8 @@ from typing import Any
 
 import pyrage
 
-from survey_app.importer.dataset import answer_map
+from survey_app.codebook import Codebook
+from survey_app.importer.dataset import RowMaker, TableRow, answer_map, make_scorer
 from survey_app.importer.validate import FormIndex, validate_submission
 from survey_app.scoring import ScoringError, score_all
 from survey_app.sealing.envelope import open_envelope_text
@@ -31,6 +32,7 @@ class StudyChecks:
     forms: FormIndex
     timepoints: tuple[str, ...]
     pcl_cutoff: int
+    codebook: Codebook
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Prepared:
     payload_sha256: str = ""
     payload_text: str = ""  # stored_text of the payload
     reasons: tuple[str, ...] = ()
+    row: TableRow | None = None  # its data-set row, when it passed every check
     open_failure: Exception | None = None
     check_failure: Exception | None = None
 
@@ -67,6 +70,7 @@ class Preparer:
     def __init__(self, checks: StudyChecks) -> None:
         self._checks = checks
         self._identity: pyrage.x25519.Identity = parse_identity(checks.identity)
+        self.rows = RowMaker(checks.codebook, make_scorer(checks.pcl_cutoff), checks.forms)
 
     def __call__(self, envelope: dict[str, Any]) -> Prepared:
         """Verify, decrypt, validate and score one envelope."""
@@ -82,20 +86,21 @@ class Preparer:
         checks = self._checks
         try:
             reasons = validate_submission(payload, envelope, checks.forms, checks.timepoints)
+            row = None
             if not reasons:
-                reasons = score_problems(payload, checks.pcl_cutoff)
+                try:
+                    scores = score_all(_answered(payload), checks.pcl_cutoff)
+                except ScoringError as exc:
+                    reasons = [f"cannot be scored: {exc}"]
+                else:
+                    row = self.rows(payload, scores)
         except Exception as exc:  # kept: raised by the import where it is used
             return Prepared(envelope_sha256, session, digest, check_failure=exc)
-        return Prepared(envelope_sha256, session, digest, text, tuple(reasons))
+        return Prepared(envelope_sha256, session, digest, text, tuple(reasons), row)
 
-
-def score_problems(payload: Mapping[str, Any], cutoff: int) -> list[str]:
-    """Why the answers cannot be scored (empty when they can)."""
-    try:
-        score_all(_answered(payload), cutoff)
-    except ScoringError as exc:
-        return [f"cannot be scored: {exc}"]
-    return []
+    def row_of(self, payload_text: str) -> TableRow:
+        """The data-set row of a payload the record holds (as its stored_text)."""
+        return self.rows(json.loads(payload_text))
 
 
 def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -286,6 +286,24 @@ class ImportRecord:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def submission_ids(self) -> list[str]:
+        """Every accepted submission id, in order."""
+        rows = self._conn.execute("SELECT submission_id FROM submissions ORDER BY submission_id")
+        return [r[0] for r in rows]
+
+    def payload_texts(self, submission_ids: list[str]) -> list[str]:
+        """The stored_text of these accepted submissions, in the order given."""
+        texts: dict[str, str] = {}
+        for start in range(0, len(submission_ids), 500):
+            chunk = submission_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT submission_id, payload FROM submissions WHERE submission_id IN ({marks})",
+                chunk,
+            )
+            texts.update((r[0], r[1]) for r in rows)
+        return [texts[sid] for sid in submission_ids]
+
     def payloads(self) -> Iterator[dict[str, Any]]:
         """Every accepted payload, in submission id order."""
         rows = self._conn.execute("SELECT payload FROM submissions ORDER BY submission_id")

@@ -15,10 +15,12 @@ from survey_app import crashpoints
 from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
 from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes, remove_partials
 from survey_app.bundle.container import utc_now
+from survey_app.codebook import build_codebook
 from survey_app.errors import DISK_FULL, READ_ONLY, UserFacingError, disk_problem
 from survey_app.forms.library import FormLibrary
+from survey_app.importer.dataset import TableRow
 from survey_app.importer.outputs import write_outputs
-from survey_app.importer.parallel import Handle, Opener
+from survey_app.importer.parallel import Handle, Workers
 from survey_app.importer.prepare import Prepared, StudyChecks, content_sha256
 from survey_app.importer.record import DeviceTrust, ImportRecord
 from survey_app.importer.report import ImportReport, Rejection
@@ -51,6 +53,7 @@ class _Run:
     report: ImportReport
     seen: dict[str, str]
     seen_envelopes: dict[str, str]
+    rows: dict[str, TableRow] = field(default_factory=dict)  # data-set rows of what was taken
 
 
 @dataclass
@@ -165,26 +168,27 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
             FormIndex.from_library(library, settings.archive_dirs),
             tuple(library.protocol.timepoints if library.protocol else {}),
             settings.pcl_cutoff,
+            build_codebook(library, settings.pcl_cutoff),
         )
-        with Opener(checks, settings.workers) as opener:
+        with Workers(checks, settings.workers) as workers:
             ahead: deque[_Loaded] = deque()
             for path in paths:
-                ahead.append(_load(run, path, opener))
+                ahead.append(_load(run, path, workers))
                 if len(ahead) > READ_AHEAD:
                     _import_bundle(run, ahead.popleft())
             while ahead:
                 _import_bundle(run, ahead.popleft())
-        report.conflicts = [
-            Rejection("record", f"same id, different content (payload {h[:12]}…)", sid)
-            for sid, h, _device in record.conflicts()
-        ]
-        report.totals = record.totals()
-        _write_outputs(run)
+            report.conflicts = [
+                Rejection("record", f"same id, different content (payload {h[:12]}…)", sid)
+                for sid, h, _device in record.conflicts()
+            ]
+            report.totals = record.totals()
+            _write_outputs(run, workers)
     _write_report(out_dir, report)
     return report
 
 
-def _load(run: _Run, path: Path, opener: Opener) -> _Loaded:
+def _load(run: _Run, path: Path, workers: Workers) -> _Loaded:
     """Read a bundle and start opening every envelope not already imported."""
     loaded = _Loaded(path)
     try:
@@ -203,7 +207,7 @@ def _load(run: _Run, path: Path, opener: Opener) -> _Loaded:
                 continue
         todo.append(index)
     envelopes = loaded.bundle.envelopes
-    handles = opener.submit([envelopes[i] for i in todo])
+    handles = workers.open([envelopes[i] for i in todo])
     loaded.handles = dict(zip(todo, handles, strict=True))
     return loaded
 
@@ -370,11 +374,13 @@ def _take(
         return
     run.seen[sid] = digest
     run.seen_envelopes[sid] = prepared.envelope_sha256
+    if prepared.row is not None:
+        run.rows[sid] = prepared.row
     run.report.new[(envelope["device_id"], session["timepoint"], session["language"])] += 1
 
 
-def _write_outputs(run: _Run) -> None:
-    changes = write_outputs(run.record, run.settings)
+def _write_outputs(run: _Run, workers: Workers) -> None:
+    changes = write_outputs(run.record, run.settings, rows=run.rows, workers=workers)
     run.report.outputs_written += changes.written
     run.report.outputs_unchanged += changes.unchanged
     run.report.outputs_removed += changes.removed

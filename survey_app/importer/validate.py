@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from survey_app.forms.library import FormLibrary, check_file
+from survey_app.forms.library import FormLibrary, check_file, form_files
 from survey_app.forms.logic import form_state, submission_problems
 from survey_app.forms.model import Form, ItemType
 from survey_app.store.errors import InvalidAnswer
@@ -31,7 +31,7 @@ class FormIndex:
         """Index the library's forms and every usable form file in the archive folders."""
         forms = list(library.forms.values())
         for directory in archive_dirs:
-            for path in sorted(directory.glob("*.yaml")):
+            for path in form_files(directory):
                 form, _ = check_file(path)
                 if form is not None:
                     forms.append(form)

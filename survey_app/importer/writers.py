@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from survey_app.bundle.atomic import atomic_write, atomic_write_bytes
+from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Variable
 from survey_app.errors import nearly_full
 from survey_app.importer.dataset import Table
@@ -31,17 +31,34 @@ SPSS_LABEL_BYTES = 255
 STATA_LABEL_BYTES = 80
 
 
+KINDS = ("csv", "sav", "dta")
+
+
 def table_fingerprint(table: Table, label_language: str, kind: str) -> str:
     """sha256 of everything that goes into one output file (data, labels, writer version)."""
-    doc = {
-        "writer": WRITER_VERSION,
-        "kind": kind,
-        "language": label_language,
-        "columns": [_variable_doc(v, label_language) for v in table.variables],
-        "rows": [[_fingerprint_cell(c) for c in row] for row in table.rows],
-    }
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return table_fingerprints(table, label_language)[kind]
+
+
+def table_fingerprints(table: Table, label_language: str) -> dict[str, str]:
+    """table_fingerprint of every kind, the table encoded once (it is most of the work).
+
+    Each is the sha256 of the key-sorted compact JSON of {writer, kind, language, columns,
+    rows}; JSON nests, so the encoded columns and rows are spliced in unchanged.
+    """
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    columns = dumps([_variable_doc(v, label_language) for v in table.variables])
+    rows = dumps([[_fingerprint_cell(c) for c in row] for row in table.rows])
+    out = {}
+    for kind in KINDS:
+        text = (
+            f'{{"columns":{columns},"kind":{dumps(kind)},"language":{dumps(label_language)},'
+            f'"rows":{rows},"writer":{dumps(WRITER_VERSION)}}}'
+        )
+        out[kind] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return out
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -61,6 +78,11 @@ def write_csv(path: Path, table: Table) -> None:
 
 def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
     """Write an SPSS .sav with variable labels, value labels and -7/-9 as user-missing."""
+    atomic_write_bytes(path, sav_bytes(table, label_language, path.parent))
+
+
+def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
+    """The .sav file's bytes (pyreadstat writes a file: a private temporary one in scratch)."""
     import pyreadstat
 
     frame = _frame(table, stata=False)
@@ -79,8 +101,8 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
             )
     measure = {v.name: v.measure for v in table.variables}
     formats = {v.name: f"F8.{v.decimals}" for v in table.variables if v.type == "numeric"}
-    _via_temp(
-        path,
+    return _via_temp(
+        scratch,
         lambda tmp: pyreadstat.write_sav(
             frame,
             tmp,
@@ -97,6 +119,11 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
 
 def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
     """Write a Stata .dta (v15, UTF-8) with labels; -7/-9 become extended missing .a/.b."""
+    atomic_write_bytes(path, dta_bytes(table, label_language, path.parent))
+
+
+def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
+    """The .dta file's bytes (pyreadstat writes a file: a private temporary one in scratch)."""
     import pyreadstat
 
     frame = _frame(table, stata=True)
@@ -115,8 +142,8 @@ def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
         for v in table.variables
         if v.type == "numeric" and v.missing_codes
     }
-    _via_temp(
-        path,
+    return _via_temp(
+        scratch,
         lambda tmp: pyreadstat.write_dta(
             frame,
             tmp,
@@ -134,36 +161,36 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _via_temp(path: Path, write: Any, read: Any, rows: int) -> None:
-    # pyreadstat writes by file name: write a temp file beside the target, read it back, then
-    # move it in with the same fsync + rename as every other output. Reading back matters:
-    # on a full disk readstat can end a file early without any error.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+def _via_temp(scratch: Path, write: Any, read: Any, rows: int) -> bytes:
+    # pyreadstat writes by file name: a temporary file (0600) in the output folder, read back;
+    # the caller moves the bytes in with the same fsync + rename as every other output.
+    # Reading it back as data matters: on a full disk readstat can end a file early without
+    # any error, and the truncated file would be published.
+    fd, tmp = tempfile.mkstemp(dir=scratch, prefix=".writer.", suffix=".partial")
     os.close(fd)
     try:
         write(tmp)
-        _read_back(path, tmp, read, rows)
-        data = Path(tmp).read_bytes()
+        _read_back(scratch, tmp, read, rows)
+        return Path(tmp).read_bytes()
     except Exception as exc:
         # readstat reports a refused write as its own error; a full disk must read as one.
-        if not isinstance(exc, OSError) and nearly_full(path.parent):
-            raise OSError(errno.ENOSPC, "No space left on device", path.name) from exc
+        if not isinstance(exc, OSError) and nearly_full(scratch):
+            raise OSError(errno.ENOSPC, "No space left on device") from exc
         raise
     finally:
         os.unlink(tmp)
-    atomic_write(path, lambda fh: fh.write(data))
 
 
-def _read_back(path: Path, tmp: str, read: Any, rows: int) -> None:
+def _read_back(scratch: Path, tmp: str, read: Any, rows: int) -> None:
     try:
         frame, _ = read(tmp)
         complete = len(frame) == rows
     except Exception:
         complete = False
     if not complete:
-        if nearly_full(path.parent):
-            raise OSError(errno.ENOSPC, "No space left on device", path.name)
-        raise OSError(errno.EIO, "the file did not read back complete", path.name)
+        if nearly_full(scratch):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        raise OSError(errno.EIO, "a data file did not read back complete")
 
 
 def _frame(table: Table, *, stata: bool) -> Any:

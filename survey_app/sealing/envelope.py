@@ -172,6 +172,12 @@ def envelope_hash(envelope: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(envelope)).hexdigest()
 
 
+def encode_envelope(envelope: Mapping[str, str]) -> tuple[bytes, str]:
+    """canonical_json of an envelope whose fields were checked to be text, and its hash."""
+    data = canonical_json_decoded(dict(envelope))
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def _verify(envelope: Mapping[str, Any], device_public_b64: str | None) -> bytes:
     if not isinstance(envelope, Mapping):
         raise EnvelopeError("not a sealed submission: expected a JSON object")

@@ -9,11 +9,11 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from survey_app.errors import UserFacingError
 from survey_app.private_files import private_database
@@ -21,6 +21,10 @@ from survey_app.private_files import private_database
 # Any constant works; it only has to be the same for every server process on one database.
 _APPEND_LOCK_KEY = 5_150_001
 _KEY_LOCK_SPACE = 5_150_002
+# Most writes one shared SQLite commit carries (one fsync for all of them).
+MAX_GROUP = 64
+
+T = TypeVar("T")
 
 
 class Transaction(Protocol):
@@ -47,6 +51,14 @@ class Database(Protocol):
     @contextmanager
     def transaction(self, *, write: bool = True, durable: bool = True) -> Iterator[Transaction]:
         """One transaction; `durable=False` commits without waiting for the disk (counters)."""
+        ...
+
+    def write_shared(self, work: Callable[[Transaction], T]) -> T:
+        """Run work in a write transaction, maybe together with other threads' work.
+
+        Returns (or raises what work raised) only after the transaction is durably committed;
+        work that raises is rolled back alone, the others' work is still committed.
+        """
         ...
 
     def after_delete(self, tables: Sequence[str]) -> None:
@@ -98,6 +110,66 @@ class _Pool:
                 conn.close()
 
 
+@dataclass(eq=False)
+class _Job:
+    work: Callable[[Any], Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    result: Any = None
+    error: BaseException | None = None
+
+
+class GroupCommit:
+    """Group commit: threads that write at the same time share one transaction and one fsync.
+
+    The first writer to arrive leads: it runs every waiting job (up to MAX_GROUP) in one
+    transaction, commits, wakes those writers, and hands the lead to the next writer waiting.
+    Nobody is answered before the commit that holds their write, and nobody busy-waits on
+    SQLite's write lock inside one process.
+    """
+
+    def __init__(self, run_group: Callable[[list[_Job]], None]) -> None:
+        self._run_group = run_group
+        self._lock = threading.Lock()
+        self._waiting: list[_Job] = []
+        self._busy = False
+
+    def submit(self, work: Callable[[Any], T]) -> T:
+        """Run work in the next shared transaction; return its result once committed."""
+        job = _Job(work)
+        with self._lock:
+            self._waiting.append(job)
+            job.lead = not self._busy
+            self._busy = True
+        if not job.lead:
+            job.done.wait()
+        if job.lead:  # first to arrive, or handed the lead while waiting
+            self._lead()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _lead(self) -> None:
+        with self._lock:
+            group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
+        try:
+            self._run_group(group)
+        except BaseException as exc:
+            for job in group:
+                job.error = job.error or exc
+        finally:
+            with self._lock:
+                for job in group:
+                    job.lead = False
+                    job.done.set()
+                if self._waiting:
+                    following = self._waiting[0]
+                    following.lead = True
+                    following.done.set()
+                else:
+                    self._busy = False
+
+
 class _SqliteTx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -130,6 +202,7 @@ class SqliteDatabase:
         except OSError as exc:
             raise UserFacingError(f"cannot create the database folder {self.path.parent}") from exc
         self._pool = _Pool(self._connect, pool_size)
+        self._group = GroupCommit(self._run_group)
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -169,6 +242,38 @@ class SqliteDatabase:
                 if not durable:
                     conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error:
+            self._pool.discard(conn)
+            raise
+        except BaseException:
+            self._pool.put(conn)
+            raise
+        else:
+            self._pool.put(conn)
+
+    def write_shared(self, work: Callable[[Transaction], T]) -> T:
+        """Run work in a write transaction shared with concurrent writers (one fsync)."""
+        return self._group.submit(work)
+
+    def _run_group(self, group: list[_Job]) -> None:
+        conn = self._pool.get()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for job in group:
+                    # Each job's writes can be undone alone; the others still commit.
+                    conn.execute("SAVEPOINT job")
+                    try:
+                        job.result = job.work(_SqliteTx(conn))
+                    except Exception as exc:
+                        job.error = exc
+                        conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            # Nothing of the group is committed: every job fails, none is acknowledged.
             self._pool.discard(conn)
             raise
         except BaseException:
@@ -260,6 +365,11 @@ class PostgresDatabase:
             raise
         else:
             self._pool.put(conn)
+
+    def write_shared(self, work: Callable[[Transaction], T]) -> T:
+        """Run work in its own transaction (PostgreSQL commits concurrent writers in parallel)."""
+        with self.transaction() as tx:
+            return work(tx)
 
     def after_delete(self, tables: Sequence[str]) -> None:
         """Rewrite `tables` (VACUUM FULL) so deleted rows leave the database files now.

@@ -326,46 +326,51 @@ class Repository:
         in `conflicts` and raises Conflict. An id whose `tombstone` (keyed hash) is in the
         erasure log raises Erased, checked under the same lock as erasures take.
         """
-        with self.db.transaction() as tx:
+        # Concurrent uploads share one transaction and one fsync (group commit); this returns
+        # only once the row is durably committed, so a receipt is never sent for less.
+
+        def store(tx: Transaction) -> tuple[str, StoredSubmission | str | None]:
             tx.lock_appends()
             if tombstone is not None:
                 erased = tx.fetchone(
                     "SELECT at FROM erased_submissions WHERE id_hash = ?", (tombstone,)
                 )
                 if erased is not None:
-                    raise Erased(erased[0])
+                    return "erased", erased[0]
             existing = self._submission(tx, submission_id)
             if existing is not None:
                 if existing.content_hash == content_hash and existing.device_id == device_id:
-                    return existing, False
+                    return "existing", existing
                 tx.execute(
                     "INSERT INTO conflicts (submission_id, device_id, content_hash, at)"
                     " VALUES (?, ?, ?, ?)",
                     (submission_id, device_id, content_hash, iso(self.clock())),
                 )
-                conflict = True
-            else:
-                conflict = False
-                received_at = iso(self.clock())
-                tx.execute(
-                    "INSERT INTO submissions (submission_id, device_id, study_id, content_hash,"
-                    " envelope, received_at, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        submission_id,
-                        device_id,
-                        study_id,
-                        content_hash,
-                        envelope_json,
-                        received_at,
-                        sign_receipt(received_at),
-                    ),
-                )
-                stored = self._submission(tx, submission_id)
-        # Raised after the block so the conflict record is committed, not rolled back.
-        if conflict:
+                return "conflict", None
+            received_at = iso(self.clock())
+            tx.execute(
+                "INSERT INTO submissions (submission_id, device_id, study_id, content_hash,"
+                " envelope, received_at, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    submission_id,
+                    device_id,
+                    study_id,
+                    content_hash,
+                    envelope_json,
+                    received_at,
+                    sign_receipt(received_at),
+                ),
+            )
+            return "stored", self._submission(tx, submission_id)
+
+        outcome, value = self.db.write_shared(store)
+        # Raised after the commit, so the conflict record is kept, not rolled back.
+        if outcome == "erased":
+            raise Erased(str(value))
+        if outcome == "conflict":
             raise Conflict(submission_id)
-        assert stored is not None
-        return stored, True
+        assert isinstance(value, StoredSubmission)
+        return value, outcome == "stored"
 
     def submission(self, submission_id: str) -> StoredSubmission | None:
         """One stored submission by id."""

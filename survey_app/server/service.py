@@ -18,13 +18,12 @@ from typing import Any
 
 from survey_app import crashpoints
 from survey_app.identifiers import STUDY_ID_RULE, is_study_id
-from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.device_keys import DeviceKey, device_id_for, public_key_from_b64
 from survey_app.sealing.envelope import (
     ENVELOPE_FIELDS,
     ENVELOPE_FORMAT,
     EnvelopeError,
-    envelope_hash,
+    encode_envelope,
     verify_envelope,
 )
 from survey_app.server import enrol_proof, erasure, receipts
@@ -324,7 +323,7 @@ class ServerService:
         study = checked["study_id"]
         if study not in self.config.study_ids or (device.study_id and study != device.study_id):
             raise ServiceError(403, "wrong_study", "this server does not collect for that study")
-        content_hash = envelope_hash(checked)
+        envelope_json, content_hash = encode_envelope(checked)
 
         def sign(received_at: str) -> str:
             return receipts.sign_receipt(
@@ -338,7 +337,7 @@ class ServerService:
                 device_id=device.device_id,
                 study_id=study,
                 content_hash=content_hash,
-                envelope_json=canonical_json(checked).decode("utf-8"),
+                envelope_json=envelope_json.decode("utf-8"),
                 sign_receipt=sign,
                 tombstone=self.tombstone(submission_id),
             )

@@ -27,6 +27,8 @@ from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import envelope_hash
 from survey_app.server.enrol_proof import sign_proof
 from survey_app.server.receipts import ReceiptError, verify_erasure_notice, verify_receipt
+from survey_app.sync.credentials import SyncCredentials
+from survey_app.sync.retry import RetryPolicy
 from survey_app.sync.transport import (
     CERTIFICATE_NOT_TRUSTED,
     TransportProblem,
@@ -48,61 +50,6 @@ class SyncError(UserFacingError):
 
 class SyncAuthError(SyncError):
     """The server no longer accepts this laptop's token (revoked, or a different server)."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential back-off with full jitter, bounded in attempts and in each wait."""
-
-    max_attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        """Seconds to wait before retry number `attempt` (1-based)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
-        return rng.uniform(0, ceiling)
-
-
-@dataclass(frozen=True)
-class SyncCredentials:
-    """What enrolment gives a laptop; keep it inside the encrypted device store."""
-
-    base_url: str
-    device_id: str
-    token: str
-    server_public_key: str
-    study_id: str | None = None
-    ca_pem: str | None = None  # the study's CA certificate given at enrolment, if any
-    insecure_http: bool = False  # enrolled over plain http to a network address, on purpose
-
-    def to_dict(self) -> dict[str, str | bool | None]:
-        """Plain dict for storage."""
-        return {
-            "base_url": self.base_url,
-            "device_id": self.device_id,
-            "token": self.token,
-            "server_public_key": self.server_public_key,
-            "study_id": self.study_id,
-            "ca_pem": self.ca_pem,
-            "insecure_http": self.insecure_http,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SyncCredentials:
-        """Inverse of `to_dict`."""
-        return cls(
-            base_url=str(data["base_url"]),
-            device_id=str(data["device_id"]),
-            token=str(data["token"]),
-            server_public_key=str(data["server_public_key"]),
-            study_id=data.get("study_id"),
-            ca_pem=data.get("ca_pem"),
-            insecure_http=bool(data.get("insecure_http", False)),
-        )
-
-    def __repr__(self) -> str:
-        return f"SyncCredentials(base_url={self.base_url!r}, device_id={self.device_id!r})"
 
 
 class PendingCopy(Protocol):

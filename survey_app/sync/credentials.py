@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,12 +23,52 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from survey_app.errors import UserFacingError
 from survey_app.sealing.device_keys import DeviceKey
-from survey_app.sync.client import SyncCredentials
 
 SETTING_KEY = "sync_credentials"
 FILE_SUFFIX = ".sync-credentials"
 _INFO = b"survey-app/sync-credentials/v1"
 _NONCE_BYTES = 12
+
+
+@dataclass(frozen=True)
+class SyncCredentials:
+    """What enrolment gives a laptop; keep it inside the encrypted device store."""
+
+    base_url: str
+    device_id: str
+    token: str
+    server_public_key: str
+    study_id: str | None = None
+    ca_pem: str | None = None  # the study's CA certificate given at enrolment, if any
+    insecure_http: bool = False  # enrolled over plain http to a network address, on purpose
+
+    def to_dict(self) -> dict[str, str | bool | None]:
+        """Plain dict for storage."""
+        return {
+            "base_url": self.base_url,
+            "device_id": self.device_id,
+            "token": self.token,
+            "server_public_key": self.server_public_key,
+            "study_id": self.study_id,
+            "ca_pem": self.ca_pem,
+            "insecure_http": self.insecure_http,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SyncCredentials:
+        """Inverse of `to_dict`."""
+        return cls(
+            base_url=str(data["base_url"]),
+            device_id=str(data["device_id"]),
+            token=str(data["token"]),
+            server_public_key=str(data["server_public_key"]),
+            study_id=data.get("study_id"),
+            ca_pem=data.get("ca_pem"),
+            insecure_http=bool(data.get("insecure_http", False)),
+        )
+
+    def __repr__(self) -> str:
+        return f"SyncCredentials(base_url={self.base_url!r}, device_id={self.device_id!r})"
 
 
 class CredentialHolder(Protocol):

@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from survey_app.forms.model import LANGUAGES
+from survey_app.forms.languages import LANGUAGES
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
 from survey_app.ui.gc_guard import GuiThreadCollector
-from survey_app.ui.self_check import schedule_self_check
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 LARGE_TEXT_SCALE = 1.5
@@ -101,8 +102,27 @@ def prepare_application(argv: list[str], language: str, theme: Theme) -> QApplic
     return app
 
 
-def run_app(argv: list[str]) -> int:
-    """Run the desktop app until its window closes; return the exit code."""
+@dataclass
+class RunningApp:
+    """The started app: its window is shown; `stop` releases the worker thread."""
+
+    app: QApplication
+    window: Any  # survey_app.ui.main_window.MainWindow
+    client: Any  # survey_app.ui.store_worker.StoreClient
+    collector: GuiThreadCollector
+
+    def stop(self) -> None:
+        """Stop the store worker and hand garbage collection back to Python."""
+        self.client.shutdown()
+        self.collector.stop()
+
+
+def start_app(argv: list[str]) -> RunningApp:
+    """Start the app up to its first page (unlock or set-up), shown; the event loop not yet run.
+
+    Only what that page needs is imported here: the store, the network and the data
+    libraries are imported later, off the GUI thread where possible (docs/ui.md, start-up).
+    """
     from survey_app.ui.main_window import MainWindow
     from survey_app.ui.store_worker import StoreClient
 
@@ -128,10 +148,17 @@ def run_app(argv: list[str]) -> int:
     window.resize(1280, 760)
     window.show()
     if args.self_check:
+        from survey_app.ui.self_check import schedule_self_check
+
         fonts = list(app.property("survey_app_fonts") or [])
         schedule_self_check(app, window, fonts, started, args.screenshot)
+    return RunningApp(app, window, client, collector)
+
+
+def run_app(argv: list[str]) -> int:
+    """Run the desktop app until its window closes; return the exit code."""
+    running = start_app(argv)
     try:
-        return app.exec()
+        return running.app.exec()
     finally:
-        client.shutdown()
-        collector.stop()
+        running.stop()

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QVBoxLayout, QWidget
 
-from survey_app.forms.model import is_rtl
+from survey_app.forms.languages import is_rtl
 from survey_app.ui.theme import ARABIC_SCALE
 
 RLM = "\u200f"  # right-to-left mark: a strong RTL character that is invisible

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
@@ -14,15 +15,19 @@ from survey_app.forms.model import Addressee
 from survey_app.ui import operations as ops
 from survey_app.ui.context import AppContext
 from survey_app.ui.idle import IdleWatcher
-from survey_app.ui.langs import SessionLanguages
-from survey_app.ui.pages.dashboard import DashboardPage
-from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
-from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
-from survey_app.ui.pages.setup import SetupPage
-from survey_app.ui.pages.sync_dialog import EnrolDialog
 from survey_app.ui.pages.unlock import UnlockPage
-from survey_app.ui.session_view import SessionSetup, SessionView
-from survey_app.ui.transfer_worker import TransferController, check_server_address
+from survey_app.ui.preload import preload_in_background
+
+# Pages after the first one are imported where they are first made: the unlock screen must
+# not wait for them (they are preloaded in the background once it shows, see preload.py).
+if TYPE_CHECKING:
+    from survey_app.ui.pages.dashboard import DashboardPage
+    from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
+    from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
+    from survey_app.ui.pages.setup import SetupPage
+    from survey_app.ui.pages.sync_dialog import EnrolDialog
+    from survey_app.ui.session_view import SessionView
+    from survey_app.ui.transfer_worker import TransferController
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +54,12 @@ class MainWindow(QMainWindow):
         # click, key and touch without paying for the many non-input events of child widgets.
         self.winId()
         self.windowHandle().installEventFilter(self.idle)
-        self._guard = ops.new_guard()
-        self.transfer = TransferController(ctx, parent=self)
-        self.transfer.sessions_changed.connect(self._transfer_changed_sessions)
-        self.transfer.changed.connect(self._close_enrolled)
+        self._guard = None  # made at the first passphrase check (it needs the store code)
+        self._transfer: TransferController | None = None
         self.enrol_dialog: EnrolDialog | None = None
         self.passphrase_dialog: PassphraseDialog | None = None
         self._start()
+        preload_in_background()
 
     # ----- helpers -------------------------------------------------------------------------
 
@@ -65,6 +69,23 @@ class MainWindow(QMainWindow):
         if self.ctx.study is not None:
             return self.ctx.study.config.idle_timeout_seconds
         return 120
+
+    @property
+    def transfer(self) -> TransferController:
+        """Sync and export, made when first needed (after unlocking, not at start)."""
+        if self._transfer is None:
+            from survey_app.ui.transfer_worker import TransferController
+
+            self._transfer = TransferController(self.ctx, parent=self)
+            self._transfer.sessions_changed.connect(self._transfer_changed_sessions)
+            self._transfer.changed.connect(self._close_enrolled)
+        return self._transfer
+
+    def _unlock_guard(self):
+        """The growing delay after wrong passphrases, shared by the unlock screen and the gate."""
+        if self._guard is None:
+            self._guard = ops.new_guard()
+        return self._guard
 
     def _show(self, widget: QWidget, name: str) -> None:
         if self.stack.indexOf(widget) < 0:
@@ -101,6 +122,8 @@ class MainWindow(QMainWindow):
 
     def show_setup(self) -> None:
         """First run: passphrase and study."""
+        from survey_app.ui.pages.setup import SetupPage
+
         page = SetupPage(self.ctx)
         page.submitted.connect(lambda pw, folder: self._create(page, pw, folder))
         self._show(page, "setup")
@@ -123,7 +146,7 @@ class MainWindow(QMainWindow):
 
     def _unlock(self, page: UnlockPage, passphrase: str) -> None:
         self.ctx.client.call(
-            ops.open_store(self.ctx, passphrase, self._guard),
+            ops.open_store(self.ctx, passphrase, self._unlock_guard()),
             self._store_ready,
             lambda exc: self._unlock_failed(page, exc),
             "open_store",
@@ -142,6 +165,8 @@ class MainWindow(QMainWindow):
 
     def show_dashboard(self) -> None:
         """The staff dashboard of the current meeting."""
+        from survey_app.ui.pages.dashboard import DashboardPage
+
         self._drop_session()
         page = DashboardPage(self.ctx)
         page.new_session_requested.connect(self.show_new_session)
@@ -194,6 +219,8 @@ class MainWindow(QMainWindow):
         address = self.transfer.state.server
         if not address and self.ctx.study is not None:
             address = self.ctx.study.config.server_url or ""
+        from survey_app.ui.pages.sync_dialog import EnrolDialog
+
         dialog = EnrolDialog(self.ctx, address, self)
         dialog.submitted.connect(lambda addr, code: self._enrol(dialog, addr, code))
         dialog.finished.connect(lambda _result: self._enrol_dialog_closed(dialog))
@@ -202,6 +229,8 @@ class MainWindow(QMainWindow):
         dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
 
     def _enrol(self, dialog: EnrolDialog, address: str, code: str) -> None:
+        from survey_app.ui.transfer_worker import check_server_address
+
         try:
             address = check_server_address(address)
         except UserFacingError as exc:
@@ -219,12 +248,16 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def _transfer_changed_sessions(self) -> None:
+        from survey_app.ui.pages.dashboard import DashboardPage
+
         page = self.stack.currentWidget()
         if self.page_name == "dashboard" and isinstance(page, DashboardPage):
             self.refresh_dashboard(page)
 
     def change_passphrase(self, page: DashboardPage) -> None:
         """Ask for the old passphrase and the new one twice; the store re-keys on its worker."""
+        from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
+
         dialog = PassphraseDialog(self.ctx, self)
         dialog.submitted.connect(lambda old, new: self._rekey(page, dialog, old, new))
         dialog.finished.connect(lambda _result: self._passphrase_dialog_closed(dialog))
@@ -260,6 +293,8 @@ class MainWindow(QMainWindow):
 
     def show_new_session(self) -> None:
         """The staff form for a new session."""
+        from survey_app.ui.pages.new_session import NewSessionPage
+
         page = NewSessionPage(self.ctx)
         page.start_requested.connect(lambda request: self._start_session(page, request))
         page.cancelled.connect(self.show_dashboard)
@@ -284,6 +319,8 @@ class MainWindow(QMainWindow):
         )
 
     def _resume_failed(self, exc: BaseException) -> None:
+        from survey_app.ui.pages.dashboard import DashboardPage
+
         log.error("resume failed: %s", type(exc).__name__)
         page = self.stack.currentWidget()
         if isinstance(page, DashboardPage):
@@ -292,6 +329,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.error_text(exc), 15000)
 
     def _open_session(self, loaded: ops.LoadedSession) -> None:
+        from survey_app.ui.langs import SessionLanguages
+        from survey_app.ui.session_view import SessionSetup, SessionView
+
         session = loaded.session
         addressee = Addressee(session.addressee) if session.addressee else None
         langs = SessionLanguages(session.language, session.interpreter_language, addressee)
@@ -349,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def _check_gate(self, gate: UnlockPage, passphrase: str) -> None:
         self.ctx.client.call(
-            ops.verify_passphrase(self.ctx, passphrase, self._guard),
+            ops.verify_passphrase(self.ctx, passphrase, self._unlock_guard()),
             lambda _ok: self._gate_passed(),
             lambda exc: self._unlock_failed(gate, exc),
             "verify_passphrase",
@@ -383,5 +423,6 @@ class MainWindow(QMainWindow):
             self._open_gate("quit", can_cancel=True)
             return
         self.idle.stop()
-        self.transfer.shutdown()
+        if self._transfer is not None:
+            self._transfer.shutdown()
         event.accept()

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from survey_app.forms.model import Form
-from survey_app.study.drafts import check_session_languages
-from survey_app.ui.availability import session_forms
 from survey_app.ui.context import AppContext
 from survey_app.ui.settings import read_study_dir, write_study_dir
+
+if TYPE_CHECKING:  # the start-up imports this module; forms are needed only for sessions
+    from survey_app.forms.model import Form
 
 
 def store_exists(path: Path) -> bool:
@@ -124,6 +124,9 @@ def start_session(ctx: AppContext, request):
     study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
 
     def op(worker):
+        from survey_app.study.drafts import check_session_languages
+        from survey_app.ui.availability import session_forms
+
         forms = session_forms(study.library, request.timepoint, request.arm)
         # Refused here too (not only by the page): a study that forbids draft languages never
         # starts a session that would show one.
@@ -153,6 +156,8 @@ def resume_session(ctx: AppContext, session_id: str):
     study = ctx.study
 
     def op(worker):
+        from survey_app.ui.availability import session_forms
+
         session = worker.store.session(session_id)
         forms = session_forms(study.library, session.timepoint, session.arm)
         answers = {

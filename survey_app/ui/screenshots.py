@@ -180,6 +180,7 @@ class Shooter:
             _answer_some(view.current)
             self.shot(f"{prefix}-q{index:02d}-{spec.form.id}")
         view.show_review()
+        wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
         self.shot(f"{prefix}-review")
         view.current.finish_button.click()
         wait_until(lambda: type(view.current).__name__ == "ThanksPage")

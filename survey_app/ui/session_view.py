@@ -82,6 +82,8 @@ class SessionView(QWidget):
         self.page_index = 0
         self.current: QWidget | None = None
         self._prebuilt: tuple[int, tuple[bool, bool], QuestionPage] | None = None
+        # Built ahead while the last page is read, and kept for returns to the review.
+        self._review: ReviewPage | None = None
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +110,7 @@ class SessionView(QWidget):
         self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)
         self.current = widget
-        if old is not None:
+        if old is not None and old is not self._review:
             self.stack.removeWidget(old)
             old.deleteLater()
         self.page_shown.emit(kind)
@@ -200,8 +202,11 @@ class SessionView(QWidget):
         return page
 
     def _prebuild_next(self) -> None:
-        index = self.page_index + 1
-        if not isinstance(self.current, QuestionPage) or index >= len(self.plan):
+        if not isinstance(self.current, QuestionPage):
+            return
+        index = self._step(self.page_index, 1)  # the page Next leads to (skips pages not asked)
+        if index >= len(self.plan):
+            self._prebuild_review()
             return
         if self._prebuilt is not None and self._prebuilt[0] == index:
             return
@@ -209,9 +214,21 @@ class SessionView(QWidget):
         page = self._build_page(index)
         self.stack.addWidget(page)
         page.resize(self.stack.size())
-        page.ensurePolished()
-        page.layout().activate()
+        page.prepare()
         self._prebuilt = (index, self._pass_key(), page)
+
+    def _prebuild_review(self) -> None:
+        # Its rows are made a few at a time between events (ReviewPage), never all at once.
+        if self._review is None:
+            self._review = ReviewPage([], self.langs)
+            self._review.jump_requested.connect(lambda index, item: self.show_page(index, item))
+            self._review.back_requested.connect(
+                lambda: self.show_page(self._step(len(self.plan), -1))
+            )
+            self._review.finish_requested.connect(self.finish)
+            self.stack.addWidget(self._review)
+            self._review.resize(self.stack.size())
+        self._review.set_missing(self.missing())
 
     def _pass_key(self) -> tuple[bool, bool]:
         return (self.second_pass is not None, self.resolving)
@@ -232,6 +249,11 @@ class SessionView(QWidget):
             self._prebuilt = None
             self.stack.removeWidget(page)
             page.deleteLater()
+
+    @property
+    def prebuilt_review(self) -> ReviewPage | None:
+        """The review page built ahead (from the last questionnaire page on), if any."""
+        return self._review
 
     @property
     def prebuilt_index(self) -> int | None:
@@ -403,15 +425,22 @@ class SessionView(QWidget):
         mismatches = self.mismatches()
         if mismatches:
             self.resolving = True
-        page = ReviewPage(
-            self.missing() if not mismatches else [],
-            self.langs,
-            mismatches=mismatches,
-            detail_language=self.setup.staff_language,
-        )
-        page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
-        page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
-        page.finish_requested.connect(self.finish)
+            page = ReviewPage(
+                [],
+                self.langs,
+                mismatches=mismatches,
+                detail_language=self.setup.staff_language,
+            )
+            page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
+            page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
+            page.finish_requested.connect(self.finish)
+        elif self._review is not None:
+            page = self._review
+            page.set_missing(self.missing())  # rows not made yet follow, in order
+        else:
+            self._prebuild_review()
+            page = self._review
+            page.set_missing(self.missing(), build_now=True)
         self._replace(page, "review")
         page.finish_button.setFocus()
 

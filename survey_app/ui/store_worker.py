@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+
+if TYPE_CHECKING:  # imported where used: the app's start-up does not need it
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,8 @@ class StoreClient(QObject):
         For background threads (the network sync) that must wait for the store without
         going through the UI thread. Not counted in `pending`.
         """
+        from concurrent.futures import Future
+
         future: Future = Future()
 
         def run(worker: StoreWorker) -> None:

@@ -195,7 +195,7 @@ class TransferController(QObject):
 
     def __init__(self, ctx, retry=None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from survey_app.sync.client import RetryPolicy
+        from survey_app.sync.retry import RetryPolicy
 
         self.ctx = ctx  # AppContext: the store client and the study (its purge policy)
         self.store = store = ctx.client

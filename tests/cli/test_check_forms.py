@@ -43,3 +43,18 @@ def test_missing_path_is_reported_not_raised(tmp_path):
     result = run_check(tmp_path / "nope.yaml")
     assert result.returncode == 1
     assert "no such file" in result.stdout
+
+
+def test_back_translation_file_is_checked_with_its_form(tmp_path):
+    path = tmp_path / "mini.yaml"
+    path.write_text(VALID_FORM, encoding="utf-8")
+    (tmp_path / "mini.backtranslation.yaml").write_text(
+        'form: mini\ntexts:\n  title:\n    ar: {back: "Short form", of: "0000000000000000"}\n',
+        encoding="utf-8",
+    )
+    result = run_check(tmp_path / "mini.backtranslation.yaml")
+    assert result.returncode == 1
+    assert "mini.backtranslation.yaml:4: error: title [ar]: the back-translation is stale" in (
+        result.stdout
+    )
+    assert "mini [ar]: draft; back-translated 0/" in result.stdout

@@ -19,7 +19,7 @@ source: "Test form"
 licence: "Test"
 languages:
   nb: {status: draft}
-  en: {status: validated}
+  en: {status: draft}
   ar: {status: draft}
 title:
   nb: "Bakgrunn"

@@ -16,7 +16,7 @@ source: "Synthetic test instrument"
 licence: "Test only"
 languages:
   nb: {status: draft, note: "test"}
-  en: {status: validated}
+  en: {status: draft}
   ar: {status: draft}
 title:
   nb: "Lite skjema"

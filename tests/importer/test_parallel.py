@@ -9,8 +9,12 @@ from pathlib import Path
 import pyreadstat
 import pytest
 
+from survey_app.codebook import build_codebook
 from survey_app.importer import ImportSettings, run_import
+from survey_app.importer.dataset import build_tables, make_scorer
 from survey_app.importer.record import ImportRecord
+from survey_app.importer.validate import FormIndex
+from survey_app.importer.writers import csv_bytes
 from survey_app.sealing.device_keys import DeviceKey
 
 from .helpers import bundle_file, make_payload, seal_payload
@@ -101,3 +105,83 @@ def test_a_second_import_in_parallel_adds_exactly_what_a_sequential_one_adds(
     two = _import(rest, study_keys.identity, settings, workers=2)
     assert one == two
     assert json.dumps(one["report"]).count("sub-") > 0
+
+
+def test_fingerprints_made_together_equal_each_made_alone(mixed_bundles, study_keys, settings):
+    """Outputs imported before keep their fingerprints, so they are not written again."""
+    import hashlib
+
+    from survey_app.importer.writers import (
+        KINDS,
+        WRITER_VERSION,
+        _fingerprint_cell,
+        _variable_doc,
+        table_fingerprints,
+    )
+
+    run_import(mixed_bundles, study_keys.identity, settings)
+    codebook = build_codebook(settings.library, settings.pcl_cutoff)
+    with ImportRecord.open(settings.out_dir, study_keys.identity) as record:
+        tables = build_tables(
+            codebook,
+            record.payloads(),
+            make_scorer(settings.pcl_cutoff),
+            separate_free_text=True,
+            forms=FormIndex.from_library(settings.library),
+        )
+    for table in tables:
+        together = table_fingerprints(table, "nb")
+        for kind in KINDS:
+            doc = {
+                "writer": WRITER_VERSION,
+                "kind": kind,
+                "language": "nb",
+                "columns": [_variable_doc(v, "nb") for v in table.variables],
+                "rows": [[_fingerprint_cell(c) for c in row] for row in table.rows],
+            }
+            text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            assert together[kind] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_an_import_writes_the_tables_it_would_build_from_the_whole_record(
+    mixed_bundles, study_keys, settings
+):
+    first, rest = mixed_bundles[:1], mixed_bundles[1:]
+    run_import(first, study_keys.identity, settings)
+    run_import(rest, study_keys.identity, dataclasses.replace(settings, workers=2))
+    codebook = build_codebook(settings.library, settings.pcl_cutoff)
+    with ImportRecord.open(settings.out_dir, study_keys.identity) as record:
+        tables = build_tables(
+            codebook,
+            record.payloads(),
+            make_scorer(settings.pcl_cutoff),
+            separate_free_text=True,
+            forms=FormIndex.from_library(settings.library),
+        )
+    for table in tables:
+        written = (settings.out_dir / f"{table.name}.csv").read_bytes()
+        assert written == csv_bytes(table), table.name
+
+
+def test_workers_started_afresh_as_on_windows_and_macos_give_the_same_outputs(
+    mixed_bundles, study_keys, settings, monkeypatch
+):
+    import multiprocessing
+
+    from survey_app.importer import parallel
+
+    one = _import(mixed_bundles, study_keys.identity, settings, workers=1)
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    two = _import(mixed_bundles, study_keys.identity, settings, workers=2)
+    assert one == two
+
+
+@pytest.mark.parametrize("given", ["0", "many", "65"])
+def test_the_import_command_refuses_a_worker_count_outside_1_to_64(given, capsys):
+    from survey_app.cli.main import main
+
+    args = ["import", "in", "--key", "k", "--out", "o", "--study", "s", "--workers", given]
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    assert "--workers" in capsys.readouterr().err

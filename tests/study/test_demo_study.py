@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from survey_app.forms.library import form_files
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import open_envelope, seal
 from survey_app.sealing.study_keys import public_key_for, read_private_key
@@ -49,7 +50,7 @@ def test_demo_readme_says_in_capitals_that_the_key_is_public() -> None:
 
 def test_demo_study_reads_every_shipped_form_file() -> None:
     study = load_study(demo_study_dir())
-    shipped = {p.stem for p in study.config.forms_dir.glob("*.yaml") if p.stem != "protocol"}
+    shipped = {p.stem for p in form_files(study.config.forms_dir)}
     assert shipped
     assert set(study.library.forms) | set(study.library.unusable) == shipped
 

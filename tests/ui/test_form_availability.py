@@ -26,6 +26,26 @@ BACKGROUND_AR = ('ar: {1: "امرأة", 2: "رجل", 3: "غير ذلك"}', 'ar: 
 BREAKS = {"hscl25": HSCL_AR, "background": BACKGROUND_AR}
 
 
+CHANGED_SINCE_VALIDATION = "hscl25-changed"
+
+
+def sign_off_then_change_one_letter(forms: Path) -> None:
+    """Validate the Arabic HSCL-25, then change one letter of one item (nobody signs again)."""
+    from survey_app.cli.main import main
+
+    code = main(
+        [
+            *("forms", "sign-off", "hscl25", "--forms", str(forms), "--language", "ar"),
+            *("--role", "certified translator", "--initials", "KH", "--steps", "all"),
+        ]
+    )
+    assert code == 0
+    path = forms / "hscl25.yaml"
+    text = path.read_text("utf-8")
+    assert 'ar: "الصداع"' in text
+    path.write_text(text.replace('ar: "الصداع"', 'ar: "الصداح"'), "utf-8")
+
+
 def broken_study(root: Path, form_id: str) -> Path:
     """Copy the DEMO study and its forms; remove one Arabic option from `form_id`."""
     study = root / "study"
@@ -33,7 +53,9 @@ def broken_study(root: Path, form_id: str) -> Path:
     shutil.copytree(FORMS, root / "forms")
     yaml = study / "study.yaml"
     yaml.write_text(yaml.read_text("utf-8").replace("../../forms", "../forms"), "utf-8")
-    if form_id:
+    if form_id == CHANGED_SINCE_VALIDATION:
+        sign_off_then_change_one_letter(root / "forms")
+    elif form_id:
         path = root / "forms" / f"{form_id}.yaml"
         good, bad = BREAKS[form_id]
         text = path.read_text("utf-8")
@@ -149,3 +171,15 @@ def test_resuming_a_session_whose_form_broke_says_why_and_keeps_its_answers(
     answers = store_call(qtbot, ctx.client, lambda w: w.store.answers(session_id))
     assert session.status == "in_progress"
     assert [(a.item_id, a.value) for a in answers] == [("hscl_01", 2)]
+
+
+@pytest.mark.parametrize("broken", [CHANGED_SINCE_VALIDATION], indirect=True)
+def test_a_language_changed_since_validation_blocks_its_form(qtbot, dashboard):
+    page = dashboard.stack.currentWidget()
+    assert isinstance(page, DashboardPage)
+    assert page.forms_warning.isVisible()
+    assert "hscl25" in plain(page.forms_warning.text())
+    page = new_session_page(dashboard)
+    page.code.setText(make_code(5, "RJ"))
+    assert timepoint_choices(page) == {"baseline": False, "followup-12m": False}
+    assert not page.start_button.isEnabled()

@@ -13,6 +13,7 @@ from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.item_view import ItemView, texts_block
+from survey_app.ui.widgets.scale_canvas import VerticalScale
 from survey_app.ui.widgets.text_inputs import TypedAnswer
 
 
@@ -134,6 +135,13 @@ class QuestionPage(QWidget):
     def _back(self) -> None:
         self.commit_typed()
         self.back_requested.emit()
+
+    def prepare(self) -> None:
+        """Lay out and pre-draw what can be, while the page is built ahead (not yet shown)."""
+        self.ensurePolished()
+        self.layout().activate()
+        for canvas in self.findChildren(VerticalScale):
+            canvas.prepare()
 
     def focus_item(self, item_id: str) -> None:
         """Scroll to an item and give its answer widget the keyboard focus."""

@@ -1,14 +1,37 @@
-"""The review page: unanswered items, each with a way to go back to it, then Finish."""
+"""The review page: unanswered items, each with a way to go back to it, then Finish.
+
+A page listing a hundred unanswered items costs hundreds of milliseconds to build, so the
+session view builds it ahead (while the last questionnaire page is read) and the rows are
+made a few at a time between events: the page can show at once and fill in, in order.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import bisect
+import time
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from survey_app.ui.direction import LanguageLines, language_lines, text_label
 from survey_app.ui.flow import Unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
+
+# Rows are made or shown for at most this long per turn of the event loop (inside a frame).
+BUILD_SLICE_S = 0.006
+# Rows shown together with the page: more than one screen holds.
+SHOW_AT_ONCE = 12
+
+Key = tuple[str, str]
+
+
+def _key(entry: Unanswered) -> Key:
+    return (entry.form.id, entry.item.id)
+
+
+def _rank(entry: Unanswered) -> tuple[int, int]:
+    return (entry.page_index, entry.form.items.index(entry.item))
 
 
 class ReviewPage(QWidget):
@@ -25,13 +48,22 @@ class ReviewPage(QWidget):
         *,
         mismatches: list[tuple[Unanswered, str]] | None = None,
         detail_language: str | None = None,
+        build_now: bool = True,
         parent=None,
     ) -> None:
         super().__init__(parent)
-        self.missing = missing
+        self.langs = langs
+        self.missing: list[Unanswered] = []
+        self._rows: dict[Key, QFrame] = {}
+        self._ranks: list[tuple[int, int]] = []  # of the rows made, in layout order
+        self._pending: list[Unanswered] = []  # listed, but not yet made or not yet shown
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._build_some)
         content, body = column()
         body.addWidget(text_label_joined(langs, "Before you finish", "title"))
-        mismatches = mismatches or []
+        self._mismatched = bool(mismatches)
         if mismatches:
             body.addWidget(
                 text_label_joined(
@@ -41,20 +73,19 @@ class ReviewPage(QWidget):
                 )
             )
             for entry, detail in mismatches:
-                body.addWidget(self._row(entry, langs, detail, detail_language))
-        if missing:
-            body.addWidget(
-                text_label_joined(
-                    langs,
-                    "These questions have no answer. You may leave them empty, "
-                    "or go back and answer them.",
-                    "subtitle",
-                )
-            )
-            for entry in missing:
-                body.addWidget(self._row(entry, langs))
-        elif not mismatches:
-            body.addWidget(text_label_joined(langs, "You have answered every question.", "ok"))
+                body.addWidget(self._row(entry, detail, detail_language))
+        self._intro = text_label_joined(
+            langs,
+            "These questions have no answer. You may leave them empty, or go back and answer them.",
+            "subtitle",
+        )
+        self._done = text_label_joined(langs, "You have answered every question.", "ok")
+        self._list = QWidget()
+        self._list_layout = QVBoxLayout(self._list)
+        self._list_layout.setContentsMargins(0, 0, 0, 0)
+        self._list_layout.setSpacing(body.spacing())
+        for widget in (self._intro, self._done, self._list):
+            body.addWidget(widget)
         body.addStretch(1)
         back = button(langs.ui_joined("Back"), name="back")
         back.clicked.connect(self.back_requested)
@@ -68,15 +99,85 @@ class ReviewPage(QWidget):
         layout.setSpacing(0)
         layout.addWidget(scroll_area(content), 1)
         layout.addWidget(footer(back, self.finish_button))
+        self.set_missing(missing, build_now=build_now)
+
+    @property
+    def complete(self) -> bool:
+        """Every listed item's row exists and is shown."""
+        return not self._pending
+
+    @property
+    def prepared(self) -> bool:
+        """Every listed item's row exists (shown or waiting to be shown)."""
+        return all(_key(entry) in self._rows for entry in self._pending)
+
+    def set_missing(self, missing: list[Unanswered], *, build_now: bool = False) -> None:
+        """List these items.
+
+        With build_now every row is made and shown before this returns. Otherwise the first
+        screenful is shown at once and the rest is made (while the page is hidden) and shown
+        (once it is visible) a few rows per turn of the event loop, in order.
+        """
+        self.missing = list(missing)
+        wanted = {_key(entry) for entry in missing}
+        for key, row in self._rows.items():
+            row.setVisible(key in wanted)
+        self._pending = []
+        for number, entry in enumerate(missing):
+            row = self._rows.get(_key(entry))
+            if build_now or number < SHOW_AT_ONCE:
+                (row or self._add_row(entry)).setVisible(True)
+            else:
+                if row is not None:
+                    row.setVisible(False)
+                self._pending.append(entry)
+        self._intro.setVisible(bool(missing))
+        self._done.setVisible(not missing and not self._mismatched)
+        self._list.setVisible(bool(missing))
+        if self._pending:
+            self._timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._pending:
+            self._timer.start()
+
+    def _build_some(self) -> None:
+        deadline = time.perf_counter() + BUILD_SLICE_S
+        visible = self.isVisible()
+        index = 0
+        while index < len(self._pending):
+            entry = self._pending[index]
+            row = self._rows.get(_key(entry)) or self._add_row(entry)
+            if visible:
+                row.setVisible(True)
+                self._pending.pop(index)
+            else:
+                index += 1
+            if time.perf_counter() > deadline:
+                break
+        if (visible and self._pending) or any(_key(e) not in self._rows for e in self._pending):
+            self._timer.start()
+        elif not visible:
+            # Lay the whole page out now, so showing it later only paints.
+            self.layout().activate()
+
+    def _add_row(self, entry: Unanswered) -> QFrame:
+        rank = _rank(entry)
+        position = bisect.bisect(self._ranks, rank)
+        self._ranks.insert(position, rank)
+        row = self._row(entry)
+        row.setVisible(False)  # shown by the caller, when its turn comes
+        self._rows[_key(entry)] = row
+        self._list_layout.insertWidget(position, row)
+        row.ensurePolished()  # style sheet work now, not when the page is shown
+        return row
 
     def _row(
-        self,
-        entry: Unanswered,
-        langs: SessionLanguages,
-        detail: str = "",
-        detail_language: str | None = None,
+        self, entry: Unanswered, detail: str = "", detail_language: str | None = None
     ) -> QFrame:
         """One item, whole and wrapped, in every session language side by side; then its button."""
+        langs = self.langs
         row = QFrame()
         row.setProperty("role", "card")
         line = QHBoxLayout(row)

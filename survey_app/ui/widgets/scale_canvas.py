@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -113,6 +114,9 @@ class VerticalScale(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def prepare(self) -> None:
+        """Do drawing work that can be done before the widget is shown (nothing by default)."""
+
     def page_step(self) -> int:
         """Return the PageUp/PageDown step."""
         return 10 if self.maximum - self.minimum > 20 else 3
@@ -196,26 +200,15 @@ class VasCanvas(VerticalScale):
     def __init__(self, minimum: int = 0, maximum: int = 100, scale: float = 1.0, parent=None):
         super().__init__(minimum, maximum, 3.4 * min(scale, 1.3), parent)
         self.setAccessibleName("vas")
+        self._cache: tuple[tuple, QPixmap] | None = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        # The 101 ticks and 11 numbers are drawn once per size and font, not on every paint.
+        painter.drawPixmap(0, 0, self._scale_pixmap())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         x = self.width() / 2
-        painter.setPen(QPen(QColor(theme.TEXT), 3))
-        painter.drawLine(QPointF(x, self.y_for(self.maximum)), QPointF(x, self.y_for(self.minimum)))
-        num_x, align = self.number_x(x, 34)
-        for value in range(self.minimum, self.maximum + 1):
-            y = self.y_for(value)
-            if value % 10 == 0:
-                painter.setPen(QPen(QColor(theme.TEXT), 2))
-                painter.drawLine(QPointF(x - 22, y), QPointF(x + 22, y))
-                self.paint_number(painter, num_x, y, self.digits(value), align)
-            elif value % 5 == 0:
-                painter.setPen(QPen(QColor(theme.TEXT), 1.5))
-                painter.drawLine(QPointF(x - 13, y), QPointF(x + 13, y))
-            else:
-                painter.setPen(QPen(QColor(theme.MUTED), 1))
-                painter.drawLine(QPointF(x - 7, y), QPointF(x + 7, y))
+        _num_x, align = self.number_x(x, 34)
         if self.value is not None:
             y = self.y_for(self.value)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -228,3 +221,47 @@ class VasCanvas(VerticalScale):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             top, bottom = self.y_for(self.maximum), self.y_for(self.minimum)
             painter.drawRect(QRectF(x - 60, top - 8, 120, bottom - top + 16))
+
+    def _scale_pixmap(self, size: QSize | None = None) -> QPixmap:
+        size = size or self.size()
+        ratio = self.devicePixelRatioF()
+        key = (size, ratio, self.font().key(), self.layoutDirection(), self.digits)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        pixmap = QPixmap(size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setFont(self.font())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_scale(painter, size.width())
+        painter.end()
+        self._cache = (key, pixmap)
+        return pixmap
+
+    def _paint_scale(self, painter: QPainter, width: int) -> None:
+        x = width / 2
+        painter.setPen(QPen(QColor(theme.TEXT), 3))
+        painter.drawLine(QPointF(x, self.y_for(self.maximum)), QPointF(x, self.y_for(self.minimum)))
+        num_x, align = self.number_x(x, 34)
+        pens = {
+            10: QPen(QColor(theme.TEXT), 2),
+            5: QPen(QColor(theme.TEXT), 1.5),
+            1: QPen(QColor(theme.MUTED), 1),
+        }
+        for value in range(self.minimum, self.maximum + 1):
+            y = self.y_for(value)
+            step = 10 if value % 10 == 0 else 5 if value % 5 == 0 else 1
+            half = {10: 22, 5: 13, 1: 7}[step]
+            painter.setPen(pens[step])
+            painter.drawLine(QPointF(x - half, y), QPointF(x + half, y))
+            if step == 10:
+                self.paint_number(painter, num_x, y, self.digits(value), align)
+
+    def prepare(self) -> None:
+        """Draw the scale now (the page is being built ahead), not when it is first shown.
+
+        A page built ahead is laid out inside its scroll area only when shown; the canvas
+        then gets its size hint (it is centred, never stretched), so draw it for that size.
+        """
+        self._scale_pixmap(self.sizeHint())

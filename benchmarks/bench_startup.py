@@ -1,0 +1,129 @@
+"""Cold start to the unlock screen, beside an empty Qt window started the same way, same run.
+
+    .venv/bin/python benchmarks/bench_startup.py [--rounds 9]
+
+Each start is a new Python process (as a double-click would be), timed from launch until the
+first page has been shown and the event loop is idle. The reference is a process that only
+imports Qt and shows an empty window of the same size; the two alternate, and the medians are
+printed. Runs offscreen unless QT_QPA_PLATFORM says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EMPTY_WINDOW = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+window = QWidget()
+window.resize(1280, 760)
+window.show()
+def ready():
+    print("ready", flush=True)
+    app.quit()
+QTimer.singleShot(0, ready)
+app.exec()
+"""
+
+APP_TO_UNLOCK = """
+import sys
+from PySide6.QtCore import QTimer
+from survey_app.ui.app import start_app
+running = start_app(["--data-dir", sys.argv[1]])
+def ready():
+    print("ready" if running.window.page_name == "unlock" else "wrong page", flush=True)
+    running.app.quit()
+QTimer.singleShot(0, ready)
+running.app.exec()
+running.stop()
+"""
+
+
+def make_store(data_dir: Path) -> None:
+    """A real store to unlock (fast key derivation: only its existence matters here)."""
+    from survey_app.store import DeviceStore, KdfParams, store_path_in
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    kdf = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+    DeviceStore.create(store_path_in(data_dir), "bench passphrase", kdf=kdf).close()
+
+
+def time_start(code: str, *args: str, pycache: Path) -> tuple[float, float]:
+    """Seconds from launching a Python process to its 'ready' line, and its CPU seconds."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    # As installed: compiled modules are cached (here in a folder of our own, so the source
+    # tree stays clean), even where the environment says not to write them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    elapsed = time.perf_counter() - started
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    if line != "ready":
+        raise SystemExit(f"the start did not reach its first page: {line!r}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def measure(rounds: int) -> dict[str, list[float]]:
+    """Start times of the empty window and of the app, alternating."""
+    results: dict[str, list[float]] = {"empty": [], "app": [], "empty_cpu": [], "app_cpu": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir, pycache = Path(tmp) / "data", Path(tmp) / "pycache"
+        make_store(data_dir)
+        for _ in range(2):  # compile, and warm the file cache, for both
+            time_start(EMPTY_WINDOW, pycache=pycache)
+            time_start(APP_TO_UNLOCK, str(data_dir), pycache=pycache)
+        for _ in range(rounds):
+            for name, args in (("empty", (EMPTY_WINDOW,)), ("app", (APP_TO_UNLOCK, str(data_dir)))):
+                wall, cpu = time_start(*args, pycache=pycache)
+                results[name].append(wall)
+                results[f"{name}_cpu"].append(cpu)
+    return results
+
+
+def report_lines(r: dict[str, list[float]]) -> list[str]:
+    """The figures as printed lines (also used by run_all.py)."""
+    med = statistics.median
+    empty, app = med(r["empty"]), med(r["app"])
+    empty_cpu, app_cpu = med(r["empty_cpu"]), med(r["app_cpu"])
+    return [
+        f"reference: empty Qt window shown    {empty * 1000:6.0f} ms"
+        f"  (CPU {empty_cpu * 1000:4.0f} ms)",
+        f"app: unlock screen shown            {app * 1000:6.0f} ms  (CPU {app_cpu * 1000:4.0f} ms)"
+        f"  = {app / empty:.2f} x reference (CPU {app_cpu / empty_cpu:.2f} x)",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    args = parser.parse_args()
+    r = measure(args.rounds)
+    print(f"cold start, medians of {args.rounds} alternating starts")
+    for line in report_lines(r):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

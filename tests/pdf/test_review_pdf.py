@@ -1,0 +1,68 @@
+"""`python main.py pdf review`: source, translation and back-translation side by side."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_app.cli.main import main
+from tests.forms.shipped_copy import FormsCopy
+from tests.pdf.conftest import pdftotext
+
+
+@pytest.fixture
+def forms(tmp_path) -> FormsCopy:
+    return FormsCopy(tmp_path / "forms")
+
+
+def words(pdf) -> str:
+    """The PDF's text with every run of white space as one space (cells wrap anywhere)."""
+    return " ".join(pdftotext(pdf).split())
+
+
+def review(forms: FormsCopy, out, *args: str) -> int:
+    return main(["pdf", "review", *args, "--forms", str(forms.root), "--out", str(out)])
+
+
+def test_pack_shows_every_text_with_its_back_translation_and_signature_lines(
+    forms, tmp_path, capsys
+):
+    out = tmp_path / "review.pdf"
+    assert review(forms, out, "hscl25", "--language", "ar") == 0
+    assert "(3 pages, 1 form(s), ar, 33 texts)" in capsys.readouterr().out
+    text = words(out)
+    assert "Translation review: Hopkins Symptom Checklist (HSCL-25)" in text
+    assert "Source (en)" in text and "Translation (ar)" in text
+    assert "Back-translation (en)" in text
+    assert "Suddenly scared for no reason" in text
+    assert "Feeling fear suddenly" in text, "the back-translation of item 1"
+    assert "item.hscl_21.text" in text and "(female)" in text and "(male)" in text
+    assert "Reviewer: name and role" in text and "Interpreter: name and role" in text
+    assert "en to ar" in text
+
+
+def test_pack_marks_a_stale_back_translation(forms, tmp_path, capsys):
+    forms.replace("hscl25", 'ar: "الصداع"', 'ar: "الصداح"')
+    out = tmp_path / "review.pdf"
+    assert review(forms, out, "hscl25", "--language", "ar") == 0
+    text = words(out)
+    assert "STALE: the translation changed since" in text
+    assert "the back-translation is stale" in text, "the check-forms finding is listed"
+
+
+def test_pack_prints_every_form_in_both_translations_by_default(forms, tmp_path, capsys):
+    out = tmp_path / "review.pdf"
+    assert review(forms, out) == 0
+    printed = capsys.readouterr().out
+    assert "9 form(s), nb+ar" in printed
+    text = words(out)
+    assert "Translation (nb)" in text and "Translation (ar)" in text
+
+
+def test_unknown_form_is_refused(forms, tmp_path, capsys):
+    assert review(forms, tmp_path / "r.pdf", "nosuch") == 1
+    assert "no form nosuch" in capsys.readouterr().err
+
+
+def test_source_language_cannot_be_reviewed_as_a_translation(forms, tmp_path, capsys):
+    assert review(forms, tmp_path / "r.pdf", "hscl25", "--language", "en") == 1
+    assert "--language must be one of nb, ar" in capsys.readouterr().err

@@ -1,0 +1,101 @@
+"""The first screen appears without loading what only later screens need.
+
+Each test starts the real app in a fresh Python process (as a double-click does), on a real
+store, and looks at which modules are loaded: a behaviour test, not a timed one (the time is in
+benchmarks/bench_startup.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from survey_app.store import DeviceStore, KdfParams, store_path_in
+
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+ROOT = Path(__file__).resolve().parents[2]
+
+# Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, and the
+# form loader: none of them is needed to show the unlock screen.
+HEAVY = (
+    "pandas",
+    "numpy",
+    "pyreadstat",
+    "reportlab",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "pydantic",
+    "httpx",
+    "psycopg",
+    "sqlcipher3",
+    "pyrage",
+    "cryptography",
+    "argon2",
+    "yaml",
+    "babel",
+    "uharfbuzz",
+    "survey_app.store.device_store",
+    "survey_app.ui.pages.dashboard",
+    "survey_app.ui.session_view",
+)
+
+START = """
+import json, sys
+from PySide6.QtCore import QTimer
+from survey_app.ui.app import start_app
+running = start_app(["--data-dir", sys.argv[1], "--language", sys.argv[2]])
+def report():
+    page = running.window.page_name
+    print(json.dumps({"page": page, "modules": sorted(sys.modules)}), flush=True)
+    running.app.quit()
+QTimer.singleShot(0, report)
+running.app.exec()
+running.stop()
+"""
+
+LATER = START.replace("QTimer.singleShot(0, report)", "QTimer.singleShot(3000, report)")
+
+
+def _start(tmp_path: Path, code: str, language: str = "nb") -> dict:
+    data_dir = tmp_path / "data"
+    if not store_path_in(data_dir).exists():
+        data_dir.mkdir()
+        DeviceStore.create(store_path_in(data_dir), "a staff passphrase", kdf=FAST_KDF).close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir), language],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _loaded(modules: list[str], name: str) -> bool:
+    return name in modules or any(m.startswith(name + ".") for m in modules)
+
+
+def test_the_unlock_screen_shows_without_data_network_or_store_libraries(tmp_path):
+    started = _start(tmp_path, START)
+    assert started["page"] == "unlock"
+    assert [name for name in HEAVY if _loaded(started["modules"], name)] == []
+
+
+def test_the_unlock_screen_in_arabic_shows_without_them_either(tmp_path):
+    started = _start(tmp_path, START, "ar")
+    assert started["page"] == "unlock"
+    assert [name for name in HEAVY if _loaded(started["modules"], name)] == []
+
+
+def test_the_store_and_the_next_pages_are_loaded_while_the_passphrase_is_typed(tmp_path):
+    later = _start(tmp_path, LATER)
+    assert later["page"] == "unlock"
+    for name in ("survey_app.store.device_store", "survey_app.ui.session_view", "sqlcipher3"):
+        assert _loaded(later["modules"], name), name
