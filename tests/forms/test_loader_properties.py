@@ -206,8 +206,21 @@ class FormSpec:
 
 
 @st.composite
+def distinct_texts(draw: st.DrawFn, count: int) -> list[dict[str, str]]:
+    """`count` texts in every language; within a language no two read the same (two options
+    or two items with one text are errors of their own)."""
+    columns: dict[str, list[str]] = {}
+    for language, vocabulary in (("nb", LATIN_WORDS), ("en", LATIN_WORDS), ("ar", ARABIC_WORDS)):
+        tag = f"{language} " if language != "ar" else ""
+        unique = st.lists(words(vocabulary), min_size=count, max_size=count, unique=True)
+        columns[language] = [tag + text for text in draw(unique)]
+    return [{language: columns[language][i] for language in columns} for i in range(count)]
+
+
+@st.composite
 def option_labels(draw: st.DrawFn, codes: list[int]) -> dict[int, dict[str, str]]:
-    return {code: draw(local_texts()) for code in codes}
+    """Labels for each code of one option list."""
+    return dict(zip(codes, draw(distinct_texts(len(codes))), strict=True))
 
 
 @st.composite
@@ -222,9 +235,10 @@ def form_specs(draw: st.DrawFn) -> FormSpec:
     spec = FormSpec("genform", draw(local_texts()), scales)
     # Items a person sees (a calculate item has an expression instead of text: not generated).
     kinds = sorted(t for t in ItemType if t is not ItemType.CALCULATE)
-    for index in range(draw(st.integers(1, 8))):
+    count = draw(st.integers(1, 8))
+    for index, text in enumerate(draw(distinct_texts(count))):
         kind = draw(st.sampled_from(kinds))
-        item = ItemSpec(f"gen_{index:02d}", kind, draw(local_texts()), label=f"Item {index}")
+        item = ItemSpec(f"gen_{index:02d}", kind, text, label=f"Item {index}")
         if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.LADDER):
             if draw(st.booleans()):
                 item.scale = draw(st.sampled_from(sorted(scales)))
