@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from survey_app.answers.errors import AnswerError
 
 # Each digit system is a run of ten consecutive code points starting at zero.
@@ -28,12 +30,20 @@ def digit_system(char: str) -> str | None:
 
 
 def fold_digits(text: str, *, allow_mixed: bool = False) -> str:
-    """Replace every supported digit by its Western digit; optionally refuse mixed systems."""
+    """Replace every supported digit by its Western digit.
+
+    Reading a number (allow_mixed=False) refuses digits of two systems (number.mixed_digits)
+    and any other character with a numeric value (number.format): superscript, subscript,
+    circled or mathematical digits become plain digits under NFKC, so "10²" would otherwise
+    be stored as 102 and "٤²" would slip past the mixed-digits check.
+    """
     out: list[str] = []
     seen: set[str] = set()
     for char in text:
         system = digit_system(char)
         if system is None:
+            if not allow_mixed and unicodedata.numeric(char, None) is not None:
+                raise AnswerError("number.format")
             out.append(char)
             continue
         seen.add(system)

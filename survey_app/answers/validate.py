@@ -107,7 +107,13 @@ def _date(raw: object, today: date, earliest: date) -> str:
     if isinstance(raw, date):
         day = raw
     elif isinstance(raw, str):
-        text = unicodedata.normalize("NFKC", fold_digits(strip_bidi(raw))).strip()
+        try:
+            folded = fold_digits(strip_bidi(raw))
+        except AnswerError as error:
+            if error.code == "number.format":
+                raise AnswerError("date.format") from None
+            raise
+        text = unicodedata.normalize("NFKC", folded).strip()
         text = "".join(text.split())
         if m := _ISO_DATE.fullmatch(text):
             year, month, dom = (int(g) for g in m.groups())

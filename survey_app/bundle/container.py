@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import uuid
 import zipfile
 import zlib
@@ -189,7 +190,9 @@ def read_bundle(path: Path) -> Bundle:
     digest = hashlib.sha256(raw).hexdigest()
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError, EOFError):
+    # NotImplementedError: a central directory entry claiming a zip version zipfile cannot read
+    # (one flipped bit does it); ValueError: a file name that is not valid UTF-8.
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, struct.error):
         raise BundleError(
             f"{name}: not a complete bundle file (truncated, damaged, or not a bundle)"
         ) from None

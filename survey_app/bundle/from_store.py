@@ -15,7 +15,34 @@ from survey_app.bundle.container import (
     utc_now,
     write_bundle,
 )
-from survey_app.errors import UserFacingError
+from survey_app.errors import DISK_FULL, READ_ONLY, UserFacingError, disk_problem
+from survey_app.i18n import N_
+
+
+class ExportWriteError(UserFacingError):
+    """The bundle could not be written to the stick; `msgid`/`params` for the staff's language."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.problem = disk_problem(exc, path.parent)
+        if self.problem == DISK_FULL:
+            self.msgid = N_(
+                "The USB stick (folder “{folder}”) is full: the export could not be written. "
+                "Nothing was lost. Free some space on the stick or use another one, then export "
+                "again."
+            )
+        elif self.problem == READ_ONLY:
+            self.msgid = N_(
+                "The USB stick (folder “{folder}”) is write-protected or read-only: the export "
+                "could not be written. Nothing was lost. Use a writable stick, then export again."
+            )
+        else:
+            self.msgid = N_(
+                "The export could not be written to the folder “{folder}”. Check that the USB "
+                "stick is plugged in and not write-protected, then try again. Nothing was lost."
+            )
+        self.params: dict[str, object] = {"folder": path.parent.name or str(path.parent)}
+        # The command line shows this English text with the file and the system's reason.
+        super().__init__(f"could not write {path.name}: {exc.strerror or exc}")
 
 
 def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]]:
@@ -63,7 +90,7 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
             path, envelopes, store.device_key, store.device_id, study_id, created_at=created_at
         )
     except OSError as exc:
-        raise UserFacingError(f"could not write {path.name}: {exc.strerror or exc}") from None
+        raise ExportWriteError(path, exc) from None
     check = read_bundle(path)
     if tuple(e["submission_id"] for e in check.envelopes) != info.submission_ids:
         raise UserFacingError(f"{path.name} did not read back correctly; export again")

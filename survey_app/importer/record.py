@@ -26,7 +26,7 @@ import sqlcipher3
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from survey_app.errors import UserFacingError
+from survey_app.errors import UserFacingError, disk_problem
 from survey_app.private_files import private_database
 from survey_app.sealing.canonical import sorted_json
 
@@ -176,8 +176,10 @@ class ImportRecord:
             conn.execute("PRAGMA cipher_log_level = NONE")
             conn.execute(f"PRAGMA key = \"x'{record_key(identity).hex()}'\"")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as exc:
             conn.close()
+            if disk_problem(exc):
+                raise  # a full or read-only folder, not a wrong key: run_import says which
             raise RecordError(
                 f"{path.name} in the output folder was made with another study key (or is "
                 "damaged); use a new output folder for this study"

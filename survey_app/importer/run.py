@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
+
 from survey_app import crashpoints
 from survey_app.bundle import BUNDLE_SUFFIX, Bundle, BundleError, read_bundle
 from survey_app.bundle.atomic import PARTIAL_SUFFIX, atomic_write_bytes, remove_partials
 from survey_app.bundle.container import utc_now
 from survey_app.codebook import build_codebook
-from survey_app.errors import UserFacingError
+from survey_app.errors import DISK_FULL, READ_ONLY, UserFacingError, disk_problem
 from survey_app.forms.library import FormLibrary
 from survey_app.importer.dataset import TableRow
 from survey_app.importer.outputs import write_outputs
@@ -126,8 +128,35 @@ def load_known_devices(path: Path) -> dict[str, str]:
     return dict(doc)
 
 
+class ImportWriteError(UserFacingError):
+    """The output folder refused a write (full, read-only, failing disk): say so, lose nothing."""
+
+    def __init__(self, out_dir: Path, problem: str) -> None:
+        self.problem = problem
+        why = {
+            DISK_FULL: "the disk of the output folder is full",
+            READ_ONLY: "the output folder is read-only",
+        }.get(problem, "the output folder could not be written (disk error)")
+        super().__init__(
+            f"{why} ({out_dir}): the import stopped. Everything imported before is kept and "
+            "no data file was left half-written; the bundles not imported yet are imported "
+            "when you run the import again after freeing space or choosing another folder."
+        )
+
+
 def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings) -> ImportReport:
     """Import every bundle in sources into settings.out_dir and rewrite the data sets."""
+    try:
+        return _run_import(sources, identity, settings)
+    except (OSError, sqlcipher3.OperationalError) as exc:
+        out_dir = Path(settings.out_dir)
+        problem = disk_problem(exc, out_dir if out_dir.is_dir() else None)
+        if problem is None:
+            raise
+        raise ImportWriteError(Path(settings.out_dir), problem) from exc
+
+
+def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings) -> ImportReport:
     paths = find_bundles(sources)
     if not paths:
         raise UserFacingError("no bundle files found (they end in .surveybundle)")

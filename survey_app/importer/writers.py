@@ -9,6 +9,7 @@ labelled. Scores that cannot be computed are system missing everywhere.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ from typing import Any
 
 from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Variable
+from survey_app.errors import nearly_full
 from survey_app.importer.dataset import Table
 
 WRITER_VERSION = "1"
@@ -110,6 +112,8 @@ def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
             variable_measure=measure,
             variable_format=formats,
         ),
+        pyreadstat.read_sav,
+        len(table.rows),
     )
 
 
@@ -147,6 +151,8 @@ def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
             variable_value_labels=value_labels,
             missing_user_values=missing,
         ),
+        pyreadstat.read_dta,
+        len(table.rows),
     )
 
 
@@ -155,16 +161,36 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _via_temp(scratch: Path, write: Any) -> bytes:
+def _via_temp(scratch: Path, write: Any, read: Any, rows: int) -> bytes:
     # pyreadstat writes by file name: a temporary file (0600) in the output folder, read back;
     # the caller moves the bytes in with the same fsync + rename as every other output.
+    # Reading it back as data matters: on a full disk readstat can end a file early without
+    # any error, and the truncated file would be published.
     fd, tmp = tempfile.mkstemp(dir=scratch, prefix=".writer.", suffix=".partial")
     os.close(fd)
     try:
         write(tmp)
+        _read_back(scratch, tmp, read, rows)
         return Path(tmp).read_bytes()
+    except Exception as exc:
+        # readstat reports a refused write as its own error; a full disk must read as one.
+        if not isinstance(exc, OSError) and nearly_full(scratch):
+            raise OSError(errno.ENOSPC, "No space left on device") from exc
+        raise
     finally:
         os.unlink(tmp)
+
+
+def _read_back(scratch: Path, tmp: str, read: Any, rows: int) -> None:
+    try:
+        frame, _ = read(tmp)
+        complete = len(frame) == rows
+    except Exception:
+        complete = False
+    if not complete:
+        if nearly_full(scratch):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        raise OSError(errno.EIO, "a data file did not read back complete")
 
 
 def _frame(table: Table, *, stata: bool) -> Any:

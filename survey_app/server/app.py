@@ -26,7 +26,14 @@ from survey_app.server.repository import (
     Account,
     Device,
 )
-from survey_app.server.service import EXPORT_FORMAT, Identity, ServerService, ServiceError
+from survey_app.server.service import (
+    EXPORT_FORMAT,
+    SUBMISSION_ID_PATTERN,
+    Identity,
+    ServerService,
+    ServiceError,
+)
+from survey_app.server.strict_query import StrictQueryRoute
 
 log = logging.getLogger("survey_app.server")
 
@@ -133,11 +140,17 @@ class Health(BaseModel):
     server_public_key: str
 
 
+# What accept_upload checks before the signatures: the schema says exactly that, so a client
+# (or schemathesis) can tell a malformed envelope from one refused for its signature.
 _ENVELOPE_SCHEMA = {
     "type": "object",
     "description": f"A sealed submission envelope ({ENVELOPE_FORMAT}); never decrypted here.",
     "required": sorted(ENVELOPE_FIELDS),
-    "properties": {name: {"type": "string"} for name in sorted(ENVELOPE_FIELDS)},
+    "properties": {
+        **{name: {"type": "string", "minLength": 1} for name in sorted(ENVELOPE_FIELDS)},
+        "format": {"type": "string", "const": ENVELOPE_FORMAT},
+        "submission_id": {"type": "string", "pattern": f"^{SUBMISSION_ID_PATTERN}$"},
+    },
     "additionalProperties": False,
 }
 
@@ -157,6 +170,8 @@ def create_app(service: ServerService) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    # Before any route is added: every route refuses query parameters it does not declare.
+    app.router.route_class = StrictQueryRoute
     app.state.service = service
     middleware.install(app, service=service, max_body_bytes=config.max_body_bytes)
     _install_error_handlers(app)
@@ -196,7 +211,9 @@ def create_app(service: ServerService) -> FastAPI:
 
         return dependency
 
-    health_routes.install(app, service.repository.db, account_with(ROLE_ADMIN))
+    health_routes.install(
+        app, service.repository.db, account_with(ROLE_ADMIN), _errors(401, 403, 422, 429)
+    )
 
     @app.get("/v1/health", response_model=Health, tags=["device"])
     def health() -> Health:
@@ -210,7 +227,7 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=ChallengeResponse,
         status_code=201,
         tags=["device"],
-        responses=_errors(429),
+        responses=_errors(413, 429),
     )
     def enrol_challenge() -> ChallengeResponse:
         """A challenge the laptop signs with its device key to prove it holds the private key."""
@@ -222,7 +239,7 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=EnrolResponse,
         status_code=201,
         tags=["device"],
-        responses=_errors(403, 422, 429),
+        responses=_errors(400, 403, 413, 422, 429),
     )
     def enrol(request: Request, body: EnrolRequest) -> EnrolResponse:
         """Spend a one-time enrolment code and register the laptop's Ed25519 signing key.
@@ -332,7 +349,7 @@ def create_app(service: ServerService) -> FastAPI:
         "/v1/erasures",
         response_model=ErasureResponse,
         tags=["data manager"],
-        responses=_errors(401, 403, 422, 429),
+        responses=_errors(400, 401, 403, 413, 422, 429),
     )
     def erase(
         body: ErasureRequest,
@@ -359,7 +376,7 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=EnrolCodeResponse,
         status_code=201,
         tags=["admin"],
-        responses=_errors(401, 403, 422, 429),
+        responses=_errors(400, 401, 403, 413, 422, 429),
     )
     def create_enrol_code(
         body: EnrolCodeRequest, _: Annotated[Account, Depends(account_with(ROLE_ADMIN))]

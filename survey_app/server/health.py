@@ -75,8 +75,28 @@ def prometheus_text(values: dict[str, float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def install(app: FastAPI, db: Database, admin: Callable[..., Any]) -> None:
-    """Add the three endpoints; `admin` is the dependency that requires an admin token."""
+_METRICS_OK = {
+    "description": "counts and uptime: JSON, or the Prometheus text format",
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "additionalProperties": {"type": "number"}}
+        },
+        "text/plain": {"schema": {"type": "string"}},
+    },
+}
+
+
+def install(
+    app: FastAPI,
+    db: Database,
+    admin: Callable[..., Any],
+    error_responses: dict[int | str, dict[str, Any]] | None = None,
+) -> None:
+    """Add the three endpoints; `admin` is the dependency that requires an admin token.
+
+    `error_responses` documents the error bodies of the metrics endpoint (401, 403, 422, 429)
+    in the OpenAPI description, as the API's other endpoints do.
+    """
     started = time.monotonic()
 
     @app.get("/v1/health/live", tags=["operations"])
@@ -91,7 +111,11 @@ def install(app: FastAPI, db: Database, admin: Callable[..., Any]) -> None:
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
 
-    @app.get("/v1/metrics", tags=["operations"], responses={401: {}, 403: {}})
+    @app.get(
+        "/v1/metrics",
+        tags=["operations"],
+        responses={200: _METRICS_OK, **(error_responses or {})},
+    )
     def metrics(
         _: Annotated[Any, Depends(admin)],
         format: Annotated[str, Query(pattern="^(json|prometheus)$")] = "json",

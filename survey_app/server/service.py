@@ -54,7 +54,8 @@ EXPORT_FORMAT = "survey-app/server-export/v1"
 SERVER_KEY_META = "server_signing_key"
 MAX_LABEL_LENGTH = 120
 # The same rule export bundles apply, so everything stored can be exported.
-_SUBMISSION_ID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+SUBMISSION_ID_PATTERN = r"[A-Za-z0-9_.:-]{1,100}"
+_SUBMISSION_ID = re.compile(SUBMISSION_ID_PATTERN)
 
 
 class ServiceError(Exception):
@@ -480,6 +481,7 @@ def _label(label: str | None) -> str | None:
 
 __all__ = [
     "EXPORT_FORMAT",
+    "SUBMISSION_ID_PATTERN",
     "Enrolment",
     "ExportPage",
     "Identity",

@@ -11,7 +11,7 @@ import sqlcipher3
 
 from survey_app.i18n import N_
 from survey_app.private_files import make_private, private_database
-from survey_app.store.errors import StoreCorrupt, StoreNotFound, WrongPassphrase
+from survey_app.store.errors import StoreCorrupt, StoreNotFound, StoreReadOnly, WrongPassphrase
 from survey_app.store.paths import guard_path, header_path, pending_header_path
 from survey_app.store.unlock import (
     KeyHeader,
@@ -96,6 +96,9 @@ def unlock(db_path: Path, passphrase: str, guard: UnlockGuard) -> Unlocked:
     main_path, pending_path = header_path(db_path), pending_header_path(db_path)
     if not main_path.is_file():
         raise StoreCorrupt()
+    if not os.access(db_path.parent, os.W_OK) or not os.access(db_path, os.W_OK):
+        # SQLite would fail to create its -wal/-shm files and look like a damaged store.
+        raise StoreReadOnly()
     make_private(main_path)
     guard.attach(guard_path(db_path))
     guard.wait_turn()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -25,6 +26,7 @@ from survey_app.store.errors import (
     StoreExists,
     StoreThreadError,
     WrongPassphrase,
+    write_error,
 )
 from survey_app.store.paths import (
     creating_path,
@@ -72,9 +74,25 @@ def owned(
             )
         if self._conn is None:
             raise StoreThreadError("DeviceStore used after close()")
-        return method(self, *args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlcipher3.OperationalError, OSError) as exc:
+            # A full, read-only or failing disk: say so, instead of an internal error.
+            clear = write_error(exc, self._path.parent)
+            if clear is None:
+                raise
+            raise clear from exc
 
     return wrapper
+
+
+def _remove_new_store(path: Path) -> None:
+    """Remove the files of a store whose creation failed (it never held anything)."""
+    for leftover in (creating_path(path), path):
+        with contextlib.suppress(OSError):
+            remove_with_journals(leftover)
+    with contextlib.suppress(OSError):
+        header_path(path).unlink(missing_ok=True)
 
 
 class StoreCore:
@@ -116,26 +134,36 @@ class StoreCore:
         path = Path(path)
         if path.exists():
             raise StoreExists()
-        path.parent.mkdir(parents=True, exist_ok=True)
         header, key = new_header(passphrase, kdf or KdfParams())
-        # Header first: a crash before the rename leaves no store, only a stale header.
-        write_header(header_path(path), header)
+        header, key = new_header(passphrase, kdf or KdfParams())
         building = creating_path(path)
-        remove_with_journals(building)
-        conn = connect(building, key)
         try:
-            migrate(conn, None)
-            crashpoints.reach("store.create.schema")
-            cls(conn, building, header, clock)._create_device()
-            crashpoints.reach("store.create.device")
-            # Everything into the main file, durably, before it gets its real name.
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
-        os.replace(building, path)
-        fsync_dir(path.parent)
-        store = cls(connect(path, key), path, header, clock)
-        store._load_device()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Header first: a crash before the rename leaves no store, only a stale header.
+            write_header(header_path(path), header)
+            remove_with_journals(building)
+            conn = connect(building, key)
+            try:
+                migrate(conn, None)
+                crashpoints.reach("store.create.schema")
+                cls(conn, building, header, clock)._create_device()
+                crashpoints.reach("store.create.device")
+                # Everything into the main file, durably, before it gets its real name.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+            os.replace(building, path)
+            fsync_dir(path.parent)
+            store = cls(connect(path, key), path, header, clock)
+            store._load_device()
+        except (sqlcipher3.OperationalError, OSError) as exc:
+            # A full or read-only disk at first run: leave nothing behind (a header or a
+            # half-built file would look like a damaged store at the next start).
+            _remove_new_store(path)
+            clear = write_error(exc, path.parent if path.parent.is_dir() else None)
+            if clear is None:
+                raise
+            raise clear from exc
         return store
 
     @classmethod

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from survey_app.errors import UserFacingError
+from pathlib import Path
+
+from survey_app.errors import DISK_FULL, READ_ONLY, WRITE_FAILED, UserFacingError, disk_problem
 from survey_app.i18n import N_
 
 
@@ -56,6 +58,40 @@ class InvalidSessionState(StoreError):
 
 class InvalidAnswer(StoreError):
     msgid = N_("This answer is not valid for the question.")
+
+
+class StoreFull(StoreError):
+    msgid = N_(
+        "The laptop's disk is full, so the last change was not saved. Everything saved before "
+        "is safe. Free some disk space (or call the study's technical contact), then try again."
+    )
+
+
+class StoreReadOnly(StoreError):
+    msgid = N_(
+        "The device store cannot be written: its folder or disk is read-only. Everything saved "
+        "before is safe. Make the folder writable (or call the study's technical contact)."
+    )
+
+
+class StoreWriteFailed(StoreError):
+    msgid = N_(
+        "The device store could not write to the disk, so the last change was not saved. "
+        "Everything saved before is safe. Check the disk, then try again."
+    )
+
+
+_PROBLEM_ERRORS: dict[str, type[StoreError]] = {
+    DISK_FULL: StoreFull,
+    READ_ONLY: StoreReadOnly,
+    WRITE_FAILED: StoreWriteFailed,
+}
+
+
+def write_error(exc: BaseException, folder: Path | None = None) -> StoreError | None:
+    """The clear error for a write the disk refused (full, read-only, I/O), else None."""
+    kind = _PROBLEM_ERRORS.get(disk_problem(exc, folder) or "")
+    return kind() if kind is not None else None
 
 
 class StoreThreadError(RuntimeError):

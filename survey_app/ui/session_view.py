@@ -71,6 +71,9 @@ class SessionView(QWidget):
         self.consent_form, instruments = split_consent(setup.forms)
         self.plan: list[PageSpec] = plan_pages(instruments)
         self.answers: dict[Key, Answer] = dict(setup.answers)
+        # Saves the store refused (a full disk): sent again before the session is sealed, so
+        # an answer shown as given is never missing from the submission.
+        self._unsaved: dict[Key, Any] = {}
         self.logic = SessionLogic()
         # Answers on screen that break their constraint: not saved, and Next waits for them.
         self.invalid: set[Key] = set()
@@ -344,6 +347,7 @@ class SessionView(QWidget):
         for item_id in dropped:
             visible.pop((form.id, item_id), None)
             self.invalid.discard((form.id, item_id))
+            self._unsaved.pop((form.id, item_id), None)  # no longer asked: never saved again
             if self.second_pass is not None and self.resolving:
                 self.answers.pop((form.id, item_id), None)
         page = self.current
@@ -371,7 +375,16 @@ class SessionView(QWidget):
             op = lambda w: w.store.save_answer(  # noqa: E731
                 sid, form, item_id, stored, status=status, actor=actor
             )
-        self.client.call(op, None, self.save_failed.emit, "save_answer")
+        self.client.call(
+            op,
+            lambda _saved: self._unsaved.pop(key, None),
+            lambda exc: self._save_refused(key, op, exc),
+            "save_answer",
+        )
+
+    def _save_refused(self, key: Key, op: Any, exc: BaseException) -> None:
+        self._unsaved[key] = op
+        self.save_failed.emit(exc)
 
     @staticmethod
     def _store_local(target: dict[Key, Answer], key: Key, value: object, status: str) -> None:
@@ -446,13 +459,20 @@ class SessionView(QWidget):
             self.show_page(0)
             return
         sid, study, actor = self.session_id, self.setup.study, self.setup.actor
-        self.client.call(
-            # A completed baseline of a randomising study is also randomised (never shown here).
-            complete_and_reveal(sid, study, actor),
-            lambda _copy: self._thanks(False),
-            self.save_failed.emit,
-            "complete_session",
-        )
+        retry = list(self._unsaved.values())
+        # A completed baseline of a randomising study is also randomised (never shown here).
+        complete_op = complete_and_reveal(sid, study, actor)
+
+        def complete(worker):
+            for save in retry:  # if the disk still refuses, nothing is sealed
+                save(worker)
+            return complete_op(worker)
+
+        self.client.call(complete, self._completed, self.save_failed.emit, "complete_session")
+
+    def _completed(self, _copy: object) -> None:
+        self._unsaved.clear()
+        self._thanks(False)
 
     def _thanks(self, declined: bool) -> None:
         staff_text = tr(self.setup.staff_language, "Staff")

@@ -366,6 +366,10 @@ class TransferController(QObject):
 
     def _export_failed(self, folder: Path, exc: BaseException) -> None:
         log.error("export failed: %s", type(exc).__name__)
+        msgid = getattr(exc, "msgid", None)
+        if msgid:  # a full or read-only stick, or the laptop's own disk: say which
+            self._set(busy="", note=Note(msgid, dict(getattr(exc, "params", {}) or {}), True))
+            return
         self._set(
             busy="",
             note=Note(

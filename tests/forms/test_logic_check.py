@@ -192,3 +192,9 @@ def test_content_hash_ignores_layout_but_covers_logic(write_logic):
     assert spaced.content_hash == before
     changed = check_file(write_logic('"${lg_country} = 3"', '"${lg_country} = 2"'))[0]
     assert changed.content_hash != before
+
+
+def test_a_number_too_large_for_the_computer_is_an_error_not_a_crash(write_logic):
+    """A 400-digit literal became infinity and check-forms stopped with OverflowError."""
+    path = write_logic('relevant: "${lg_age} >= 18"', 'relevant: "${lg_age} >= ' + "9" * 400 + '"')
+    assert ": the number is too large" in the_error(path, "too large")

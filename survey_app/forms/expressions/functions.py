@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from decimal import Context as DecimalContext
 
 from survey_app.forms.expressions.values import (
     EMPTY,
@@ -64,13 +65,22 @@ def _int(value: Value) -> float:
     return float(math.trunc(number))
 
 
+# A double has at most 17 significant digits and exponents within about +-324: rounding to more
+# places than that changes nothing, to fewer than -309 leaves 0.
+_PLACES = 330
+# Enough digits for quantize to write out any double at any of those places.
+_ROUNDING = DecimalContext(prec=2 * _PLACES + 20, Emax=2 * _PLACES, Emin=-2 * _PLACES)
+
+
 def _round(value: Value, places: Value = 0.0) -> float:
     number, digits = to_number(value), to_number(places)
     if math.isnan(number) or math.isinf(number) or math.isnan(digits):
         return math.nan if math.isnan(digits) else number
+    places_kept = int(max(-_PLACES, min(_PLACES, digits)))
     # Half away from zero, as ODK does (not Python's banker's rounding).
-    step = Decimal(1).scaleb(-int(digits))
-    return float(Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP))
+    step = Decimal(1).scaleb(-places_kept)
+    rounded = Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP, context=_ROUNDING)
+    return float(rounded)
 
 
 def _not(value: Value) -> bool:

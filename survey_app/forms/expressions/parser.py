@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -65,7 +66,10 @@ def _parser() -> Lark:
 @v_args(meta=True)
 class _Build(Transformer):
     def number(self, meta, children):
-        return Number(float(children[0]), meta.column)
+        value = float(children[0])
+        if not math.isfinite(value):
+            raise ExpressionError("the number is too large", meta.column)
+        return Number(value, meta.column)
 
     def string(self, meta, children):
         return String(str(children[0])[1:-1], meta.column)

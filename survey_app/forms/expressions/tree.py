@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 # Binding strength of binary operators, loosest first (XPath 1.0 order).
 PRECEDENCE: dict[str, int] = {
@@ -105,10 +106,15 @@ def refs(node: Node) -> frozenset[str]:
 
 
 def number_text(value: float) -> str:
-    """Write a number the way it is written in expressions: `3`, `2.5`, never `3.0`."""
+    """Write a number the way it is written in expressions: `3`, `2.5`, never `3.0`.
+
+    Never with an exponent (`1e-05`): the grammar has none, and the canonical spelling must
+    parse back (XLSForm export, messages). The shortest repr's digits, written out in full,
+    read back as the same float.
+    """
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return repr(value)
+    return format(Decimal(repr(value)), "f")
 
 
 def quote(text: str) -> str:
