@@ -36,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="LABEL=KEY",
-        help="a laptop label and its list key from `randomise laptop-key` (repeat per laptop)",
+        help="a laptop label and its list key (from `randomise laptop-key`), or the key file the "
+        "laptop saved with Save list key… (repeat per laptop)",
     )
     lists.add_argument("--out", required=True, help="folder for the list files and seed record")
     lists.set_defaults(handler=_lists)
@@ -122,8 +123,8 @@ def _lists(args: argparse.Namespace) -> int:
     for item in args.laptop:
         label, sep, key = item.partition("=")
         if not sep or not key.strip():
-            raise UserFacingError(f"--laptop {item[:30]!r}: write LABEL=KEY")
-        laptops.append((label.strip(), key.strip()))
+            raise UserFacingError(f"--laptop {item[:30]!r}: write LABEL=KEY or LABEL=FILE")
+        laptops.append((label.strip(), _laptop_key_value(label.strip(), key.strip())))
     written = write_list_set(
         trial.randomisation,
         laptops,
@@ -138,6 +139,22 @@ def _lists(args: argparse.Namespace) -> int:
     print(f"seed record: {written.seed_file.name} (sealed to the study and register keys)")
     print("give each laptop its own list file; keep the seed record with the study key")
     return 0
+
+
+def _laptop_key_value(label: str, value: str) -> str:
+    """The list key given on the command line, or read from the file a laptop saved."""
+    from survey_app.errors import UserFacingError
+    from survey_app.sealing.study_keys import read_public_key_file
+
+    if Path(value).is_file():
+        # The file a laptop saved with "Save list key…" in the register dialog.
+        return read_public_key_file(Path(value))
+    if not value.startswith("age1"):
+        raise UserFacingError(
+            f"--laptop {label[:20]}: {value[:60]!r} is neither a list key (age1...) "
+            "nor a key file that exists"
+        )
+    return value
 
 
 def _load(args: argparse.Namespace) -> int:

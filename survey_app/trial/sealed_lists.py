@@ -126,6 +126,9 @@ def write_list_set(
     """Generate lists for (label, list recipient) laptops and write them and the seed record."""
     for _, recipient in laptops:
         parse_recipient(recipient)
+    keys = [recipient.strip() for _, recipient in laptops]
+    if len(set(keys)) != len(keys):
+        raise ListError("The same list key is given for two laptops: each laptop has its own.")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [out_dir / f"allocation-list-{label}{LIST_SUFFIX}" for label, _ in laptops]

@@ -81,6 +81,7 @@ class RegisterController(QObject):
             )
         )
         dialog.load_list_requested.connect(self._load_list)
+        dialog.save_key_requested.connect(self._save_key)
         dialog.export_requested.connect(self._export)
         dialog.finished.connect(lambda _result: self._closed(dialog))
         dialog.open()
@@ -163,6 +164,12 @@ class RegisterController(QObject):
         if path:
             self._run(rops.load_list(self.ctx.study, Path(path), self.ctx.actor),
                       N_("The allocation list was loaded."), None)  # fmt: skip
+
+    def _save_key(self) -> None:
+        folder = self.choose_folder(self.dialog, self.ctx.ui("Choose the USB stick or folder"))
+        if folder:
+            done = N_("The list key was saved. Give the file to the data manager.")
+            self._run(rops.save_list_key(Path(folder)), done, None)
 
     def _export(self) -> None:
         folder = self.choose_folder(self.dialog, self.ctx.ui("Choose the USB stick or folder"))

@@ -202,6 +202,28 @@ def list_status(study):
     return op
 
 
+def save_list_key(folder: Path):
+    """Op: write this laptop's list key to a file for the data manager (no secret in it)."""
+    from survey_app.bundle.atomic import atomic_write_bytes
+    from survey_app.register.model import RegisterError
+
+    def op(worker):
+        if not Path(folder).is_dir():
+            raise RegisterError("The folder for the export does not exist.")
+        recipient = worker.store.list_recipient()
+        device = worker.store.device_id
+        path = Path(folder) / f"laptop-list-key-{device}.txt"
+        text = (
+            f"# Allocation-list key of laptop {device} (a public key: no secret, no participant).\n"
+            "# Give this file to the data manager for `randomise lists --laptop LABEL=FILE`.\n"
+            f"{recipient}\n"
+        )
+        atomic_write_bytes(path, text.encode("ascii"))
+        return path
+
+    return op
+
+
 def load_list(study, path: Path, actor: str):
     """Op: load this laptop's sealed allocation list."""
     data = Path(path).read_bytes()

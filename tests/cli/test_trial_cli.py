@@ -155,3 +155,23 @@ def test_reminders_hold_phone_and_language_only(capsys, laptop, tmp_path) -> Non
     rows = list(csv.reader(io.StringIO(reminders.read_text(encoding="utf-8"))))
     assert rows[0] == ["phone", "language", "timepoint"]
     assert len(rows) > 1 and all(r[0].startswith("+470") for r in rows[1:])
+
+
+def test_lists_take_the_key_file_a_laptop_saved(capsys, laptop, tmp_path) -> None:
+    _, key, _ = run(capsys, "randomise", "laptop-key", "--data-dir", laptop)
+    key_file = tmp_path / "laptop-list-key-x.txt"
+    key_file.write_text(f"# Allocation-list key of laptop x\n{key.strip()}\n", encoding="ascii")
+    code, _, err = run(capsys, "randomise", "lists", "--study", STUDY, "--laptop",
+                       f"laptop-1={key_file}", "--out", tmp_path / "lists")  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "randomise", "load",
+                       tmp_path / "lists" / "allocation-list-laptop-1.surveylist",
+                       "--data-dir", laptop, "--staff", "AB")  # fmt: skip
+    assert code == 0 and "men: 30" in out
+
+
+def test_lists_refuse_a_laptop_key_that_is_neither_key_nor_file(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "randomise", "lists", "--study", STUDY, "--laptop",
+                       "laptop-1=usb/laptop-key.txt", "--out", tmp_path / "lists")  # fmt: skip
+    assert code == 1 and "neither a list key" in err and "Traceback" not in err
+    assert not (tmp_path / "lists").exists()

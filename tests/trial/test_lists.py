@@ -118,3 +118,15 @@ def test_lists_are_never_overwritten(tmp_path, settings) -> None:
     write_list_set(settings, [("laptop-1", lap.public)], **kwargs)
     with pytest.raises(ListError, match="already exist"):
         write_list_set(settings, [("laptop-1", lap.public)], **kwargs)
+
+
+def test_one_laptops_key_given_for_two_labels_is_refused(tmp_path, settings) -> None:
+    # A data manager who copies the same key file twice would give one laptop two lists and
+    # leave the other laptop with a list it cannot open.
+    lap, study = generate_study_keypair(), generate_study_keypair()
+    with pytest.raises(ListError, match="same list key"):
+        write_list_set(
+            settings, [("laptop-1", lap.public), ("laptop-2", lap.public)], study_id="demo",
+            keyholders=[study.public], out_dir=tmp_path / "lists",
+        )  # fmt: skip
+    assert not (tmp_path / "lists").exists()

@@ -140,3 +140,27 @@ def test_the_consent_record_keeps_the_participants_own_ticks(qtbot, dashboard, c
     (entry,) = store_call(qtbot, ctx.client, lambda w: w.register.consents(code))
     assert entry.outcome == "declined"
     assert set(entry.decisions.values()) == {0}
+
+
+def test_the_list_key_saved_from_the_dialog_makes_a_list_this_laptop_loads(
+    qtbot, dashboard, ctx, tmp_path: Path, capsys
+) -> None:
+    from survey_app.cli.main import main
+    from survey_app.study import demo_study_dir
+
+    dialog = open_register(qtbot, dashboard, ctx)
+    dashboard.register.choose_folder = lambda _parent, _title: str(tmp_path)
+    dialog.key_button.click()
+    settle(qtbot, ctx.client)
+    (key_file,) = tmp_path.glob("laptop-list-key-*.txt")
+    recipient = store_call(qtbot, ctx.client, lambda w: w.store.list_recipient())
+    assert recipient in key_file.read_text()
+    code = main(["randomise", "lists", "--study", str(demo_study_dir()), "--laptop",
+                 f"laptop-1={key_file}", "--out", str(tmp_path / "lists")])  # fmt: skip
+    assert code == 0
+    dashboard.register.choose_file = lambda _parent, _title: str(
+        tmp_path / "lists" / "allocation-list-laptop-1.surveylist"
+    )
+    dialog.load_button.click()
+    settle(qtbot, ctx.client)
+    assert "laptop-1" in dialog.list_state.text(), dialog.message.text()

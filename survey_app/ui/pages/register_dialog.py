@@ -59,6 +59,7 @@ class RegisterDialog(QDialog):
     randomise_requested = Signal(str, object)  # baseline session id, stratum or None
     emergency_requested = Signal(str, str, str)  # code, reason, stratum
     load_list_requested = Signal()
+    save_key_requested = Signal()
     withdrawal_requested = Signal(str, list, str)  # code, scopes, date
     export_requested = Signal()
 
@@ -119,9 +120,12 @@ class RegisterDialog(QDialog):
         self.export_button.clicked.connect(self.export_requested)
         self.load_button = button(_("Load allocation list…"), name="load_list")
         self.load_button.clicked.connect(self.load_list_requested)
+        self.key_button = button(_("Save list key…"), name="save_list_key")
+        self.key_button.clicked.connect(self.save_key_requested)
         close = button(_("Close"), name="register_close")
         close.clicked.connect(self.reject)
         footer.addWidget(self.export_button)
+        footer.addWidget(self.key_button)
         footer.addWidget(self.load_button)
         footer.addStretch(1)
         footer.addWidget(close)
@@ -383,6 +387,7 @@ class RegisterDialog(QDialog):
         self.body.setVisible(unlocked)
         self.export_button.setEnabled(unlocked)
         self.load_button.setEnabled(unlocked)
+        self.key_button.setEnabled(unlocked)
         self.unlock_button.setEnabled(True)
         if unlocked:
             self.passphrase.clear()
