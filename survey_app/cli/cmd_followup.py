@@ -46,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     attempt.add_argument("--at", help="when (default: now)")
     attempt.add_argument("--register", required=True, help="the central register folder")
     attempt.add_argument("--register-key", required=True, help="the register private key file")
+    attempt.add_argument("--study", required=True, help="study folder (its follow-up timepoints)")
     attempt.set_defaults(handler=_attempt)
 
 
@@ -143,8 +144,16 @@ def _attempt(args: argparse.Namespace) -> int:
     from survey_app.answers.codes import validate_code
     from survey_app.bundle.container import utc_now
     from survey_app.cli.trial_args import read_register_identity
+    from survey_app.errors import UserFacingError
     from survey_app.register.central import CentralRegister
+    from survey_app.study import load_study
 
+    trial = load_study(Path(args.study)).config.trial
+    timepoints = [f.timepoint for f in trial.followup] if trial is not None else []
+    if args.timepoint not in timepoints:
+        raise UserFacingError(
+            f"--timepoint: the study follows up at {', '.join(timepoints) or 'no timepoint'}"
+        )
     identity = read_register_identity(Path(args.register_key))
     with CentralRegister.open(Path(args.register), identity) as central:
         central.record_attempt(

@@ -155,6 +155,7 @@ def _withdraw(record, code: str, study, args: argparse.Namespace) -> int:
     from survey_app.importer import ImportSettings
     from survey_app.importer.outputs import write_outputs
     from survey_app.importer.report import ImportReport
+    from survey_app.importer.rights import refuse_mistyped
     from survey_app.importer.trial_import import apply_withdrawals
     from survey_app.importer.trial_record import add_direct_withdrawal
     from survey_app.store.validation import meeting_date
@@ -164,6 +165,8 @@ def _withdraw(record, code: str, study, args: argparse.Namespace) -> int:
         raise UserFacingError("participant withdraw needs --scope and --date")
     scopes = normalise_scopes(args.scope)
     day = meeting_date(args.date)
+    if not record.payloads_of(code):
+        refuse_mistyped(code)  # before it is stored: a stored typo would stop every import
     at = utc_now()
     with record.transaction():
         add_direct_withdrawal(record, code, scopes, day, at, args.staff)
@@ -196,9 +199,11 @@ def _withdraw(record, code: str, study, args: argparse.Namespace) -> int:
 
 
 def _find(record, code: str) -> int:
-    from survey_app.importer.rights import find_participant
+    from survey_app.importer.rights import find_participant, refuse_mistyped
 
     found = find_participant(record, code)
+    if not (found.submissions or found.erasures or found.refused):
+        refuse_mistyped(code)
     print(f"{len(found.submissions)} submission(s) of this code in the import record")
     for s in found.submissions:
         print(

@@ -55,7 +55,7 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
     except BrokenPipeError:
         return _reader_went_away()
     except UserFacingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_in_words(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -67,6 +67,17 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
             file=sys.stderr,
         )
         return 2
+
+
+def _in_words(exc: UserFacingError) -> str:
+    """The message for a terminal: an answer check's code (`code.format`) becomes its sentence."""
+    from survey_app.answers.errors import AnswerError
+
+    if isinstance(exc, AnswerError):
+        from survey_app.answers.messages import message
+
+        return message(exc, "en")
+    return str(exc)
 
 
 def _reader_went_away() -> int:

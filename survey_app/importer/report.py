@@ -156,6 +156,11 @@ def trial_text(trial: dict[str, Any]) -> list[str]:
         )
     if trial.get("withdrawals_applied"):
         lines.append("Withdrawals applied (scopes): " + "; ".join(trial["withdrawals_applied"]))
+    if trial.get("withdrawals_not_applied"):
+        lines.append(
+            f"Withdrawals NOT applied (the code holds nothing and is not a valid code; they stay "
+            f"pending): {trial['withdrawals_not_applied']}"
+        )
     if trial.get("held_back_withdrawn"):
         lines.append(
             f"Kept out of the data sets (started after a withdrawal from data collection that "

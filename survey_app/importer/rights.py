@@ -60,6 +60,16 @@ def canonical_code(text: str) -> str:
         return stripped
 
 
+def refuse_mistyped(code: str) -> None:
+    """Refuse a code the record holds nothing of when it is not even a valid code (a typo)."""
+    try:
+        validate_code(code)
+    except AnswerError:
+        raise UserFacingError(
+            "no submissions of this code, and it is not a valid code; check how it is written"
+        ) from None
+
+
 def find_participant(record: ImportRecord, code: str) -> Findings:
     """What the record holds about a code: submissions (metadata) and earlier erasures."""
     summaries = []
@@ -115,12 +125,7 @@ def erase_participant(
         forget_code(record, code)
         return None
     if not held:
-        try:
-            validate_code(code)
-        except AnswerError:
-            raise UserFacingError(
-                "no submissions of this code, and it is not a valid code; check how it is written"
-            ) from None
+        refuse_mistyped(code)
     entry = record.erase_code(code, at=at, reference=reference)
     # The allocation's slot and arm stay for the sequence check; the code goes.
     forget_code(record, code)

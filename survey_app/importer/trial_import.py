@@ -114,18 +114,26 @@ def apply_withdrawals(record: ImportRecord, report: ImportReport, at: str) -> li
     """Apply every withdrawal not applied yet; erasures go through the rights path."""
     from survey_app.importer.rights import erase_participant
 
-    applied = []
+    applied, stuck = [], 0
     for w in withdrawals(record, pending_only=True):
         erasure = None
         if "erase" in w.scopes and w.participant_code:
-            entry = erase_participant(
-                record, w.participant_code, at=at, reference=f"withdrawal {w.submission_id[:8]}"
-            )
+            try:
+                entry = erase_participant(
+                    record, w.participant_code, at=at, reference=f"withdrawal {w.submission_id[:8]}"
+                )
+            except UserFacingError:
+                # One withdrawal that cannot be applied stays pending and is reported; it must
+                # not stop the import of everything else.
+                stuck += 1
+                continue
             erasure = entry.erasure_id if entry is not None else None
         mark_applied(record, w.submission_id, at, erasure)
         applied.append(",".join(w.scopes))
     if applied:
         report.trial["withdrawals_applied"] = sorted(applied)
+    if stuck:
+        report.trial["withdrawals_not_applied"] = stuck
     kept_out = held_back(record)
     if kept_out:
         report.trial["held_back_withdrawn"] = kept_out

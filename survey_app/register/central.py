@@ -359,6 +359,9 @@ class CentralRegister:
             raise RegisterError("The channel is one of {channels}.", channels=", ".join(m.CHANNELS))
         if self.contact_stopped(code):
             raise RegisterError("This participant asked not to be contacted again.")
+        if self.person(code) is None:
+            raise RegisterError("The register holds no entry for this code.")
+        at = m.clean_moment(at)
         attempt = Attempt(str(uuid.uuid4()), code, timepoint, channel, at,
                           m.clean_note(outcome, "outcome"), m.clean_initials(staff))  # fmt: skip
         with self._tx() as conn:

@@ -169,6 +169,25 @@ def clean_note(text: str, what: str) -> str:
     return value
 
 
+def clean_moment(text: str) -> str:
+    """A day (2026-01-20) or an ISO time (2026-01-20T14:30:00Z), kept as written: they sort."""
+    from datetime import date, datetime
+
+    value = str(text).strip()
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if value[4:5] != "-" or value[10:11] != "T":
+                raise ValueError(value)
+    except ValueError:
+        raise RegisterError(
+            "Write the date like 2026-01-20, or the time like 2026-01-20T14:30."
+        ) from None
+    return value
+
+
 def search_key(text: str) -> str:
     """A name folded for searching: case, accents, Arabic vowel marks and letter variants."""
     decomposed = unicodedata.normalize("NFKD", str(text))

@@ -175,3 +175,22 @@ def test_lists_refuse_a_laptop_key_that_is_neither_key_nor_file(capsys, tmp_path
                        "laptop-1=usb/laptop-key.txt", "--out", tmp_path / "lists")  # fmt: skip
     assert code == 1 and "neither a list key" in err and "Traceback" not in err
     assert not (tmp_path / "lists").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("P-0002", "This is not a participant code"), ("P-0002-Y", "This code has a typing error")],
+)
+def test_a_mistyped_code_is_explained_in_words(capsys, tmp_path, typed, said) -> None:
+    # A data manager answering an access request types the code from a letter.
+    central = ("--register", tmp_path / "central", "--key", REGISTER_KEY)
+    code, _, err = run(capsys, "register", "find", "--code", typed, *central)
+    assert code == 1 and said in err and "code.format" not in err and "code.check" not in err
+
+
+def test_an_attempt_for_a_timepoint_the_study_does_not_follow_up_is_refused(capsys, tmp_path):
+    central = ("--register", tmp_path / "c", "--register-key", REGISTER_KEY)
+    code, _, err = run(capsys, "followup", "attempt", make_code(1), "--channel", "sms",
+                       "--timepoint", "followup-99m", "--staff", "AB", *central,
+                       "--study", STUDY)  # fmt: skip
+    assert code == 1 and "followup-12m" in err and "Traceback" not in err

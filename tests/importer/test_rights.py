@@ -375,3 +375,44 @@ def test_erasing_again_adds_no_second_log_entry(out, identity, code, capsys):
     assert "erased before" in capsys.readouterr().out
     with ImportRecord.open(out, identity) as record:
         assert len(record.erasures(code)) == 1
+
+
+def test_find_of_a_mistyped_code_says_so_instead_of_finding_nothing(out, code, capsys):
+    # An access request answered with "nothing held" because of a typing error would be wrong.
+    wrong_check = code[:-1] + ("X" if code[-1] != "X" else "Y")
+
+    assert _cli("find", wrong_check, out) == 1
+
+    captured = capsys.readouterr()
+    assert "not a valid code" in captured.err and "0 submission(s)" not in captured.out
+
+
+def test_a_withdrawal_for_a_mistyped_code_is_refused_and_imports_still_run(
+    out, identity, code, bundle, study, capsys
+):
+    # Before: the withdrawal was stored, its erasure then failed, and every later import and
+    # withdrawal of the study stopped with "not a valid code".
+    typo = code.rsplit("-", 1)[0]
+    withdraw = ("--scope", "erase", "--date", "2025-03-01", "--staff", "AB")
+
+    assert _cli("withdraw", typo, out, *withdraw) == 1
+    assert "not a valid code" in capsys.readouterr().err
+
+    run_import([bundle], identity, _settings(out, study))
+    assert _cli("withdraw", code, out, *withdraw) == 0
+    assert _payloads_of(out, identity, code) == []
+
+
+def test_a_pending_withdrawal_that_cannot_be_applied_is_reported_not_fatal(
+    out, identity, bundle, study
+):
+    # A record written before the check above: the typo is already stored.
+    from survey_app.importer.trial_record import add_direct_withdrawal
+
+    with ImportRecord.open(out, identity) as record, record.transaction():
+        add_direct_withdrawal(record, "P-0003", ("erase",), "2025-03-01", "2025-03-01T10:00Z", "AB")
+
+    report = run_import([bundle], identity, _settings(out, study))
+
+    assert report.trial["withdrawals_not_applied"] == 1
+    assert "Withdrawals NOT applied" in (out / "import-report.txt").read_text(encoding="utf-8")

@@ -124,3 +124,35 @@ def test_the_central_register_opens_only_with_its_key(tmp_path, register_identit
     other = read_private_key(demo_private_key_path(), DEMO_PASSPHRASE)
     with pytest.raises(RegisterError, match="another key"):
         CentralRegister.open(tmp_path / "c", other)
+
+
+@pytest.fixture
+def person(central, register, study, tmp_path, register_identity) -> str:
+    """A code the central register holds an entry for."""
+    code = fill(register, study, 10)
+    central.import_snapshot(read_snapshot(export(register, study, tmp_path), register_identity),
+                            study_id="demo", at=AT)  # fmt: skip
+    return code
+
+
+def test_a_contact_attempt_for_a_code_the_register_does_not_hold_is_refused(central) -> None:
+    # A mistyped number with a matching check character (1 in 30) would count for nobody.
+    with pytest.raises(RegisterError, match="no entry for this code"):
+        central.record_attempt(make_code(11), timepoint="followup-12m", channel="sms", at=AT,
+                               outcome="", staff="AB")  # fmt: skip
+    assert central.attempts() == []
+
+
+@pytest.mark.parametrize("at", ["yesterday", "14.01.2026", "2026-13-01", ""])
+def test_a_contact_attempt_needs_a_real_date_or_time(central, person, at) -> None:
+    with pytest.raises(RegisterError, match="date"):
+        central.record_attempt(person, timepoint="followup-12m", channel="sms", at=at,
+                               outcome="", staff="AB")  # fmt: skip
+    assert central.attempts() == []
+
+
+def test_a_contact_attempt_on_a_day_is_kept_in_order_with_timed_ones(central, person) -> None:
+    for at in ("2026-01-20T09:00:00Z", "2026-01-19"):
+        central.record_attempt(person, timepoint="followup-12m", channel="sms", at=at,
+                               outcome="", staff="AB")  # fmt: skip
+    assert [a.at for a in central.attempts(person)] == ["2026-01-19", "2026-01-20T09:00:00Z"]
