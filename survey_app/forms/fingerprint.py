@@ -1,10 +1,11 @@
 """The content hash of a form: SHA-256 over its meaning, not over the bytes of its file.
 
-Everything a participant sees or the data hold counts (ids, types, every text in every language,
-codes, scales, limits, logic, provenance, the SHA-256 of every recorded reading); layout of the file (comments, key order, quoting,
-spacing inside expressions) does not. So a form exported to XLSForm and imported back has the
-same hash as the file it came from. New model fields are covered automatically: the walk goes
-over every dataclass field except where a thing stands (line, path) and the hashes themselves.
+Everything a participant sees or hears or the data hold counts (ids, types, every text in every
+language, codes, scales, limits, logic, provenance, the SHA-256 of every recorded reading); layout
+of the file (comments, key order, quoting, spacing inside expressions) does not. So a form
+exported to XLSForm and imported back has the same hash as the file it came from. New model
+fields are covered automatically: the walk goes over every dataclass field except where a thing
+stands (line, path) and the hashes themselves.
 """
 
 from __future__ import annotations
