@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from survey_app.forms.logic import FormState
 from survey_app.forms.model import Form
+from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
 from survey_app.ui.flow import PageSpec
 from survey_app.ui.langs import SessionLanguages
@@ -16,6 +17,9 @@ from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.item_view import LISTEN_TEXT, ItemView, texts_block, with_play
 from survey_app.ui.widgets.scale_canvas import VerticalScale
 from survey_app.ui.widgets.text_inputs import TypedAnswer
+
+READ_PAGE = N_("Read the whole page aloud")
+STOP_READING = N_("Stop reading")
 
 
 class QuestionPage(QWidget):
@@ -51,7 +55,7 @@ class QuestionPage(QWidget):
         self.progress.setTextVisible(False)
         body.addWidget(self.progress)
         self.set_progress(page_index + 1, page_count, spec.number_in_form, spec.pages_in_form)
-        self.read_button = button(langs.ui_joined("Read the whole page aloud"), name="read_page")
+        self.read_button = button(langs.ui_joined(READ_PAGE), name="read_page")
         self.read_button.setVisible(False)  # shown below when the page has recordings
         self.read_button.clicked.connect(self._read_page)
         read_row = QHBoxLayout()
@@ -143,8 +147,7 @@ class QuestionPage(QWidget):
     def _reader_changed(self, playing: bool) -> None:
         reader = self.reading.reader
         mine = playing and reader is not None and reader.request == self._read_request
-        message = "Stop reading" if mine else "Read the whole page aloud"
-        self.read_button.setText(self.langs.ui_joined(message))
+        self.read_button.setText(self.langs.ui_joined(STOP_READING if mine else READ_PAGE))
 
     def _connect(self, view: ItemView) -> None:
         if view.answer is not None:
