@@ -317,9 +317,17 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.start_session(self.ctx, request),
             self._open_session,
-            lambda exc: page.show_error(self.error_text(exc)),
+            lambda exc: self._start_refused(page, exc),
             "start_session",
         )
+
+    def _start_refused(self, page: NewSessionPage, exc: BaseException) -> None:
+        from survey_app.store.errors import CodeAlreadyUsed
+
+        if isinstance(exc, CodeAlreadyUsed):
+            page.show_code_used(exc)  # at the code field, where the staff member looks
+        else:
+            page.show_error(self.error_text(exc))
 
     def resume_session(self, session_id: str) -> None:
         """Continue an interrupted session where it stopped (or say why it cannot)."""
