@@ -84,7 +84,7 @@ class PausePage(QWidget):
             text = _("The interpreter's language is off.")
         else:
             name = embedded(NATIVE_NAMES.get(language, language), language)
-            text = _("The interpreter's language is on: {language}.", language=name)
+            text = _("The interpreter's language is on: {name}.", name=name)
         self.message.setProperty("role", "ok")
         self.message.setText(text)
 
