@@ -14,10 +14,13 @@ from survey_app.assets import translations_dir
 # How interface messages are marked in the source, for `pybabel extract -k` (GNU gettext style):
 # tr(language, msg); ctx.ui(msg), often aliased `_ = ctx.ui`; langs.ui(msg), langs.ui_joined(msg);
 # text_label_joined(langs, msg, role); N_(msg) where a message is translated later;
-# store, sync and pull errors.
+# store, sync and pull errors. Counted messages (a number of things) carry a singular and a plural
+# msgid: trn(language, singular, plural, n) and Counted(singular, plural, name).
 EXTRACT_KEYWORDS: tuple[str, ...] = (
     "_",
     "tr:2",
+    "trn:2,3",
+    "Counted:1,2",
     "ui",
     "ui_joined",
     "text_label_joined:2",
@@ -89,6 +92,32 @@ def N_(message: str) -> str:
     return message
 
 
+class Counted(str):
+    """A counted message: its singular and plural msgids and the parameter holding the count.
+
+    A str (the singular), so it travels wherever a msgid does (errors' `msgid`, notes, `ui`);
+    `tr` picks the language's plural form from the count, and `format` picks the English one.
+    """
+
+    plural: str
+    count: str
+
+    def __new__(cls, singular: str, plural: str = "", count: str = "count") -> Counted:
+        made = super().__new__(cls, singular)
+        made.plural = plural or singular
+        made.count = count
+        return made
+
+    def __reduce__(self):
+        return (Counted, (str(self), self.plural, self.count))
+
+    def format(self, *args: object, **params: object) -> str:
+        """Fill the English singular or plural, chosen by the count parameter."""
+        n = params.get(self.count)
+        text = str(self) if n == 1 else self.plural
+        return text.format(*args, **params)
+
+
 def localize_digits(value: int, language: str) -> str:
     """Write a whole number in the digits the language's texts use (Arabic-Indic for ar)."""
     # The rule lives with the other digit rules; imported here, not at the top, because
@@ -99,14 +128,43 @@ def localize_digits(value: int, language: str) -> str:
 
 
 def tr(language: str, message: str, **params: object) -> str:
-    """Translate an interface message and fill its `{name}` parameters (numbers localised)."""
+    """Translate an interface message and fill its `{name}` parameters (numbers localised).
+
+    A Counted message takes the plural form its count parameter asks for in the language.
+    """
+    if isinstance(message, Counted):
+        return trn(language, message, message.plural, _count(params[message.count]), **params)
     text = translator(language).gettext(message)
     if not params:
         return text
-    shown = {
+    return text.format(**_shown(params, language))
+
+
+def trn(language: str, singular: str, plural: str, n: int, **params: object) -> str:
+    """Translate a counted message in the plural form `n` asks for, then fill its parameters.
+
+    `n` also fills `{n}` when no parameter of that name is given.
+    """
+    text = translator(language).ngettext(str(singular), plural, n)
+    params.setdefault("n", n)
+    return text.format(**_shown(params, language))
+
+
+def _count(value: object) -> int:
+    # Callers may pass a count already written out (e.g. in Arabic-Indic digits).
+    if isinstance(value, int):
+        return value
+    digits = "".join(ch for ch in str(value).translate(_WESTERN_DIGITS) if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+_WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _shown(params: dict[str, object], language: str) -> dict[str, object]:
+    return {
         name: localize_digits(value, language)
         if isinstance(value, int) and not isinstance(value, bool)
         else value
         for name, value in params.items()
     }
-    return text.format(**shown)

@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 
 from survey_app.answers.digits import shown_number, to_arabic_indic, uses_arabic_indic
 from survey_app.answers.errors import AnswerError
-from survey_app.i18n import tr
+from survey_app.i18n import Counted, tr, trn
 
 BABEL_LOCALES: Mapping[str, str] = {"nb": "nb", "en": "en", "ar": "ar"}
 EXAMPLE_NUMBER = 25
@@ -41,8 +41,10 @@ MESSAGES: Mapping[str, str] = {
     "number.too_large": N_("Please write a number of at most {maximum}."),
     "choice.unknown": N_("Please choose one of the answers shown."),
     "text.format": N_("Please write the answer as text."),
-    "text.too_long": N_(
-        "The answer is too long: it has {length} characters, please shorten it to {maximum}."
+    "text.too_long": Counted(
+        "The answer is too long: it has {length} character, please shorten it to {maximum}.",
+        "The answer is too long: it has {length} characters, please shorten it to {maximum}.",
+        "length",
     ),
     "date.format": N_("Please write the date as day.month.year, for example {example}."),
     "date.invalid": N_("This date does not exist. Please check the day and the month."),
@@ -108,4 +110,9 @@ def message(error: AnswerError, language: str, *, arabic_digits: bool = True) ->
             params[name] = str(value)
     if "{example}" in msgid:
         params["example"] = _example(error, language, arabic_digits)
+    if isinstance(msgid, Counted):
+        # The count as a number picks the plural form; params hold it as written.
+        count = error.params.get(msgid.count)
+        if isinstance(count, int):
+            return trn(language, msgid, msgid.plural, count, **params)
     return tr(language, msgid, **params)

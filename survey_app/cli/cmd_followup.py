@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.code_arg import participant_code
 from survey_app.cli.study_key import KEY_PASSPHRASE_ENV
 from survey_app.cli.trial_args import REGISTER_KEY_PASSPHRASE_ENV
 
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reminders.set_defaults(handler=_reminders)
 
     attempt = actions.add_parser("attempt", help="record a contact attempt (letter, SMS, call)")
-    attempt.add_argument("code")
+    attempt.add_argument("code", type=participant_code)
     attempt.add_argument("--channel", required=True, choices=("letter", "sms", "call", "email"))
     attempt.add_argument("--timepoint", required=True, help="the follow-up timepoint")
     attempt.add_argument("--staff", required=True, help="initials of who made the attempt")

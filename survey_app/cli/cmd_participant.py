@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from survey_app.cli.cmd_erase_on_server import add_connection_options
+from survey_app.cli.code_arg import participant_code
 from survey_app.cli.study_key import (
     KEY_PASSPHRASE_ENV,
     check_key_matches_study,
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(find, export, erase), and `withdraw` records a withdrawal received directly.",
     )
     parser.add_argument("action", choices=("find", "export", "erase", "withdraw"))
-    parser.add_argument("code", help="the participant code")
+    parser.add_argument("code", help="the participant code", type=participant_code)
     parser.add_argument("--out", required=True, help="the import output folder (as for import)")
     parser.add_argument("--key", required=True, help="the study private key file (age)")
     parser.add_argument("--study", help="study folder (with study.yaml); needed for export, erase")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.code_arg import participant_code
 from survey_app.cli.study_key import KEY_PASSPHRASE_ENV
 from survey_app.cli.trial_args import REGISTER_KEY_PASSPHRASE_ENV, STORE_PASSPHRASE_ENV
 
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="For a participant whose baseline cannot be completed. The reveal is "
         "marked as an emergency in the sealed allocation and in the audit trail.",
     )
-    emergency.add_argument("code", help="the participant code")
+    emergency.add_argument("code", help="the participant code", type=participant_code)
     emergency.add_argument(
         "--reason", required=True, choices=("baseline_impossible", "clinical", "other")
     )

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from survey_app.cli.code_arg import participant_code
 from survey_app.cli.trial_args import (
     REGISTER_KEY_PASSPHRASE_ENV,
     REGISTER_PASSPHRASE_ENV,
@@ -31,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(handler=_export)
 
     receipt = actions.add_parser("receipt", help="print a consent receipt PDF (laptop)")
-    receipt.add_argument("code", help="the participant code")
+    receipt.add_argument("code", help="the participant code", type=participant_code)
     receipt.add_argument("--to", required=True, help="the PDF file to write")
     receipt.add_argument("--data-dir", help="the laptop's data folder")
     receipt.add_argument("--study", help="study folder (default: the laptop's)")
@@ -50,12 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     find = central("find", "show one entry (by code) or the codes matching a name")
     which = find.add_mutually_exclusive_group(required=True)
-    which.add_argument("--code", help="the participant code")
+    which.add_argument("--code", help="the participant code", type=participant_code)
     which.add_argument("--name", help="words of the name (case, accents, Arabic marks ignored)")
     find.set_defaults(handler=_find)
 
     correct = central("correct", "rectify one field of an entry (audited by field)")
-    correct.add_argument("code")
+    correct.add_argument("code", type=participant_code)
     correct.add_argument(
         "--field", required=True, choices=("name", "phone", "email", "address", "language")
     )
@@ -63,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     correct.set_defaults(handler=_correct)
 
     erase = central("erase", "erase an entry, its consent records and contact attempts")
-    erase.add_argument("code")
+    erase.add_argument("code", type=participant_code)
     erase.add_argument("--reference", default="", help="request reference for the log")
     erase.add_argument("--yes", action="store_true", help="do not ask to confirm")
     erase.set_defaults(handler=_erase)

@@ -1,10 +1,11 @@
 """The content hash of a form: SHA-256 over its meaning, not over the bytes of its file.
 
-Everything a participant sees or the data hold counts (ids, types, every text in every language,
-codes, scales, limits, logic, provenance); layout of the file (comments, key order, quoting,
-spacing inside expressions) does not. So a form exported to XLSForm and imported back has the
-same hash as the file it came from. New model fields are covered automatically: the walk goes
-over every dataclass field except where a thing stands (line, path) and the hashes themselves.
+Everything a participant sees or hears or the data hold counts (ids, types, every text in every
+language, codes, scales, limits, logic, provenance, the SHA-256 of every recorded reading); layout
+of the file (comments, key order, quoting, spacing inside expressions) does not. So a form
+exported to XLSForm and imported back has the same hash as the file it came from. New model
+fields are covered automatically: the walk goes over every dataclass field except where a thing
+stands (line, path) and the hashes themselves.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from survey_app.forms.expressions import Expression
 
 HASH_FORMAT = "survey-app/form-content/v1"
 _SKIPPED = frozenset({"line", "path", "content_hash", "file_hash"})
+# Fields added after forms were in use: left out while unset, so older forms keep their hash.
+_OMITTED_WHEN_NONE = frozenset({"audio"})
 
 
 def semantic_hash(form: Any) -> str:
@@ -37,6 +40,7 @@ def _plain(value: Any) -> Any:
             f.name: _plain(getattr(value, f.name))
             for f in dataclasses.fields(value)
             if f.name not in _SKIPPED
+            and not (f.name in _OMITTED_WHEN_NONE and getattr(value, f.name) is None)
         }
     if isinstance(value, Enum):
         return value.value

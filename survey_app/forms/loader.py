@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from survey_app.forms.audio import read_audio
 from survey_app.forms.findings import Finding, FindingSink
 from survey_app.forms.fingerprint import semantic_hash
 from survey_app.forms.logic_loader import (
@@ -320,6 +321,7 @@ _FORM_KEYS = {
     "recall_period",
     "scales",
     "items",
+    "audio",
 }
 
 
@@ -395,6 +397,8 @@ def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
         sink.error(m["items"].line, "items: the form has no items")
     prefix = reader.text(m.get("prefix"), "prefix")
     _check_item_ids(sink, items, prefix, sections)
+    instructions = reader.local_text(m.get("instructions"), "instructions")
+    audio = read_audio(reader, m.get("audio"), path, form_id, items, scales, instructions)
     form = Form(
         id=form_id,
         kind=kind,
@@ -405,13 +409,14 @@ def read_form(path: Path) -> tuple[Form | None, list[Finding], FormSource]:
         content_hash="",
         file_hash=content_hash(raw),
         path=str(path),
-        instructions=reader.local_text(m.get("instructions"), "instructions"),
+        instructions=instructions,
         recall_period=reader.local_text(m.get("recall_period"), "recall_period"),
         source=reader.text(m.get("source"), "source"),
         licence=reader.text(m.get("licence"), "licence"),
         scales=MappingProxyType(scales),
         prefix=prefix,
         sections=tuple(sections),
+        audio=audio,
     )
     form = dataclasses.replace(form, content_hash=semantic_hash(form))
     if not form.source:

@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from survey_app.forms.expressions import Expression
 from survey_app.forms.languages import LANGUAGES
 from survey_app.forms.languages import RTL_LANGUAGES as RTL_LANGUAGES
 from survey_app.forms.languages import is_rtl as is_rtl
+
+if TYPE_CHECKING:
+    from survey_app.forms.audio import FormAudio
 
 TIMEPOINTS: tuple[str, ...] = ("baseline", "followup-6m", "followup-12m", "followup-24m")
 
@@ -226,6 +230,9 @@ class Form:
     prefix: str = ""
     sections: tuple[Section, ...] = ()
     file_hash: str = ""
+    # Recorded readings of the texts (forms/audio.py); None when the form has none, so a form
+    # without recordings keeps the content hash it had before recordings existed.
+    audio: FormAudio | None = None
 
     def item(self, item_id: str) -> Item:
         """Return an item by id (KeyError if unknown)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from survey_app.errors import UserFacingError
-from survey_app.i18n import N_
+from survey_app.i18n import N_, Counted
 
 LANGUAGES = ("nb", "en", "ar")
 READING = ("self", "read_aloud", "audio")
@@ -102,8 +102,13 @@ def clean_name(text: str) -> str:
     """A name as typed, with spaces tidied (any script; letters, spaces, - ' . only)."""
     name = " ".join(unicodedata.normalize("NFC", str(text)).split())
     if not name or len(name) > MAX_NAME:
-        raise RegisterError("Write the participant's name (at most {count} characters).",
-                            count=MAX_NAME)  # fmt: skip
+        raise RegisterError(
+            Counted(
+                "Write the participant's name (at most {count} character).",
+                "Write the participant's name (at most {count} characters).",
+            ),
+            count=MAX_NAME,
+        )
     for char in name:
         if not (char.isalpha() or char in " -'’." or unicodedata.category(char) == "Mn"):
             raise RegisterError("A name has letters, spaces, hyphens and apostrophes only.")
@@ -140,8 +145,13 @@ def clean_address(text: str) -> str:
     lines = [" ".join(line.split()) for line in str(text).splitlines()]
     value = "\n".join(line for line in lines if line)
     if len(value) > MAX_ADDRESS:
-        raise RegisterError("The address is too long (at most {count} characters).",
-                            count=MAX_ADDRESS)  # fmt: skip
+        raise RegisterError(
+            Counted(
+                "The address is too long (at most {count} character).",
+                "The address is too long (at most {count} characters).",
+            ),
+            count=MAX_ADDRESS,
+        )
     return value
 
 
@@ -165,7 +175,13 @@ def clean_note(text: str, what: str) -> str:
     value = " ".join(str(text).split())
     if len(value) > MAX_NOTE:
         # `what` is for the programmer; the message names no field, so it translates whole.
-        raise RegisterError("A note is too long (at most {count} characters).", count=MAX_NOTE)
+        raise RegisterError(
+            Counted(
+                "A note is too long (at most {count} character).",
+                "A note is too long (at most {count} characters).",
+            ),
+            count=MAX_NOTE,
+        )
     return value
 
 

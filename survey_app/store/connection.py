@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from survey_app.i18n import N_
+from survey_app.i18n import Counted
 from survey_app.private_files import make_private, private_database
 from survey_app.store.errors import StoreCorrupt, StoreNotFound, StoreReadOnly, WrongPassphrase
 from survey_app.store.paths import guard_path, header_path, pending_header_path
@@ -22,9 +22,12 @@ from survey_app.store.unlock import (
     sqlcipher_key_pragma,
 )
 
-INTERRUPTED_CHANGE = N_(
+INTERRUPTED_CHANGE = Counted(
     "A passphrase change was interrupted. Enter the NEW passphrase. "
-    "Wait {seconds} seconds, then try again."
+    "Wait {seconds} second, then try again.",
+    "A passphrase change was interrupted. Enter the NEW passphrase. "
+    "Wait {seconds} seconds, then try again.",
+    "seconds",
 )
 
 

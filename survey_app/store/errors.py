@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from survey_app.errors import DISK_FULL, READ_ONLY, WRITE_FAILED, UserFacingError, disk_problem
-from survey_app.i18n import N_
+from survey_app.i18n import N_, Counted
 
 
 class StoreError(UserFacingError):
@@ -23,7 +23,11 @@ class StoreError(UserFacingError):
 class WrongPassphrase(StoreError):
     """The passphrase does not unlock the store."""
 
-    msgid = N_("Wrong passphrase. Wait {seconds} seconds, then try again.")
+    msgid = Counted(
+        "Wrong passphrase. Wait {seconds} second, then try again.",
+        "Wrong passphrase. Wait {seconds} seconds, then try again.",
+        "seconds",
+    )
 
     def __init__(self, delay_seconds: float, msgid: str | None = None) -> None:
         self.delay_seconds = delay_seconds

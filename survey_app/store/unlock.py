@@ -15,12 +15,17 @@ from pathlib import Path
 
 from argon2.low_level import Type, hash_secret_raw
 
+from survey_app.i18n import Counted
 from survey_app.store.errors import StoreCorrupt, StoreError
 
 HEADER_FORMAT = "survey-app/store-key/v1"
 KEY_BYTES = 32
 SALT_BYTES = 16
 MIN_PASSPHRASE_LENGTH = 8
+PASSPHRASE_TOO_SHORT = Counted(
+    "The passphrase must have at least {count} character.",
+    "The passphrase must have at least {count} characters.",
+)
 _CHECK_LABEL = b"survey-app/store-key-check/v1"
 
 
@@ -88,9 +93,7 @@ def new_header(passphrase: str, params: KdfParams) -> tuple[KeyHeader, bytes]:
 def check_passphrase(passphrase: str) -> None:
     """Refuse passphrases too short to protect health data."""
     if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise StoreError(
-            "The passphrase must have at least {count} characters.", count=MIN_PASSPHRASE_LENGTH
-        )
+        raise StoreError(PASSPHRASE_TOO_SHORT, count=MIN_PASSPHRASE_LENGTH)
 
 
 def read_header(path: Path) -> KeyHeader:

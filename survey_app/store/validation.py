@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from survey_app.forms.model import LANGUAGES
+from survey_app.i18n import Counted
 from survey_app.store.errors import StoreError
 from survey_app.store.schema import ADDRESSEES
 
@@ -32,7 +33,11 @@ def place_label(text: str) -> str:
     label = " ".join(str(text).split())
     if not label or len(label) > MAX_PLACE_LENGTH:
         raise StoreError(
-            "The place must be a short label of 1 to {count} characters.", count=MAX_PLACE_LENGTH
+            Counted(
+                "The place must be a short label of 1 to {count} character.",
+                "The place must be a short label of 1 to {count} characters.",
+            ),
+            count=MAX_PLACE_LENGTH,
         )
     return label
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from survey_app.i18n import Counted
 from survey_app.sealing.canonical import canonical_json
 from survey_app.trial.config import Period, Randomisation
 from survey_app.trial.drbg import Drbg, derive
@@ -152,7 +153,10 @@ def generate_lists(
     """Build every laptop's list from the seed (the same inputs always give the same lists)."""
     labels = check_laptops(laptops)
     if len(seed) != SEED_BYTES:
-        raise ListError("The seed must have {count} bytes.", count=SEED_BYTES)
+        raise ListError(
+            Counted("The seed must have {count} byte.", "The seed must have {count} bytes."),
+            count=SEED_BYTES,
+        )
     ranges: dict[str, list[SlotRange]] = {label: [] for label in labels}
     # Sorted: the seed record's JSON has its keys sorted, and the rebuild must match exactly.
     for stratum in sorted(settings.strata):

@@ -20,6 +20,7 @@ from typing import Any
 import pyrage
 
 from survey_app.bundle.atomic import atomic_write_bytes
+from survey_app.i18n import Counted
 from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.study_keys import parse_identity, parse_recipient
 from survey_app.trial.config import Randomisation
@@ -135,8 +136,12 @@ def write_list_set(
     existing = [p.name for p in [*names, out_dir / SEED_RECORD_NAME] if p.exists()]
     if existing:
         raise ListError(
-            "{files} already exist(s) in the output folder; nothing was written.",
+            Counted(
+                "{files} already exists in the output folder; nothing was written.",
+                "{files} already exist in the output folder; nothing was written.",
+            ),
             files=", ".join(existing),
+            count=len(existing),
         )
     seed = seed or new_seed()
     list_id = str(uuid.uuid4())

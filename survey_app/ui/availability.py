@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from survey_app.errors import UserFacingError
 from survey_app.forms.model import Form
-from survey_app.i18n import N_
+from survey_app.i18n import N_, Counted
 
 
 class TimepointUnavailable(UserFacingError):
@@ -28,14 +28,18 @@ NO_PROTOCOL = N_(
     "The study protocol could not be loaded, so no session can start. "
     "Run `python main.py check-forms` to see the errors."
 )
-FORMS_UNUSABLE = N_(
-    "This session cannot start: the form(s) {forms} failed their checks. Nothing was saved. "
-    "Run `python main.py check-forms` to see the errors."
+FORMS_UNUSABLE = Counted(
+    "This session cannot start: the form {forms} failed its checks. Nothing was saved. "
+    "Run `python main.py check-forms` to see the errors.",
+    "This session cannot start: the forms {forms} failed their checks. Nothing was saved. "
+    "Run `python main.py check-forms` to see the errors.",
 )
 
-TIMEPOINT_BLOCKED = N_(
-    "This timepoint cannot be used: the form(s) {forms} failed their checks. "
-    "Run `python main.py check-forms` to see the errors."
+TIMEPOINT_BLOCKED = Counted(
+    "This timepoint cannot be used: the form {forms} failed its checks. "
+    "Run `python main.py check-forms` to see the errors.",
+    "This timepoint cannot be used: the forms {forms} failed their checks. "
+    "Run `python main.py check-forms` to see the errors.",
 )
 
 
@@ -98,5 +102,5 @@ def session_forms(library, timepoint: str, arm: str | None) -> list[Form]:
         raise TimepointUnavailable(NO_PROTOCOL)
     missing = missing_forms(library, timepoint, arm)
     if missing:
-        raise TimepointUnavailable(FORMS_UNUSABLE, forms=", ".join(missing))
+        raise TimepointUnavailable(FORMS_UNUSABLE, forms=", ".join(missing), count=len(missing))
     return library.steps(timepoint, arm)

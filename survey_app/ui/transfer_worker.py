@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QObject, Signal
 
 from survey_app.errors import UserFacingError
-from survey_app.i18n import N_
+from survey_app.i18n import N_, Counted
 from survey_app.ui.store_worker import StoreClient
 
 log = logging.getLogger(__name__)
@@ -357,7 +357,10 @@ class TransferController(QObject):
             note = Note(N_("Nothing new to export. Tick “Include everything” to export all again."))
         else:
             note = Note(
-                N_("Sessions exported: {count}. File: {file}"),
+                Counted(
+                    "{count} session exported. File: {file}",
+                    "{count} sessions exported. File: {file}",
+                ),
                 {"count": info.count, "file": info.path.name},
             )
         self._set(busy="", note=note)
@@ -399,9 +402,12 @@ def _round_note(result) -> Note:
         return Note(AUTH_REFUSED, {}, True)
     if refused:
         return Note(
-            N_(
-                "The server refused {refused} session(s); they stay on this laptop. Tell the data "
-                "manager. Confirmed: {confirmed}."
+            Counted(
+                "The server refused {refused} session; it stays on this laptop. Tell the data "
+                "manager. Confirmed: {confirmed}.",
+                "The server refused {refused} sessions; they stay on this laptop. Tell the data "
+                "manager. Confirmed: {confirmed}.",
+                "refused",
             ),
             {"refused": refused, "confirmed": confirmed},
             True,
@@ -415,7 +421,13 @@ def _round_note(result) -> Note:
             {"confirmed": confirmed, "waiting": waiting},
             True,
         )
-    return Note(N_("Sync finished. Confirmed by the server: {count}."), {"count": confirmed})
+    return Note(
+        Counted(
+            "Sync finished. The server confirmed {count} session.",
+            "Sync finished. The server confirmed {count} sessions.",
+        ),
+        {"count": confirmed},
+    )
 
 
 def _error_note(exc: BaseException) -> Note:

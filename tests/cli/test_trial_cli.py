@@ -184,8 +184,11 @@ def test_lists_refuse_a_laptop_key_that_is_neither_key_nor_file(capsys, tmp_path
 def test_a_mistyped_code_is_explained_in_words(capsys, tmp_path, typed, said) -> None:
     # A data manager answering an access request types the code from a letter.
     central = ("--register", tmp_path / "central", "--key", REGISTER_KEY)
-    code, _, err = run(capsys, "register", "find", "--code", typed, *central)
-    assert code == 1 and said in err and "code.format" not in err and "code.check" not in err
+    with pytest.raises(SystemExit) as stopped:
+        run(capsys, "register", "find", "--code", typed, *central)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert said in err and "code.format" not in err and "code.check" not in err
 
 
 def test_an_attempt_for_a_timepoint_the_study_does_not_follow_up_is_refused(capsys, tmp_path):

@@ -381,10 +381,13 @@ def test_find_of_a_mistyped_code_says_so_instead_of_finding_nothing(out, code, c
     # An access request answered with "nothing held" because of a typing error would be wrong.
     wrong_check = code[:-1] + ("X" if code[-1] != "X" else "Y")
 
-    assert _cli("find", wrong_check, out) == 1
+    with pytest.raises(SystemExit) as stopped:
+        _cli("find", wrong_check, out)
 
+    assert stopped.value.code == 2
     captured = capsys.readouterr()
-    assert "not a valid code" in captured.err and "0 submission(s)" not in captured.out
+    assert "A valid participant code is" in captured.err
+    assert "0 submission(s)" not in captured.out
 
 
 def test_a_withdrawal_for_a_mistyped_code_is_refused_and_imports_still_run(
@@ -395,8 +398,10 @@ def test_a_withdrawal_for_a_mistyped_code_is_refused_and_imports_still_run(
     typo = code.rsplit("-", 1)[0]
     withdraw = ("--scope", "erase", "--date", "2025-03-01", "--staff", "AB")
 
-    assert _cli("withdraw", typo, out, *withdraw) == 1
-    assert "not a valid code" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        _cli("withdraw", typo, out, *withdraw)
+    assert stopped.value.code == 2
+    assert "A valid participant code is" in capsys.readouterr().err
 
     run_import([bundle], identity, _settings(out, study))
     assert _cli("withdraw", code, out, *withdraw) == 0

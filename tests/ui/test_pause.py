@@ -73,7 +73,7 @@ def test_pause_is_audited_and_shows_the_staff_menu(qtbot, dashboard, ctx):
 
 
 def test_back_to_the_session_shows_the_same_page(qtbot, dashboard, ctx):
-    view, item_id = _on_hscl_page(qtbot, dashboard, ctx)
+    view, _item_id = _on_hscl_page(qtbot, dashboard, ctx)
     page = view.current
     _press_pause(qtbot, dashboard, view)
     _unlock_gate(qtbot, dashboard)

@@ -172,7 +172,11 @@ class NewSessionPage(QWidget):
         if self.ctx.study.library.protocol is None:
             text = self.ctx.ui(NO_PROTOCOL)
         else:
-            text = self.ctx.ui(TIMEPOINT_BLOCKED, forms=", ".join(blocked)) if blocked else ""
+            text = (
+                self.ctx.ui(TIMEPOINT_BLOCKED, forms=", ".join(blocked), count=len(blocked))
+                if blocked
+                else ""
+            )
         self.unavailable.setText(text)
         self.unavailable.setVisible(bool(blocked))
         refused = self._show_drafts(blocked)

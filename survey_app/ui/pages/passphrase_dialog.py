@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout
 
-from survey_app.store.unlock import MIN_PASSPHRASE_LENGTH
+from survey_app.i18n import Counted
+from survey_app.store.unlock import MIN_PASSPHRASE_LENGTH, PASSPHRASE_TOO_SHORT
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
 from survey_app.ui.pages.common import button, label
@@ -39,7 +40,15 @@ class PassphraseDialog(QDialog):
         self.repeat = self._field("repeat_passphrase")
         form.addRow(label(_("Current passphrase")), self.old)
         form.addRow(
-            label(_("New passphrase (at least {count} characters)", count=MIN_PASSPHRASE_LENGTH)),
+            label(
+                _(
+                    Counted(
+                        "New passphrase (at least {count} character)",
+                        "New passphrase (at least {count} characters)",
+                    ),
+                    count=MIN_PASSPHRASE_LENGTH,
+                )
+            ),
             self.new,
         )
         form.addRow(label(_("New passphrase again")), self.repeat)
@@ -79,12 +88,7 @@ class PassphraseDialog(QDialog):
             self.old.setFocus()
             return
         if len(new) < MIN_PASSPHRASE_LENGTH:
-            self.message.setText(
-                _(
-                    "The passphrase must have at least {count} characters.",
-                    count=MIN_PASSPHRASE_LENGTH,
-                )
-            )
+            self.message.setText(_(PASSPHRASE_TOO_SHORT, count=MIN_PASSPHRASE_LENGTH))
             self.new.setFocus()
             return
         if new != again:
