@@ -71,14 +71,16 @@ class EnrolRequest(BaseModel):
         min_length=40,
         max_length=200,
         description="base64 Ed25519 signature by the device key of canonical_json({format: "
-        "'survey-app/enrol-proof/v1', challenge, device_public_key})",
+        "'survey-app/enrol-proof/v2', challenge, code_sha256: sha256 hex of the normalised "
+        "code, study_id: from the challenge answer, device_public_key})",
     )
     label: str | None = Field(default=None, max_length=120, description="e.g. 'Laptop 3'")
 
 
 class ChallengeResponse(BaseModel):
-    challenge: str = Field(description="sign it with the device key; single enrolment")
+    challenge: str = Field(description="sign it with the device key; good for one attempt")
     expires_in: int = Field(description="seconds it stays valid")
+    study_id: str | None = Field(description="the study enrolment is into; part of the proof")
 
 
 class EnrolResponse(BaseModel):
@@ -231,8 +233,8 @@ def create_app(service: ServerService) -> FastAPI:
     )
     def enrol_challenge() -> ChallengeResponse:
         """A challenge the laptop signs with its device key to prove it holds the private key."""
-        challenge, ttl = service.enrol_challenge()
-        return ChallengeResponse(challenge=challenge, expires_in=ttl)
+        challenge, ttl, study_id = service.enrol_challenge()
+        return ChallengeResponse(challenge=challenge, expires_in=ttl, study_id=study_id)
 
     @app.post(
         "/v1/enrol",

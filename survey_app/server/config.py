@@ -55,12 +55,15 @@ class ServerConfig:
     client_address_header: str = DEFAULT_ADDRESS_HEADER
     export_page_size: int = 500
     enrol_code_ttl: timedelta = timedelta(hours=24)
+    enrol_challenge_ttl_seconds: int = 300
 
     def __post_init__(self) -> None:
         bad = [s for s in self.study_ids if not is_study_id(s)]
         if bad:
             raise ValueError(f"not a study id: {bad[0][:60]!r} (a study id is {STUDY_ID_RULE})")
         parse_networks(self.trusted_proxies)
+        if self.enrol_challenge_ttl_seconds < 1:
+            raise ValueError("enrol_challenge_ttl_seconds must be at least 1")
         if self.enrol_failures_per_hour < 1:
             raise ValueError("enrol_failures_per_hour must be at least 1")
 

@@ -11,7 +11,7 @@ from survey_app.server import ratelimit
 from survey_app.server.credentials import ROLES, hash_secret
 from survey_app.server.db import Database, Transaction
 
-SCHEMA_VERSION = "3"  # 2: erasure log and tombstones; 3: rate-limit buckets
+SCHEMA_VERSION = "4"  # 2: erasure log and tombstones; 3: rate-limit buckets; 4: challenges
 
 
 def utc_now() -> datetime:
@@ -58,6 +58,9 @@ def _schema(serial_pk: str) -> list[str]:
         # Tombstones: a keyed hash (HMAC, server secret) of each erased submission id.
         """CREATE TABLE IF NOT EXISTS erased_submissions (
             id_hash TEXT PRIMARY KEY, erasure_id TEXT NOT NULL, at TEXT NOT NULL)""",
+        # Enrolment challenges handed out and not yet used (hash only); a use deletes the row.
+        """CREATE TABLE IF NOT EXISTS enrol_challenges (
+            challenge_hash TEXT PRIMARY KEY, study_id TEXT, expires_at TEXT NOT NULL)""",
         *ratelimit.SCHEMA,
     ]
 
@@ -199,12 +202,50 @@ class Repository:
             )
         return expires
 
+    def add_challenge(self, digest: str, study_id: str | None, ttl: timedelta) -> None:
+        """Remember a handed-out enrolment challenge (its hash) until it expires."""
+        now = self.clock()
+        with self.db.transaction(durable=False) as tx:
+            # Unused challenges go when they expire, so the table stays as small as the
+            # challenge rate limit allows.
+            tx.execute("DELETE FROM enrol_challenges WHERE expires_at <= ?", (iso(now),))
+            tx.execute(
+                "INSERT INTO enrol_challenges (challenge_hash, study_id, expires_at)"
+                " VALUES (?, ?, ?)",
+                (digest, study_id, iso(now + ttl)),
+            )
+
+    def use_challenge(self, digest: str) -> tuple[bool, str | None]:
+        """Delete a stored challenge: (True, its study) if it was there and not expired.
+
+        Deleting and reading in one statement means two processes racing with one captured
+        challenge cannot both get it.
+        """
+        with self.db.transaction() as tx:
+            row = tx.fetchone(
+                "DELETE FROM enrol_challenges WHERE challenge_hash = ?"
+                " RETURNING study_id, expires_at",
+                (digest,),
+            )
+        if row is None or parse_iso(row[1]) <= self.clock():
+            return False, None
+        return True, row[0]
+
     def enrol_device(
-        self, code: str, device_id: str, public_key: str, token: str, label: str | None
+        self,
+        code: str,
+        device_id: str,
+        public_key: str,
+        token: str,
+        label: str | None,
+        *,
+        study_id: str | None = None,
     ) -> Device:
         """Spend a code and register (or re-key the token of) the device, atomically.
 
-        DeviceRevoked (and the code stays unspent) if the device was revoked.
+        DeviceRevoked (and the code stays unspent) if the device was revoked; CodeProblem
+        "other_study" if the code belongs to another study than `study_id` (the one the laptop
+        signed for). The device keeps the code's study, as before.
         """
         now = self.clock()
         with self.db.transaction() as tx:
@@ -214,7 +255,10 @@ class Repository:
             )
             if row is None:
                 raise CodeProblem("unknown")
-            expires_at, used_at, study_id = row
+            expires_at, used_at, code_study = row
+            # A code made without a study (a server with several) fits any challenge.
+            if code_study is not None and code_study != study_id:
+                raise CodeProblem("other_study")
             if used_at is not None:
                 raise CodeProblem("used")
             if parse_iso(expires_at) <= now:
@@ -232,16 +276,16 @@ class Repository:
                 tx.execute(
                     "INSERT INTO devices (device_id, public_key, token_hash, study_id, label,"
                     " enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (device_id, public_key, hash_secret(token), study_id, label, iso(now)),
+                    (device_id, public_key, hash_secret(token), code_study, label, iso(now)),
                 )
             else:
                 # The laptop proved it holds the key: a fresh code replaces its token.
                 tx.execute(
                     "UPDATE devices SET token_hash = ?, study_id = ?, label = ?, enrolled_at = ?"
                     " WHERE device_id = ? AND revoked_at IS NULL",
-                    (hash_secret(token), study_id, label, iso(now), device_id),
+                    (hash_secret(token), code_study, label, iso(now), device_id),
                 )
-        return Device(device_id, public_key, study_id, label, iso(now), False)
+        return Device(device_id, public_key, code_study, label, iso(now), False)
 
     # -- credentials --------------------------------------------------------------------------
 

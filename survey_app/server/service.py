@@ -216,10 +216,18 @@ class ServerService:
             raise ServiceError(409, "exists", str(exc)) from None
         return account, token
 
-    def enrol_challenge(self) -> tuple[str, int]:
-        """A challenge for a laptop to sign with its device key, and how long it is valid (s)."""
-        ttl = enrol_proof.CHALLENGE_TTL_SECONDS
-        return enrol_proof.new_challenge(self.challenge_key, ttl=ttl), ttl
+    def enrol_challenge(self) -> tuple[str, int, str | None]:
+        """A single-use challenge for a laptop to sign, its lifetime (s) and the study it enrols in.
+
+        The challenge's hash is stored with its expiry; an enrolment deletes it.
+        """
+        ttl = self.config.enrol_challenge_ttl_seconds
+        challenge = enrol_proof.new_challenge(self.challenge_key, ttl=ttl)
+        study_id = self.config.study_id
+        self.repository.add_challenge(
+            enrol_proof.challenge_hash(challenge), study_id, timedelta(seconds=ttl)
+        )
+        return challenge, ttl, study_id
 
     def enrol(
         self,
@@ -233,10 +241,11 @@ class ServerService:
     ) -> Enrolment:
         """Spend a one-time code and register the laptop's signing key; issue its bearer token.
 
-        The laptop must prove it holds the private key (`proof`: its signature of a challenge
-        from this server). A revoked laptop stays revoked: enrolling never lifts it. Every
-        refusal counts against the client address; past `enrol_failures_per_hour` (over every
-        server process on the database) further attempts are refused before any check.
+        The laptop must prove it holds the private key (`proof`: its signature of a fresh,
+        single-use challenge from this server bound to this code, study and key). A revoked
+        laptop stays revoked: enrolling never lifts it. Every refusal counts against the client
+        address; past `enrol_failures_per_hour` (over every server process on the database)
+        further attempts are refused before any check.
         """
         failures_key = f"enrol-failures:{client}"
         wait = self.limiter.check(failures_key, self._enrol_failures)
@@ -267,21 +276,35 @@ class ServerService:
             enrol_proof.check_challenge(self.challenge_key, challenge)
         except enrol_proof.ProofError as exc:
             raise ServiceError(403, "bad_challenge", str(exc)) from None
+        # Any attempt uses the challenge up, so a captured proof is worth one try at most.
+        fresh, study_id = self.repository.use_challenge(enrol_proof.challenge_hash(challenge))
+        if not fresh:
+            raise ServiceError(
+                403,
+                "bad_challenge",
+                "the enrolment challenge was already used or has expired; ask for a new one",
+            )
         try:
-            enrol_proof.check_proof(device_public_key, challenge, proof)
+            enrol_proof.check_proof(device_public_key, challenge, code, study_id, proof)
         except enrol_proof.ProofError as exc:
             raise ServiceError(403, "bad_proof", str(exc)) from None
         device_id = device_id_for(device_public_key)
         token = new_token("dev")
         try:
             device = self.repository.enrol_device(
-                normalise_enrol_code(code), device_id, device_public_key, token, _label(label)
+                normalise_enrol_code(code),
+                device_id,
+                device_public_key,
+                token,
+                _label(label),
+                study_id=study_id,
             )
         except CodeProblem as exc:
             messages = {
                 "unknown": "the enrolment code is not valid",
                 "used": "the enrolment code has already been used",
                 "expired": "the enrolment code has expired",
+                "other_study": "the enrolment code is for another study than this server's",
             }
             raise ServiceError(403, f"code_{exc.reason}", messages[exc.reason]) from None
         except DeviceRevoked:

@@ -313,6 +313,30 @@ class SessionStore(StoreCore):
         return [StoredAnswer.from_row(r) for r in rows]
 
     @owned
+    def touched_items(self, session_id: str) -> set[tuple[str, str]]:
+        """(form id, item id) of items that hold or ever held an answer in this session.
+
+        A default is filled in only the first time its item is shown: an item a participant
+        answered, cleared or that was cleared because it stopped applying is never pre-filled
+        again, not even after the session is resumed.
+        """
+        touched = {
+            (r["form_id"], r["item_id"])
+            for r in self.conn.execute(
+                "SELECT form_id, item_id FROM answers WHERE session_id = ?", (session_id,)
+            )
+        }
+        rows = self.conn.execute(
+            "SELECT detail FROM audit WHERE session_id = ? AND action IN "
+            "('answer_changed', 'answer_not_applicable')",
+            (session_id,),
+        )
+        for row in rows:
+            detail = json.loads(row["detail"])
+            touched.add((detail["form_id"], detail["item_id"]))
+        return touched
+
+    @owned
     def record_consent(
         self, session_id: str, form: Form, decisions: dict[str, int], *, actor: str
     ) -> ConsentRecord:

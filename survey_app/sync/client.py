@@ -211,13 +211,15 @@ class SyncClient:
     def enrol(self, code: str, device_key: DeviceKey, label: str | None = None) -> SyncCredentials:
         """Spend a one-time enrolment code; return the credentials to keep in the device store.
 
-        The server's challenge is signed with the device key: the proof that this laptop holds
-        the private key, without which a code and a public key would be enough to take over.
+        The server's single-use challenge, the code and the study are signed with the device
+        key: the proof that this laptop holds the private key, without which a code and a
+        public key would be enough to take over, and which is good for this code only.
         """
         try:
             answer = self._http.post("/v1/enrol/challenge")
-            challenge = _json_object(answer).get("challenge") if answer.status_code == 201 else None
-            if not isinstance(challenge, str):
+            offer = _json_object(answer) if answer.status_code == 201 else {}
+            challenge, study_id = offer.get("challenge"), offer.get("study_id")
+            if not isinstance(challenge, str) or not isinstance(study_id, str | None):
                 raise SyncError(
                     "Enrolment failed (server answered {status}).", status=answer.status_code
                 )
@@ -225,7 +227,7 @@ class SyncClient:
                 "code": code,
                 "device_public_key": device_key.public_b64,
                 "challenge": challenge,
-                "proof": sign_proof(device_key, challenge),
+                "proof": sign_proof(device_key, challenge, code, study_id),
                 "label": label,
             }
             response = self._http.post("/v1/enrol", json=body)

@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
             consent_done=loaded.consent_done,
             resume=loaded.resume,
             double_entry=loaded.double_entry,
+            touched=loaded.touched,
         )
         self._drop_session()
         view = SessionView(setup, self.ctx.client, self.ctx.theme)

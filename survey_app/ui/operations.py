@@ -117,6 +117,7 @@ class LoadedSession:
     consent_done: bool = False
     resume: tuple[str | None, str | None] = (None, None)
     double_entry: bool = False
+    touched: set[tuple[str, str]] = field(default_factory=set)  # never pre-filled again
 
 
 def start_session(ctx: AppContext, request):
@@ -193,6 +194,7 @@ def resume_session(ctx: AppContext, session_id: str):
             consent_done=consent is not None,
             resume=(session.resume_form_id, session.resume_item_id),
             double_entry=session.double_entry,
+            touched=worker.store.touched_items(session_id),
         )
 
     return op

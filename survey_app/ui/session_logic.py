@@ -61,6 +61,18 @@ class SessionLogic:
         state = self.state(spec.form, answers)
         return any(state.applies(item.id) for item in spec.items)
 
+    def pages_applying(self, plan: list[PageSpec], answers: dict[Key, Answer]) -> list[bool]:
+        """For every page of a plan, whether it is asked with these answers (one state a form)."""
+        states: dict[str, FormState | None] = {}
+        out = []
+        for spec in plan:
+            form = spec.form
+            if form.id not in states:
+                states[form.id] = self.state(form, answers) if form.has_logic else None
+            state = states[form.id]
+            out.append(state is None or any(state.applies(item.id) for item in spec.items))
+        return out
+
     def dropped(self, form: Form, answers: dict[Key, Answer]) -> list[str]:
         """Items of a form that hold an answer although they no longer apply."""
         if not form.has_logic:

@@ -52,6 +52,8 @@ class SessionSetup:
     consent_done: bool = False
     resume: tuple[str | None, str | None] = (None, None)
     double_entry: bool = False
+    # Items that hold or held an answer (store.touched_items): their default is never refilled.
+    touched: set[Key] = field(default_factory=set)
 
 
 class SessionView(QWidget):
@@ -79,7 +81,8 @@ class SessionView(QWidget):
         self.logic = SessionLogic()
         # Answers on screen that break their constraint: not saved, and Next waits for them.
         self.invalid: set[Key] = set()
-        self.defaulted: set[Key] = set()  # defaults are filled in once, when first shown
+        # Defaults are filled in once, when first shown: never again after a clear or a resume.
+        self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
         self.resolving = False
         self.page_index = 0
@@ -206,7 +209,20 @@ class SessionView(QWidget):
         page.back_requested.connect(self.previous_page)
         if page.form.has_logic:
             page.apply_logic(self.logic.state(page.form, self.visible_answers()))
+        self._show_progress(page, index)
         return page
+
+    def _show_progress(self, page: QuestionPage, index: int) -> None:
+        """Count only the pages asked with the current answers (skipped pages do not count)."""
+        if not any(spec.form.has_logic for spec in self.plan):
+            return  # every page is asked: the page was built with the right counts
+        asked = self.logic.pages_applying(self.plan, self.visible_answers())
+        asked[index] = True  # the page on screen counts, even while nothing on it applies
+        form_id = self.plan[index].form.id
+        in_form = [i for i, spec in enumerate(self.plan) if spec.form.id == form_id and asked[i]]
+        page.set_progress(
+            sum(asked[: index + 1]), sum(asked), in_form.index(index) + 1, len(in_form)
+        )
 
     def _prebuild_next(self) -> None:
         if not isinstance(self.current, QuestionPage):
@@ -361,6 +377,8 @@ class SessionView(QWidget):
             for item_id in dropped:
                 page.reset_item(item_id)
             page.apply_logic(self.logic.state(form, visible))
+        if isinstance(page, QuestionPage):
+            self._show_progress(page, self.page_index)
         self._drop_prebuilt()
         QTimer.singleShot(0, self._prebuild_next)  # build it again, as it is now, before Next
 

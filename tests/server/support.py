@@ -77,12 +77,12 @@ def post_enrol(
     """The enrolment protocol: ask for a challenge, sign it (with `signer`, normally `key`)."""
     challenge = client.post("/v1/enrol/challenge")
     assert challenge.status_code == 201, challenge.text
-    text = challenge.json()["challenge"]
+    text, study_id = challenge.json()["challenge"], challenge.json()["study_id"]
     body = {
         "code": code,
         "device_public_key": key.public_b64,
         "challenge": text,
-        "proof": (signer or key).sign(proof_message(text, key.public_b64)),
+        "proof": (signer or key).sign(proof_message(text, code, study_id, key.public_b64)),
         "label": label,
     }
     return client.post("/v1/enrol", json=body)

@@ -1,14 +1,28 @@
-"""Enrolment needs the laptop's PRIVATE key: a code and a public key alone get nothing."""
+"""Enrolment needs the laptop's PRIVATE key: a code and a public key alone get nothing.
+
+The proof is bound to a single-use server challenge and to the code, so a captured proof cannot
+be replayed nor used with another code.
+"""
 
 from __future__ import annotations
+
+import time
 
 import httpx
 import pytest
 
 from survey_app.sealing.device_keys import DeviceKey
+from survey_app.server.config import ServerConfig
 from survey_app.server.enrol_proof import new_challenge, proof_message
 from survey_app.server.service import ServerService
-from tests.server.support import Enrolled, enrol, make_envelope, post_enrol
+from tests.server.support import (
+    TEST_STUDIES,
+    Enrolled,
+    enrol,
+    make_envelope,
+    post_enrol,
+    running_server,
+)
 
 
 @pytest.fixture
@@ -48,34 +62,101 @@ def test_enrolment_without_a_proof_is_refused(
     assert _upload(http, laptop) == 201
 
 
+def _signed_body(
+    key: DeviceKey, code: str, challenge: str, study_id: str | None = None
+) -> dict[str, str]:
+    """An enrolment request signed correctly by `key` for this challenge, code and study."""
+    return {
+        "code": code,
+        "device_public_key": key.public_b64,
+        "challenge": challenge,
+        "proof": key.sign(proof_message(challenge, code, study_id, key.public_b64)),
+    }
+
+
+def _challenge(http: httpx.Client) -> tuple[str, str | None]:
+    offer = http.post("/v1/enrol/challenge").json()
+    return offer["challenge"], offer["study_id"]
+
+
 def test_a_challenge_the_server_did_not_make_is_refused(
     http: httpx.Client, service: ServerService
 ) -> None:
     key = DeviceKey.generate()
     code, _ = service.create_enrol_code()
     forged = new_challenge(b"not the server's secret" * 2)
-    body = {
-        "code": code,
-        "device_public_key": key.public_b64,
-        "challenge": forged,
-        "proof": key.sign(proof_message(forged, key.public_b64)),
-    }
-    response = http.post("/v1/enrol", json=body)
+    response = http.post("/v1/enrol", json=_signed_body(key, code, forged, service.config.study_id))
     assert (response.status_code, response.json()["error"]) == (403, "bad_challenge")
 
 
-def test_an_expired_challenge_is_refused(http: httpx.Client, service: ServerService) -> None:
+def test_a_challenge_past_its_time_is_refused(http: httpx.Client, service: ServerService) -> None:
     key = DeviceKey.generate()
     code, _ = service.create_enrol_code()
     old = new_challenge(service.challenge_key, now=1_000_000.0)
-    body = {
-        "code": code,
-        "device_public_key": key.public_b64,
-        "challenge": old,
-        "proof": key.sign(proof_message(old, key.public_b64)),
-    }
-    response = http.post("/v1/enrol", json=body)
+    response = http.post("/v1/enrol", json=_signed_body(key, code, old, service.config.study_id))
     assert (response.status_code, response.json()["error"]) == (403, "bad_challenge")
+
+
+def test_a_handed_out_challenge_that_expired_is_refused(tmp_path) -> None:
+    config = ServerConfig(
+        database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES, enrol_challenge_ttl_seconds=1
+    )
+    with running_server(config) as (service, server), httpx.Client(base_url=server.url) as http:
+        key = DeviceKey.generate()
+        code, _ = service.create_enrol_code()
+        challenge, study_id = _challenge(http)
+        time.sleep(2.1)
+        response = http.post("/v1/enrol", json=_signed_body(key, code, challenge, study_id))
+        assert (response.status_code, response.json()["error"]) == (403, "bad_challenge")
+        assert post_enrol(http, code, key).status_code == 201
+
+
+def test_a_challenge_not_handed_out_by_the_server_is_refused(
+    http: httpx.Client, service: ServerService
+) -> None:
+    # Made with the server's own secret (as if it leaked) but never stored as handed out.
+    key = DeviceKey.generate()
+    code, _ = service.create_enrol_code()
+    made = new_challenge(service.challenge_key)
+    response = http.post("/v1/enrol", json=_signed_body(key, code, made, service.config.study_id))
+    assert (response.status_code, response.json()["error"]) == (403, "bad_challenge")
+
+
+def test_replaying_a_captured_proof_is_refused(
+    http: httpx.Client, service: ServerService, laptop: Enrolled
+) -> None:
+    code, _ = service.create_enrol_code()
+    challenge, study_id = _challenge(http)
+    captured = _signed_body(laptop.key, code, challenge, study_id)
+    assert http.post("/v1/enrol", json=captured).status_code == 201
+    replay = http.post("/v1/enrol", json=captured)
+    assert (replay.status_code, replay.json()["error"]) == (403, "bad_challenge")
+    assert "token" not in replay.json()
+
+
+def test_a_proof_made_for_one_code_is_refused_with_another(
+    http: httpx.Client, service: ServerService, laptop: Enrolled
+) -> None:
+    # The laptop's own attempt with code A never arrived (captured); the attacker holds code B.
+    code_a, _ = service.create_enrol_code()
+    code_b, _ = service.create_enrol_code()
+    challenge, study_id = _challenge(http)
+    captured = _signed_body(laptop.key, code_a, challenge, study_id)
+    attempt = http.post("/v1/enrol", json={**captured, "code": code_b})
+    assert (attempt.status_code, attempt.json()["error"]) == (403, "bad_proof")
+    assert _upload(http, laptop) == 201
+    assert post_enrol(http, code_b, DeviceKey.generate()).status_code == 201
+
+
+def test_a_proof_signed_for_another_study_is_refused(
+    http: httpx.Client, service: ServerService
+) -> None:
+    key = DeviceKey.generate()
+    code, _ = service.create_enrol_code()
+    challenge, _ = _challenge(http)
+    body = _signed_body(key, code, challenge, "another-study")
+    response = http.post("/v1/enrol", json=body)
+    assert (response.status_code, response.json()["error"]) == (403, "bad_proof")
 
 
 def test_a_failed_proof_does_not_spend_the_code(http: httpx.Client, service: ServerService) -> None:
@@ -106,10 +187,7 @@ def test_laptop_enrolling_again_with_its_own_key_gets_a_new_token(
     assert _upload(http, laptop) == 401
 
 
-def test_a_challenge_from_one_server_process_is_accepted_by_another(tmp_path) -> None:
-    from survey_app.server.config import ServerConfig
-    from tests.server.support import TEST_STUDIES, running_server
-
+def test_a_challenge_from_one_server_process_is_accepted_once_by_another(tmp_path) -> None:
     config = ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)
     with (
         running_server(config) as (service, first),
@@ -119,11 +197,7 @@ def test_a_challenge_from_one_server_process_is_accepted_by_another(tmp_path) ->
     ):
         key = DeviceKey.generate()
         code, _ = service.create_enrol_code()
-        challenge = a.post("/v1/enrol/challenge").json()["challenge"]
-        body = {
-            "code": code,
-            "device_public_key": key.public_b64,
-            "challenge": challenge,
-            "proof": key.sign(proof_message(challenge, key.public_b64)),
-        }
+        challenge, study_id = _challenge(a)
+        body = _signed_body(key, code, challenge, study_id)
         assert b.post("/v1/enrol", json=body).status_code == 201
+        assert a.post("/v1/enrol", json=body).json()["error"] == "bad_challenge"

@@ -39,8 +39,8 @@ def test_erased_envelope_bytes_leave_the_postgres_files_at_once(
     try:
         key = DeviceKey.generate()
         code, _ = service.create_enrol_code()
-        challenge, _ = service.enrol_challenge()
-        proof = sign_proof(key, challenge)
+        challenge, _, study_id = service.enrol_challenge()
+        proof = sign_proof(key, challenge, code, study_id)
         enrolment = service.enrol(code, key.public_b64, challenge=challenge, proof=proof)
         device = service.device_for_token(enrolment.token)
         assert device is not None

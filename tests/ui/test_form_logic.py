@@ -222,3 +222,49 @@ def test_required_item_blocks_next_until_answered(
     type_answer(view, "lg_age", "40")
     page(view).next_button.click()
     assert view.current is not first
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_progress_counts_only_pages_that_are_asked(qtbot, dashboard, ctx, logic_form, language):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language)
+    bar = page(view).progress
+    assert (bar.value(), bar.maximum()) == (1, 1)  # the other pages apply to nobody yet
+    type_answer(view, "lg_age", "30")  # the work page applies from 18 on
+    page(view).views["lg_langs"].answer.button_for(3).click()  # so does "which other language"
+    assert (bar.value(), bar.maximum()) == (1, 3)
+    page(view).views["lg_langs"].answer.button_for(3).click()  # unchosen: that page is skipped
+    assert (bar.value(), bar.maximum()) == (1, 2)
+    page(view).next_button.click()
+    assert (page(view).progress.value(), page(view).progress.maximum()) == (2, 2)
+    expected = {"nb": "Del 1 av 1, side 2 av 2", "ar": "الجزء ١ من ١، الصفحة ٢ من ٢"}
+    assert page(view).progress_label.text() == expected[language]
+
+
+def resumed(qtbot, ctx, view, form) -> SessionView:
+    """The session as a restarted app resumes it: answers and touched items from the store."""
+    from survey_app.ui import operations as ops
+
+    settle(qtbot, ctx.client)
+    loaded = store_call(qtbot, ctx.client, ops.resume_session(ctx, view.session_id))
+    setup = dataclasses.replace(
+        view.setup, answers=loaded.answers, touched=loaded.touched, resume=(form.id, None)
+    )
+    view.close()
+    again = SessionView(setup, ctx.client, ctx.theme)
+    qtbot.addWidget(again)
+    again.show()
+    return again
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_cleared_default_stays_cleared_after_resume(qtbot, dashboard, ctx, tmp_path, language):
+    text = LOGIC_FORM.replace("  - id: lg_age\n", '  - id: lg_age\n    default: "30"\n')
+    path = tmp_path / "lg.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, _ = check_file(path)
+    view = logic_session(qtbot, dashboard, ctx, form, language)
+    assert page(view).views["lg_age"].answer.text() == "30"
+    type_answer(view, "lg_age", "")
+    again = resumed(qtbot, ctx, view, form)
+    assert page(again).views["lg_age"].answer.text() == ""
+    assert "lg_age" not in stored(qtbot, ctx, again)

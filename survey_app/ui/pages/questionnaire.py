@@ -41,22 +41,12 @@ class QuestionPage(QWidget):
         header = texts_block(spec.form.title, langs, "title")
         if header is not None:
             body.addWidget(header)
-        self.progress_label = language_lines(
-            langs.ui(
-                "Part {part} of {parts}, page {page} of {pages}",
-                part=spec.form_index + 1,
-                parts=spec.form_count,
-                page=spec.number_in_form,
-                pages=spec.pages_in_form,
-            ),
-            "muted",
-        )
+        self.progress_label = language_lines([], "muted")
         body.addWidget(self.progress_label)
         self.progress = QProgressBar()
-        self.progress.setRange(0, page_count)
-        self.progress.setValue(page_index + 1)
         self.progress.setTextVisible(False)
         body.addWidget(self.progress)
+        self.set_progress(page_index + 1, page_count, spec.number_in_form, spec.pages_in_form)
         shown = (spec.form.instructions, spec.form.recall_period)
         for text in shown if spec.number_in_form == 1 else shown[1:]:
             block = texts_block(text, langs, "subtitle")
@@ -91,6 +81,20 @@ class QuestionPage(QWidget):
         self.scroll = scroll_area(content)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(footer(self.back_button, self.next_button))
+
+    def set_progress(self, page: int, pages: int, page_in_form: int, pages_in_form: int) -> None:
+        """Show the page's place among the pages that are asked (skipped pages never count)."""
+        self.progress.setRange(0, pages)
+        self.progress.setValue(page)
+        self.progress_label.set_pairs(
+            self.langs.ui(
+                "Part {part} of {parts}, page {page} of {pages}",
+                part=self.spec.form_index + 1,
+                parts=self.spec.form_count,
+                page=page_in_form,
+                pages=pages_in_form,
+            )
+        )
 
     @property
     def form(self) -> Form:
