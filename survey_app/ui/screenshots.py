@@ -179,6 +179,7 @@ class Shooter:
             view.show_page(index)
             _answer_some(view.current)
             self.shot(f"{prefix}-q{index:02d}-{spec.form.id}")
+        self._typed_refused(view, prefix)
         self._pause_and_switch(view, variant)
         view.show_review()
         wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
@@ -222,6 +223,17 @@ class Shooter:
                 wait_until(lambda: self.window.page_name == "paused")
         self.window.stack.currentWidget().resume_button.click()
         wait_until(lambda: self.window.page_name == "session")
+
+    def _typed_refused(self, view, prefix: str) -> None:
+        """An age out of range after Next: the message, the focus and the Clear button."""
+        from survey_app.ui.flow import page_of
+
+        view.show_page(page_of(view.plan, "background", "bg_age"))
+        answer = view.current.views["bg_age"].answer
+        answer.set_typed("150")
+        view.current.next_button.click()
+        self.shot(f"{prefix}-typed-refused")
+        answer.clear_button.click()
 
     def draft_refused(self) -> None:
         """The new-session page of a study with real data that forbids draft languages."""
