@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
@@ -19,6 +19,7 @@ from survey_app.ui.direction import set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.consent import ConsentPage
+from survey_app.ui.pages.pause import PAUSE_SHORTCUT
 from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
@@ -59,6 +60,7 @@ class SessionView(QWidget):
     """Runs one session from consent to the thank-you page."""
 
     staff_requested = Signal()
+    pause_requested = Signal()  # the staff gesture on a page of a session still in progress
     finished = Signal(str)  # "completed" or "declined", after the store has sealed it
     page_shown = Signal(str)  # page kind: consent, question, review, thanks
     save_failed = Signal(object)
@@ -79,6 +81,10 @@ class SessionView(QWidget):
         self.logic = SessionLogic()
         # Answers on screen that break their constraint: not saved, and Next waits for them.
         self.invalid: set[Key] = set()
+        # Typed text that could not be stored (unreadable, out of range, breaking a constraint),
+        # kept in memory when its page is left with Back or "Back to review": it is shown again
+        # on return, still blocks Next there, and the review page lists it. Never saved.
+        self.unconfirmed: dict[Key, str] = {}
         # Defaults are filled in once, when first shown: never again after a clear or a resume.
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
@@ -93,6 +99,10 @@ class SessionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.privacy = PrivacyScreen(self.langs, self)
+        # Staff only: the gesture leads to the passphrase, never straight to a staff page.
+        self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
+        self.pause_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.pause_shortcut.activated.connect(self.request_pause)
         if self.consent_form is not None and not setup.consent_done:
             self.show_consent()
         else:
@@ -162,13 +172,16 @@ class SessionView(QWidget):
         if not self.plan or index >= len(self.plan):
             self.show_review()
             return
+        self._keep_unconfirmed()
         self.page_index = max(0, index)
         spec = self.plan[self.page_index]
         page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
-        # The page shows the saved answers: an unsaved answer that broke its constraint is gone.
+        # The page is built from the saved answers; text that was not stored comes back below
+        # and is checked again (a constraint may hold now that another answer changed).
         self.invalid -= {(spec.form.id, item.id) for item in spec.items}
         self._replace(page, "question")
         self._fill_defaults(page)
+        self._restore_unconfirmed(page)
         # Build the following page while the participant reads this one, so Next only switches.
         QTimer.singleShot(0, self._prebuild_next)
         first = spec.items[0].id if spec.items else None
@@ -179,6 +192,29 @@ class SessionView(QWidget):
             page.focus_item(focus_item)
         else:
             page.focus_first()
+
+    def _keep_unconfirmed(self) -> None:
+        """Remember the typed text of the page being left that was not stored."""
+        page = self.current
+        if not isinstance(page, QuestionPage):
+            return
+        shown = set(page.shown_items())
+        for item_id, answer in page.typed_answers().items():
+            key = (page.form.id, item_id)
+            refused = answer.has_error() or key in self.invalid
+            if item_id in shown and refused and answer.text():
+                self.unconfirmed[key] = answer.text()
+            else:
+                self.unconfirmed.pop(key, None)
+
+    def _restore_unconfirmed(self, page: QuestionPage) -> None:
+        """Put text typed earlier and not stored back into its field, with its message."""
+        shown = set(page.shown_items())
+        for item_id, answer in page.typed_answers().items():
+            text = self.unconfirmed.get((page.form.id, item_id))
+            if text is not None and item_id in shown:
+                answer.set_typed(text)
+                answer.commit()  # saved now if it has become valid, else its message shows
 
     def _fill_defaults(self, page: QuestionPage) -> None:
         """Pre-fill default answers the first time their items are shown (saved as answers)."""
@@ -310,8 +346,17 @@ class SessionView(QWidget):
         return index
 
     def _blocked(self, page: QuestionPage) -> bool:
-        """Show why Next cannot go on (form's constraint message, or 'please answer')."""
-        blockers = self.logic.blockers(page.spec, self.visible_answers(), self.invalid)
+        """Show why Next cannot go on (typed text that cannot be stored, the form's constraint
+        message, or 'please answer'); the keyboard focus goes to the first such item."""
+        typed = page.typed_errors()
+        for item_id in typed:
+            page.views[item_id].show_problem([])  # the field's own message says what is wrong
+            page.views[item_id].answer.check()
+        blockers = [
+            b
+            for b in self.logic.blockers(page.spec, self.visible_answers(), self.invalid)
+            if b.item_id not in typed
+        ]
         for blocker in blockers:
             view = page.views[blocker.item_id]
             if blocker.kind == CONSTRAINT:
@@ -325,9 +370,11 @@ class SessionView(QWidget):
                 )
             else:
                 view.show_problem(self.langs.ui("Please answer this question."))
-        if blockers:
-            page.focus_item(blockers[0].item_id)
-        return bool(blockers)
+        stopped = set(typed) | {b.item_id for b in blockers}
+        first = next((item.id for item in page.spec.items if item.id in stopped), None)
+        if first is not None:
+            page.focus_item(first)
+        return first is not None
 
     def _answer_given(self, form: Form, item_id: str, value: object, status: str) -> None:
         if not self._passes_constraint(form, item_id, value, status):
@@ -363,6 +410,7 @@ class SessionView(QWidget):
         for item_id in dropped:
             visible.pop((form.id, item_id), None)
             self.invalid.discard((form.id, item_id))
+            self.unconfirmed.pop((form.id, item_id), None)
             self._unsaved.pop((form.id, item_id), None)  # no longer asked: never saved again
             if self.second_pass is not None and self.resolving:
                 self.answers.pop((form.id, item_id), None)
@@ -446,6 +494,7 @@ class SessionView(QWidget):
 
     def show_review(self) -> None:
         """Show the review page: unanswered items (and double-entry differences)."""
+        self._keep_unconfirmed()
         self.resolving = False
         mismatches = self.mismatches()
         if mismatches:
@@ -473,6 +522,7 @@ class SessionView(QWidget):
         """Complete and seal the session (or start the second entry pass first)."""
         if self.setup.double_entry and self.paper and self.second_pass is None:
             self.second_pass = {}
+            self.unconfirmed.clear()
             self._drop_prebuilt()
             self.show_page(0)
             return
@@ -498,6 +548,37 @@ class SessionView(QWidget):
         page.staff_requested.connect(self.staff_requested)
         self._replace(page, "thanks")
         self.finished.emit("declined" if declined else "completed")
+
+    def request_pause(self) -> None:
+        """The staff gesture: typed text is saved first; a finished session just asks for staff."""
+        if isinstance(self.current, ThanksPage):
+            self.staff_requested.emit()
+            return
+        if isinstance(self.current, QuestionPage):
+            self.current.commit_typed()
+        self.pause_requested.emit()
+
+    def set_interpreter(self, language: str | None) -> None:
+        """Show the pages with the interpreter's language (None: the participant's only).
+
+        Answers live in the view, not in the pages, so redrawing the page on screen keeps them.
+        """
+        self.langs = SessionLanguages(self.langs.participant, language, self.langs.addressee)
+        self.setup.langs = self.langs
+        self.privacy.deleteLater()
+        self.privacy = PrivacyScreen(self.langs, self)
+        self._drop_prebuilt()
+        if self._review is not None:
+            review, self._review = self._review, None
+            if review is not self.current:
+                self.stack.removeWidget(review)
+                review.deleteLater()
+        if isinstance(self.current, QuestionPage):
+            self.show_page(self.page_index)
+        elif isinstance(self.current, ConsentPage):
+            self.show_consent()
+        elif isinstance(self.current, ReviewPage):
+            self.show_review()  # the old review page is no longer kept, so it is dropped
 
     def cover(self) -> None:
         """Hide the participant's page behind the privacy screen."""

@@ -123,6 +123,22 @@ class QuestionPage(QWidget):
         """Ids of the items on this page that are shown (they apply)."""
         return [i for i, v in self.views.items() if not v.isHidden()]
 
+    def typed_errors(self) -> list[str]:
+        """Shown items whose typed text cannot be stored (out of range, malformed, too long)."""
+        return [
+            item_id
+            for item_id in self.shown_items()
+            if isinstance(answer := self.views[item_id].answer, TypedAnswer) and answer.has_error()
+        ]
+
+    def typed_answers(self) -> dict[str, TypedAnswer]:
+        """The typed-answer widgets of the page, by item id."""
+        return {
+            item_id: view.answer
+            for item_id, view in self.views.items()
+            if isinstance(view.answer, TypedAnswer)
+        }
+
     def _answered(self, item_id: str, value: object, status: str) -> None:
         self.answer_given.emit(self.spec.form, item_id, value, status)
 
