@@ -198,7 +198,6 @@ class Shooter:
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
 
-<<<<<<< HEAD
     def _code_used(self, prefix: str, code: str) -> None:
         """The new-session page refusing a code that has completed this timepoint already."""
         self.window.show_new_session()
@@ -208,7 +207,7 @@ class Shooter:
         self.shot(f"{prefix}-new-session-code-used")
         self.window.show_dashboard()
         self.settle()
-=======
+
     def _pause_and_switch(self, view, variant: Variant) -> None:
         """The staff menu of a paused session, and the ladder with the interpreter switched."""
         ladder = next(i for i, spec in enumerate(view.plan) if spec.form.id == "cantril")
@@ -246,7 +245,6 @@ class Shooter:
         view.current.next_button.click()
         self.shot(f"{prefix}-typed-refused")
         answer.clear_button.click()
->>>>>>> main
 
     def draft_refused(self) -> None:
         """The new-session page of a study with real data that forbids draft languages."""

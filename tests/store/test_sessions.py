@@ -200,7 +200,6 @@ def test_use_after_close_raises(store: DeviceStore) -> None:
         store.meetings()
 
 
-<<<<<<< HEAD
 def test_a_used_code_is_refused_when_the_caller_asks_and_nothing_is_stored(
     store: DeviceStore, session: SessionInfo
 ) -> None:
@@ -219,7 +218,8 @@ def test_a_used_code_is_refused_when_the_caller_asks_and_nothing_is_stored(
     assert refused.value.unfinished
     assert [s.id for s in store.sessions_of(session.participant_code, "baseline")] == [session.id]
     assert not store.session(session.id).duplicate_flag
-=======
+
+
 def test_interpreter_switched_off_mid_session_is_audited_with_the_language(
     store: DeviceStore, session: SessionInfo
 ) -> None:
@@ -243,4 +243,3 @@ def test_pause_is_audited_at_the_position_the_session_was_on(
 def test_resume_is_audited(store: DeviceStore, session: SessionInfo) -> None:
     store.record_resume(session.id, actor="AB")
     assert store.audit_trail(session.id)[-1].action == "resumed"
->>>>>>> main
