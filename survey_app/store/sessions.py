@@ -149,9 +149,11 @@ class SessionStore(StoreCore):
                 "WHERE id = ?",
                 (language, int(bool(assisted)), session_id),
             )
+            # "switched" says at a glance whether the interpreter's language came on or off.
             detail = {
                 "old": [row["interpreter_language"], bool(row["interpreter_assisted"])],
                 "new": [language, bool(assisted)],
+                "switched": "on" if language else "off",
             }
             self._audit(conn, "interpreter_changed", check.actor(actor), session_id, detail)
 
@@ -164,6 +166,22 @@ class SessionStore(StoreCore):
                 "UPDATE sessions SET resume_form_id = ?, resume_item_id = ? WHERE id = ?",
                 (form_id, item_id, session_id),
             )
+
+    @owned
+    def record_pause(self, session_id: str, *, actor: str) -> None:
+        """Audit that staff paused a session at its current position (it stays in progress)."""
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            detail = {"form_id": row["resume_form_id"], "item_id": row["resume_item_id"]}
+            self._audit(conn, "paused", check.actor(actor), session_id, detail)
+
+    @owned
+    def record_resume(self, session_id: str, *, actor: str) -> None:
+        """Audit that a session in progress was opened again (after a pause or a stop)."""
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            detail = {"form_id": row["resume_form_id"], "item_id": row["resume_item_id"]}
+            self._audit(conn, "resumed", check.actor(actor), session_id, detail)
 
     @owned
     def record_listen(
