@@ -17,6 +17,10 @@ from survey_app.store.records import ConsentRecord, ResumePoint, SessionInfo, St
 from survey_app.store.trial import collection_stopped
 from survey_app.store.values import checked_value
 
+# The audit action of a played recording, and what it read (docs/reading-support.md).
+LISTEN_ACTION = "item_listened"
+LISTEN_PARTS = ("text", "options", "instructions")
+
 
 class SessionStore(StoreCore):
     """Sessions of participants: start, language, position, answers, consent."""
@@ -145,9 +149,11 @@ class SessionStore(StoreCore):
                 "WHERE id = ?",
                 (language, int(bool(assisted)), session_id),
             )
+            # "switched" says at a glance whether the interpreter's language came on or off.
             detail = {
                 "old": [row["interpreter_language"], bool(row["interpreter_assisted"])],
                 "new": [language, bool(assisted)],
+                "switched": "on" if language else "off",
             }
             self._audit(conn, "interpreter_changed", check.actor(actor), session_id, detail)
 
@@ -160,6 +166,48 @@ class SessionStore(StoreCore):
                 "UPDATE sessions SET resume_form_id = ?, resume_item_id = ? WHERE id = ?",
                 (form_id, item_id, session_id),
             )
+
+    @owned
+    def record_pause(self, session_id: str, *, actor: str) -> None:
+        """Audit that staff paused a session at its current position (it stays in progress)."""
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            detail = {"form_id": row["resume_form_id"], "item_id": row["resume_item_id"]}
+            self._audit(conn, "paused", check.actor(actor), session_id, detail)
+
+    @owned
+    def record_resume(self, session_id: str, *, actor: str) -> None:
+        """Audit that a session in progress was opened again (after a pause or a stop)."""
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            detail = {"form_id": row["resume_form_id"], "item_id": row["resume_item_id"]}
+            self._audit(conn, "resumed", check.actor(actor), session_id, detail)
+
+    @owned
+    def record_listen(
+        self,
+        session_id: str,
+        form_id: str,
+        item_id: str | None,
+        language: str,
+        part: str,
+        *,
+        actor: str = "participant",
+    ) -> None:
+        """Record that a recorded reading was played (audited; which text, never an answer).
+
+        `part` is "text" (an item's text), "options" (one of its option labels) or
+        "instructions" (the form's, with no item); docs/reading-support.md.
+        """
+        if part not in LISTEN_PARTS:
+            raise StoreError("Unknown part of a form text.")
+        if (item_id is None) != (part == "instructions"):
+            raise StoreError("A reading of an item names the item, instructions none.")
+        language = check.participant_language(language)
+        with self._tx() as conn:
+            self._editable_session(conn, session_id)
+            detail = {"form_id": form_id, "item_id": item_id, "part": part, "language": language}
+            self._audit(conn, LISTEN_ACTION, check.actor(actor), session_id, detail)
 
     @owned
     def interrupted_sessions(self) -> list[ResumePoint]:

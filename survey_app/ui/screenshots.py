@@ -180,6 +180,7 @@ class Shooter:
             _answer_some(view.current)
             self.shot(f"{prefix}-q{index:02d}-{spec.form.id}")
         self._typed_refused(view, prefix)
+        self._pause_and_switch(view, variant)
         view.show_review()
         wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
         self.shot(f"{prefix}-review")
@@ -196,6 +197,33 @@ class Shooter:
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def _pause_and_switch(self, view, variant: Variant) -> None:
+        """The staff menu of a paused session, and the ladder with the interpreter switched."""
+        ladder = next(i for i, spec in enumerate(view.plan) if spec.form.id == "cantril")
+        view.show_page(ladder)
+        _answer_some(view.current)
+        view.request_pause()
+        self.window._gate_passed()  # the gate itself is pictured as the lock screen
+        wait_until(lambda: self.window.page_name == "paused")
+        self.shot(f"{variant.name}-paused")
+        other = "nb" if variant.language == "ar" else "ar"
+        switched = None if variant.interpreter else other
+        for language in (switched, variant.interpreter):
+            page = self.window.stack.currentWidget()
+            page.interpreter.setCurrentIndex(page.interpreter.findData(language))
+            page.interpreter.activated.emit(page.interpreter.currentIndex())
+            self.settle()
+            if language == switched:
+                self.shot(f"{variant.name}-paused-interpreter-{language or 'off'}")
+                page.resume_button.click()
+                wait_until(lambda: self.window.page_name == "session")
+                self.shot(f"{variant.name}-interpreter-{language or 'off'}-cantril")
+                view.request_pause()
+                self.window._gate_passed()
+                wait_until(lambda: self.window.page_name == "paused")
+        self.window.stack.currentWidget().resume_button.click()
+        wait_until(lambda: self.window.page_name == "session")
 
     def _typed_refused(self, view, prefix: str) -> None:
         """An age out of range after Next: the message, the focus and the Clear button."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
@@ -19,6 +19,7 @@ from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.consent import ConsentPage
+from survey_app.ui.pages.pause import PAUSE_SHORTCUT
 from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
@@ -60,6 +61,7 @@ class SessionView(QWidget):
     """Runs one session from consent to the thank-you page."""
 
     staff_requested = Signal()
+    pause_requested = Signal()  # the staff gesture on a page of a session still in progress
     finished = Signal(str)  # "completed" or "declined", after the store has sealed it
     page_shown = Signal(str)  # page kind: consent, question, review, thanks
     save_failed = Signal(object)
@@ -101,6 +103,10 @@ class SessionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.privacy = PrivacyScreen(self.langs, self)
+        # Staff only: the gesture leads to the passphrase, never straight to a staff page.
+        self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
+        self.pause_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.pause_shortcut.activated.connect(self.request_pause)
         if self.consent_form is not None and not setup.consent_done:
             self.show_consent()
         else:
@@ -589,6 +595,37 @@ class SessionView(QWidget):
         page.staff_requested.connect(self.staff_requested)
         self._replace(page, "thanks")
         self.finished.emit("declined" if declined else "completed")
+
+    def request_pause(self) -> None:
+        """The staff gesture: typed text is saved first; a finished session just asks for staff."""
+        if isinstance(self.current, ThanksPage):
+            self.staff_requested.emit()
+            return
+        if isinstance(self.current, QuestionPage):
+            self.current.commit_typed()
+        self.pause_requested.emit()
+
+    def set_interpreter(self, language: str | None) -> None:
+        """Show the pages with the interpreter's language (None: the participant's only).
+
+        Answers live in the view, not in the pages, so redrawing the page on screen keeps them.
+        """
+        self.langs = SessionLanguages(self.langs.participant, language, self.langs.addressee)
+        self.setup.langs = self.langs
+        self.privacy.deleteLater()
+        self.privacy = PrivacyScreen(self.langs, self)
+        self._drop_prebuilt()
+        if self._review is not None:
+            review, self._review = self._review, None
+            if review is not self.current:
+                self.stack.removeWidget(review)
+                review.deleteLater()
+        if isinstance(self.current, QuestionPage):
+            self.show_page(self.page_index)
+        elif isinstance(self.current, ConsentPage):
+            self.show_consent()
+        elif isinstance(self.current, ReviewPage):
+            self.show_review()  # the old review page is no longer kept, so it is dropped
 
     def cover(self) -> None:
         """Hide the participant's page behind the privacy screen."""
