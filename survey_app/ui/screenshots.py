@@ -192,11 +192,22 @@ class Shooter:
         self.shot(f"{prefix}-privacy")
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
+        self._code_used(prefix, make_code(number, "RJ"))
         self._passphrase_dialog(prefix)
         self._register_dialog(prefix, make_code(number, "RJ"))
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def _code_used(self, prefix: str, code: str) -> None:
+        """The new-session page refusing a code that has completed this timepoint already."""
+        self.window.show_new_session()
+        page = self.window.stack.currentWidget()
+        page.code.setText(code)
+        wait_until(lambda: bool(page.used_message))
+        self.shot(f"{prefix}-new-session-code-used")
+        self.window.show_dashboard()
+        self.settle()
 
     def _pause_and_switch(self, view, variant: Variant) -> None:
         """The staff menu of a paused session, and the ladder with the interpreter switched."""
