@@ -184,6 +184,7 @@ class Shooter:
         view.show_review()
         wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
         self.shot(f"{prefix}-review")
+        self._review_return(view, prefix)
         view.current.finish_button.click()
         wait_until(lambda: type(view.current).__name__ == "ThanksPage")
         self.shot(f"{prefix}-thanks")
@@ -245,6 +246,22 @@ class Shooter:
         view.current.next_button.click()
         self.shot(f"{prefix}-typed-refused")
         answer.clear_button.click()
+
+    def _review_return(self, view, prefix: str) -> None:
+        """ "Go to question", a refused age, "Back to review": the review lists it; then cleared."""
+        from PySide6.QtWidgets import QPushButton
+
+        view.current.findChild(QPushButton, "goto_bg_age").click()
+        answer = view.current.views["bg_age"].answer
+        answer.set_typed("150")
+        self.shot(f"{prefix}-back-to-review")
+        view.current.review_button.click()
+        wait_until(lambda: view.current.complete)
+        self.shot(f"{prefix}-review-refused")
+        view.current.findChild(QPushButton, "goto_bg_age").click()
+        view.current.views["bg_age"].answer.clear_button.click()
+        view.current.review_button.click()
+        wait_until(lambda: view.current.complete)
 
     def draft_refused(self) -> None:
         """The new-session page of a study with real data that forbids draft languages."""

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import tr
-from survey_app.ui.direction import set_direction
+from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.consent import ConsentPage
@@ -28,6 +28,7 @@ from survey_app.ui.register_ops import complete_and_reveal
 from survey_app.ui.session_logic import CONSTRAINT, SessionLogic
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
+from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, DECLINED
 
 Key = tuple[str, str]
@@ -89,6 +90,9 @@ class SessionView(QWidget):
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
         self.resolving = False
+        # Set by the review's "Go to question": pages then offer "Back to review" until it is
+        # shown again.
+        self.returning = False
         self.page_index = 0
         self.current: QWidget | None = None
         self._prebuilt: tuple[int, tuple[bool, bool], QuestionPage] | None = None
@@ -179,6 +183,7 @@ class SessionView(QWidget):
         # The page is built from the saved answers; text that was not stored comes back below
         # and is checked again (a constraint may hold now that another answer changed).
         self.invalid -= {(spec.form.id, item.id) for item in spec.items}
+        page.offer_review(self.returning)
         self._replace(page, "question")
         self._fill_defaults(page)
         self._restore_unconfirmed(page)
@@ -237,6 +242,7 @@ class SessionView(QWidget):
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
         page.back_requested.connect(self.previous_page)
+        page.review_requested.connect(self.show_review)
         if page.form.has_logic:
             page.apply_logic(self.logic.state(page.form, self.visible_answers()))
         self._show_progress(page, index)
@@ -274,7 +280,7 @@ class SessionView(QWidget):
         # Its rows are made a few at a time between events (ReviewPage), never all at once.
         if self._review is None:
             self._review = ReviewPage([], self.langs)
-            self._review.jump_requested.connect(lambda index, item: self.show_page(index, item))
+            self._review.jump_requested.connect(self.jump_from_review)
             self._review.back_requested.connect(
                 lambda: self.show_page(self._step(len(self.plan), -1))
             )
@@ -282,6 +288,11 @@ class SessionView(QWidget):
             self.stack.addWidget(self._review)
             self._review.resize(self.stack.size())
         self._review.set_missing(self.missing())
+
+    def jump_from_review(self, index: int, item_id: str) -> None:
+        """The review's "Go to question": show the item; its page offers "Back to review"."""
+        self.returning = True
+        self.show_page(index, item_id)
 
     def _pass_key(self) -> tuple[bool, bool]:
         return (self.second_pass is not None, self.resolving)
@@ -460,11 +471,45 @@ class SessionView(QWidget):
             target[key] = (value, status)
 
     def missing(self) -> list[Unanswered]:
-        """Answerable items with no answer and no decline in the visible pass."""
+        """Answerable items with no answer and no decline in the visible pass (typed text that
+        was not accepted is listed by `refused` instead)."""
         answers = self.visible_answers()
         return unanswered(
-            self.plan, set(answers), lambda form, item: self.logic.applies(form, item, answers)
+            self.plan,
+            set(answers) | set(self.unconfirmed),
+            lambda form, item: self.logic.applies(form, item, answers),
         )
+
+    def refused(self) -> list[tuple[Unanswered, list[tuple[str, str]]]]:
+        """Items holding typed text that was not accepted (kept, not saved), each with what was
+        typed and why it was refused, in the session languages."""
+        answers = self.visible_answers()
+        found = []
+        for entry in unanswered(
+            self.plan, set(), lambda form, item: self.logic.applies(form, item, answers)
+        ):
+            text = self.unconfirmed.get((entry.form.id, entry.item.id))
+            if text is not None:
+                found.append((entry, self._refusal(entry, text)))
+        return found
+
+    def _refusal(self, entry: Unanswered, text: str) -> list[tuple[str, str]]:
+        parsed = parse_typed(entry.item, text)
+        if parsed.error is not None:
+            reasons = dict(error_text(parsed.error, self.langs.all))
+        else:
+            broken = self.logic.broken_constraint(
+                entry.form, entry.item, parsed.value, self.visible_answers()
+            )
+            reasons = dict(self.langs.texts(broken))
+        # Numbers and dates read left to right inside Arabic text; free text is the participant's.
+        typed_in = self.langs.participant if entry.item.type is ItemType.TEXT else "en"
+        shown = embedded(text, typed_in)
+        pairs = []
+        for lang in self.langs.all:
+            wrote = tr(lang, "You wrote: {text}.", text=shown)
+            pairs.append((lang, f"{wrote} {reasons.get(lang, '')}".strip()))
+        return pairs
 
     def mismatches(self) -> list[tuple[Unanswered, str]]:
         """Items where the second entry pass differs from the first."""
@@ -505,7 +550,7 @@ class SessionView(QWidget):
                 mismatches=mismatches,
                 detail_language=self.setup.staff_language,
             )
-            page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
+            page.jump_requested.connect(self.jump_from_review)
             page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
             page.finish_requested.connect(self.finish)
         elif self._review is not None:
@@ -515,6 +560,8 @@ class SessionView(QWidget):
             self._prebuild_review()
             page = self._review
             page.set_missing(self.missing(), build_now=True)
+        page.set_refused(self.refused())
+        self.returning = False
         self._replace(page, "review")
         page.finish_button.setFocus()
 
