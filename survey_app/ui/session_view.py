@@ -24,6 +24,7 @@ from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
+from survey_app.ui.reading import Clip, Reader
 from survey_app.ui.register_ops import complete_and_reveal
 from survey_app.ui.session_logic import CONSTRAINT, SessionLogic
 from survey_app.ui.store_worker import StoreClient
@@ -103,6 +104,11 @@ class SessionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.privacy = PrivacyScreen(self.langs, self)
+        # One player for the session's recorded readings; paper entry by staff has none.
+        self.reader = Reader(self) if not self.paper else None
+        self._last_listen: tuple | None = None
+        if self.reader is not None:
+            self.reader.clip_started.connect(self._listened)
         # Staff only: the gesture leads to the passphrase, never straight to a staff page.
         self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
         self.pause_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -124,6 +130,8 @@ class SessionView(QWidget):
         return self.setup.actor if self.paper else "participant"
 
     def _replace(self, widget: QWidget, kind: str) -> None:
+        if self.reader is not None:
+            self.reader.stop()  # a reading never goes on over another page
         old = self.current
         self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)
@@ -238,6 +246,7 @@ class SessionView(QWidget):
             self.langs,
             self.theme,
             self.visible_answers(),
+            reader=self.reader,
         )
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
@@ -598,6 +607,8 @@ class SessionView(QWidget):
 
     def request_pause(self) -> None:
         """The staff gesture: typed text is saved first; a finished session just asks for staff."""
+        if self.reader is not None:
+            self.reader.stop()  # the staff gate covers the page: the reading stops with it
         if isinstance(self.current, ThanksPage):
             self.staff_requested.emit()
             return
@@ -629,7 +640,26 @@ class SessionView(QWidget):
 
     def cover(self) -> None:
         """Hide the participant's page behind the privacy screen."""
+        if self.reader is not None:
+            self.reader.stop()
         self.privacy.cover()
+
+    def _listened(self, clip: Clip, request: int) -> None:
+        """Record a played reading (item, part, language; never an answer) in the store.
+
+        Within one play request an item's option labels played one after another count once.
+        """
+        key = (request, clip.form_id, clip.item_id, clip.part, clip.language)
+        if key == self._last_listen:
+            return
+        self._last_listen = key
+        sid = self.session_id
+
+        def record(worker) -> None:
+            worker.store.record_listen(sid, clip.form_id, clip.item_id, clip.language, clip.part)
+
+        # A listen that cannot be stored (a full disk) is not worth interrupting the participant.
+        self.client.call(record, None, lambda _exc: None, "record_listen")
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
