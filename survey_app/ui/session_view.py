@@ -6,6 +6,7 @@ dashboard or other sessions; leaving goes through the staff gate owned by the ma
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import tr
+from survey_app.store.errors import StoreError
+from survey_app.study.safety import AUDIT_ACTION as SAFETY_AUDIT_ACTION
+from survey_app.study.safety import triggered
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
@@ -32,6 +36,7 @@ from survey_app.ui.theme import Theme
 from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, DECLINED
 
+log = logging.getLogger(__name__)
 Key = tuple[str, str]
 Answer = tuple[object, str]
 # Items whose widget offers "I don't want to answer" (typed answers have no such button).
@@ -90,6 +95,9 @@ class SessionView(QWidget):
         # Defaults are filled in once, when first shown: never again after a clear or a resume.
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
+        # The study's safety protocol code once a completed session calls for it (staff only:
+        # the main window shows it after the staff passphrase, never on a participant page).
+        self.safety_code: str | None = None
         self.resolving = False
         # Set by the review's "Go to question": pages then offer "Back to review" until it is
         # shown again.
@@ -143,7 +151,7 @@ class SessionView(QWidget):
 
     def show_consent(self) -> None:
         """Show the consent form."""
-        page = ConsentPage(self.consent_form, self.langs, self.theme)
+        page = ConsentPage(self.consent_form, self.langs, self.theme, reader=self.reader)
         page.accepted.connect(self._consented)
         page.declined.connect(self._declined)
         self._replace(page, "consent")
@@ -586,13 +594,32 @@ class SessionView(QWidget):
         retry = list(self._unsaved.values())
         # A completed baseline of a randomising study is also randomised (never shown here).
         complete_op = complete_and_reveal(sid, study, actor)
+        safety = getattr(getattr(study, "config", None), "safety", None)
+        given = {key: value for key, (value, status) in self.answers.items() if status == ANSWERED}
+        signal = safety.protocol if triggered(safety, given) else None
 
         def complete(worker):
             for save in retry:  # if the disk still refuses, nothing is sealed
                 save(worker)
-            return complete_op(worker)
+            copy = complete_op(worker)
+            if signal is not None:
+                # After sealing: the audit says the protocol was signalled, never which answer.
+                try:
+                    worker.store.append_audit(
+                        SAFETY_AUDIT_ACTION,
+                        actor=actor,
+                        session_id=sid,
+                        detail={"protocol": signal},
+                    )
+                except StoreError as exc:  # the session is sealed; staff still see the signal
+                    log.error("safety audit not written: %s", type(exc).__name__)
+            return copy
 
-        self.client.call(complete, self._completed, self.save_failed.emit, "complete_session")
+        def completed(copy: object) -> None:
+            self.safety_code = signal
+            self._completed(copy)
+
+        self.client.call(complete, completed, self.save_failed.emit, "complete_session")
 
     def _completed(self, _copy: object) -> None:
         self._unsaved.clear()
