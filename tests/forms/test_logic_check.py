@@ -207,7 +207,7 @@ def test_decimal_item_loads_its_limits_and_places(write_logic):
 
 
 def test_decimal_limit_with_more_places_than_allowed_is_an_error(write_logic):
-    path = write_logic("        max: 500\n        decimals: 1\n", "        max: 0.25\n        decimals: 1\n")
+    path = write_logic("        max: 500\n", "        max: 0.25\n")
     assert "max 0.25 has more than 1 decimals" in the_error(path, "lg_km")
 
 
