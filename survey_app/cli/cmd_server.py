@@ -91,6 +91,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="failed enrolments allowed per client address and hour (default 20)",
     )
+    parser.add_argument(
+        "--enrol-failures-total-per-hour",
+        type=int,
+        default=None,
+        help="failed enrolments allowed per hour from all addresses together; past that, "
+        "enrolment is paused for everyone (503) for a while (default 200)",
+    )
     parser.set_defaults(handler=_run)
     sub = parser.add_subparsers(dest="server_command", metavar="SUBCOMMAND")
 
@@ -170,6 +177,7 @@ _OPTIONS = (
     "forwarded_allow_ips",
     "client_address_header",
     "enrol_failures_per_hour",
+    "enrol_failures_total_per_hour",
     "insecure_http",
 )
 
@@ -195,6 +203,7 @@ def _config(settings: dict[str, object]):  # -> ServerConfig
         "rate_per_second": settings["rate"],
         "rate_burst": settings["burst"],
         "enrol_failures_per_hour": settings["enrol_failures_per_hour"],
+        "enrol_failures_total_per_hour": settings["enrol_failures_total_per_hour"],
         "client_address_header": settings["client_address_header"],
     }
     options = {k: v for k, v in limits.items() if v is not None}

@@ -71,6 +71,8 @@ def _export(form, out: Path) -> bool:
         print(f"{out}: pyxform refuses it: {verdict.error}")
         return False
     print(f"wrote {out} (pyxform converts it to an XForm)")
+    if form.audio is not None:
+        print(f"{out}: the form's recorded readings (audio:) are not exported to XLSForm")
     return True
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 import survey_app.cli as cli_package
+from survey_app.cli.app_options import add_app_options
 from survey_app.errors import UserFacingError
 
 
@@ -23,9 +24,15 @@ def build_parser(prog: str = "python main.py") -> argparse.ArgumentParser:
     """Build the parser with every command module's sub-parser registered."""
     parser = argparse.ArgumentParser(
         prog=prog,
+        usage=f"{prog} [APP OPTIONS]  (starts the app)\n       {prog} COMMAND [OPTIONS]",
         description="Offline encrypted survey app. Without a command, starts the app.",
+        epilog=f"Each command has its own help: {prog} COMMAND --help",
     )
     parser.add_argument("--debug", action="store_true", help="show internal error details")
+    # Listed for --help; a start with options goes to the app's own parser (see main()).
+    add_app_options(
+        parser.add_argument_group("app options (when starting the app)"), listed_only=True
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _command_modules():
         module = importlib.import_module(f"survey_app.cli.{name}")
@@ -41,7 +48,8 @@ def entry() -> int:
 def main(argv: Sequence[str], prog: str = "python main.py") -> int:
     """Run the app or a command; return the process exit code."""
     argv = list(argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--debug")):
+    asks_help = bool({"-h", "--help"} & set(argv))
+    if not argv or (argv[0].startswith("-") and argv[0] != "--debug" and not asks_help):
         return _start_app(argv)
     parser = build_parser(prog)
     args = parser.parse_args(argv)

@@ -118,6 +118,16 @@ def session_variables() -> tuple[Variable, ...]:
             value_labels=YES_NO,
         ),
         Variable(
+            "listened_items",
+            _l(
+                "Items whose recorded reading was played (count)",
+                "Spørsmål som ble lyttet til (antall)",
+                "عدد الأسئلة التي استُمع إلى تسجيلها",
+            ),
+            "numeric",
+            s,
+        ),
+        Variable(
             "addressee",
             _l(
                 "Addressed as (female, male; empty: not stated)",

@@ -99,6 +99,18 @@ class FormAudio:
         return audio.get(language, addressee) if audio else None
 
 
+def recording_count(audio: FormAudio | None, language: str) -> int:
+    """Return how many texts of a form have a recording in a language."""
+    if audio is None:
+        return 0
+    texts = [audio.instructions] if audio.instructions is not None else []
+    texts += list(audio.items.values())
+    texts += [
+        t for coded in (*audio.options.values(), *audio.scales.values()) for t in coded.values()
+    ]
+    return sum(1 for t in texts if language in t.recordings)
+
+
 def audio_folder(form_path: Path, form_id: str, folder: str = "") -> Path:
     """Return the folder a form's recordings are in (default `audio/<form id>` beside it)."""
     return form_path.parent / (folder or f"audio/{form_id}")
@@ -337,12 +349,6 @@ def _read_languages(reader: NodeReader, node: Node | None) -> dict[str, Recordin
         if status == "validated" and not recorded_by:
             reader.sink.error(
                 child.line, f"{where}: validated recordings name who read them (recorded_by)"
-            )
-        if status == "sample":
-            reader.sink.warning(
-                child.line,
-                f"{where}: synthetic sample recordings, not read by a validated interpreter; "
-                "replace them before real participants listen",
             )
         out[language] = RecordingInfo(status, recorded_by, reader.text(fields.get("note"), where))
     return out

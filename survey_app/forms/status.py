@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from survey_app.forms.audio import recording_count
 from survey_app.forms.backtranslation import BackTranslations, current_versions, text_stamp
 from survey_app.forms.model import LANGUAGES, Form, SignOff
 from survey_app.forms.signoff import LanguageState, language_state
@@ -20,6 +21,9 @@ class LanguageStatus:
     signoff: SignOff | None
     back_translated: int  # texts with a current (stamped, unchanged) back-translation
     translated: int  # texts that need one (0 for the source language)
+    recordings: int = 0  # recorded readings in this language (forms/audio.py)
+    recordings_status: str = ""  # "validated" or "sample" (synthetic)
+    recorded_by: str = ""
 
     def describe(self) -> str:
         """Return the status as one line of text."""
@@ -32,6 +36,10 @@ class LanguageStatus:
             parts.append("source language")
         else:
             parts.append(f"back-translated {self.back_translated}/{self.translated}")
+        if self.recordings_status == "sample":
+            parts.append(f"{self.recordings} SAMPLE recordings (synthetic, not for participants)")
+        elif self.recordings_status:
+            parts.append(f"{self.recordings} recordings read by {self.recorded_by}")
         return "; ".join(parts)
 
 
@@ -49,6 +57,7 @@ def language_statuses(form: Form, backs: BackTranslations | None) -> list[Langua
                 stamp = text_stamp(current[(key, version)][1])
                 if entry is not None and entry.back.strip() and entry.of == stamp:
                     done += 1
+        heard = form.audio.languages.get(language) if form.audio is not None else None
         statuses.append(
             LanguageStatus(
                 language,
@@ -56,6 +65,9 @@ def language_statuses(form: Form, backs: BackTranslations | None) -> list[Langua
                 info.signoff if info is not None else None,
                 done,
                 len(needed),
+                recording_count(form.audio, language) if heard else 0,
+                heard.status if heard else "",
+                heard.recorded_by if heard else "",
             )
         )
     return statuses

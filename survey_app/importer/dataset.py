@@ -184,6 +184,18 @@ def _versions(payload: Mapping[str, Any]) -> dict[str, str]:
     return {k: ";".join(sorted(set(v))) for k, v in out.items()}
 
 
+def listened_items(payload: Mapping[str, Any]) -> int:
+    """How many distinct items had a recorded reading played (text or options; audit)."""
+    heard = {
+        (str(detail.get("form_id")), str(detail.get("item_id")))
+        for entry in payload.get("audit") or ()
+        if entry.get("action") == "item_listened"
+        and isinstance(detail := entry.get("detail"), Mapping)
+        and detail.get("item_id")
+    }
+    return len(heard)
+
+
 def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Cell]:
     meeting = payload.get("meeting") or {}
     return {
@@ -199,6 +211,7 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
         "language": session.get("language") or "",
         "interpreter_language": session.get("interpreter_language") or "",
         "interpreter_assisted": int(bool(session.get("interpreter_assisted"))),
+        "listened_items": listened_items(payload),
         "addressee": session.get("addressee") or "",
         "source": session.get("source") or "",
         "duplicate_flag": int(bool(session.get("duplicate_flag"))),

@@ -51,6 +51,7 @@ class ServerConfig:
     rate_per_second: float = 20.0
     rate_burst: int = 200
     enrol_failures_per_hour: int = 20
+    enrol_failures_total_per_hour: int = 200
     trusted_proxies: tuple[str, ...] = ()
     client_address_header: str = DEFAULT_ADDRESS_HEADER
     export_page_size: int = 500
@@ -66,6 +67,8 @@ class ServerConfig:
             raise ValueError("enrol_challenge_ttl_seconds must be at least 1")
         if self.enrol_failures_per_hour < 1:
             raise ValueError("enrol_failures_per_hour must be at least 1")
+        if self.enrol_failures_total_per_hour < 1:
+            raise ValueError("enrol_failures_total_per_hour must be at least 1")
 
     @property
     def study_id(self) -> str | None:

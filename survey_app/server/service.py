@@ -53,6 +53,8 @@ log = logging.getLogger("survey_app.server")
 EXPORT_FORMAT = "survey-app/server-export/v1"
 SERVER_KEY_META = "server_signing_key"
 MAX_LABEL_LENGTH = 120
+# One bucket for failed enrolments from every address (per-address keys have a colon).
+ENROL_FAILURES_TOTAL_KEY = "enrol-failures-total"
 # The same rule export bundles apply, so everything stored can be exported.
 SUBMISSION_ID_PATTERN = r"[A-Za-z0-9_.:-]{1,100}"
 _SUBMISSION_ID = re.compile(SUBMISSION_ID_PATTERN)
@@ -142,6 +144,8 @@ class ServerService:
         self._requests = Limit(self.config.rate_per_second, self.config.rate_burst)
         per_hour = self.config.enrol_failures_per_hour
         self._enrol_failures = Limit(per_hour / 3600.0, per_hour)
+        total = self.config.enrol_failures_total_per_hour
+        self._enrol_failures_total = Limit(total / 3600.0, total)
 
     @classmethod
     def open(cls, config: ServerConfig) -> ServerService:
@@ -244,8 +248,10 @@ class ServerService:
         The laptop must prove it holds the private key (`proof`: its signature of a fresh,
         single-use challenge from this server bound to this code, study and key). A revoked
         laptop stays revoked: enrolling never lifts it. Every refusal counts against the client
-        address; past `enrol_failures_per_hour` (over every server process on the database)
-        further attempts are refused before any check.
+        address and against the whole server (over every server process on the database):
+        past `enrol_failures_per_hour` from one address further attempts from it get 429, past
+        `enrol_failures_total_per_hour` from all addresses together every attempt gets 503
+        (guesses spread over many addresses), both before any check and with Retry-After.
         """
         failures_key = f"enrol-failures:{client}"
         wait = self.limiter.check(failures_key, self._enrol_failures)
@@ -256,11 +262,21 @@ class ServerService:
                 "too many failed enrolments from this address; try again later",
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
             )
+        wait = self.limiter.check(ENROL_FAILURES_TOTAL_KEY, self._enrol_failures_total)
+        if wait > 0:
+            log.warning("enrolment paused: too many failed enrolments from all addresses")
+            raise ServiceError(
+                503,
+                "enrolment_paused",
+                "enrolment is paused after too many failed attempts; try again later",
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
         try:
             return self._enrol(code, device_public_key, label, challenge, proof)
         except ServiceError as exc:
             if exc.status == 403:
                 self.limiter.take(failures_key, self._enrol_failures)
+                self.limiter.take(ENROL_FAILURES_TOTAL_KEY, self._enrol_failures_total)
             raise
 
     def _enrol(

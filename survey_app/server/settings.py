@@ -51,6 +51,7 @@ SETTINGS = (
     Setting("forwarded_allow_ips", str, "127.0.0.1"),
     Setting("client_address_header", str),
     Setting("enrol_failures_per_hour", int),
+    Setting("enrol_failures_total_per_hour", int),
     # Plain HTTP on a network address: only for a TLS proxy in front on a closed network.
     Setting("insecure_http", bool, False),
 )

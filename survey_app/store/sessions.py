@@ -11,11 +11,15 @@ import sqlcipher3
 from survey_app.forms.model import Form
 from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
-from survey_app.store.errors import InvalidAnswer, StoreError
+from survey_app.store.errors import CodeAlreadyUsed, InvalidAnswer, StoreError
 from survey_app.store.form_logic import refuse_if_breaking, settle, stored_answers
 from survey_app.store.records import ConsentRecord, ResumePoint, SessionInfo, StoredAnswer, to_json
 from survey_app.store.trial import collection_stopped
 from survey_app.store.values import checked_value
+
+# The audit action of a played recording, and what it read (docs/reading-support.md).
+LISTEN_ACTION = "item_listened"
+LISTEN_PARTS = ("text", "options", "instructions")
 
 
 class SessionStore(StoreCore):
@@ -37,11 +41,14 @@ class SessionStore(StoreCore):
         source: str = "screen",
         double_entry: bool = False,
         addressee: str | None = None,
+        refuse_used_code: bool = False,
         actor: str,
     ) -> SessionInfo:
         """Start a participant's session; a repeated code at a timepoint is flagged, not merged.
 
         `addressee` ("female", "male" or None) is how the participant chose to be addressed.
+        With `refuse_used_code` (the app's new-session page) a code that already has a session
+        at this timepoint is refused with CodeAlreadyUsed instead of being flagged.
         """
         from survey_app.answers.codes import validate_code
 
@@ -71,18 +78,18 @@ class SessionStore(StoreCore):
                 is None
             ):
                 raise StoreError("Unknown meeting.")
-            others = [
-                r["id"]
-                for r in conn.execute(
-                    "SELECT id FROM sessions WHERE participant_code = ? AND timepoint = ?",
-                    (code, values["timepoint"]),
-                )
-            ]
+            earlier = conn.execute(
+                "SELECT id, status FROM sessions WHERE participant_code = ? AND timepoint = ?",
+                (code, values["timepoint"]),
+            ).fetchall()
+            others = [r["id"] for r in earlier]
             if collection_stopped(conn, code):
                 raise StoreError(
                     "This participant has withdrawn from further data collection. "
                     "No session can be started for this code."
                 )
+            if earlier and refuse_used_code:
+                raise CodeAlreadyUsed(any(r["status"] == "in_progress" for r in earlier))
             values["duplicate_flag"] = int(bool(others))
             columns = ", ".join(values)
             marks = ", ".join("?" for _ in values)
@@ -102,6 +109,18 @@ class SessionStore(StoreCore):
                     {"timepoint": values["timepoint"], "other_sessions": others},
                 )
             return SessionInfo.from_row(self._session_row(conn, values["id"]))
+
+    @owned
+    def sessions_of(self, participant_code: str, timepoint: str) -> list[SessionInfo]:
+        """Sessions of one code at one timepoint on this laptop, oldest first (any meeting)."""
+        from survey_app.answers.codes import validate_code
+
+        rows = self.conn.execute(
+            "SELECT * FROM sessions WHERE participant_code = ? AND timepoint = ? "
+            "ORDER BY started_at, rowid",
+            (validate_code(participant_code), timepoint),
+        )
+        return [SessionInfo.from_row(r) for r in rows]
 
     @owned
     def session(self, session_id: str) -> SessionInfo:
@@ -145,9 +164,11 @@ class SessionStore(StoreCore):
                 "WHERE id = ?",
                 (language, int(bool(assisted)), session_id),
             )
+            # "switched" says at a glance whether the interpreter's language came on or off.
             detail = {
                 "old": [row["interpreter_language"], bool(row["interpreter_assisted"])],
                 "new": [language, bool(assisted)],
+                "switched": "on" if language else "off",
             }
             self._audit(conn, "interpreter_changed", check.actor(actor), session_id, detail)
 
@@ -160,6 +181,48 @@ class SessionStore(StoreCore):
                 "UPDATE sessions SET resume_form_id = ?, resume_item_id = ? WHERE id = ?",
                 (form_id, item_id, session_id),
             )
+
+    @owned
+    def record_pause(self, session_id: str, *, actor: str) -> None:
+        """Audit that staff paused a session at its current position (it stays in progress)."""
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            detail = {"form_id": row["resume_form_id"], "item_id": row["resume_item_id"]}
+            self._audit(conn, "paused", check.actor(actor), session_id, detail)
+
+    @owned
+    def record_resume(self, session_id: str, *, actor: str) -> None:
+        """Audit that a session in progress was opened again (after a pause or a stop)."""
+        with self._tx() as conn:
+            row = self._editable_session(conn, session_id)
+            detail = {"form_id": row["resume_form_id"], "item_id": row["resume_item_id"]}
+            self._audit(conn, "resumed", check.actor(actor), session_id, detail)
+
+    @owned
+    def record_listen(
+        self,
+        session_id: str,
+        form_id: str,
+        item_id: str | None,
+        language: str,
+        part: str,
+        *,
+        actor: str = "participant",
+    ) -> None:
+        """Record that a recorded reading was played (audited; which text, never an answer).
+
+        `part` is "text" (an item's text), "options" (one of its option labels) or
+        "instructions" (the form's, with no item); docs/reading-support.md.
+        """
+        if part not in LISTEN_PARTS:
+            raise StoreError("Unknown part of a form text.")
+        if (item_id is None) != (part == "instructions"):
+            raise StoreError("A reading of an item names the item, instructions none.")
+        language = check.participant_language(language)
+        with self._tx() as conn:
+            self._editable_session(conn, session_id)
+            detail = {"form_id": form_id, "item_id": item_id, "part": part, "language": language}
+            self._audit(conn, LISTEN_ACTION, check.actor(actor), session_id, detail)
 
     @owned
     def interrupted_sessions(self) -> list[ResumePoint]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +13,7 @@ from survey_app.forms.library import FormLibrary, load_library
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
 from survey_app.identifiers import is_study_id
 from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
+from survey_app.study.code_range import CodeRange, read_code_range
 from survey_app.trial.config import TrialConfig, read_trial
 
 STUDY_FILE = "study.yaml"
@@ -34,6 +35,7 @@ _KNOWN_KEYS = frozenset(
         "register_public_key",
         "trial",
         "allow_draft_languages",
+        "codes",
     }
 )
 
@@ -72,6 +74,8 @@ class StudyConfig:
     register_public_key: str | None = None
     trial: TrialConfig | None = None
     allow_draft_languages: bool | None = None  # None: allowed only in a DEMO study
+    # Which participant codes each laptop prints on its code cards (`main.py codes`).
+    codes: CodeRange = field(default_factory=CodeRange)
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ class _Reader:
             if "allow_draft_languages" in fields
             else None
         )
+        codes = read_code_range(fields["codes"], self.problem) if "codes" in fields else None
         if public_key and not demo and public_key == _demo_public_key():
             self.problem(
                 fields["public_key"].line,
@@ -194,6 +199,7 @@ class _Reader:
             register_public_key=register_key,
             trial=trial,
             allow_draft_languages=drafts,
+            codes=codes or CodeRange(),
         )
 
     def text(self, fields: dict[str, Node], key: str, root_line: int) -> str:

@@ -14,7 +14,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -235,6 +235,15 @@ class SyncClient:
             if is_certificate_problem(exc):
                 raise SyncError(CERTIFICATE_NOT_TRUSTED) from None
             raise SyncError("The server cannot be reached. Check the network.") from None
+        if response.status_code in (429, 503) and _error_code(response) in _ENROL_PAUSED:
+            # Local clock time: what staff can act on, without counting minutes themselves.
+            wait = _retry_after(response) or 60.0
+            until = datetime.now().astimezone() + timedelta(seconds=wait + 59)
+            raise SyncError(
+                "The server is not accepting enrolments for a while after too many failed "
+                "attempts. Try again after {time}.",
+                time=until.strftime("%H:%M"),
+            )
         if response.status_code in (403, 422):
             raise SyncError(
                 "The server refused the enrolment code: {reason}", reason=_message(response)
@@ -400,6 +409,10 @@ def _check_notice(notice: Any, creds: SyncCredentials, submission_id: str) -> No
             "on this laptop.",
             reason=str(exc),
         ) from None
+
+
+# Refusals of enrolment because of earlier failures (this address; every address together).
+_ENROL_PAUSED = ("rate_limited", "enrolment_paused")
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

@@ -9,30 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
-from survey_app.forms.languages import LANGUAGES
+from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
+from survey_app.ui.file_dialogs import use_qt_language
 from survey_app.ui.gc_guard import GuiThreadCollector
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
-
-LARGE_TEXT_SCALE = 1.5
-TEXT_SCALE_RANGE = (1.0, 2.5)
-
-
-def text_scale(value: str) -> float:
-    """argparse type: a text size factor from 1.0 to 2.5 (2.0 = 200 % text)."""
-    try:
-        scale = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    low, high = TEXT_SCALE_RANGE
-    if not low <= scale <= high:
-        raise argparse.ArgumentTypeError(f"use a factor from {low} to {high}")
-    return scale
 
 
 def chosen_scale(large_text: bool, scale: float | None) -> float:
@@ -45,31 +31,7 @@ def chosen_scale(large_text: bool, scale: float | None) -> float:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Parse the app's own options."""
     parser = argparse.ArgumentParser(prog="python main.py", description="Start the survey app.")
-    parser.add_argument("--data-dir", type=Path, help="folder of the encrypted device store")
-    parser.add_argument("--study", type=Path, help="study folder (default: the DEMO study)")
-    parser.add_argument("--language", choices=LANGUAGES, default="nb", help="staff language")
-    parser.add_argument("--large-text", action="store_true", help="larger text everywhere (×1.5)")
-    parser.add_argument(
-        "--text-scale",
-        type=text_scale,
-        metavar="FACTOR",
-        help="text size factor from 1.0 to 2.5, e.g. 2.0 for 200 %% text (overrides --large-text)",
-    )
-    parser.add_argument(
-        "--sync-interval",
-        type=float,
-        default=60.0,
-        help="seconds between automatic sync attempts on the dashboard (minimum 5)",
-    )
-    parser.add_argument(
-        "--self-check",
-        action="store_true",
-        help="start, check that the first page shows with the bundled fonts, print one line "
-        "and quit (exit 1 if something is missing)",
-    )
-    parser.add_argument(
-        "--screenshot", type=Path, metavar="PNG", help="with --self-check: save the window"
-    )
+    add_app_options(parser)
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -81,15 +43,10 @@ def default_data_dir() -> Path:
     return default_store_path().parent
 
 
-def install_translations(app: QApplication, language: str) -> QTranslator | None:
-    """Load Qt's own qtbase translation so standard dialogs speak the staff language."""
+def install_translations(app: QApplication, language: str) -> None:
+    """Make Qt's own texts (standard dialogs and buttons) speak the staff language."""
     QLocale.setDefault(QLocale(language))
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{language}", folder):
-        app.installTranslator(translator)
-        return translator
-    return None
+    use_qt_language(language)
 
 
 def prepare_application(argv: list[str], language: str, theme: Theme) -> QApplication:

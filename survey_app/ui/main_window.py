@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from survey_app.ui.pages.dashboard import DashboardPage
     from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
     from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
+    from survey_app.ui.pages.pause import PausePage
     from survey_app.ui.pages.setup import SetupPage
     from survey_app.ui.pages.sync_dialog import EnrolDialog
     from survey_app.ui.register_controller import RegisterController
@@ -234,13 +235,13 @@ class MainWindow(QMainWindow):
         from survey_app.ui.pages.sync_dialog import EnrolDialog
 
         dialog = EnrolDialog(self.ctx, address, self)
-        dialog.submitted.connect(lambda addr, code: self._enrol(dialog, addr, code))
+        dialog.submitted.connect(lambda addr, code, ca: self._enrol(dialog, addr, code, ca))
         dialog.finished.connect(lambda _result: self._enrol_dialog_closed(dialog))
         self.enrol_dialog = dialog
         dialog.open()
         dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
 
-    def _enrol(self, dialog: EnrolDialog, address: str, code: str) -> None:
+    def _enrol(self, dialog: EnrolDialog, address: str, code: str, ca_file: str = "") -> None:
         from survey_app.ui.transfer_worker import check_server_address
 
         try:
@@ -248,7 +249,9 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             dialog.show_error(self.error_text(exc))
             return
-        self.transfer.enrol(address, code, lambda exc: dialog.show_error(self.error_text(exc)))
+        self.transfer.enrol(
+            address, code, lambda exc: dialog.show_error(self.error_text(exc)), ca_file=ca_file
+        )
 
     def _close_enrolled(self, state) -> None:
         if state.enrolled and self.enrol_dialog is not None:
@@ -317,9 +320,17 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.start_session(self.ctx, request),
             self._open_session,
-            lambda exc: page.show_error(self.error_text(exc)),
+            lambda exc: self._start_refused(page, exc),
             "start_session",
         )
+
+    def _start_refused(self, page: NewSessionPage, exc: BaseException) -> None:
+        from survey_app.store.errors import CodeAlreadyUsed
+
+        if isinstance(exc, CodeAlreadyUsed):
+            page.show_code_used(exc)  # at the code field, where the staff member looks
+        else:
+            page.show_error(self.error_text(exc))
 
     def resume_session(self, session_id: str) -> None:
         """Continue an interrupted session where it stopped (or say why it cannot)."""
@@ -364,6 +375,7 @@ class MainWindow(QMainWindow):
         self._drop_session()
         view = SessionView(setup, self.ctx.client, self.ctx.theme)
         view.staff_requested.connect(lambda: self._open_gate("dashboard", can_cancel=True))
+        view.pause_requested.connect(lambda: self._open_gate("pause", can_cancel=True))
         view.save_failed.connect(self._session_error)
         self.session_view = view
         self._show(view, "session")
@@ -418,7 +430,73 @@ class MainWindow(QMainWindow):
             self._allow_close = True
             self.close()
             return
+        if self._gate_intent == "pause" and self.session_view is not None:
+            self._pause(self.session_view)
+            return
         self.show_dashboard()
+
+    # ----- pause (staff, mid-session) -----------------------------------------------------
+
+    def _pause(self, view: SessionView) -> None:
+        """Audit the pause, then show the staff menu of the paused session."""
+        self.ctx.client.call(
+            ops.pause_session(self.ctx, view.session_id),
+            lambda session: self._show_pause(view, session),
+            self._pause_failed,
+            "pause_session",
+        )
+
+    def _pause_failed(self, exc: BaseException) -> None:
+        # The session can no longer be paused (e.g. it was sealed meanwhile): staff land on
+        # the dashboard, where its status says what happened.
+        log.error("pause failed: %s", type(exc).__name__)
+        self.show_dashboard()
+        self._resume_failed(exc)
+
+    def _show_pause(self, view: SessionView, session) -> None:
+        from survey_app.forms.languages import LANGUAGES
+        from survey_app.ui.pages.pause import PausePage
+
+        if self.session_view is not view:
+            return
+        page = PausePage(self.ctx, session, LANGUAGES)
+        page.resume_requested.connect(lambda: self._continue_session(view))
+        page.dashboard_requested.connect(self.show_dashboard)
+        page.interpreter_chosen.connect(lambda lang: self._switch_interpreter(page, view, lang))
+        self._show(page, "paused")
+        self.idle.start()
+
+    def _continue_session(self, view: SessionView) -> None:
+        def back(_ok) -> None:
+            if self.session_view is view:
+                self._show(view, "session")
+                self.idle.start()
+
+        self.ctx.client.call(
+            ops.continue_session(self.ctx, view.session_id),
+            back,
+            self._pause_failed,
+            "continue_session",
+        )
+
+    def _switch_interpreter(self, page: PausePage, view: SessionView, language) -> None:
+        def switched(lang) -> None:
+            if self.session_view is view:
+                view.set_interpreter(lang)
+            if self.stack.indexOf(page) >= 0:
+                page.show_interpreter(lang)
+
+        def refused(exc: BaseException) -> None:
+            if self.stack.indexOf(page) >= 0:
+                page.show_interpreter(view.langs.interpreter)
+                page.show_error(self.error_text(exc))
+
+        self.ctx.client.call(
+            ops.switch_interpreter(self.ctx, view.setup.session, language),
+            switched,
+            refused,
+            "switch_interpreter",
+        )
 
     def _gate_cancelled(self) -> None:
         self.gate = None
@@ -430,7 +508,7 @@ class MainWindow(QMainWindow):
         if self.page_name == "session" and self.session_view is not None:
             self.session_view.cover()
             self.idle.start()
-        elif self.page_name in ("dashboard", "new_session"):
+        elif self.page_name in ("dashboard", "new_session", "paused"):
             self.lock()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -146,9 +146,19 @@ def start_session(ctx: AppContext, request):
             source="paper" if request.paper else "screen",
             double_entry=request.paper and request.double_entry,
             addressee=request.addressee,
+            refuse_used_code=True,
             actor=actor,
         )
         return LoadedSession(session, forms, double_entry=session.double_entry)
+
+    return op
+
+
+def sessions_of(code: str, timepoint: str):
+    """Sessions of a code at a timepoint on this laptop (the new-session page's early check)."""
+
+    def op(worker):
+        return worker.store.sessions_of(code, timepoint)
 
     return op
 
@@ -174,12 +184,13 @@ def allocated_arm(store, study, request) -> str | None:
 
 
 def resume_session(ctx: AppContext, session_id: str):
-    """Load an interrupted session with its answers and position."""
-    study = ctx.study
+    """Load an interrupted session with its answers and position (the resume is audited)."""
+    study, actor = ctx.study, ctx.actor
 
     def op(worker):
         from survey_app.ui.availability import session_forms
 
+        worker.store.record_resume(session_id, actor=actor)
         session = worker.store.session(session_id)
         forms = session_forms(study.library, session.timepoint, session.arm)
         answers = {
@@ -205,5 +216,43 @@ def change_passphrase(old: str, new: str):
     def op(worker):
         worker.store.change_passphrase(old, new)
         return True
+
+    return op
+
+
+def pause_session(ctx: AppContext, session_id: str):
+    """Audit a staff pause of a session in progress; return the session (status only)."""
+    actor = ctx.actor
+
+    def op(worker):
+        worker.store.record_pause(session_id, actor=actor)
+        return worker.store.session(session_id)
+
+    return op
+
+
+def continue_session(ctx: AppContext, session_id: str):
+    """Audit that staff gave a paused session back to the participant."""
+    actor = ctx.actor
+
+    def op(worker):
+        worker.store.record_resume(session_id, actor=actor)
+        return True
+
+    return op
+
+
+def switch_interpreter(ctx: AppContext, session, language: str | None):
+    """Switch the interpreter's language of a session on (a language) or off (None); audited."""
+    study, actor = ctx.study, ctx.actor
+
+    def op(worker):
+        from survey_app.study.drafts import check_session_languages
+
+        if language is not None:
+            # A study that forbids draft languages never shows one, even switched on later.
+            check_session_languages(study, session.timepoint, session.arm, [language])
+        worker.store.set_interpreter(session.id, language, language is not None, actor=actor)
+        return language
 
     return op

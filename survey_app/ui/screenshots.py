@@ -179,9 +179,12 @@ class Shooter:
             view.show_page(index)
             _answer_some(view.current)
             self.shot(f"{prefix}-q{index:02d}-{spec.form.id}")
+        self._typed_refused(view, prefix)
+        self._pause_and_switch(view, variant)
         view.show_review()
         wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
         self.shot(f"{prefix}-review")
+        self._review_return(view, prefix)
         view.current.finish_button.click()
         wait_until(lambda: type(view.current).__name__ == "ThanksPage")
         self.shot(f"{prefix}-thanks")
@@ -189,11 +192,76 @@ class Shooter:
         self.shot(f"{prefix}-privacy")
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
+        self._code_used(prefix, make_code(number, "RJ"))
         self._passphrase_dialog(prefix)
         self._register_dialog(prefix, make_code(number, "RJ"))
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def _code_used(self, prefix: str, code: str) -> None:
+        """The new-session page refusing a code that has completed this timepoint already."""
+        self.window.show_new_session()
+        page = self.window.stack.currentWidget()
+        page.code.setText(code)
+        wait_until(lambda: bool(page.used_message))
+        self.shot(f"{prefix}-new-session-code-used")
+        self.window.show_dashboard()
+        self.settle()
+
+    def _pause_and_switch(self, view, variant: Variant) -> None:
+        """The staff menu of a paused session, and the ladder with the interpreter switched."""
+        ladder = next(i for i, spec in enumerate(view.plan) if spec.form.id == "cantril")
+        view.show_page(ladder)
+        _answer_some(view.current)
+        view.request_pause()
+        self.window._gate_passed()  # the gate itself is pictured as the lock screen
+        wait_until(lambda: self.window.page_name == "paused")
+        self.shot(f"{variant.name}-paused")
+        other = "nb" if variant.language == "ar" else "ar"
+        switched = None if variant.interpreter else other
+        for language in (switched, variant.interpreter):
+            page = self.window.stack.currentWidget()
+            page.interpreter.setCurrentIndex(page.interpreter.findData(language))
+            page.interpreter.activated.emit(page.interpreter.currentIndex())
+            self.settle()
+            if language == switched:
+                self.shot(f"{variant.name}-paused-interpreter-{language or 'off'}")
+                page.resume_button.click()
+                wait_until(lambda: self.window.page_name == "session")
+                self.shot(f"{variant.name}-interpreter-{language or 'off'}-cantril")
+                view.request_pause()
+                self.window._gate_passed()
+                wait_until(lambda: self.window.page_name == "paused")
+        self.window.stack.currentWidget().resume_button.click()
+        wait_until(lambda: self.window.page_name == "session")
+
+    def _typed_refused(self, view, prefix: str) -> None:
+        """An age out of range after Next: the message, the focus and the Clear button."""
+        from survey_app.ui.flow import page_of
+
+        view.show_page(page_of(view.plan, "background", "bg_age"))
+        answer = view.current.views["bg_age"].answer
+        answer.set_typed("150")
+        view.current.next_button.click()
+        self.shot(f"{prefix}-typed-refused")
+        answer.clear_button.click()
+
+    def _review_return(self, view, prefix: str) -> None:
+        """ "Go to question", a refused age, "Back to review": the review lists it; then cleared."""
+        from PySide6.QtWidgets import QPushButton
+
+        view.current.findChild(QPushButton, "goto_bg_age").click()
+        answer = view.current.views["bg_age"].answer
+        answer.set_typed("150")
+        self.shot(f"{prefix}-back-to-review")
+        view.current.review_button.click()
+        wait_until(lambda: view.current.complete)
+        self.shot(f"{prefix}-review-refused")
+        view.current.findChild(QPushButton, "goto_bg_age").click()
+        view.current.views["bg_age"].answer.clear_button.click()
+        view.current.review_button.click()
+        wait_until(lambda: view.current.complete)
 
     def draft_refused(self) -> None:
         """The new-session page of a study with real data that forbids draft languages."""

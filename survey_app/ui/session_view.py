@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import tr
-from survey_app.ui.direction import set_direction
+from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.consent import ConsentPage
+from survey_app.ui.pages.pause import PAUSE_SHORTCUT
 from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
@@ -27,6 +28,7 @@ from survey_app.ui.register_ops import complete_and_reveal
 from survey_app.ui.session_logic import CONSTRAINT, SessionLogic
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
+from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, DECLINED
 
 Key = tuple[str, str]
@@ -59,6 +61,7 @@ class SessionView(QWidget):
     """Runs one session from consent to the thank-you page."""
 
     staff_requested = Signal()
+    pause_requested = Signal()  # the staff gesture on a page of a session still in progress
     finished = Signal(str)  # "completed" or "declined", after the store has sealed it
     page_shown = Signal(str)  # page kind: consent, question, review, thanks
     save_failed = Signal(object)
@@ -79,10 +82,17 @@ class SessionView(QWidget):
         self.logic = SessionLogic()
         # Answers on screen that break their constraint: not saved, and Next waits for them.
         self.invalid: set[Key] = set()
+        # Typed text that could not be stored (unreadable, out of range, breaking a constraint),
+        # kept in memory when its page is left with Back or "Back to review": it is shown again
+        # on return, still blocks Next there, and the review page lists it. Never saved.
+        self.unconfirmed: dict[Key, str] = {}
         # Defaults are filled in once, when first shown: never again after a clear or a resume.
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
         self.resolving = False
+        # Set by the review's "Go to question": pages then offer "Back to review" until it is
+        # shown again.
+        self.returning = False
         self.page_index = 0
         self.current: QWidget | None = None
         self._prebuilt: tuple[int, tuple[bool, bool], QuestionPage] | None = None
@@ -93,6 +103,10 @@ class SessionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.privacy = PrivacyScreen(self.langs, self)
+        # Staff only: the gesture leads to the passphrase, never straight to a staff page.
+        self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
+        self.pause_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.pause_shortcut.activated.connect(self.request_pause)
         if self.consent_form is not None and not setup.consent_done:
             self.show_consent()
         else:
@@ -162,13 +176,17 @@ class SessionView(QWidget):
         if not self.plan or index >= len(self.plan):
             self.show_review()
             return
+        self._keep_unconfirmed()
         self.page_index = max(0, index)
         spec = self.plan[self.page_index]
         page = self._take_prebuilt(self.page_index) or self._build_page(self.page_index)
-        # The page shows the saved answers: an unsaved answer that broke its constraint is gone.
+        # The page is built from the saved answers; text that was not stored comes back below
+        # and is checked again (a constraint may hold now that another answer changed).
         self.invalid -= {(spec.form.id, item.id) for item in spec.items}
+        page.offer_review(self.returning)
         self._replace(page, "question")
         self._fill_defaults(page)
+        self._restore_unconfirmed(page)
         # Build the following page while the participant reads this one, so Next only switches.
         QTimer.singleShot(0, self._prebuild_next)
         first = spec.items[0].id if spec.items else None
@@ -179,6 +197,29 @@ class SessionView(QWidget):
             page.focus_item(focus_item)
         else:
             page.focus_first()
+
+    def _keep_unconfirmed(self) -> None:
+        """Remember the typed text of the page being left that was not stored."""
+        page = self.current
+        if not isinstance(page, QuestionPage):
+            return
+        shown = set(page.shown_items())
+        for item_id, answer in page.typed_answers().items():
+            key = (page.form.id, item_id)
+            refused = answer.has_error() or key in self.invalid
+            if item_id in shown and refused and answer.text():
+                self.unconfirmed[key] = answer.text()
+            else:
+                self.unconfirmed.pop(key, None)
+
+    def _restore_unconfirmed(self, page: QuestionPage) -> None:
+        """Put text typed earlier and not stored back into its field, with its message."""
+        shown = set(page.shown_items())
+        for item_id, answer in page.typed_answers().items():
+            text = self.unconfirmed.get((page.form.id, item_id))
+            if text is not None and item_id in shown:
+                answer.set_typed(text)
+                answer.commit()  # saved now if it has become valid, else its message shows
 
     def _fill_defaults(self, page: QuestionPage) -> None:
         """Pre-fill default answers the first time their items are shown (saved as answers)."""
@@ -201,6 +242,7 @@ class SessionView(QWidget):
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
         page.back_requested.connect(self.previous_page)
+        page.review_requested.connect(self.show_review)
         if page.form.has_logic:
             page.apply_logic(self.logic.state(page.form, self.visible_answers()))
         self._show_progress(page, index)
@@ -238,7 +280,7 @@ class SessionView(QWidget):
         # Its rows are made a few at a time between events (ReviewPage), never all at once.
         if self._review is None:
             self._review = ReviewPage([], self.langs)
-            self._review.jump_requested.connect(lambda index, item: self.show_page(index, item))
+            self._review.jump_requested.connect(self.jump_from_review)
             self._review.back_requested.connect(
                 lambda: self.show_page(self._step(len(self.plan), -1))
             )
@@ -246,6 +288,11 @@ class SessionView(QWidget):
             self.stack.addWidget(self._review)
             self._review.resize(self.stack.size())
         self._review.set_missing(self.missing())
+
+    def jump_from_review(self, index: int, item_id: str) -> None:
+        """The review's "Go to question": show the item; its page offers "Back to review"."""
+        self.returning = True
+        self.show_page(index, item_id)
 
     def _pass_key(self) -> tuple[bool, bool]:
         return (self.second_pass is not None, self.resolving)
@@ -310,8 +357,17 @@ class SessionView(QWidget):
         return index
 
     def _blocked(self, page: QuestionPage) -> bool:
-        """Show why Next cannot go on (form's constraint message, or 'please answer')."""
-        blockers = self.logic.blockers(page.spec, self.visible_answers(), self.invalid)
+        """Show why Next cannot go on (typed text that cannot be stored, the form's constraint
+        message, or 'please answer'); the keyboard focus goes to the first such item."""
+        typed = page.typed_errors()
+        for item_id in typed:
+            page.views[item_id].show_problem([])  # the field's own message says what is wrong
+            page.views[item_id].answer.check()
+        blockers = [
+            b
+            for b in self.logic.blockers(page.spec, self.visible_answers(), self.invalid)
+            if b.item_id not in typed
+        ]
         for blocker in blockers:
             view = page.views[blocker.item_id]
             if blocker.kind == CONSTRAINT:
@@ -325,9 +381,11 @@ class SessionView(QWidget):
                 )
             else:
                 view.show_problem(self.langs.ui("Please answer this question."))
-        if blockers:
-            page.focus_item(blockers[0].item_id)
-        return bool(blockers)
+        stopped = set(typed) | {b.item_id for b in blockers}
+        first = next((item.id for item in page.spec.items if item.id in stopped), None)
+        if first is not None:
+            page.focus_item(first)
+        return first is not None
 
     def _answer_given(self, form: Form, item_id: str, value: object, status: str) -> None:
         if not self._passes_constraint(form, item_id, value, status):
@@ -363,6 +421,7 @@ class SessionView(QWidget):
         for item_id in dropped:
             visible.pop((form.id, item_id), None)
             self.invalid.discard((form.id, item_id))
+            self.unconfirmed.pop((form.id, item_id), None)
             self._unsaved.pop((form.id, item_id), None)  # no longer asked: never saved again
             if self.second_pass is not None and self.resolving:
                 self.answers.pop((form.id, item_id), None)
@@ -412,11 +471,45 @@ class SessionView(QWidget):
             target[key] = (value, status)
 
     def missing(self) -> list[Unanswered]:
-        """Answerable items with no answer and no decline in the visible pass."""
+        """Answerable items with no answer and no decline in the visible pass (typed text that
+        was not accepted is listed by `refused` instead)."""
         answers = self.visible_answers()
         return unanswered(
-            self.plan, set(answers), lambda form, item: self.logic.applies(form, item, answers)
+            self.plan,
+            set(answers) | set(self.unconfirmed),
+            lambda form, item: self.logic.applies(form, item, answers),
         )
+
+    def refused(self) -> list[tuple[Unanswered, list[tuple[str, str]]]]:
+        """Items holding typed text that was not accepted (kept, not saved), each with what was
+        typed and why it was refused, in the session languages."""
+        answers = self.visible_answers()
+        found = []
+        for entry in unanswered(
+            self.plan, set(), lambda form, item: self.logic.applies(form, item, answers)
+        ):
+            text = self.unconfirmed.get((entry.form.id, entry.item.id))
+            if text is not None:
+                found.append((entry, self._refusal(entry, text)))
+        return found
+
+    def _refusal(self, entry: Unanswered, text: str) -> list[tuple[str, str]]:
+        parsed = parse_typed(entry.item, text)
+        if parsed.error is not None:
+            reasons = dict(error_text(parsed.error, self.langs.all))
+        else:
+            broken = self.logic.broken_constraint(
+                entry.form, entry.item, parsed.value, self.visible_answers()
+            )
+            reasons = dict(self.langs.texts(broken))
+        # Numbers and dates read left to right inside Arabic text; free text is the participant's.
+        typed_in = self.langs.participant if entry.item.type is ItemType.TEXT else "en"
+        shown = embedded(text, typed_in)
+        pairs = []
+        for lang in self.langs.all:
+            wrote = tr(lang, "You wrote: {text}.", text=shown)
+            pairs.append((lang, f"{wrote} {reasons.get(lang, '')}".strip()))
+        return pairs
 
     def mismatches(self) -> list[tuple[Unanswered, str]]:
         """Items where the second entry pass differs from the first."""
@@ -446,6 +539,7 @@ class SessionView(QWidget):
 
     def show_review(self) -> None:
         """Show the review page: unanswered items (and double-entry differences)."""
+        self._keep_unconfirmed()
         self.resolving = False
         mismatches = self.mismatches()
         if mismatches:
@@ -456,7 +550,7 @@ class SessionView(QWidget):
                 mismatches=mismatches,
                 detail_language=self.setup.staff_language,
             )
-            page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
+            page.jump_requested.connect(self.jump_from_review)
             page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
             page.finish_requested.connect(self.finish)
         elif self._review is not None:
@@ -466,6 +560,8 @@ class SessionView(QWidget):
             self._prebuild_review()
             page = self._review
             page.set_missing(self.missing(), build_now=True)
+        page.set_refused(self.refused())
+        self.returning = False
         self._replace(page, "review")
         page.finish_button.setFocus()
 
@@ -473,6 +569,7 @@ class SessionView(QWidget):
         """Complete and seal the session (or start the second entry pass first)."""
         if self.setup.double_entry and self.paper and self.second_pass is None:
             self.second_pass = {}
+            self.unconfirmed.clear()
             self._drop_prebuilt()
             self.show_page(0)
             return
@@ -498,6 +595,37 @@ class SessionView(QWidget):
         page.staff_requested.connect(self.staff_requested)
         self._replace(page, "thanks")
         self.finished.emit("declined" if declined else "completed")
+
+    def request_pause(self) -> None:
+        """The staff gesture: typed text is saved first; a finished session just asks for staff."""
+        if isinstance(self.current, ThanksPage):
+            self.staff_requested.emit()
+            return
+        if isinstance(self.current, QuestionPage):
+            self.current.commit_typed()
+        self.pause_requested.emit()
+
+    def set_interpreter(self, language: str | None) -> None:
+        """Show the pages with the interpreter's language (None: the participant's only).
+
+        Answers live in the view, not in the pages, so redrawing the page on screen keeps them.
+        """
+        self.langs = SessionLanguages(self.langs.participant, language, self.langs.addressee)
+        self.setup.langs = self.langs
+        self.privacy.deleteLater()
+        self.privacy = PrivacyScreen(self.langs, self)
+        self._drop_prebuilt()
+        if self._review is not None:
+            review, self._review = self._review, None
+            if review is not self.current:
+                self.stack.removeWidget(review)
+                review.deleteLater()
+        if isinstance(self.current, QuestionPage):
+            self.show_page(self.page_index)
+        elif isinstance(self.current, ConsentPage):
+            self.show_consent()
+        elif isinstance(self.current, ReviewPage):
+            self.show_review()  # the old review page is no longer kept, so it is dropped
 
     def cover(self) -> None:
         """Hide the participant's page behind the privacy screen."""

@@ -102,7 +102,10 @@ def style_sheet(theme: Theme) -> str:
         border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
     QComboBox::drop-down {{ width: 30px; border: none; }}
-    QComboBox QAbstractItemView {{ font-size: {theme.pt(14)}pt; }}
+    QComboBox QAbstractItemView {{ font-size: {theme.pt(14)}pt; background: {SURFACE};
+        color: {TEXT}; selection-background-color: {ACCENT_LIGHT}; selection-color: {TEXT}; }}
+    QComboBox::item {{ background: {SURFACE}; color: {TEXT}; }}
+    QComboBox::item:selected {{ background: {ACCENT_LIGHT}; color: {TEXT}; }}
     QCheckBox, QRadioButton {{ font-size: {theme.pt(13)}pt; spacing: 10px; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: {theme.pt(18)}px;
         height: {theme.pt(18)}px; }}

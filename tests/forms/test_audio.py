@@ -151,12 +151,15 @@ def test_a_file_name_with_a_folder_is_refused(audio_form):
     assert any("is not a plain file name" in m for m in messages(findings))
 
 
-def test_sample_recordings_are_marked_with_a_warning(audio_form):
-    form, findings = check_file(
+def test_sample_recordings_are_marked_in_the_language_status(audio_form):
+    from survey_app.forms.library import inspect_file
+
+    report = inspect_file(
         audio_form('nb: {status: validated, recorded_by: "AB"}', "nb: {status: sample}")
     )
-    assert form is not None
-    assert any("synthetic sample recordings" in m for m in messages(findings, "warning"))
+    described = {s.language: s.describe() for s in report.languages}
+    assert "2 SAMPLE recordings (synthetic, not for participants)" in described["nb"]
+    assert "2 recordings read by CD" in described["ar"]
 
 
 def test_validated_recordings_name_who_read_them(audio_form):

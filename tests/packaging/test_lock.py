@@ -8,7 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 # Releases known to break the app; pyproject.toml excludes them and the lock must not hold them.
-KNOWN_BAD = {"pyside6-essentials": {"6.12.0"}}
+KNOWN_BAD = {"pyside6-essentials": {"6.12.0"}, "pyside6-addons": {"6.12.0"}}
 
 
 def _lock() -> dict:
@@ -23,6 +23,11 @@ def test_lock_pins_no_known_bad_release() -> None:
     pinned = {p["name"]: p["version"] for p in _lock()["package"]}
     for name, bad in KNOWN_BAD.items():
         assert pinned[name] not in bad, f"{name} {pinned[name]} is a known-bad release"
+
+
+def test_lock_pins_qt_addons_and_essentials_to_one_version() -> None:
+    pinned = {p["name"]: p["version"] for p in _lock()["package"]}
+    assert pinned["pyside6-addons"] == pinned["pyside6-essentials"] == pinned["shiboken6"]
 
 
 def test_pyproject_keeps_excluding_the_known_bad_releases() -> None:

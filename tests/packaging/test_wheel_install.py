@@ -87,6 +87,8 @@ def test_wheel_carries_forms_translations_fonts_and_the_demo_study(installed: In
     for inside in (
         "forms/hscl25.yaml",
         "forms/protocol.yaml",
+        "forms/audio/README.md",
+        "forms/audio/background/bg_gender.ar.wav",
         "translations/ar/LC_MESSAGES/messages.mo",
         "translations/nb/LC_MESSAGES/messages.mo",
         "resources/fonts/NotoNaskhArabic-Regular.ttf",

@@ -63,6 +63,52 @@ def test_failed_enrolments_are_limited_per_address_across_server_processes(
         assert int(blocked.headers["Retry-After"]) >= 1
 
 
+def _enrol_from(client: httpx.Client, address: str, code: str) -> httpx.Response:
+    """An enrolment attempt that the trusted proxy says comes from `address`."""
+    forwarded = httpx.Client(
+        base_url=client.base_url, headers={"X-Forwarded-For": address}, timeout=10
+    )
+    with forwarded:
+        return post_enrol(forwarded, code, DeviceKey.generate())
+
+
+def test_failed_enrolments_from_many_addresses_pause_enrolment_on_every_process(
+    database: str,
+) -> None:
+    config = _limits(
+        database,
+        enrol_failures_per_hour=3,
+        enrol_failures_total_per_hour=4,
+        trusted_proxies=("127.0.0.1/32",),
+    )
+    with two_servers(config) as (a, b, service):
+        # Four guessers, one guess each: no address reaches its own limit of three.
+        wrong = [
+            _enrol_from(client, f"198.51.100.{n}", "AAAA-BBBB-CCCC")
+            for n, client in enumerate((a, b, a, b), start=1)
+        ]
+        assert [r.json()["error"] for r in wrong] == ["code_unknown"] * 4
+        # Now even a valid code from a fresh address is refused, at either process.
+        code, _ = service.create_enrol_code()
+        for client in (a, b):
+            paused = _enrol_from(client, "203.0.113.7", code)
+            assert (paused.status_code, paused.json()["error"]) == (503, "enrolment_paused")
+            assert int(paused.headers["Retry-After"]) >= 1
+
+
+def test_enrolment_pause_ends_when_its_window_has_passed(database: str) -> None:
+    config = _limits(database, enrol_failures_total_per_hour=2, trusted_proxies=("127.0.0.1/32",))
+    with two_servers(config) as (a, b, service):
+        for n, client in enumerate((a, b), start=1):
+            _enrol_from(client, f"198.51.100.{n}", "AAAA-BBBB-CCCC")
+        code, _ = service.create_enrol_code()
+        assert _enrol_from(b, "203.0.113.7", code).status_code == 503
+        # An hour later (the bucket's state is in the database: age it) a token is back.
+        with service.repository.db.transaction() as tx:
+            tx.execute("UPDATE rate_buckets SET updated = updated - 3600")
+        assert _enrol_from(a, "203.0.113.7", code).status_code == 201
+
+
 def test_token_bucket_of_a_device_is_shared_between_server_processes(database: str) -> None:
     config = _limits(database, rate_per_second=0.001, rate_burst=4)
     with two_servers(config) as (a, b, service):

@@ -198,3 +198,48 @@ def test_use_after_close_raises(store: DeviceStore) -> None:
     store.close()
     with pytest.raises(StoreThreadError):
         store.meetings()
+
+
+def test_a_used_code_is_refused_when_the_caller_asks_and_nothing_is_stored(
+    store: DeviceStore, session: SessionInfo
+) -> None:
+    from survey_app.store.errors import CodeAlreadyUsed
+
+    with pytest.raises(CodeAlreadyUsed) as refused:
+        store.start_session(
+            session.meeting_id,
+            session.participant_code,
+            "baseline",
+            "nb",
+            refuse_used_code=True,
+            actor="CD",
+        )
+
+    assert refused.value.unfinished
+    assert [s.id for s in store.sessions_of(session.participant_code, "baseline")] == [session.id]
+    assert not store.session(session.id).duplicate_flag
+
+
+def test_interpreter_switched_off_mid_session_is_audited_with_the_language(
+    store: DeviceStore, session: SessionInfo
+) -> None:
+    store.set_interpreter(session.id, "nb", True, actor="AB")
+    store.set_interpreter(session.id, None, False, actor="AB")
+    on, off = [e.detail for e in store.audit_trail(session.id) if e.action == "interpreter_changed"]
+    assert (on["switched"], on["new"]) == ("on", ["nb", True])
+    assert (off["switched"], off["old"]) == ("off", ["nb", True])
+
+
+def test_pause_is_audited_at_the_position_the_session_was_on(
+    store: DeviceStore, session: SessionInfo
+) -> None:
+    store.set_position(session.id, "hscl25", "hscl_05")
+    store.record_pause(session.id, actor="AB")
+    entry = store.audit_trail(session.id)[-1]
+    assert (entry.action, entry.detail) == ("paused", {"form_id": "hscl25", "item_id": "hscl_05"})
+    assert store.session(session.id).status == "in_progress"
+
+
+def test_resume_is_audited(store: DeviceStore, session: SessionInfo) -> None:
+    store.record_resume(session.id, actor="AB")
+    assert store.audit_trail(session.id)[-1].action == "resumed"

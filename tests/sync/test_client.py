@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,6 +223,20 @@ def test_is_server_reachable_follows_the_server(tmp_path: Path) -> None:
 def test_wrong_enrolment_code_is_a_clear_error(store: DeviceStore, live: tuple) -> None:
     with SyncClient(live[1].url) as client, pytest.raises(SyncError, match="not valid"):
         client.enrol("AAAA-BBBB-CCCC", store.device_key)
+
+
+def test_paused_enrolment_tells_staff_when_to_try_again(store: DeviceStore, tmp_path) -> None:
+    config = ServerConfig(
+        database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES, enrol_failures_total_per_hour=1
+    )
+    with running_server(config) as (service, server), SyncClient(server.url) as client:
+        with pytest.raises(SyncError, match="not valid"):
+            client.enrol("AAAA-BBBB-CCCC", store.device_key)
+        code, _ = service.create_enrol_code()
+        with pytest.raises(SyncError) as paused:
+            client.enrol(code, store.device_key)
+    assert paused.value.msgid.startswith("The server is not accepting enrolments for a while")
+    assert re.fullmatch(r"\d\d:\d\d", str(paused.value.params["time"]))
 
 
 def test_credentials_survive_closing_and_reopening_the_store(

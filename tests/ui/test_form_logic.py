@@ -183,7 +183,7 @@ def test_default_is_prefilled_once_and_saved(qtbot, dashboard, ctx, tmp_path):
     assert page(view).views["lg_age"].answer.text() == ""  # a cleared default stays cleared
 
 
-def test_leaving_a_page_with_a_refused_answer_does_not_block_it_later(
+def test_refused_answer_is_kept_when_its_page_is_left_and_blocks_until_corrected(
     qtbot, dashboard, ctx, logic_form
 ):
     view = logic_session(qtbot, dashboard, ctx, logic_form, "nb")
@@ -194,8 +194,13 @@ def test_leaving_a_page_with_a_refused_answer_does_not_block_it_later(
     type_answer(view, "lg_age", "70")  # refused, shown with the form's message
     view.show_page(1)  # e.g. the review page's "Go to question"
     page(view).back_button.click()
-    assert page(view).views["lg_age"].answer.text() == "30"  # the saved answer
+    assert page(view).views["lg_age"].answer.text() == "70"  # not silently dropped
+    assert page(view).views["lg_age"].problem_texts
+    assert stored(qtbot, ctx, view)["lg_age"] == 30  # and never stored
     first = view.current
+    page(view).next_button.click()
+    assert view.current is first
+    type_answer(view, "lg_age", "31")
     page(view).next_button.click()
     assert view.current is not first
 

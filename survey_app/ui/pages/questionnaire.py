@@ -23,6 +23,7 @@ class QuestionPage(QWidget):
     answer_given = Signal(object, str, object, str)  # form, item_id, value, status
     next_requested = Signal()
     back_requested = Signal()
+    review_requested = Signal()  # "Back to review", offered after "Go to question"
 
     def __init__(
         self,
@@ -75,12 +76,15 @@ class QuestionPage(QWidget):
         self.back_button.clicked.connect(self._back)
         self.next_button.clicked.connect(self._next)
         self.back_button.setEnabled(page_index > 0)
+        self.review_button = button(langs.ui_joined("Back to review"), name="to_review")
+        self.review_button.clicked.connect(self._to_review)
+        self.review_button.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.scroll = scroll_area(content)
         layout.addWidget(self.scroll, 1)
-        layout.addWidget(footer(self.back_button, self.next_button))
+        layout.addWidget(footer(self.back_button, self.review_button, self.next_button))
 
     def set_progress(self, page: int, pages: int, page_in_form: int, pages_in_form: int) -> None:
         """Show the page's place among the pages that are asked (skipped pages never count)."""
@@ -123,6 +127,22 @@ class QuestionPage(QWidget):
         """Ids of the items on this page that are shown (they apply)."""
         return [i for i, v in self.views.items() if not v.isHidden()]
 
+    def typed_errors(self) -> list[str]:
+        """Shown items whose typed text cannot be stored (out of range, malformed, too long)."""
+        return [
+            item_id
+            for item_id in self.shown_items()
+            if isinstance(answer := self.views[item_id].answer, TypedAnswer) and answer.has_error()
+        ]
+
+    def typed_answers(self) -> dict[str, TypedAnswer]:
+        """The typed-answer widgets of the page, by item id."""
+        return {
+            item_id: view.answer
+            for item_id, view in self.views.items()
+            if isinstance(view.answer, TypedAnswer)
+        }
+
     def _answered(self, item_id: str, value: object, status: str) -> None:
         self.answer_given.emit(self.spec.form, item_id, value, status)
 
@@ -139,6 +159,14 @@ class QuestionPage(QWidget):
     def _back(self) -> None:
         self.commit_typed()
         self.back_requested.emit()
+
+    def _to_review(self) -> None:
+        self.commit_typed()
+        self.review_requested.emit()
+
+    def offer_review(self, offered: bool) -> None:
+        """Show or hide the "Back to review" button (shown after the review's "Go to question")."""
+        self.review_button.setVisible(offered)
 
     def prepare(self) -> None:
         """Lay out and pre-draw what can be, while the page is built ahead (not yet shown)."""

@@ -23,6 +23,22 @@ def _anchor(pairs: list[tuple[str, str]], font: QFont, role: str = "anchor") -> 
     return block
 
 
+def scale_number(value: int, langs: SessionLanguages) -> str:
+    """A scale number in the digits of every session language, participant's first.
+
+    With an interpreter (ar + nb) the participant reads ٧ and the interpreter 7 on the same
+    rung; a language whose digits are the same adds nothing. Bidi shows the Western digits
+    on the left and the Arabic-Indic ones on the right in both directions, so each reader
+    meets their own first.
+    """
+    shown: list[str] = []
+    for lang in langs.all:
+        text = shown_number(value, lang)
+        if text not in shown:
+            shown.append(text)
+    return " · ".join(shown)
+
+
 class VerticalScaleAnswer(AnswerWidget):
     """High anchor above, the canvas, low anchor below, the chosen value, optional decline."""
 
@@ -41,7 +57,7 @@ class VerticalScaleAnswer(AnswerWidget):
         self.canvas = canvas
         self._value_message = value_message
         canvas.setFont(theme.font(theme.option))
-        canvas.digits = lambda value: shown_number(value, langs.participant)
+        canvas.digits = lambda value: scale_number(value, langs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         scale = item.scale

@@ -233,6 +233,8 @@ class VasCanvas(VerticalScale):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setFont(self.font())
+        # A pixmap painter reads left to right; numbers in two digit systems need the page's.
+        painter.setLayoutDirection(self.layoutDirection())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_scale(painter, size.width())
         painter.end()

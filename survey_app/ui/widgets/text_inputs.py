@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from survey_app.forms.model import Item, ItemType
 from survey_app.ui.direction import language_lines, set_direction
@@ -72,7 +79,12 @@ class PrivateTextEdit(QPlainTextEdit):
 
 
 class TypedAnswer(AnswerWidget):
-    """A line (or box) for typed answers with a live message under it."""
+    """A line (or box) for typed answers with a live message under it, and a Clear button.
+
+    Text that cannot be stored (out of range, malformed, too long) is never saved and never
+    thrown away either: it stays in the field with its message until it is corrected or cleared
+    with the Clear button (the session keeps it when the page is left, see SessionView).
+    """
 
     def __init__(self, item: Item, langs: SessionLanguages, theme: Theme, parent=None) -> None:
         super().__init__(parent)
@@ -99,7 +111,20 @@ class TypedAnswer(AnswerWidget):
         # Numbers and dates read left to right inside Arabic text too; free text follows language.
         set_direction(self.editor, langs.participant if item.type is ItemType.TEXT else "en")
         self.message = language_lines([], "error")
-        layout.addWidget(self.editor, 0, Qt.AlignmentFlag.AlignLeading)
+        self.message.setObjectName(f"typed_error_{item.id}")
+        # Emptying a field by selecting and deleting is not obvious to everyone (nor on a
+        # touch screen): one button makes "no answer" a deliberate choice.
+        self.clear_button = QPushButton(langs.ui_joined("Clear"))
+        self.clear_button.setObjectName(f"clear_{item.id}")
+        self.clear_button.setAutoDefault(False)
+        self.clear_button.clicked.connect(self.clear)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.editor, 1 if isinstance(self.editor, QPlainTextEdit) else 0)
+        row.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
+        if not isinstance(self.editor, QPlainTextEdit):
+            row.addStretch(1)
+        layout.addLayout(row)
         layout.addWidget(self.message)
         # Save after a short pause in typing, so each keystroke is not a disk write.
         self._timer = QTimer(self)
@@ -109,6 +134,7 @@ class TypedAnswer(AnswerWidget):
         # An empty field that never held an answer has nothing to clear: committing it (on Next)
         # says nothing, and so does not make a form's logic think something changed.
         self._last: tuple[object, str] = (None, CLEARED)
+        self.clear_button.setEnabled(False)
 
     def text(self) -> str:
         """Return what is typed."""
@@ -117,13 +143,40 @@ class TypedAnswer(AnswerWidget):
         return self.editor.text()
 
     def _changed(self, *_args) -> None:
+        if self.check():
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def check(self) -> bool:
+        """Show the message for what is typed (none when it can be stored); True when it can."""
         parsed = parse_typed(self.item, self.text())
+        self.clear_button.setEnabled(bool(self.text()))
         if parsed.error is not None:
             self.message.set_pairs(error_text(parsed.error, self.langs.all))
-            self._timer.stop()
-            return
+            return False
         self.message.set_pairs([])
-        self._timer.start()
+        return True
+
+    def _set_text(self, text: str) -> None:
+        if isinstance(self.editor, QPlainTextEdit):
+            self.editor.blockSignals(True)
+            self.editor.setPlainText(text)
+            self.editor.blockSignals(False)
+        else:
+            self.editor.setText(text)
+
+    def set_typed(self, text: str) -> None:
+        """Put back text typed earlier that was not stored, with its message (not saved here)."""
+        self._set_text(text)
+        self.check()
+
+    def clear(self) -> None:
+        """Empty the field on purpose: the item then has no answer (a saved one is removed)."""
+        self._set_text("")
+        self.check()
+        self.commit()
+        self.editor.setFocus()
 
     def commit(self) -> None:
         """Report the current valid value now (called on a pause, on Next and on Back)."""
@@ -145,12 +198,8 @@ class TypedAnswer(AnswerWidget):
         text = "" if value is None else str(value)
         if self.item.type is ItemType.DECIMAL and isinstance(value, int | float):
             text = written_decimal(value, self.langs.participant)
-        if isinstance(self.editor, QPlainTextEdit):
-            self.editor.blockSignals(True)
-            self.editor.setPlainText(text)
-            self.editor.blockSignals(False)
-        else:
-            self.editor.setText(text)
+        self._set_text(text)
+        self.clear_button.setEnabled(bool(self.text()))
         self._last = (value, status)
 
     def first_focus(self) -> QWidget:

@@ -3,10 +3,12 @@ that comes back has the same content hash (docs/xlsform.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from survey_app.forms.fingerprint import semantic_hash
 from survey_app.forms.library import check_file, load_library
 from survey_app.forms.xlsform.check import check_xlsx
 from survey_app.forms.xlsform.exporter import export_form
@@ -37,7 +39,8 @@ def round_trip(form, tmp_path: Path):
 @pytest.mark.parametrize("form_id", sorted(SHIPPED.forms))
 def test_shipped_form_exports_for_pyxform_and_imports_back_identical(form_id, tmp_path):
     form = SHIPPED.forms[form_id]
-    assert round_trip(form, tmp_path).content_hash == form.content_hash
+    # Recorded readings do not travel through XLSForm (docs/form-format.md): the rest does.
+    assert round_trip(form, tmp_path).content_hash == semantic_hash(replace(form, audio=None))
 
 
 def test_every_shipped_form_is_covered():
