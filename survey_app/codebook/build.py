@@ -154,6 +154,17 @@ def session_variables() -> tuple[Variable, ...]:
             s,
             value_labels=YES_NO,
         ),
+        Variable(
+            "duplicate_code_timepoint",
+            _l(
+                "Same code and timepoint in another submission too (any laptop)",
+                "Samme nummer og tidspunkt også i en annen innsending (alle PC-er)",
+                "الرقم ونقطة القياس نفسهما في إرسال آخر أيضًا (أي حاسوب)",
+            ),
+            "numeric",
+            s,
+            value_labels=YES_NO,
+        ),
         Variable("device_id", _l("Device id", "Enhets-id", "معرّف الجهاز"), "string", s),
         Variable("meeting_date", _l("Meeting date", "Møtedato", "تاريخ الاجتماع"), "string", s),
         Variable(
