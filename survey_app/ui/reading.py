@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 
-from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QLoggingCategory, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtWidgets import QStyle, QToolButton, QWidget
 
 from survey_app.forms.model import Form, Item
@@ -40,6 +40,12 @@ class Clip:
 @cache
 def _load_multimedia() -> ModuleType | None:
     """Qt Multimedia, or None when the module or its native libraries cannot load."""
+    # Its FFmpeg backend describes every file it opens and every sound library it looks for
+    # on the console; staff see a console window in some installs. Real errors still arrive
+    # through QMediaPlayer.errorOccurred (logged below).
+    QLoggingCategory.setFilterRules(
+        "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg*=false"
+    )
     try:
         from PySide6 import QtMultimedia
     except (ImportError, OSError) as exc:

@@ -151,7 +151,7 @@ class SessionView(QWidget):
 
     def show_consent(self) -> None:
         """Show the consent form."""
-        page = ConsentPage(self.consent_form, self.langs, self.theme)
+        page = ConsentPage(self.consent_form, self.langs, self.theme, reader=self.reader)
         page.accepted.connect(self._consented)
         page.declined.connect(self._declined)
         self._replace(page, "consent")

@@ -162,3 +162,30 @@ def test_without_qt_multimedia_answers_are_still_saved(qtbot, dashboard, ctx, no
     sid = view.session_id
     stored = store_call(qtbot, ctx.client, lambda w: w.store.answers(sid))
     assert [(a.item_id, a.value) for a in stored] == [("bg_gender", 2)]
+
+
+def test_a_recorded_consent_statement_has_a_play_button(qtbot, client, tmp_path):
+    from survey_app.forms.loader import load_form
+    from survey_app.ui.langs import SessionLanguages
+    from survey_app.ui.pages.consent import ConsentPage
+    from survey_app.ui.theme import Theme
+    from tests.forms.test_audio import write_wav
+
+    shipped = Path(__file__).resolve().parents[2] / "forms" / "consent.yaml"
+    audio = (
+        "audio:\n  languages: {nb: {status: sample}, en: {status: sample}, ar: {status: sample}}\n"
+        "  items:\n    consent_purpose:\n"
+        "      text: {nb: p.nb.wav, en: p.en.wav, ar: p.ar.wav}\n"
+    )
+    path = tmp_path / "consent.yaml"
+    path.write_text(shipped.read_text(encoding="utf-8") + audio, encoding="utf-8")
+    for language in ("nb", "en", "ar"):
+        write_wav(tmp_path / "audio" / "consent" / f"p.{language}.wav")
+    form, findings = load_form(path)
+    assert form is not None, [str(f) for f in findings]
+    reader = reading.Reader()
+    page = ConsentPage(form, SessionLanguages("nb"), Theme(), reader=reader)
+    qtbot.addWidget(page)
+    page.findChild(PlayButton, "play_consent_purpose").click()
+    assert (reader.current.item_id, reader.current.language) == ("consent_purpose", "nb")
+    reader.stop()
