@@ -433,7 +433,21 @@ class MainWindow(QMainWindow):
         if self._gate_intent == "pause" and self.session_view is not None:
             self._pause(self.session_view)
             return
+        if self.session_view is not None and self.session_view.safety_code:
+            self._show_safety_signal(self.session_view.safety_code)
+            return
         self.show_dashboard()
+
+    def _show_safety_signal(self, code: str) -> None:
+        """After a session that calls for the study's safety protocol: tell staff, and only them."""
+        from survey_app.ui.pages.safety import SafetySignalPage
+
+        self._drop_session()
+        page = SafetySignalPage(self.ctx, code)
+        page.done.connect(self.show_dashboard)
+        self._show(page, "safety_signal")
+        page.continue_button.setFocus()
+        self.idle.start()
 
     # ----- pause (staff, mid-session) -----------------------------------------------------
 

@@ -6,6 +6,7 @@ dashboard or other sessions; leaving goes through the staff gate owned by the ma
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import tr
+from survey_app.store.errors import StoreError
+from survey_app.study.safety import AUDIT_ACTION as SAFETY_AUDIT_ACTION
+from survey_app.study.safety import triggered
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
@@ -24,6 +28,7 @@ from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
+from survey_app.ui.reading import Clip, Reader
 from survey_app.ui.register_ops import complete_and_reveal
 from survey_app.ui.session_logic import CONSTRAINT, SessionLogic
 from survey_app.ui.store_worker import StoreClient
@@ -31,6 +36,7 @@ from survey_app.ui.theme import Theme
 from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, DECLINED
 
+log = logging.getLogger(__name__)
 Key = tuple[str, str]
 Answer = tuple[object, str]
 # Items whose widget offers "I don't want to answer" (typed answers have no such button).
@@ -89,6 +95,9 @@ class SessionView(QWidget):
         # Defaults are filled in once, when first shown: never again after a clear or a resume.
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
+        # The study's safety protocol code once a completed session calls for it (staff only:
+        # the main window shows it after the staff passphrase, never on a participant page).
+        self.safety_code: str | None = None
         self.resolving = False
         # Set by the review's "Go to question": pages then offer "Back to review" until it is
         # shown again.
@@ -103,6 +112,11 @@ class SessionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.privacy = PrivacyScreen(self.langs, self)
+        # One player for the session's recorded readings; paper entry by staff has none.
+        self.reader = Reader(self) if not self.paper else None
+        self._last_listen: tuple | None = None
+        if self.reader is not None:
+            self.reader.clip_started.connect(self._listened)
         # Staff only: the gesture leads to the passphrase, never straight to a staff page.
         self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
         self.pause_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -124,6 +138,8 @@ class SessionView(QWidget):
         return self.setup.actor if self.paper else "participant"
 
     def _replace(self, widget: QWidget, kind: str) -> None:
+        if self.reader is not None:
+            self.reader.stop()  # a reading never goes on over another page
         old = self.current
         self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)
@@ -135,7 +151,7 @@ class SessionView(QWidget):
 
     def show_consent(self) -> None:
         """Show the consent form."""
-        page = ConsentPage(self.consent_form, self.langs, self.theme)
+        page = ConsentPage(self.consent_form, self.langs, self.theme, reader=self.reader)
         page.accepted.connect(self._consented)
         page.declined.connect(self._declined)
         self._replace(page, "consent")
@@ -238,6 +254,7 @@ class SessionView(QWidget):
             self.langs,
             self.theme,
             self.visible_answers(),
+            reader=self.reader,
         )
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
@@ -580,13 +597,32 @@ class SessionView(QWidget):
         retry = list(self._unsaved.values())
         # A completed baseline of a randomising study is also randomised (never shown here).
         complete_op = complete_and_reveal(sid, study, actor)
+        safety = getattr(getattr(study, "config", None), "safety", None)
+        given = {key: value for key, (value, status) in self.answers.items() if status == ANSWERED}
+        signal = safety.protocol if triggered(safety, given) else None
 
         def complete(worker):
             for save in retry:  # if the disk still refuses, nothing is sealed
                 save(worker)
-            return complete_op(worker)
+            copy = complete_op(worker)
+            if signal is not None:
+                # After sealing: the audit says the protocol was signalled, never which answer.
+                try:
+                    worker.store.append_audit(
+                        SAFETY_AUDIT_ACTION,
+                        actor=actor,
+                        session_id=sid,
+                        detail={"protocol": signal},
+                    )
+                except StoreError as exc:  # the session is sealed; staff still see the signal
+                    log.error("safety audit not written: %s", type(exc).__name__)
+            return copy
 
-        self.client.call(complete, self._completed, self.save_failed.emit, "complete_session")
+        def completed(copy: object) -> None:
+            self.safety_code = signal
+            self._completed(copy)
+
+        self.client.call(complete, completed, self.save_failed.emit, "complete_session")
 
     def _completed(self, _copy: object) -> None:
         self._unsaved.clear()
@@ -601,6 +637,8 @@ class SessionView(QWidget):
 
     def request_pause(self) -> None:
         """The staff gesture: typed text is saved first; a finished session just asks for staff."""
+        if self.reader is not None:
+            self.reader.stop()  # the staff gate covers the page: the reading stops with it
         if isinstance(self.current, ThanksPage):
             self.staff_requested.emit()
             return
@@ -632,7 +670,26 @@ class SessionView(QWidget):
 
     def cover(self) -> None:
         """Hide the participant's page behind the privacy screen."""
+        if self.reader is not None:
+            self.reader.stop()
         self.privacy.cover()
+
+    def _listened(self, clip: Clip, request: int) -> None:
+        """Record a played reading (item, part, language; never an answer) in the store.
+
+        Within one play request an item's option labels played one after another count once.
+        """
+        key = (request, clip.form_id, clip.item_id, clip.part, clip.language)
+        if key == self._last_listen:
+            return
+        self._last_listen = key
+        sid = self.session_id
+
+        def record(worker) -> None:
+            worker.store.record_listen(sid, clip.form_id, clip.item_id, clip.language, clip.part)
+
+        # A listen that cannot be stored (a full disk) is not worth interrupting the participant.
+        self.client.call(record, None, lambda _exc: None, "record_listen")
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
