@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from survey_app.forms.model import Form
 from survey_app.sealing.envelope import open_envelope
 from survey_app.store import DeviceStore, InvalidSessionState, SessionInfo, StoreError
 from survey_app.study import Study
