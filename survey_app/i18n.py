@@ -37,6 +37,13 @@ EXTRACT_KEYWORDS: tuple[str, ...] = (
     "RegisterError",
 )
 DOMAIN = "messages"
+# CLDR plural rules, applied whatever a catalog's Plural-Forms header says: older Babel versions
+# wrote a wrong Arabic rule (11 as "other", 100 as "many"), and merges can bring it back.
+PLURAL_RULES = {
+    "nb": "(n != 1)",
+    "ar": "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+    "n%100>=11 && n%100<=99 ? 4 : 5)",
+}
 
 
 @lru_cache(maxsize=16)
@@ -50,12 +57,19 @@ def translator(language: str, directory: Path | None = None) -> gettext.NullTran
     po = base / f"{DOMAIN}.po"
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
+            return _with_plural_rule(gettext.GNUTranslations(fh), language)
     if not po.exists():
         return gettext.NullTranslations()
     data = _compile(po, language)
     _keep_compiled(mo, data)
-    return gettext.GNUTranslations(io.BytesIO(data))
+    return _with_plural_rule(gettext.GNUTranslations(io.BytesIO(data)), language)
+
+
+def _with_plural_rule(translations: gettext.GNUTranslations, language: str):
+    rule = PLURAL_RULES.get(language)
+    if rule is not None:
+        translations.plural = gettext.c2py(rule)
+    return translations
 
 
 def _compile(po: Path, language: str) -> bytes:

@@ -94,3 +94,18 @@ def test_trn_fills_n_when_no_parameter_has_that_name():
 def test_counted_message_survives_pickling():
     copy = pickle.loads(pickle.dumps(WAIT))
     assert isinstance(copy, Counted) and copy.plural == WAIT.plural and copy.count == "seconds"
+
+
+def test_arabic_plural_rule_is_cldr_even_with_an_old_catalog_header(tmp_path):
+    # Older Babel wrote "n%100>=0 && n%100<=2 ? 4" for ar: 11 seconds would take form 5.
+    folder = tmp_path / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: ar\\n"\n'
+        '"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : '
+        'n%100>=3 && n%100<=10 ? 3 : n%100>=0 && n%100<=2 ? 4 : 5);\\n"\n'
+        '"Content-Type: text/plain; charset=utf-8\\n"\n',
+        encoding="utf-8",
+    )
+    forms = translator("ar", tmp_path).plural
+    assert (forms(11), forms(100)) == (4, 5)

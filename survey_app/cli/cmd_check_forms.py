@@ -15,6 +15,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "or directories (default: the shipped forms/).",
     )
     parser.add_argument("paths", nargs="*", type=Path, help="form files or directories")
+    parser.add_argument(
+        "--study",
+        type=Path,
+        metavar="DIR",
+        help="also check the study's study.yaml against its forms (e.g. its safety triggers); "
+        "without PATH, checks the study's forms",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -26,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from survey_app.forms.library import inspect_file, load_library
     from survey_app.forms.xlsform.check import check_xlsx
 
+    study_ok = True
+    if args.study is not None:
+        study_ok, study_forms = _check_study(args.study)
+        if study_forms is not None and not args.paths:
+            args.paths = [study_forms]
     paths: list[Path] = args.paths or [forms_dir()]
     findings = []
     reports = []
@@ -68,4 +80,30 @@ def run(args: argparse.Namespace) -> int:
         f"{usable + unusable} form(s) checked: {usable} usable, {unusable} unusable; "
         f"{errors} error(s), {warnings} warning(s)"
     )
-    return 1 if errors else 0
+    return 1 if errors or not study_ok else 0
+
+
+def _check_study(study_dir: Path) -> tuple[bool, Path | None]:
+    """Print the study's configuration problems (or its safety setting); (ok, forms folder)."""
+    from survey_app.forms.library import load_library
+    from survey_app.study import StudyConfigError, load_study_config
+    from survey_app.study.config import safety_problems
+
+    try:
+        config = load_study_config(study_dir)
+    except StudyConfigError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return False, None
+    problems = safety_problems(config, load_library(config.forms_dir), study_dir)
+    for problem in problems:
+        print(problem)
+    if config.safety is None:
+        print("safety signal: off")
+    elif not problems:
+        triggers = len(config.safety.triggers)
+        print(
+            f"safety signal: on, protocol {config.safety.protocol}, "
+            f"{triggers} trigger{'s' if triggers != 1 else ''}"
+        )
+    return not problems, config.forms_dir

@@ -158,6 +158,17 @@ def session_variables() -> tuple[Variable, ...]:
             s,
             value_labels=YES_NO,
         ),
+        Variable(
+            "duplicate_code_timepoint",
+            _l(
+                "Same code and timepoint in another submission too (any laptop)",
+                "Samme nummer og tidspunkt også i en annen innsending (alle PC-er)",
+                "الرقم ونقطة القياس نفسهما في إرسال آخر أيضًا (أي حاسوب)",
+            ),
+            "numeric",
+            s,
+            value_labels=YES_NO,
+        ),
         Variable("device_id", _l("Device id", "Enhets-id", "معرّف الجهاز"), "string", s),
         Variable("meeting_date", _l("Meeting date", "Møtedato", "تاريخ الاجتماع"), "string", s),
         Variable(
@@ -314,9 +325,20 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
             missing_codes=missing,
             minimum=minimum,
             maximum=maximum,
+            decimals=_decimals(item),
             **common,
         )
     ]
+
+
+# Shown decimals of a decimal item without a `decimals` limit (the data keep every digit).
+DEFAULT_DECIMALS = 2
+
+
+def _decimals(item: Item) -> int:
+    if item.type is not ItemType.DECIMAL:
+        return 0
+    return item.decimals if item.decimals is not None else DEFAULT_DECIMALS
 
 
 def _calculated_variable(item: Item, label: dict[str, str], common: dict) -> Variable:
@@ -341,10 +363,10 @@ def option_variable_name(item_id: str, code: int) -> str:
 
 def _numeric_shape(
     item: Item,
-) -> tuple[int | None, int | None, tuple[ValueLabel, ...], str]:
+) -> tuple[int | float | None, int | float | None, tuple[ValueLabel, ...], str]:
     if item.type is ItemType.CONSENT:
         return 0, 1, YES_NO, "nominal"
-    if item.type is ItemType.INTEGER:
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL):
         return item.minimum, item.maximum, (), "scale"
     scale = item.scale
     if scale is None:

@@ -19,6 +19,8 @@ Scorer = Callable[[Mapping[str, Any]], Mapping[str, int | float | None]]
 DECLINED_TEXT = str(DECLINED)
 NOT_APPLICABLE_TEXT = str(NOT_APPLICABLE)
 NOT_ANSWERED_TEXT = str(NOT_ANSWERED)
+# 1 on every row whose code and timepoint another submission has too (e.g. from another laptop).
+DUPLICATE_COLUMN = "duplicate_code_timepoint"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ class Table:
 def make_scorer(cutoff: int) -> Scorer:
     """Scores of one submission's answered items (declined and missing items are absent)."""
     return partial(score_all, pcl_cutoff=cutoff)
+
+
+@dataclass(frozen=True)
+class CodeTimepointDuplicate:
+    """Submissions that share one participant code at one timepoint (the code is left out)."""
+
+    timepoint: str
+    submission_ids: tuple[str, ...]
+    devices: int  # how many laptops they came from: more than 1 is a duplicate across laptops
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,7 @@ def tables_from_rows(
     tables: list[Table] = []
     for timepoint, group in by_timepoint.items():
         variables = codebook.variables_for(timepoint)
+        group = _flag_duplicates(group)
         group.sort(key=lambda row: row.order)
         if separate_free_text:
             main = tuple(v for v in variables if not v.free_text)
@@ -108,6 +120,44 @@ def tables_from_rows(
                 Table(f"{timepoint}-free-text", keys + free, _project(cells, keys + free))
             )
     return tables
+
+
+def code_timepoint_duplicates(rows: Iterable[TableRow]) -> list[CodeTimepointDuplicate]:
+    """Every code held by more than one submission at one timepoint, in table order.
+
+    Laptops cannot see each other's codes, so the same code at the same timepoint on two laptops
+    shows up only here; on one laptop it is refused at entry (and was flagged before that).
+    """
+    groups: dict[tuple[str, str], list[TableRow]] = {}
+    for row in rows:
+        code = str(row.cells.get("participant_code") or "")
+        if code:
+            groups.setdefault((row.timepoint, code), []).append(row)
+    found = []
+    for (timepoint, _code), group in sorted(groups.items()):
+        if len(group) > 1:
+            group.sort(key=lambda row: row.order)
+            found.append(
+                CodeTimepointDuplicate(
+                    timepoint,
+                    tuple(str(row.cells.get("submission_id")) for row in group),
+                    len({row.cells.get("device_id") for row in group}),
+                )
+            )
+    return found
+
+
+def _flag_duplicates(group: list[TableRow]) -> list[TableRow]:
+    """The rows with DUPLICATE_COLUMN set: 1 on every row of a shared code (copies, not edits)."""
+    flagged = {sid for d in code_timepoint_duplicates(group) for sid in d.submission_ids}
+    return [
+        TableRow(
+            row.timepoint,
+            row.order,
+            {**row.cells, DUPLICATE_COLUMN: int(str(row.cells.get("submission_id")) in flagged)},
+        )
+        for row in group
+    ]
 
 
 def _row_order(payload: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -215,6 +265,8 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
         "addressee": session.get("addressee") or "",
         "source": session.get("source") or "",
         "duplicate_flag": int(bool(session.get("duplicate_flag"))),
+        # Set across all submissions when the tables are made (tables_from_rows).
+        DUPLICATE_COLUMN: 0,
         "device_id": payload.get("device_id") or "",
         "meeting_date": meeting.get("date") or "",
         "started_at": session.get("started_at") or "",

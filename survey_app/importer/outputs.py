@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 
 from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
-from survey_app.importer.dataset import RowMaker, Table, TableRow, make_scorer, tables_from_rows
+from survey_app.importer.dataset import (
+    CodeTimepointDuplicate,
+    RowMaker,
+    Table,
+    TableRow,
+    code_timepoint_duplicates,
+    make_scorer,
+    tables_from_rows,
+)
 from survey_app.importer.record import ImportRecord
 from survey_app.importer.trial_import import arms_for_outputs, with_allocations
 from survey_app.importer.trial_record import collection_stops
@@ -39,6 +47,8 @@ class OutputChanges:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Codes held by more than one submission at one timepoint (flagged in the data sets).
+    duplicates: list[CodeTimepointDuplicate] = field(default_factory=list)
 
 
 def write_outputs(
@@ -65,6 +75,7 @@ def write_outputs(
     # The randomised arm of each code, and nothing started after a withdrawal from collection.
     made = with_allocations(made, arms_for_outputs(record), collection_stops(record))
     tables = tables_from_rows(codebook, made, separate_free_text=settings.separate_free_text)
+    duplicates = code_timepoint_duplicates(made)
     json_doc, csv_doc = codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
     outputs: list[Output] = [
         ("codebook.json", hashlib.sha256(json_doc).hexdigest(), _ready(json_doc)),
@@ -72,7 +83,7 @@ def write_outputs(
     ]
     for table in tables:
         outputs += table_outputs(table, settings.label_language, out_dir, workers)
-    changes = OutputChanges()
+    changes = OutputChanges(duplicates=duplicates)
     todo = []
     for name, content, start in outputs:
         path = out_dir / name

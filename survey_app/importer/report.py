@@ -44,6 +44,9 @@ class ImportReport:
     outputs_unchanged: list[str] = field(default_factory=list)
     outputs_removed: list[str] = field(default_factory=list)
     erased_refused_ids: list[str] = field(default_factory=list)
+    # survey_app.importer.dataset.CodeTimepointDuplicate: one code at one timepoint in more than
+    # one submission; its own count, since each is a valid submission, not a conflict.
+    code_duplicates: list[Any] = field(default_factory=list)
     # Allocations, withdrawals and the allocation-sequence check (survey_app.importer.trial_import).
     trial: dict[str, Any] = field(default_factory=dict)
 
@@ -60,6 +63,16 @@ class ImportReport:
     def uncounted_bundles(self) -> int:
         """Refused bundles too damaged to say how many submissions they held."""
         return sum(1 for r in self.rejections if not r.submission_id and r.submissions == 0)
+
+    @property
+    def duplicates_across_laptops(self) -> int:
+        """Codes used at one timepoint on more than one laptop."""
+        return sum(1 for d in self.code_duplicates if d.devices > 1)
+
+    @property
+    def duplicates_on_one_laptop(self) -> int:
+        """Codes used twice at one timepoint on the same laptop (flagged there too)."""
+        return sum(1 for d in self.code_duplicates if d.devices == 1)
 
     @property
     def total_count(self) -> int:
@@ -79,6 +92,8 @@ class ImportReport:
                 "rejected": self.rejected_count,
                 "rejected_bundles_not_counted": self.uncounted_bundles,
                 "conflicts": len(self.conflicts),
+                "duplicate_code_timepoint_across_laptops": self.duplicates_across_laptops,
+                "duplicate_code_timepoint_on_one_laptop": self.duplicates_on_one_laptop,
                 "refused_as_erased": len(self.erased_refused_ids),
                 "total_imported": self.total_count,
                 "new_abandoned": self.new_by_status.get("abandoned", 0),
@@ -92,6 +107,14 @@ class ImportReport:
             ),
             "rejections": [vars(r) for r in self.rejections],
             "conflicts": [vars(r) for r in self.conflicts],
+            "duplicate_code_timepoint": [
+                {
+                    "timepoint": d.timepoint,
+                    "devices": d.devices,
+                    "submission_ids": list(d.submission_ids),
+                }
+                for d in self.code_duplicates
+            ],
             "trusted_on_first_use": self.first_use_devices,
             "outputs_written": self.outputs_written,
             "outputs_unchanged": self.outputs_unchanged,
@@ -112,6 +135,9 @@ class ImportReport:
                 if self.uncounted_bundles
                 else ""
             ),
+            f"Same code at the same timepoint: {self.duplicates_across_laptops} across laptops, "
+            f"{self.duplicates_on_one_laptop} on one laptop (every such row has "
+            f"duplicate_code_timepoint = 1 in the data sets)",
             f"Total imported so far: {self.total_count}",
             f"Sessions closed unfinished (abandoned, answers given so far): "
             f"{self.new_by_status.get('abandoned', 0)} new, "
@@ -137,6 +163,15 @@ class ImportReport:
                 "against the enrolled laptops):"
             )
             lines += [f"  {d}" for d in self.first_use_devices]
+        if self.code_duplicates:
+            lines.append("")
+            lines.append(
+                "Same code at the same timepoint (their rows have duplicate_code_timepoint = 1 in "
+                "the data sets; check the cards and the linking keys of these laptops):"
+            )
+            for d in self.code_duplicates:
+                where = f"{d.devices} laptops" if d.devices > 1 else "one laptop"
+                lines.append(f"  {d.timepoint}, {where}: submissions {', '.join(d.submission_ids)}")
         for title, items in (("Rejected", self.rejections), ("Conflicts", self.conflicts)):
             if items:
                 lines.append("")

@@ -64,6 +64,10 @@ class Database(Protocol):
     def after_delete(self, tables: Sequence[str]) -> None:
         """Remove deleted rows' old bytes from the database files (after an erasure)."""
 
+    def volatile(self) -> Database:
+        """Where short-lived counters shared by every process go (rate limits): no fsync."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -191,18 +195,24 @@ class _SqliteTx:
 
 
 class SqliteDatabase:
-    """The embedded default: one SQLite file in WAL mode, fsync on every commit."""
+    """The embedded default: one SQLite file in WAL mode, fsync on every commit.
+
+    `durable=False` is for the companion file of counters (see `volatile`): never fsynced.
+    """
 
     serial_primary_key = "INTEGER PRIMARY KEY AUTOINCREMENT"
 
-    def __init__(self, path: Path, pool_size: int = 8) -> None:
+    def __init__(self, path: Path, pool_size: int = 8, *, durable: bool = True) -> None:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserFacingError(f"cannot create the database folder {self.path.parent}") from exc
+        self._durable = durable
         self._pool = _Pool(self._connect, pool_size)
         self._group = GroupCommit(self._run_group)
+        self._volatile: SqliteDatabase | None = None
+        self._volatile_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -213,7 +223,7 @@ class SqliteDatabase:
             )
             conn.execute("PRAGMA journal_mode=WAL")
             # FULL makes a commit durable in WAL mode before we acknowledge an upload.
-            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA synchronous=FULL" if self._durable else "PRAGMA synchronous=OFF")
             conn.execute("PRAGMA foreign_keys=ON")
             # An erasure overwrites the freed pages instead of leaving envelopes in free space.
             conn.execute("PRAGMA secure_delete=ON")
@@ -225,8 +235,9 @@ class SqliteDatabase:
     def transaction(self, *, write: bool = True, durable: bool = True) -> Iterator[Transaction]:
         """Run a block in one transaction: commit on success, roll back on any error."""
         conn = self._pool.get()
+        relaxed = self._durable and not durable
         try:
-            if not durable:
+            if relaxed:
                 # Per connection and only outside a transaction; set back right after, whatever
                 # happens, so no upload on this pooled connection ever commits without fsync.
                 conn.execute("PRAGMA synchronous=OFF")
@@ -239,7 +250,7 @@ class SqliteDatabase:
                     raise
                 conn.execute("COMMIT")
             finally:
-                if not durable:
+                if relaxed:
                     conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error:
             self._pool.discard(conn)
@@ -296,9 +307,25 @@ class SqliteDatabase:
         else:
             self._pool.put(conn)
 
+    def volatile(self) -> SqliteDatabase:
+        """The companion file `<database>-limits` for counters every process shares.
+
+        SQLite has one write lock per file, and an upload's commit holds it through its fsync;
+        a rate-limit update on every request in the same file would queue behind each fsync
+        (and split the shared commits). In a file of their own, never fsynced, the counters
+        cost microseconds; a power cut may forgive a few requests, never lose an upload.
+        """
+        with self._volatile_lock:
+            if self._volatile is None:
+                companion = self.path.with_name(self.path.name + "-limits")
+                self._volatile = SqliteDatabase(companion, durable=False)
+            return self._volatile
+
     def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the companion file's)."""
         self._pool.close()
+        if self._volatile is not None:
+            self._volatile.close()
 
 
 class _PostgresTx:
@@ -386,6 +413,10 @@ class PostgresDatabase:
         with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
             for table in tables:
                 conn.execute(f"VACUUM (FULL) {_identifier(table)}")
+
+    def volatile(self) -> PostgresDatabase:
+        """The same database: rows lock one by one, and counters commit without waiting."""
+        return self
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -58,6 +58,13 @@ class RateLimiter:
         for statement in SCHEMA:
             tx.execute(statement)
 
+    def create_table(self) -> None:
+        """Create the table in this limiter's database if missing (safe for several processes)."""
+        with self.db.transaction(durable=False) as tx:
+            # Two PostgreSQL processes creating one table at once would clash: one at a time.
+            tx.lock_appends()
+            self.initialise(tx)
+
     def take(self, key: str, limit: Limit) -> float:
         """Take a token for key: 0.0 if allowed, else seconds until the next one."""
         return self._update(key, limit, spend=True)

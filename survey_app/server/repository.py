@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from survey_app.server import ratelimit
 from survey_app.server.credentials import ROLES, hash_secret
 from survey_app.server.db import Database, Transaction
 
 SCHEMA_VERSION = "4"  # 2: erasure log and tombstones; 3: rate-limit buckets; 4: challenges
+# (Rate-limit buckets are created by the RateLimiter, in `Database.volatile()`.)
 
 
 def utc_now() -> datetime:
@@ -61,7 +61,6 @@ def _schema(serial_pk: str) -> list[str]:
         # Enrolment challenges handed out and not yet used (hash only); a use deletes the row.
         """CREATE TABLE IF NOT EXISTS enrol_challenges (
             challenge_hash TEXT PRIMARY KEY, study_id TEXT, expires_at TEXT NOT NULL)""",
-        *ratelimit.SCHEMA,
     ]
 
 

@@ -34,6 +34,28 @@ class WrongPassphrase(StoreError):
         super().__init__(msgid, seconds=round(delay_seconds))
 
 
+class CodeAlreadyUsed(StoreError):
+    """The code has a session at this timepoint on this laptop: say what to do instead.
+
+    The code itself is left out of the message: it is on the screen already, and messages may
+    reach a log.
+    """
+
+    UNFINISHED = N_(
+        "This code already has an unfinished session at this timepoint on this laptop. "
+        "Do not start a new one: go back to the dashboard and press Resume to continue it."
+    )
+    USED = N_(
+        "This code has already been used at this timepoint on this laptop. Compare the code "
+        "with the participant's card: each code is used once per timepoint. If the card is "
+        "right, ask the data manager before you go on."
+    )
+
+    def __init__(self, unfinished: bool) -> None:
+        self.unfinished = unfinished
+        super().__init__(self.UNFINISHED if unfinished else self.USED)
+
+
 class StoreNotFound(StoreError):
     msgid = N_("No device store was found in this folder.")
 

@@ -11,7 +11,7 @@ import sqlcipher3
 from survey_app.forms.model import Form
 from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
-from survey_app.store.errors import InvalidAnswer, StoreError
+from survey_app.store.errors import CodeAlreadyUsed, InvalidAnswer, StoreError
 from survey_app.store.form_logic import refuse_if_breaking, settle, stored_answers
 from survey_app.store.records import ConsentRecord, ResumePoint, SessionInfo, StoredAnswer, to_json
 from survey_app.store.trial import collection_stopped
@@ -41,11 +41,14 @@ class SessionStore(StoreCore):
         source: str = "screen",
         double_entry: bool = False,
         addressee: str | None = None,
+        refuse_used_code: bool = False,
         actor: str,
     ) -> SessionInfo:
         """Start a participant's session; a repeated code at a timepoint is flagged, not merged.
 
         `addressee` ("female", "male" or None) is how the participant chose to be addressed.
+        With `refuse_used_code` (the app's new-session page) a code that already has a session
+        at this timepoint is refused with CodeAlreadyUsed instead of being flagged.
         """
         from survey_app.answers.codes import validate_code
 
@@ -75,18 +78,18 @@ class SessionStore(StoreCore):
                 is None
             ):
                 raise StoreError("Unknown meeting.")
-            others = [
-                r["id"]
-                for r in conn.execute(
-                    "SELECT id FROM sessions WHERE participant_code = ? AND timepoint = ?",
-                    (code, values["timepoint"]),
-                )
-            ]
+            earlier = conn.execute(
+                "SELECT id, status FROM sessions WHERE participant_code = ? AND timepoint = ?",
+                (code, values["timepoint"]),
+            ).fetchall()
+            others = [r["id"] for r in earlier]
             if collection_stopped(conn, code):
                 raise StoreError(
                     "This participant has withdrawn from further data collection. "
                     "No session can be started for this code."
                 )
+            if earlier and refuse_used_code:
+                raise CodeAlreadyUsed(any(r["status"] == "in_progress" for r in earlier))
             values["duplicate_flag"] = int(bool(others))
             columns = ", ".join(values)
             marks = ", ".join("?" for _ in values)
@@ -106,6 +109,18 @@ class SessionStore(StoreCore):
                     {"timepoint": values["timepoint"], "other_sessions": others},
                 )
             return SessionInfo.from_row(self._session_row(conn, values["id"]))
+
+    @owned
+    def sessions_of(self, participant_code: str, timepoint: str) -> list[SessionInfo]:
+        """Sessions of one code at one timepoint on this laptop, oldest first (any meeting)."""
+        from survey_app.answers.codes import validate_code
+
+        rows = self.conn.execute(
+            "SELECT * FROM sessions WHERE participant_code = ? AND timepoint = ? "
+            "ORDER BY started_at, rowid",
+            (validate_code(participant_code), timepoint),
+        )
+        return [SessionInfo.from_row(r) for r in rows]
 
     @owned
     def session(self, session_id: str) -> SessionInfo:

@@ -14,6 +14,7 @@ from survey_app.forms.yamlsource import Node, SourceError, read_yaml
 from survey_app.identifiers import is_study_id
 from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
 from survey_app.study.code_range import CodeRange, read_code_range
+from survey_app.study.safety import SafetySettings, check_against_forms, read_safety
 from survey_app.trial.config import TrialConfig, read_trial
 
 STUDY_FILE = "study.yaml"
@@ -36,6 +37,7 @@ _KNOWN_KEYS = frozenset(
         "trial",
         "allow_draft_languages",
         "codes",
+        "safety",
     }
 )
 
@@ -76,6 +78,8 @@ class StudyConfig:
     allow_draft_languages: bool | None = None  # None: allowed only in a DEMO study
     # Which participant codes each laptop prints on its code cards (`main.py codes`).
     codes: CodeRange = field(default_factory=CodeRange)
+    # Answers after which staff are told to follow a study protocol (docs/safety.md); off: None.
+    safety: SafetySettings | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,24 @@ def load_study(study_dir: Path) -> Study:
     """Read and validate `<study_dir>/study.yaml` and load its form library."""
     study_dir = Path(study_dir)
     config = load_study_config(study_dir)
-    return Study(config=config, library=load_library(config.forms_dir), path=study_dir)
+    library = load_library(config.forms_dir)
+    problems = safety_problems(config, library, study_dir)
+    if problems:
+        raise StudyConfigError(problems)
+    return Study(config=config, library=library, path=study_dir)
+
+
+def safety_problems(config: StudyConfig, library: FormLibrary, study_dir: Path) -> list[str]:
+    """Say which safety triggers name a form, item or answer code the study does not have.
+
+    A form that failed its own checks is reported by check-forms and blocks its sessions, so its
+    triggers are not reported again here.
+    """
+    if config.safety is None:
+        return []
+    path = Path(study_dir) / STUDY_FILE
+    problems = check_against_forms(config.safety, library.forms, skip=set(library.unusable))
+    return [f"{path}:{problem}" for problem in problems]
 
 
 def load_study_config(study_dir: Path) -> StudyConfig:
@@ -176,6 +197,7 @@ class _Reader:
             else None
         )
         codes = read_code_range(fields["codes"], self.problem) if "codes" in fields else None
+        safety = read_safety(fields["safety"], self.problem) if "safety" in fields else None
         if public_key and not demo and public_key == _demo_public_key():
             self.problem(
                 fields["public_key"].line,
@@ -200,6 +222,7 @@ class _Reader:
             trial=trial,
             allow_draft_languages=drafts,
             codes=codes or CodeRange(),
+            safety=safety,
         )
 
     def text(self, fields: dict[str, Node], key: str, root_line: int) -> str:

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
+from survey_app.ui.file_dialogs import use_qt_language
 from survey_app.ui.gc_guard import GuiThreadCollector
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
@@ -42,15 +43,10 @@ def default_data_dir() -> Path:
     return default_store_path().parent
 
 
-def install_translations(app: QApplication, language: str) -> QTranslator | None:
-    """Load Qt's own qtbase translation so standard dialogs speak the staff language."""
+def install_translations(app: QApplication, language: str) -> None:
+    """Make Qt's own texts (standard dialogs and buttons) speak the staff language."""
     QLocale.setDefault(QLocale(language))
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{language}", folder):
-        app.installTranslator(translator)
-        return translator
-    return None
+    use_qt_language(language)
 
 
 def prepare_application(argv: list[str], language: str, theme: Theme) -> QApplication:

@@ -285,13 +285,13 @@ class MainWindow(QMainWindow):
         from survey_app.ui.pages.sync_dialog import EnrolDialog
 
         dialog = EnrolDialog(self.ctx, address, self)
-        dialog.submitted.connect(lambda addr, code: self._enrol(dialog, addr, code))
+        dialog.submitted.connect(lambda addr, code, ca: self._enrol(dialog, addr, code, ca))
         dialog.finished.connect(lambda _result: self._enrol_dialog_closed(dialog))
         self.enrol_dialog = dialog
         dialog.open()
         dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
 
-    def _enrol(self, dialog: EnrolDialog, address: str, code: str) -> None:
+    def _enrol(self, dialog: EnrolDialog, address: str, code: str, ca_file: str = "") -> None:
         from survey_app.ui.transfer_worker import check_server_address
 
         try:
@@ -299,7 +299,9 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             dialog.show_error(self.error_text(exc))
             return
-        self.transfer.enrol(address, code, lambda exc: dialog.show_error(self.error_text(exc)))
+        self.transfer.enrol(
+            address, code, lambda exc: dialog.show_error(self.error_text(exc)), ca_file=ca_file
+        )
 
     def _close_enrolled(self, state) -> None:
         if state.enrolled and self.enrol_dialog is not None:
@@ -368,9 +370,17 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.start_session(self.ctx, request),
             self._open_session,
-            lambda exc: page.show_error(self.error_text(exc)),
+            lambda exc: self._start_refused(page, exc),
             "start_session",
         )
+
+    def _start_refused(self, page: NewSessionPage, exc: BaseException) -> None:
+        from survey_app.store.errors import CodeAlreadyUsed
+
+        if isinstance(exc, CodeAlreadyUsed):
+            page.show_code_used(exc)  # at the code field, where the staff member looks
+        else:
+            page.show_error(self.error_text(exc))
 
     def resume_session(self, session_id: str) -> None:
         """Continue an interrupted session where it stopped (or say why it cannot)."""
@@ -475,7 +485,21 @@ class MainWindow(QMainWindow):
         if self._gate_intent == "pause" and self.session_view is not None:
             self._pause(self.session_view)
             return
+        if self.session_view is not None and self.session_view.safety_code:
+            self._show_safety_signal(self.session_view.safety_code)
+            return
         self.show_dashboard()
+
+    def _show_safety_signal(self, code: str) -> None:
+        """After a session that calls for the study's safety protocol: tell staff, and only them."""
+        from survey_app.ui.pages.safety import SafetySignalPage
+
+        self._drop_session()
+        page = SafetySignalPage(self.ctx, code)
+        page.done.connect(self.show_dashboard)
+        self._show(page, "safety_signal")
+        page.continue_button.setFocus()
+        self.idle.start()
 
     # ----- pause (staff, mid-session) -----------------------------------------------------
 

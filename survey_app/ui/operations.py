@@ -147,9 +147,19 @@ def start_session(ctx: AppContext, request):
             source="paper" if request.paper else "screen",
             double_entry=request.paper and request.double_entry,
             addressee=request.addressee,
+            refuse_used_code=True,
             actor=actor,
         )
         return LoadedSession(session, forms, double_entry=session.double_entry)
+
+    return op
+
+
+def sessions_of(code: str, timepoint: str):
+    """Sessions of a code at a timepoint on this laptop (the new-session page's early check)."""
+
+    def op(worker):
+        return worker.store.sessions_of(code, timepoint)
 
     return op
 

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from survey_app.i18n import N_
 from survey_app.ui import operations as ops
 from survey_app.ui import register_ops as rops
 from survey_app.ui.context import AppContext
+from survey_app.ui.file_dialogs import choose_file, choose_folder
 from survey_app.ui.pages.register_dialog import RegisterDialog
 
 
@@ -27,8 +28,14 @@ class RegisterController(QObject):
         self._guard = ops.new_guard()
         self.idle_filter = None  # the main window's idle watcher, for typing in the dialog
         # Where file dialogs would ask; tests and screenshots set a folder instead.
-        self.choose_folder: Callable[[QWidget, str], str] = _folder
-        self.choose_file: Callable[[QWidget, str], str] = _file
+        self.choose_folder: Callable[[QWidget, str], str] = self._folder
+        self.choose_file: Callable[[QWidget, str], str] = self._file
+
+    def _folder(self, parent: QWidget, title: str) -> str:
+        return choose_folder(parent, self.ctx.staff_language, title)
+
+    def _file(self, parent: QWidget, title: str) -> str:
+        return choose_file(parent, self.ctx.staff_language, title, "*.surveylist")
 
     def open(self, parent: QWidget) -> None:
         """Open the dialog (asks for the register passphrase unless it is unlocked)."""
@@ -180,12 +187,3 @@ class RegisterController(QObject):
 
 def _today() -> str:
     return dt.date.today().isoformat()
-
-
-def _folder(parent: QWidget, title: str) -> str:
-    return QFileDialog.getExistingDirectory(parent, title)
-
-
-def _file(parent: QWidget, title: str) -> str:
-    path, _filter = QFileDialog.getOpenFileName(parent, title, "", "*.surveylist")
-    return path

@@ -184,6 +184,7 @@ class Shooter:
         view.show_review()
         wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
         self.shot(f"{prefix}-review")
+        self._review_return(view, prefix)
         view.current.finish_button.click()
         wait_until(lambda: type(view.current).__name__ == "ThanksPage")
         self.shot(f"{prefix}-thanks")
@@ -191,12 +192,23 @@ class Shooter:
         self.shot(f"{prefix}-privacy")
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
+        self._code_used(prefix, make_code(number, "RJ"))
         self._unfinished(variant, number + 100)
         self._passphrase_dialog(prefix)
         self._register_dialog(prefix, make_code(number, "RJ"))
         self.window.lock()
         self.shot(f"{prefix}-lock")
         self.window._gate_passed()
+
+    def _code_used(self, prefix: str, code: str) -> None:
+        """The new-session page refusing a code that has completed this timepoint already."""
+        self.window.show_new_session()
+        page = self.window.stack.currentWidget()
+        page.code.setText(code)
+        wait_until(lambda: bool(page.used_message))
+        self.shot(f"{prefix}-new-session-code-used")
+        self.window.show_dashboard()
+        self.settle()
 
     def _pause_and_switch(self, view, variant: Variant) -> None:
         """The staff menu of a paused session, and the ladder with the interpreter switched."""
@@ -273,6 +285,22 @@ class Shooter:
         view.current.next_button.click()
         self.shot(f"{prefix}-typed-refused")
         answer.clear_button.click()
+
+    def _review_return(self, view, prefix: str) -> None:
+        """ "Go to question", a refused age, "Back to review": the review lists it; then cleared."""
+        from PySide6.QtWidgets import QPushButton
+
+        view.current.findChild(QPushButton, "goto_bg_age").click()
+        answer = view.current.views["bg_age"].answer
+        answer.set_typed("150")
+        self.shot(f"{prefix}-back-to-review")
+        view.current.review_button.click()
+        wait_until(lambda: view.current.complete)
+        self.shot(f"{prefix}-review-refused")
+        view.current.findChild(QPushButton, "goto_bg_age").click()
+        view.current.views["bg_age"].answer.clear_button.click()
+        view.current.review_button.click()
+        wait_until(lambda: view.current.complete)
 
     def draft_refused(self) -> None:
         """The new-session page of a study with real data that forbids draft languages."""

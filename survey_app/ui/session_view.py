@@ -6,6 +6,7 @@ dashboard or other sessions; leaving goes through the staff gate owned by the ma
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,10 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import tr
-from survey_app.ui.direction import set_direction
+from survey_app.store.errors import StoreError
+from survey_app.study.safety import AUDIT_ACTION as SAFETY_AUDIT_ACTION
+from survey_app.study.safety import triggered
+from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.consent import ConsentPage
@@ -24,12 +28,15 @@ from survey_app.ui.pages.privacy import PrivacyScreen
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
+from survey_app.ui.reading import Clip, Reader
 from survey_app.ui.register_ops import complete_and_reveal
 from survey_app.ui.session_logic import CONSTRAINT, SessionLogic
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
+from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, DECLINED
 
+log = logging.getLogger(__name__)
 Key = tuple[str, str]
 Answer = tuple[object, str]
 # Items whose widget offers "I don't want to answer" (typed answers have no such button).
@@ -88,7 +95,13 @@ class SessionView(QWidget):
         # Defaults are filled in once, when first shown: never again after a clear or a resume.
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
+        # The study's safety protocol code once a completed session calls for it (staff only:
+        # the main window shows it after the staff passphrase, never on a participant page).
+        self.safety_code: str | None = None
         self.resolving = False
+        # Set by the review's "Go to question": pages then offer "Back to review" until it is
+        # shown again.
+        self.returning = False
         self.page_index = 0
         self.current: QWidget | None = None
         self._prebuilt: tuple[int, tuple[bool, bool], QuestionPage] | None = None
@@ -99,6 +112,11 @@ class SessionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.privacy = PrivacyScreen(self.langs, self)
+        # One player for the session's recorded readings; paper entry by staff has none.
+        self.reader = Reader(self) if not self.paper else None
+        self._last_listen: tuple | None = None
+        if self.reader is not None:
+            self.reader.clip_started.connect(self._listened)
         # Staff only: the gesture leads to the passphrase, never straight to a staff page.
         self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
         self.pause_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -120,6 +138,8 @@ class SessionView(QWidget):
         return self.setup.actor if self.paper else "participant"
 
     def _replace(self, widget: QWidget, kind: str) -> None:
+        if self.reader is not None:
+            self.reader.stop()  # a reading never goes on over another page
         old = self.current
         self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)
@@ -131,7 +151,7 @@ class SessionView(QWidget):
 
     def show_consent(self) -> None:
         """Show the consent form."""
-        page = ConsentPage(self.consent_form, self.langs, self.theme)
+        page = ConsentPage(self.consent_form, self.langs, self.theme, reader=self.reader)
         page.accepted.connect(self._consented)
         page.declined.connect(self._declined)
         self._replace(page, "consent")
@@ -179,6 +199,7 @@ class SessionView(QWidget):
         # The page is built from the saved answers; text that was not stored comes back below
         # and is checked again (a constraint may hold now that another answer changed).
         self.invalid -= {(spec.form.id, item.id) for item in spec.items}
+        page.offer_review(self.returning)
         self._replace(page, "question")
         self._fill_defaults(page)
         self._restore_unconfirmed(page)
@@ -233,10 +254,12 @@ class SessionView(QWidget):
             self.langs,
             self.theme,
             self.visible_answers(),
+            reader=self.reader,
         )
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
         page.back_requested.connect(self.previous_page)
+        page.review_requested.connect(self.show_review)
         if page.form.has_logic:
             page.apply_logic(self.logic.state(page.form, self.visible_answers()))
         self._show_progress(page, index)
@@ -274,7 +297,7 @@ class SessionView(QWidget):
         # Its rows are made a few at a time between events (ReviewPage), never all at once.
         if self._review is None:
             self._review = ReviewPage([], self.langs)
-            self._review.jump_requested.connect(lambda index, item: self.show_page(index, item))
+            self._review.jump_requested.connect(self.jump_from_review)
             self._review.back_requested.connect(
                 lambda: self.show_page(self._step(len(self.plan), -1))
             )
@@ -282,6 +305,11 @@ class SessionView(QWidget):
             self.stack.addWidget(self._review)
             self._review.resize(self.stack.size())
         self._review.set_missing(self.missing())
+
+    def jump_from_review(self, index: int, item_id: str) -> None:
+        """The review's "Go to question": show the item; its page offers "Back to review"."""
+        self.returning = True
+        self.show_page(index, item_id)
 
     def _pass_key(self) -> tuple[bool, bool]:
         return (self.second_pass is not None, self.resolving)
@@ -460,11 +488,45 @@ class SessionView(QWidget):
             target[key] = (value, status)
 
     def missing(self) -> list[Unanswered]:
-        """Answerable items with no answer and no decline in the visible pass."""
+        """Answerable items with no answer and no decline in the visible pass (typed text that
+        was not accepted is listed by `refused` instead)."""
         answers = self.visible_answers()
         return unanswered(
-            self.plan, set(answers), lambda form, item: self.logic.applies(form, item, answers)
+            self.plan,
+            set(answers) | set(self.unconfirmed),
+            lambda form, item: self.logic.applies(form, item, answers),
         )
+
+    def refused(self) -> list[tuple[Unanswered, list[tuple[str, str]]]]:
+        """Items holding typed text that was not accepted (kept, not saved), each with what was
+        typed and why it was refused, in the session languages."""
+        answers = self.visible_answers()
+        found = []
+        for entry in unanswered(
+            self.plan, set(), lambda form, item: self.logic.applies(form, item, answers)
+        ):
+            text = self.unconfirmed.get((entry.form.id, entry.item.id))
+            if text is not None:
+                found.append((entry, self._refusal(entry, text)))
+        return found
+
+    def _refusal(self, entry: Unanswered, text: str) -> list[tuple[str, str]]:
+        parsed = parse_typed(entry.item, text)
+        if parsed.error is not None:
+            reasons = dict(error_text(parsed.error, self.langs.all))
+        else:
+            broken = self.logic.broken_constraint(
+                entry.form, entry.item, parsed.value, self.visible_answers()
+            )
+            reasons = dict(self.langs.texts(broken))
+        # Numbers and dates read left to right inside Arabic text; free text is the participant's.
+        typed_in = self.langs.participant if entry.item.type is ItemType.TEXT else "en"
+        shown = embedded(text, typed_in)
+        pairs = []
+        for lang in self.langs.all:
+            wrote = tr(lang, "You wrote: {text}.", text=shown)
+            pairs.append((lang, f"{wrote} {reasons.get(lang, '')}".strip()))
+        return pairs
 
     def mismatches(self) -> list[tuple[Unanswered, str]]:
         """Items where the second entry pass differs from the first."""
@@ -505,7 +567,7 @@ class SessionView(QWidget):
                 mismatches=mismatches,
                 detail_language=self.setup.staff_language,
             )
-            page.jump_requested.connect(lambda index, item_id: self.show_page(index, item_id))
+            page.jump_requested.connect(self.jump_from_review)
             page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
             page.finish_requested.connect(self.finish)
         elif self._review is not None:
@@ -515,6 +577,8 @@ class SessionView(QWidget):
             self._prebuild_review()
             page = self._review
             page.set_missing(self.missing(), build_now=True)
+        page.set_refused(self.refused())
+        self.returning = False
         self._replace(page, "review")
         page.finish_button.setFocus()
 
@@ -530,13 +594,32 @@ class SessionView(QWidget):
         retry = list(self._unsaved.values())
         # A completed baseline of a randomising study is also randomised (never shown here).
         complete_op = complete_and_reveal(sid, study, actor)
+        safety = getattr(getattr(study, "config", None), "safety", None)
+        given = {key: value for key, (value, status) in self.answers.items() if status == ANSWERED}
+        signal = safety.protocol if triggered(safety, given) else None
 
         def complete(worker):
             for save in retry:  # if the disk still refuses, nothing is sealed
                 save(worker)
-            return complete_op(worker)
+            copy = complete_op(worker)
+            if signal is not None:
+                # After sealing: the audit says the protocol was signalled, never which answer.
+                try:
+                    worker.store.append_audit(
+                        SAFETY_AUDIT_ACTION,
+                        actor=actor,
+                        session_id=sid,
+                        detail={"protocol": signal},
+                    )
+                except StoreError as exc:  # the session is sealed; staff still see the signal
+                    log.error("safety audit not written: %s", type(exc).__name__)
+            return copy
 
-        self.client.call(complete, self._completed, self.save_failed.emit, "complete_session")
+        def completed(copy: object) -> None:
+            self.safety_code = signal
+            self._completed(copy)
+
+        self.client.call(complete, completed, self.save_failed.emit, "complete_session")
 
     def _completed(self, _copy: object) -> None:
         self._unsaved.clear()
@@ -551,6 +634,8 @@ class SessionView(QWidget):
 
     def request_pause(self) -> None:
         """The staff gesture: typed text is saved first; a finished session just asks for staff."""
+        if self.reader is not None:
+            self.reader.stop()  # the staff gate covers the page: the reading stops with it
         if isinstance(self.current, ThanksPage):
             self.staff_requested.emit()
             return
@@ -582,7 +667,26 @@ class SessionView(QWidget):
 
     def cover(self) -> None:
         """Hide the participant's page behind the privacy screen."""
+        if self.reader is not None:
+            self.reader.stop()
         self.privacy.cover()
+
+    def _listened(self, clip: Clip, request: int) -> None:
+        """Record a played reading (item, part, language; never an answer) in the store.
+
+        Within one play request an item's option labels played one after another count once.
+        """
+        key = (request, clip.form_id, clip.item_id, clip.part, clip.language)
+        if key == self._last_listen:
+            return
+        self._last_listen = key
+        sid = self.session_id
+
+        def record(worker) -> None:
+            worker.store.record_listen(sid, clip.form_id, clip.item_id, clip.language, clip.part)
+
+        # A listen that cannot be stored (a full disk) is not worth interrupting the participant.
+        self.client.call(record, None, lambda _exc: None, "record_listen")
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

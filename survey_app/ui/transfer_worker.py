@@ -132,13 +132,13 @@ def save_credentials_op(credentials):
     return op
 
 
-def enrol_op(address: str, code: str, device_key):
-    """Net op: spend the one-time code; return the credentials."""
+def enrol_op(address: str, code: str, device_key, ca_file: str = ""):
+    """Net op: spend the one-time code; return the credentials (with the CA, if one was given)."""
 
     def op(_worker):
         from survey_app.sync.client import SyncClient
 
-        with SyncClient(address) as client:
+        with SyncClient(address, verify=ca_file or True) as client:
             return client.enrol(code.strip(), device_key)
 
     return op
@@ -252,8 +252,12 @@ class TransferController(QObject):
             ),
         )
 
-    def enrol(self, address: str, code: str, on_error) -> None:
-        """Enrol with a one-time code, save the credentials, then sync; errors go to on_error."""
+    def enrol(self, address: str, code: str, on_error, *, ca_file: str = "") -> None:
+        """Enrol with a one-time code, save the credentials, then sync; errors go to on_error.
+
+        `ca_file`: the server's CA certificate (PEM) when the system does not trust it; it is
+        saved with the credentials, so every later sync uses it.
+        """
         if not self.idle:
             return
         self._set(busy="enrol", note=None)
@@ -270,7 +274,7 @@ class TransferController(QObject):
             self.store.call(save_credentials_op(credentials), saved, failed, "sync_save")
 
         def have_key(key) -> None:
-            self.net.call(enrol_op(address, code, key), enrolled, failed, "sync_enrol")
+            self.net.call(enrol_op(address, code, key, ca_file), enrolled, failed, "sync_enrol")
 
         self.store.call(device_key_op, have_key, failed, "device_key")
 

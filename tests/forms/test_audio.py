@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from survey_app.forms.library import check_file
+from survey_app.forms.model import Addressee
 from tests.forms.conftest import VALID_FORM
 
 AUDIO = """\
@@ -167,3 +168,29 @@ def test_validated_recordings_name_who_read_them(audio_form):
         audio_form('nb: {status: validated, recorded_by: "AB"}', "nb: {status: validated}")
     )
     assert any("name who read them" in m for m in messages(findings))
+
+
+def test_recordings_per_addressee_follow_the_text_variants(audio_form, tmp_path):
+    from tests.forms.test_variants import VARIANT_TEXT
+
+    path = audio_form(
+        "ar: mini_01.ar.wav}", "ar: {female: mini_01-f.ar.wav, male: mini_01.ar.wav}}"
+    )
+    text = path.read_text(encoding="utf-8").replace('ar: "صداع"', VARIANT_TEXT, 1)
+    path.write_text(text, encoding="utf-8")
+    write_wav(tmp_path / "audio" / "mini" / "mini_01-f.ar.wav", tone=3)
+    form, findings = check_file(path)
+    assert form is not None, messages(findings)
+    item = form.item("mini_01")
+    assert Path(form.audio.item_text(item, "ar", Addressee.FEMALE).path).name == "mini_01-f.ar.wav"
+    assert Path(form.audio.item_text(item, "ar").path).name == "mini_01.ar.wav"
+
+
+def test_one_recording_for_a_text_that_varies_by_addressee_is_a_warning(audio_form):
+    from tests.forms.test_variants import VARIANT_TEXT
+
+    path = audio_form()
+    text = path.read_text(encoding="utf-8").replace('ar: "صداع"', VARIANT_TEXT, 1)
+    path.write_text(text, encoding="utf-8")
+    _, findings = check_file(path)
+    assert any("has one recording" in m for m in messages(findings, "warning"))

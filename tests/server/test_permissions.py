@@ -27,7 +27,8 @@ def test_new_server_database_files_are_owner_only(tmp_path: Path) -> None:
     try:
         service.create_enrol_code()
         modes = _modes(tmp_path)
-        assert {"server.sqlite3", "server.sqlite3-wal", "server.sqlite3-shm"} <= set(modes)
+        # The rate-limit companion file names client addresses: owner only too.
+        assert {"server.sqlite3", "server.sqlite3-wal", "server.sqlite3-limits"} <= set(modes)
         assert modes == dict.fromkeys(modes, 0o600)
     finally:
         service.close()

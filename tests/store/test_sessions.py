@@ -200,6 +200,26 @@ def test_use_after_close_raises(store: DeviceStore) -> None:
         store.meetings()
 
 
+def test_a_used_code_is_refused_when_the_caller_asks_and_nothing_is_stored(
+    store: DeviceStore, session: SessionInfo
+) -> None:
+    from survey_app.store.errors import CodeAlreadyUsed
+
+    with pytest.raises(CodeAlreadyUsed) as refused:
+        store.start_session(
+            session.meeting_id,
+            session.participant_code,
+            "baseline",
+            "nb",
+            refuse_used_code=True,
+            actor="CD",
+        )
+
+    assert refused.value.unfinished
+    assert [s.id for s in store.sessions_of(session.participant_code, "baseline")] == [session.id]
+    assert not store.session(session.id).duplicate_flag
+
+
 def test_interpreter_switched_off_mid_session_is_audited_with_the_language(
     store: DeviceStore, session: SessionInfo
 ) -> None:

@@ -10,8 +10,9 @@ from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.reading import PageReading, Reader
 from survey_app.ui.theme import Theme
-from survey_app.ui.widgets.item_view import ItemView, texts_block
+from survey_app.ui.widgets.item_view import LISTEN_TEXT, ItemView, texts_block, with_play
 
 
 class ConsentPage(QWidget):
@@ -20,10 +21,19 @@ class ConsentPage(QWidget):
     accepted = Signal(dict)  # item_id -> 1/0, every required statement answered yes
     declined = Signal(dict)  # at least one required statement answered no
 
-    def __init__(self, form: Form, langs: SessionLanguages, theme: Theme, parent=None) -> None:
+    def __init__(
+        self,
+        form: Form,
+        langs: SessionLanguages,
+        theme: Theme,
+        parent=None,
+        reader: Reader | None = None,
+    ) -> None:
         super().__init__(parent)
         self.form = form
         self.langs = langs
+        # Recorded readings of the information text and the statements (ui/reading.py).
+        self.reading = PageReading(form, langs, reader)
         self.decisions: dict[str, int] = {}
         self.views: dict[str, ItemView] = {}
         content, body = column()
@@ -32,9 +42,11 @@ class ConsentPage(QWidget):
             body.addWidget(title)
         intro = texts_block(form.instructions, langs, "subtitle")
         if intro is not None:
-            body.addWidget(intro)
+            clip = self.reading.instructions_clip()
+            play = self.reading.button(clip, "play_instructions", LISTEN_TEXT) if clip else None
+            body.addWidget(with_play(play, intro))
         for item in form.items:
-            view = ItemView(item, langs, theme)
+            view = ItemView(item, langs, theme, reading=self.reading)
             self.views[item.id] = view
             body.addWidget(view)
             if item.type is ItemType.CONSENT and view.answer is not None:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +25,7 @@ from survey_app.i18n import N_, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
+from survey_app.ui.file_dialogs import choose_folder
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
 
 STATUS_MESSAGES = {
@@ -338,8 +338,8 @@ class DashboardPage(QWidget):
 
     def choose_export_folder(self) -> None:
         """Ask staff for the USB stick (or folder) and export there."""
-        folder = QFileDialog.getExistingDirectory(
-            self, self.ctx.ui("Choose the USB stick or folder")
+        folder = choose_folder(
+            self, self.ctx.staff_language, self.ctx.ui("Choose the USB stick or folder")
         )
         if folder:
             self.export_to(Path(folder))

@@ -6,17 +6,25 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from survey_app.answers.codes import CodeState, code_state, validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message as answer_message
 from survey_app.forms.model import LANGUAGES, Addressee
-from survey_app.i18n import tr
+from survey_app.i18n import N_, tr
+from survey_app.store.errors import CodeAlreadyUsed
 from survey_app.study.drafts import DRAFT_NOTICE, DRAFT_REFUSED, DraftTexts, session_drafts
+from survey_app.ui import operations as ops
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
+
+KEEP_TYPING = N_(
+    "Keep typing: the code is not complete. A code has letters, at least four digits and one "
+    "check character at the end, as printed on the participant's card."
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,9 @@ class NewSessionPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         _ = ctx.ui
+        # A code already used at the chosen timepoint on this laptop: why Start is refused.
+        self.used_message = ""
+        self._used_check: tuple[str, str] | None = None
         set_direction(self, ctx.staff_language)
         content, body = column(760, ctx.theme.scale)
         body.addWidget(label(_("New session"), "title"))
@@ -157,6 +168,7 @@ class NewSessionPage(QWidget):
         if not needs_arm:
             self.arm.setCurrentIndex(0)
         self._update_start()
+        self._check_used(self.code.text())
 
     def blocked_forms(self) -> list[str]:
         """Forms of the chosen timepoint and arm that failed their checks (empty: it can run)."""
@@ -181,7 +193,10 @@ class NewSessionPage(QWidget):
         self.unavailable.setVisible(bool(blocked))
         refused = self._show_drafts(blocked)
         self.start_button.setEnabled(
-            not blocked and not refused and code_state(self.code.text()) is CodeState.VALID
+            not blocked
+            and not refused
+            and not self.used_message
+            and code_state(self.code.text()) is CodeState.VALID
         )
 
     def _languages(self) -> list[str]:
@@ -215,10 +230,11 @@ class NewSessionPage(QWidget):
     def _code_changed(self, text: str) -> None:
         _ = self.ctx.ui
         state = code_state(text)
+        self.used_message = ""
         self._update_start()
         role, message = "muted", ""
         if state is CodeState.INCOMPLETE:
-            message = _("Keep typing: the code is not complete.")
+            message = _(KEEP_TYPING)
         elif state is CodeState.VALID:
             role, message = "ok", _("The code is valid.")
         elif state is CodeState.INVALID:
@@ -226,10 +242,49 @@ class NewSessionPage(QWidget):
                 validate_code(text)
             except AnswerError as error:
                 role, message = "error", answer_message(error, self.ctx.staff_language)
+        self._show_code_message(role, message)
+        self._check_used(text)
+
+    def _show_code_message(self, role: str, message: str) -> None:
         self.code_message.setProperty("role", role)
         self.code_message.style().unpolish(self.code_message)
         self.code_message.style().polish(self.code_message)
         self.code_message.setText(message)
+
+    def _check_used(self, text: str) -> None:
+        """Ask the store whether this code has a session at the chosen timepoint already.
+
+        Asked as soon as the code is complete, so the refusal is seen at entry; starting checks
+        again in the same transaction (a scanner's Enter may come before this answer).
+        """
+        timepoint = self.timepoint.currentData()
+        if code_state(text) is not CodeState.VALID or timepoint is None:
+            self._used_check = None
+            return
+        key = (validate_code(text), timepoint)
+        self._used_check = key
+        self.ctx.client.call(
+            ops.sessions_of(*key),
+            lambda found: self._used_answer(key, found),
+            lambda exc: None,  # no store open (yet): starting checks again
+            "sessions_of",
+        )
+
+    def _used_answer(self, key: tuple[str, str], found: list) -> None:
+        if not isValid(self) or key != self._used_check:
+            return  # the page is gone, or the code or timepoint changed meanwhile
+        if found:
+            unfinished = any(s.status == "in_progress" for s in found)
+            self.show_code_used(CodeAlreadyUsed(unfinished))
+        else:
+            self.used_message = ""
+            self._update_start()
+
+    def show_code_used(self, error: CodeAlreadyUsed) -> None:
+        """Refuse the code: say at the code field what to do instead, and keep Start off."""
+        self.used_message = self.ctx.ui(error.msgid)
+        self._show_code_message("error", self.used_message)
+        self._update_start()
 
     def show_error(self, text: str) -> None:
         """Show why the session could not start."""

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
 from survey_app.forms.logic import FormState
 from survey_app.forms.model import Form
+from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
 from survey_app.ui.flow import PageSpec
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.reading import Clip, PageReading, Reader
 from survey_app.ui.theme import Theme
-from survey_app.ui.widgets.item_view import ItemView, texts_block
+from survey_app.ui.widgets.item_view import LISTEN_TEXT, ItemView, texts_block, with_play
 from survey_app.ui.widgets.scale_canvas import VerticalScale
 from survey_app.ui.widgets.text_inputs import TypedAnswer
+
+READ_PAGE = N_("Read the whole page aloud")
+STOP_READING = N_("Stop reading")
 
 
 class QuestionPage(QWidget):
@@ -23,6 +28,7 @@ class QuestionPage(QWidget):
     answer_given = Signal(object, str, object, str)  # form, item_id, value, status
     next_requested = Signal()
     back_requested = Signal()
+    review_requested = Signal()  # "Back to review", offered after "Go to question"
 
     def __init__(
         self,
@@ -33,10 +39,13 @@ class QuestionPage(QWidget):
         theme: Theme,
         answers: dict[tuple[str, str], tuple[object, str]],
         parent=None,
+        reader: Reader | None = None,
     ) -> None:
         super().__init__(parent)
         self.spec = spec
         self.langs = langs
+        self.reading = PageReading(spec.form, langs, reader)
+        self._read_request = -1  # the reader's request number of this page's "read the page"
         content, body = column()
         header = texts_block(spec.form.title, langs, "title")
         if header is not None:
@@ -47,11 +56,26 @@ class QuestionPage(QWidget):
         self.progress.setTextVisible(False)
         body.addWidget(self.progress)
         self.set_progress(page_index + 1, page_count, spec.number_in_form, spec.pages_in_form)
+        self.read_button = button(langs.ui_joined(READ_PAGE), name="read_page")
+        self.read_button.setVisible(False)  # shown below when the page has recordings
+        self.read_button.clicked.connect(self._read_page)
+        read_row = QHBoxLayout()
+        read_row.addWidget(self.read_button)
+        read_row.addStretch(1)
+        body.addLayout(read_row)
         shown = (spec.form.instructions, spec.form.recall_period)
+        self._instructions_clip = (
+            self.reading.instructions_clip() if spec.number_in_form == 1 else None
+        )
         for text in shown if spec.number_in_form == 1 else shown[1:]:
             block = texts_block(text, langs, "subtitle")
             if block is not None:
-                body.addWidget(block)
+                play = None
+                if text is spec.form.instructions and self._instructions_clip is not None:
+                    play = self.reading.button(
+                        self._instructions_clip, "play_instructions", LISTEN_TEXT
+                    )
+                body.addWidget(with_play(play, block))
         self.views: dict[str, ItemView] = {}
         self.section_titles: dict[str, QWidget] = {}
         shown_sections: set[str] = set()
@@ -62,7 +86,7 @@ class QuestionPage(QWidget):
                 if title is not None:
                     self.section_titles[item.section] = title
                     body.addWidget(title)
-            view = ItemView(item, langs, theme)
+            view = ItemView(item, langs, theme, reading=self.reading)
             self.views[item.id] = view
             body.addWidget(view)
             saved = answers.get((spec.form.id, item.id))
@@ -70,17 +94,23 @@ class QuestionPage(QWidget):
                 view.answer.set_answer(*saved)
             self._connect(view)
         body.addStretch(1)
+        if self.reading.reader is not None and self.page_clips():
+            self.read_button.setVisible(True)
+            self.reading.reader.playing_changed.connect(self._reader_changed)
         self.back_button = button(langs.ui_joined("Back"), name="back")
         self.next_button = button(langs.ui_joined("Next"), primary=True, name="next")
         self.back_button.clicked.connect(self._back)
         self.next_button.clicked.connect(self._next)
         self.back_button.setEnabled(page_index > 0)
+        self.review_button = button(langs.ui_joined("Back to review"), name="to_review")
+        self.review_button.clicked.connect(self._to_review)
+        self.review_button.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.scroll = scroll_area(content)
         layout.addWidget(self.scroll, 1)
-        layout.addWidget(footer(self.back_button, self.next_button))
+        layout.addWidget(footer(self.back_button, self.review_button, self.next_button))
 
     def set_progress(self, page: int, pages: int, page_in_form: int, pages_in_form: int) -> None:
         """Show the page's place among the pages that are asked (skipped pages never count)."""
@@ -99,6 +129,29 @@ class QuestionPage(QWidget):
     @property
     def form(self) -> Form:
         return self.spec.form
+
+    def page_clips(self) -> list[Clip]:
+        """Everything on the page that is recorded, in reading order (shown items only)."""
+        clips = [self._instructions_clip] if self._instructions_clip is not None else []
+        for item_id in self.shown_items():
+            clips += self.reading.item_clips(self.views[item_id].item)
+        return clips
+
+    def _read_page(self) -> None:
+        reader = self.reading.reader
+        if reader is None:
+            return
+        if reader.playing and reader.request == self._read_request:
+            reader.stop()
+            return
+        reader.play(self.page_clips())
+        self._read_request = reader.request
+        self._reader_changed(reader.playing)
+
+    def _reader_changed(self, playing: bool) -> None:
+        reader = self.reading.reader
+        mine = playing and reader is not None and reader.request == self._read_request
+        self.read_button.setText(self.langs.ui_joined(STOP_READING if mine else READ_PAGE))
 
     def _connect(self, view: ItemView) -> None:
         if view.answer is not None:
@@ -155,6 +208,14 @@ class QuestionPage(QWidget):
     def _back(self) -> None:
         self.commit_typed()
         self.back_requested.emit()
+
+    def _to_review(self) -> None:
+        self.commit_typed()
+        self.review_requested.emit()
+
+    def offer_review(self, offered: bool) -> None:
+        """Show or hide the "Back to review" button (shown after the review's "Go to question")."""
+        self.review_button.setVisible(offered)
 
     def prepare(self) -> None:
         """Lay out and pre-draw what can be, while the page is built ahead (not yet shown)."""

@@ -1,4 +1,4 @@
-"""The review page: unanswered items, each with a way to go back to it, then Finish.
+"""The review page: answers not accepted, unanswered items, each with a way back to it; Finish.
 
 A page listing a hundred unanswered items costs hundreds of milliseconds to build, so the
 session view builds it ahead (while the last questionnaire page is read) and the rows are
@@ -74,6 +74,21 @@ class ReviewPage(QWidget):
             )
             for entry, detail in mismatches:
                 body.addWidget(self._row(entry, detail, detail_language))
+        # Typed answers that were not accepted (kept, never saved): listed first, always whole.
+        self.refused: list[Unanswered] = []
+        self._refused_intro = text_label_joined(
+            langs,
+            "These answers were not saved, because they cannot be accepted as written. "
+            "Go to each one to correct it or clear it.",
+            "error",
+        )
+        self._refused_list = QWidget()
+        self._refused_layout = QVBoxLayout(self._refused_list)
+        self._refused_layout.setContentsMargins(0, 0, 0, 0)
+        self._refused_layout.setSpacing(body.spacing())
+        for widget in (self._refused_intro, self._refused_list):
+            widget.hide()
+            body.addWidget(widget)
         self._intro = text_label_joined(
             langs,
             "These questions have no answer. You may leave them empty, or go back and answer them.",
@@ -132,10 +147,26 @@ class ReviewPage(QWidget):
                     row.setVisible(False)
                 self._pending.append(entry)
         self._intro.setVisible(bool(missing))
-        self._done.setVisible(not missing and not self._mismatched)
+        self._show_done()
         self._list.setVisible(bool(missing))
         if self._pending:
             self._timer.start()
+
+    def set_refused(self, refused: list[tuple[Unanswered, list[tuple[str, str]]]]) -> None:
+        """List typed answers that were not accepted, each with what was typed and why."""
+        while self._refused_layout.count():
+            old = self._refused_layout.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+        self.refused = [entry for entry, _problem in refused]
+        for entry, problem in refused:
+            self._refused_layout.addWidget(self._row(entry, problem=problem))
+        self._refused_intro.setVisible(bool(refused))
+        self._refused_list.setVisible(bool(refused))
+        self._show_done()
+
+    def _show_done(self) -> None:
+        self._done.setVisible(not self.missing and not self.refused and not self._mismatched)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -174,7 +205,12 @@ class ReviewPage(QWidget):
         return row
 
     def _row(
-        self, entry: Unanswered, detail: str = "", detail_language: str | None = None
+        self,
+        entry: Unanswered,
+        detail: str = "",
+        detail_language: str | None = None,
+        *,
+        problem: list[tuple[str, str]] | None = None,
     ) -> QFrame:
         """One item, whole and wrapped, in every session language side by side; then its button."""
         langs = self.langs
@@ -197,6 +233,8 @@ class ReviewPage(QWidget):
         texts.addLayout(side_by_side)
         if detail:
             texts.addWidget(text_label(detail, detail_language or langs.participant, role="error"))
+        if problem:
+            texts.addWidget(language_lines(problem, "error"))
         line.addLayout(texts, 1)
         go = button(langs.ui_joined("Go to question"), name=f"goto_{entry.item.id}")
         go.clicked.connect(

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
     QRadioButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
+from survey_app.ui.file_dialogs import choose_folder
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
 
 MIN_PASSPHRASE = 8
@@ -83,7 +83,9 @@ class SetupPage(QWidget):
         layout.addWidget(footer(self.create_button, stretch_at=0))
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.ctx.ui("Choose the study folder"))
+        folder = choose_folder(
+            self, self.ctx.staff_language, self.ctx.ui("Choose the study folder")
+        )
         if folder:
             self.study_dir = Path(folder)
             self.folder_label.setText(folder)

@@ -1,9 +1,22 @@
-"""Staff dialog: enrol this laptop with the research server (address + one-time code)."""
+"""Staff dialog: enrol this laptop with the research server (address, one-time code, CA file).
+
+The CA certificate file is only for a server whose certificate this laptop's system does not
+trust (self-signed, or from an institution's own authority). Its contents are kept with the
+enrolment credentials in the encrypted store, like the command line's `sync enrol --cafile`, so
+every later sync trusts that server without asking again.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+)
 
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
@@ -11,9 +24,12 @@ from survey_app.ui.pages.common import button, label
 
 
 class EnrolDialog(QDialog):
-    """Asks for the server address and the enrolment code; stays open until enrolment worked."""
+    """Asks for the server address, the enrolment code and, if needed, the server's CA file.
 
-    submitted = Signal(str, str)  # server address, code
+    Stays open until enrolment worked.
+    """
+
+    submitted = Signal(str, str, str)  # server address, code, CA file path ("" for none)
 
     def __init__(self, ctx: AppContext, address: str = "", parent=None) -> None:
         super().__init__(parent)
@@ -21,6 +37,7 @@ class EnrolDialog(QDialog):
         set_direction(self, ctx.staff_language)
         self.setWindowTitle(_("Connect to the research server"))
         self.setModal(True)
+        self.ctx = ctx
         layout = QVBoxLayout(self)
         layout.addWidget(
             label(
@@ -37,9 +54,28 @@ class EnrolDialog(QDialog):
         self.code = QLineEdit()
         self.code.setObjectName("enrol_code")
         self.code.setPlaceholderText("XXXX-XXXX-XXXX")
+        self.ca_file = QLineEdit()
+        self.ca_file.setObjectName("ca_file")
+        self.ca_file.setPlaceholderText(_("Not needed for most servers"))
+        self.choose_ca_button = button(_("Choose…"), name="choose_ca_file")
+        self.choose_ca_button.clicked.connect(self.choose_ca_file)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(self.choose_ca_button)
         form.addRow(label(_("Server address")), self.address)
         form.addRow(label(_("Enrolment code")), self.code)
+        form.addRow(label(_("CA certificate file")), ca_row)
         layout.addLayout(form)
+        ca_hint = label(
+            _(
+                "Only for a server with its own certificate (self-signed or from your "
+                "institution): the file from the study administrator. It is remembered for "
+                "every later sync."
+            ),
+            "second",
+        )
+        ca_hint.setObjectName("ca_file_hint")
+        layout.addWidget(ca_hint)
         self.message = label("", "error")
         self.message.setObjectName("enrol_message")
         layout.addWidget(self.message)
@@ -60,11 +96,23 @@ class EnrolDialog(QDialog):
             return
         self.set_busy(True)
         self.message.setText("")
-        self.submitted.emit(self.address.text(), self.code.text())
+        self.submitted.emit(self.address.text(), self.code.text(), self.ca_file.text().strip())
+
+    def choose_ca_file(self) -> None:
+        """Let staff pick the CA certificate file (PEM) they were given."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.ctx.ui("Choose the server's CA certificate file"),
+            "",
+            self.ctx.ui("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if path:
+            self.ca_file.setText(path)
 
     def set_busy(self, busy: bool) -> None:
         """Disable the inputs while the server is asked."""
-        for widget in (self.address, self.code, self.enrol_button):
+        widgets = (self.address, self.code, self.ca_file, self.choose_ca_button, self.enrol_button)
+        for widget in widgets:
             widget.setEnabled(not busy)
 
     def show_error(self, text: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Item, Option
 from survey_app.ui.langs import SessionLanguages
@@ -21,6 +23,7 @@ class MultipleChoice(AnswerWidget):
         options: tuple[Option, ...],
         langs: SessionLanguages,
         theme: Theme,
+        decorate: Callable[[int, OptionButton], QWidget] | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -38,7 +41,8 @@ class MultipleChoice(AnswerWidget):
             button.setObjectName(f"option_{item.id}_{option.code}")
             button.clicked.connect(self._changed)
             self._buttons[option.code] = button
-            grid.addWidget(button, index // cols, index % cols)
+            tile = decorate(option.code, button) if decorate else button
+            grid.addWidget(tile, index // cols, index % cols)
         self.buttons = list(self._buttons.values())
         self.decline_button: OptionButton | None = None
         if item.allow_decline:

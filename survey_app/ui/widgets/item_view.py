@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Item, ItemType, LocalText, Option
-from survey_app.i18n import tr
+from survey_app.i18n import N_, tr
 from survey_app.ui.direction import text_label
 from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.reading import Clip, PageReading
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.base import AnswerWidget
 from survey_app.ui.widgets.choice import MultipleChoice
@@ -24,20 +26,50 @@ def consent_options(langs: SessionLanguages) -> tuple[Option, ...]:
     )
 
 
-def answer_widget(item: Item, langs: SessionLanguages, theme: Theme) -> AnswerWidget | None:
+LISTEN_QUESTION = N_("Listen to the question")
+LISTEN_ANSWER = N_("Listen to this answer")
+LISTEN_TEXT = N_("Listen to this text")
+
+
+def with_play(play: QWidget | None, widget: QWidget) -> QWidget:
+    """Put a play button at the reading start of a widget (none: the widget itself)."""
+    if play is None:
+        return widget
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    row.addWidget(play, 0, Qt.AlignmentFlag.AlignTop)
+    row.addWidget(widget, 1)
+    return box
+
+
+def answer_widget(
+    item: Item, langs: SessionLanguages, theme: Theme, reading: PageReading | None = None
+) -> AnswerWidget | None:
     """Build the answer widget for an item type (None for notes)."""
     options = item.scale.options if item.scale else ()
+    decorate = None
+    if reading is not None and any(reading.option_clip(item, o.code) for o in options):
+
+        def decorate(code: int, button: QWidget) -> QWidget:
+            clip = reading.option_clip(item, code)
+            play = reading.button(clip, f"play_{item.id}_{code}", LISTEN_ANSWER) if clip else None
+            return with_play(play, button)
+
     if item.type is ItemType.SINGLE_CHOICE:
-        return SingleChoice(item, options, langs, theme, show_code=len(options) >= 6)
+        return SingleChoice(
+            item, options, langs, theme, show_code=len(options) >= 6, decorate=decorate
+        )
     if item.type is ItemType.CONSENT:
         return SingleChoice(item, consent_options(langs), langs, theme, code_order=False)
     if item.type is ItemType.MULTIPLE_CHOICE:
-        return MultipleChoice(item, options, langs, theme)
+        return MultipleChoice(item, options, langs, theme, decorate=decorate)
     if item.type is ItemType.LADDER:
         return ladder_answer(item, langs, theme)
     if item.type is ItemType.VAS:
         return vas_answer(item, langs, theme)
-    if item.type in (ItemType.INTEGER, ItemType.DATE, ItemType.TEXT):
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.DATE, ItemType.TEXT):
         return TypedAnswer(item, langs, theme)
     return None
 
@@ -64,9 +96,17 @@ def texts_block(
 class ItemView(QFrame):
     """A card with the question text(s), optional help text(s) and the answer widget."""
 
-    def __init__(self, item: Item, langs: SessionLanguages, theme: Theme, parent=None) -> None:
+    def __init__(
+        self,
+        item: Item,
+        langs: SessionLanguages,
+        theme: Theme,
+        parent=None,
+        reading: PageReading | None = None,
+    ) -> None:
         super().__init__(parent)
         self.item = item
+        self.reading = reading
         self.setObjectName(f"item_{item.id}")
         self.setProperty("role", "card")
         layout = QVBoxLayout(self)
@@ -74,14 +114,20 @@ class ItemView(QFrame):
         layout.setSpacing(10)
         role = "question" if item.type is not ItemType.NOTE else "note"
         self.text_block = texts_block(item.text, langs, role)
+        clip: Clip | None = reading.item_clip(item) if reading is not None else None
+        self.play_button = (
+            reading.button(clip, f"play_{item.id}", LISTEN_QUESTION)
+            if reading is not None and clip is not None
+            else None
+        )
         if self.text_block is not None:
-            layout.addWidget(self.text_block)
+            layout.addWidget(with_play(self.play_button, self.text_block))
         help_block = texts_block(item.help, langs, "muted")
         if help_block is not None:
             layout.addWidget(help_block)
         self.langs = langs
         self.theme = theme
-        self.answer = answer_widget(item, langs, theme)
+        self.answer = answer_widget(item, langs, theme, reading)
         if self.answer is not None:
             layout.addWidget(self.answer)
         # The form's own message (constraint) or "please answer" (required), in every language.
@@ -118,7 +164,7 @@ class ItemView(QFrame):
         if self.answer is None:
             return None
         layout = self.layout()
-        fresh = answer_widget(self.item, self.langs, self.theme)
+        fresh = answer_widget(self.item, self.langs, self.theme, self.reading)
         layout.replaceWidget(self.answer, fresh)
         self.answer.deleteLater()
         self.answer = fresh

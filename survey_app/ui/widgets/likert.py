@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QVBoxLayout
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
 
 from survey_app.answers.digits import fold_digits, shown_number
 from survey_app.forms.model import Item, Option
@@ -57,6 +59,7 @@ class SingleChoice(AnswerWidget):
         *,
         show_code: bool = False,
         code_order: bool = True,
+        decorate: Callable[[int, OptionButton], QWidget] | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -77,7 +80,8 @@ class SingleChoice(AnswerWidget):
             button.setFont(font)
             button.setObjectName(f"option_{item.id}_{option.code}")
             self._add(button, option.code)
-            grid.addWidget(button)
+            # A play button beside the tile where the option's label is recorded (ui/reading.py).
+            grid.addWidget(decorate(option.code, button) if decorate else button)
         self.buttons = list(self._codes)
         self.decline_button: OptionButton | None = None
         if item.allow_decline:
