@@ -49,6 +49,8 @@ class MainWindow(QMainWindow):
         self.session_view: SessionView | None = None
         self.gate: UnlockPage | None = None
         self._gate_intent = ""
+        # A safety signal staff have not yet acknowledged (Continue): shown again after a lock.
+        self._safety_due: str | None = None
         self._allow_close = False
         self.idle = IdleWatcher(self._idle_seconds(), self)
         self.idle.idle.connect(self._on_idle)
@@ -485,8 +487,9 @@ class MainWindow(QMainWindow):
         if self._gate_intent == "pause" and self.session_view is not None:
             self._pause(self.session_view)
             return
-        if self.session_view is not None and self.session_view.safety_code:
-            self._show_safety_signal(self.session_view.safety_code)
+        due = self._safety_due or (self.session_view.safety_code if self.session_view else None)
+        if due:
+            self._show_safety_signal(due)
             return
         self.show_dashboard()
 
@@ -495,11 +498,16 @@ class MainWindow(QMainWindow):
         from survey_app.ui.pages.safety import SafetySignalPage
 
         self._drop_session()
+        self._safety_due = code
         page = SafetySignalPage(self.ctx, code)
-        page.done.connect(self.show_dashboard)
+        page.done.connect(self._safety_acknowledged)
         self._show(page, "safety_signal")
         page.continue_button.setFocus()
         self.idle.start()
+
+    def _safety_acknowledged(self) -> None:
+        self._safety_due = None
+        self.show_dashboard()
 
     # ----- pause (staff, mid-session) -----------------------------------------------------
 
