@@ -15,7 +15,7 @@ from survey_app.i18n import EXTRACT_KEYWORDS
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:[:!][^}]*)?\}")
 # Placeholders that hold a number of things: a message with one needs plural forms (trn/Counted).
-COUNTED = {"count", "n", "seconds", "minutes", "hours", "days", "length", "refused"}
+COUNTED = {"count", "n", "seconds", "minutes", "hours", "days", "length", "refused", "decimals"}
 PLURAL_FORMS = {"nb": 2, "ar": 6}
 
 

@@ -39,6 +39,11 @@ MESSAGES: Mapping[str, str] = {
     "number.range": N_("Please write a number between {minimum} and {maximum}."),
     "number.too_small": N_("Please write a number of at least {minimum}."),
     "number.too_large": N_("Please write a number of at most {maximum}."),
+    "number.decimals": Counted(
+        "Please write at most {decimals} digit after the decimal separator.",
+        "Please write at most {decimals} digits after the decimal separator.",
+        "decimals",
+    ),
     "choice.unknown": N_("Please choose one of the answers shown."),
     "text.format": N_("Please write the answer as text."),
     "text.too_long": Counted(
@@ -66,7 +71,7 @@ MESSAGES: Mapping[str, str] = {
 FALLBACK = N_("Please check this answer.")
 
 # Parameters that are numbers to format, digits without grouping (years), or codes (kept Latin).
-_NUMBERS = frozenset({"minimum", "maximum", "length"})
+_NUMBERS = frozenset({"minimum", "maximum", "length", "decimals"})
 _PLAIN_DIGITS = frozenset({"year"})
 _CODES = frozenset({"prefix"})
 

@@ -1,7 +1,8 @@
 """Turn what a person chose or typed into the stored value of an answer, or refuse it clearly.
 
-Stored values (docs/form-format.md): single choice, ladder, vas, integer -> int; multiple choice
--> sorted list of unique codes; text -> NFC string; date -> "YYYY-MM-DD"; consent -> 1 or 0.
+Stored values (docs/form-format.md): single choice, ladder, vas, integer -> int; decimal -> float
+(typed with "," "." or "٫" in any digit system, at most the item's `decimals` places); multiple
+choice -> sorted list of unique codes; text -> NFC string; date -> "YYYY-MM-DD"; consent -> 1 or 0.
 A declined answer is not validated here: it has no value.
 """
 
@@ -13,13 +14,14 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from survey_app.answers.digits import fold_digits, strip_bidi
 from survey_app.answers.errors import AnswerError
-from survey_app.answers.numbers import parse_int
+from survey_app.answers.numbers import parse_decimal, parse_int
 from survey_app.forms.model import Item, ItemType, Scale
 
-AnswerValue = int | list[int] | str
+AnswerValue = int | float | list[int] | str
 
 EARLIEST_DATE = date(1900, 1, 1)
 VAS_RANGE = (0, 100)
@@ -52,7 +54,35 @@ def _whole_number(raw: object) -> int:
     raise AnswerError("number.format")
 
 
-def _in_range(value: int, minimum: int | None, maximum: int | None) -> int:
+def _decimal(item: Item, raw: object) -> float:
+    """Read a decimal answer: typed text in any digit system with either separator, or a number."""
+    if isinstance(raw, bool):
+        raise AnswerError("number.format")
+    if isinstance(raw, str):
+        number = parse_decimal(raw)
+    elif isinstance(raw, int | float | Decimal):
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    else:
+        raise AnswerError("number.format")
+    if not number.is_finite():
+        raise AnswerError("number.format")
+    places = decimal_places(number)
+    if item.decimals is not None and places > item.decimals:
+        raise AnswerError("number.decimals", {"decimals": item.decimals})
+    _in_range(number, item.minimum, item.maximum)
+    value = float(number)
+    if not math.isfinite(value):  # beyond any float: no real answer is this large
+        raise AnswerError("number.format")
+    return value
+
+
+def decimal_places(number: Decimal) -> int:
+    """Digits after the decimal separator, trailing zeros not counted ("2.50" has 1)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _in_range(value: Any, minimum: float | None, maximum: float | None) -> Any:
     too_small = minimum is not None and value < minimum
     too_large = maximum is not None and value > maximum
     if not (too_small or too_large):
@@ -171,6 +201,8 @@ def validate_answer(
         return _in_range(_whole_number(raw), low, high)
     if kind is ItemType.INTEGER:
         return _in_range(_whole_number(raw), item.minimum, item.maximum)
+    if kind is ItemType.DECIMAL:
+        return _decimal(item, raw)
     if kind is ItemType.TEXT:
         return _text(item, raw)
     if kind is ItemType.DATE:

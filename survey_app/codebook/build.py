@@ -94,7 +94,11 @@ def session_variables() -> tuple[Variable, ...]:
         ),
         Variable(
             "status",
-            _l("Session outcome", "Utfall av økten", "نتيجة الجلسة"),
+            _l(
+                "Session outcome: completed, declined or abandoned",
+                "Utfall av økten: completed, declined eller abandoned",
+                "نتيجة الجلسة: completed أو declined أو abandoned",
+            ),
             "string",
             s,
         ),
@@ -321,9 +325,20 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
             missing_codes=missing,
             minimum=minimum,
             maximum=maximum,
+            decimals=_decimals(item),
             **common,
         )
     ]
+
+
+# Shown decimals of a decimal item without a `decimals` limit (the data keep every digit).
+DEFAULT_DECIMALS = 2
+
+
+def _decimals(item: Item) -> int:
+    if item.type is not ItemType.DECIMAL:
+        return 0
+    return item.decimals if item.decimals is not None else DEFAULT_DECIMALS
 
 
 def _calculated_variable(item: Item, label: dict[str, str], common: dict) -> Variable:
@@ -348,10 +363,10 @@ def option_variable_name(item_id: str, code: int) -> str:
 
 def _numeric_shape(
     item: Item,
-) -> tuple[int | None, int | None, tuple[ValueLabel, ...], str]:
+) -> tuple[int | float | None, int | float | None, tuple[ValueLabel, ...], str]:
     if item.type is ItemType.CONSENT:
         return 0, 1, YES_NO, "nominal"
-    if item.type is ItemType.INTEGER:
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL):
         return item.minimum, item.maximum, (), "scale"
     scale = item.scale
     if scale is None:

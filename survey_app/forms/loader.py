@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
@@ -138,6 +139,7 @@ _ITEM_KEYS = {
     "min",
     "max",
     "max_length",
+    "decimals",
     "group",
     "label",
     "free_text",
@@ -202,12 +204,24 @@ def _read_item(
         and not scale.options
     ):
         reader.sink.error(node.line, f"{where}: scale '{scale.id}' has no option labels")
-    minimum = reader.integer(m.get("min"), f"{where} min")
-    maximum = reader.integer(m.get("max"), f"{where} max")
-    if (minimum is not None or maximum is not None) and item_type is not ItemType.INTEGER:
-        reader.sink.error(node.line, f"{where}: min/max apply only to integer items")
+    decimals = _decimals(reader, m, where, item_type)
+    if item_type is ItemType.DECIMAL:
+        minimum = _decimal_bound(reader, m.get("min"), f"{where} min")
+        maximum = _decimal_bound(reader, m.get("max"), f"{where} max")
+    else:
+        minimum = reader.integer(m.get("min"), f"{where} min")
+        maximum = reader.integer(m.get("max"), f"{where} max")
+    numeric = (ItemType.INTEGER, ItemType.DECIMAL)
+    if (minimum is not None or maximum is not None) and item_type not in numeric:
+        reader.sink.error(node.line, f"{where}: min/max apply only to integer and decimal items")
     if minimum is not None and maximum is not None and minimum > maximum:
         reader.sink.error(node.line, f"{where}: min {minimum} is above max {maximum}")
+    if decimals is not None:
+        for name, limit in (("min", minimum), ("max", maximum)):
+            if limit is not None and _places(limit) > decimals:
+                reader.sink.error(
+                    node.line, f"{where}: {name} {limit} has more than {decimals} decimals"
+                )
     required, logic = read_item_logic(
         reader, m, where, item_id, item_type, reader.source.expressions, node.line
     )
@@ -231,7 +245,44 @@ def _read_item(
         free_text=reader.boolean(m.get("free_text"), f"{where} free_text", False),
         logic=logic,
         section=section,
+        decimals=decimals,
     )
+
+
+MAX_DECIMALS = 6
+
+
+def _decimals(
+    reader: NodeReader, m: dict[str, Node], where: str, item_type: ItemType
+) -> int | None:
+    """The `decimals` key of a decimal item: 1 to MAX_DECIMALS digits after the separator."""
+    decimals = reader.integer(m.get("decimals"), f"{where} decimals")
+    if decimals is None:
+        return None
+    if item_type is not ItemType.DECIMAL:
+        reader.sink.error(m["decimals"].line, f"{where}: decimals apply only to decimal items")
+        return None
+    if not 1 <= decimals <= MAX_DECIMALS:
+        reader.sink.error(m["decimals"].line, f"{where}: decimals must be from 1 to {MAX_DECIMALS}")
+        return None
+    return decimals
+
+
+def _decimal_bound(reader: NodeReader, node: Node | None, where: str) -> int | float | None:
+    """A min/max of a decimal item, written with a point ("0.5"); whole bounds stay ints."""
+    if node is None:
+        return None
+    value = reader.text(node, where).strip()
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+        reader.sink.error(node.line, f"{where}: '{value}' is not a number (write 2.5)")
+        return None
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _places(value: int | float) -> int:
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _label(reader: NodeReader, node: Node | None, where: str) -> str:

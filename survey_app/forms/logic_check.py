@@ -24,6 +24,7 @@ _KINDS: Mapping[ItemType, Kind] = {
     ItemType.LADDER: Kind.NUMBER,
     ItemType.VAS: Kind.NUMBER,
     ItemType.INTEGER: Kind.NUMBER,
+    ItemType.DECIMAL: Kind.NUMBER,
     ItemType.TEXT: Kind.TEXT,
     ItemType.DATE: Kind.DATE,
     ItemType.CONSENT: Kind.NUMBER,

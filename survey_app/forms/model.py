@@ -25,6 +25,7 @@ class ItemType(StrEnum):
     LADDER = "ladder"
     VAS = "vas"
     INTEGER = "integer"
+    DECIMAL = "decimal"
     TEXT = "text"
     DATE = "date"
     CONSENT = "consent"
@@ -163,8 +164,8 @@ class Item:
     required: bool = False
     allow_decline: bool = False
     scale: Scale | None = None
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: int | float | None = None  # a float only for decimal items
+    maximum: int | float | None = None
     max_length: int | None = None
     help: LocalText | None = None
     group: str | None = None
@@ -172,6 +173,7 @@ class Item:
     free_text: bool = False
     logic: ItemLogic = field(default_factory=ItemLogic)
     section: str | None = None
+    decimals: int | None = None  # decimal items: most digits after the decimal separator
 
     @property
     def answerable(self) -> bool:

@@ -246,6 +246,10 @@ class _FormPrinter:
         elif kind is ItemType.INTEGER:
             digits = max(len(str(item.maximum)) if item.maximum is not None else 3, 1)
             parts.append(self._boxes("0" * digits, item))
+        elif kind is ItemType.DECIMAL:
+            # Whole digits of the maximum, a printed separator, then the allowed decimals.
+            whole = len(str(int(abs(item.maximum)))) if item.maximum is not None else 3
+            parts.append(self._boxes("0" * whole + "," + "0" * (item.decimals or 2), item))
         elif kind is ItemType.DATE:
             parts.append(self._hint(labels.DATE_HINT))
             parts.append(self._boxes("00.00.0000", item))

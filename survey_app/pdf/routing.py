@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from survey_app.answers.messages import format_number
 from survey_app.forms.expressions.tree import Binary, Call, Node, Number, Ref, String
 from survey_app.forms.expressions.values import to_number
 from survey_app.forms.logic import conditions
@@ -176,7 +177,12 @@ def skip_text(form: Form, item: Item, numbers: Mapping[str, int], language: str)
 
 
 def range_text(item: Item, language: str) -> str:
-    """ "Write a number from 18 to 99." for integer items with both limits ('' otherwise)."""
-    if item.type is not ItemType.INTEGER or item.minimum is None or item.maximum is None:
+    """ "Write a number from 18 to 99." for number items with both limits ('' otherwise)."""
+    if item.minimum is None or item.maximum is None:
+        return ""
+    if item.type is ItemType.DECIMAL:  # "0,5" in Norwegian, "٠٫٥" in Arabic
+        low, high = (format_number(v, language) for v in (item.minimum, item.maximum))
+        return tr(language, RANGE, minimum=low, maximum=high)
+    if item.type is not ItemType.INTEGER:
         return ""
     return tr(language, RANGE, minimum=item.minimum, maximum=item.maximum)

@@ -136,5 +136,8 @@ def generic_value(rng: random.Random, item: Item, language: str) -> object:
         return (date(2014, 1, 1) + timedelta(days=rng.randrange(5 * 365))).isoformat()
     low = item.minimum if item.minimum is not None else (scale.min if scale else 0)
     high = item.maximum if item.maximum is not None else (scale.max if scale else 10)
+    if item.type is ItemType.DECIMAL:  # a fraction within the allowed places
+        value = round(low + (high - low) * rng.random() ** 3, item.decimals or 1)
+        return float(min(max(value, low), high))
     # Small counts are more common than large ones (years in Norway, children, schooling).
     return low + round((high - low) * rng.random() ** 3)

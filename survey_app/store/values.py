@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from survey_app.answers.validate import decimal_places
 from survey_app.forms.model import Item, ItemType, ResultType
 from survey_app.store.errors import InvalidAnswer
 
@@ -33,6 +36,8 @@ def checked_value(item: Item, value: Any, status: str) -> Any:
         return _text(item, value)
     if kind is ItemType.DATE:
         return _date(value)
+    if kind is ItemType.DECIMAL:
+        return _decimal(item, value)
     return _number(item, value)
 
 
@@ -61,6 +66,18 @@ def _number(item: Item, value: Any) -> int:
     if is_choice and value not in scale.codes:
         raise InvalidAnswer()
     return value
+
+
+def _decimal(item: Item, value: Any) -> float:
+    """A decimal answer is stored as a float: finite, in range, no more places than allowed."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidAnswer()
+    low, high = item.minimum, item.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise InvalidAnswer()
+    if item.decimals is not None and decimal_places(Decimal(repr(value))) > item.decimals:
+        raise InvalidAnswer()
+    return float(value)
 
 
 def _codes(item: Item, value: Any) -> list[int]:

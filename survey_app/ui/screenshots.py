@@ -193,6 +193,7 @@ class Shooter:
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
         self._code_used(prefix, make_code(number, "RJ"))
+        self._unfinished(variant, number + 100)
         self._passphrase_dialog(prefix)
         self._register_dialog(prefix, make_code(number, "RJ"))
         self.window.lock()
@@ -235,6 +236,44 @@ class Shooter:
                 wait_until(lambda: self.window.page_name == "paused")
         self.window.stack.currentWidget().resume_button.click()
         wait_until(lambda: self.window.page_name == "session")
+
+    def _unfinished(self, variant: Variant, number: int) -> None:
+        """A session left on its HSCL-25 page: the dashboard's list and the close dialog."""
+        from survey_app.answers.codes import make_code
+
+        request = NewSessionRequest(
+            make_code(number, "RJ"), "baseline", variant.language, variant.interpreter,
+            None, False, False, addressee=variant.addressee,
+        )  # fmt: skip
+        self.window._start_session(self.window.stack.currentWidget(), request)
+        wait_until(lambda: self.window.page_name == "session")
+        view = self.window.session_view
+        consent = view.current
+        for item_id in consent.statements:
+            consent.views[item_id].answer.button_for(1).click()
+        consent.continue_button.click()
+        wait_until(lambda: view.current is not consent)
+        view.show_page(next(i for i, spec in enumerate(view.plan) if spec.form.id == "hscl25"))
+        _answer_some(view.current)
+        self.settle()
+        self.window.show_dashboard()
+        self.settle()
+        page = self.window.stack.currentWidget()
+        wait_until(lambda: page.unfinished_table.rowCount() > 0)
+        self.settle()
+        page.select_unfinished(0)
+        self.shot(f"{variant.name}-dashboard-unfinished")
+        page.select_unfinished(0)  # a refresh after a sync round may clear it
+        page.close_unfinished_button.click()
+        dialog = self.window.close_dialog
+        dialog.close_button.click()  # refused in the dialog: no reason chosen yet
+        self._dialog_shot(dialog, f"{variant.name}-close-dialog")
+        dialog.reason.setCurrentIndex(dialog.reason.findData("other"))
+        dialog.note.setText("Brannalarm" if variant.staff == "nb" else "إنذار حريق")
+        self._dialog_shot(dialog, f"{variant.name}-close-dialog-filled")
+        dialog.close_button.click()
+        wait_until(lambda: self.window.close_dialog is None)
+        self.shot(f"{variant.name}-dashboard-closed")
 
     def _typed_refused(self, view, prefix: str) -> None:
         """An age out of range after Next: the message, the focus and the Clear button."""

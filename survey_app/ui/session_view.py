@@ -116,6 +116,10 @@ class SessionView(QWidget):
         self.reader = Reader(self) if not self.paper else None
         self._last_listen: tuple | None = None
         if self.reader is not None:
+            study = setup.study
+            self.reader.samples_allowed = bool(
+                getattr(study, "demo", False) or getattr(study, "allow_draft_languages", False)
+            )
             self.reader.clip_started.connect(self._listened)
         # Staff only: the gesture leads to the passphrase, never straight to a staff page.
         self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)

@@ -20,6 +20,7 @@ EVERY_ERROR = [
     AnswerError("number.range", {"minimum": 18, "maximum": 99}),
     AnswerError("number.too_small", {"minimum": 0}),
     AnswerError("number.too_large", {"maximum": 80}),
+    AnswerError("number.decimals", {"decimals": 2}),
     AnswerError("choice.unknown"),
     AnswerError("text.format"),
     AnswerError("text.too_long", {"maximum": 2000, "length": 2100}),

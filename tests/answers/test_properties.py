@@ -8,6 +8,7 @@ every language, never another exception.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +28,7 @@ from survey_app.answers.digits import BIDI_CONTROLS, DIGIT_SYSTEMS
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import MESSAGES, message
 from survey_app.answers.numbers import parse_decimal, parse_int
-from survey_app.answers.validate import validate_answer
+from survey_app.answers.validate import decimal_places, validate_answer
 from survey_app.forms.model import (
     ANSWERABLE_TYPES,
     LANGUAGES,
@@ -211,6 +212,11 @@ def items(draw: st.DrawFn) -> Item:
         minimum = draw(st.one_of(st.none(), st.just(low)))
         maximum = draw(st.one_of(st.none(), st.just(high)))
         return Item("q", kind, _text("Q"), minimum=minimum, maximum=maximum)
+    if kind is ItemType.DECIMAL:
+        minimum = draw(st.one_of(st.none(), st.just(low - 0.5)))
+        maximum = draw(st.one_of(st.none(), st.just(high + 0.25)))
+        decimals = draw(st.one_of(st.none(), st.integers(1, 3)))
+        return Item("q", kind, _text("Q"), minimum=minimum, maximum=maximum, decimals=decimals)
     if kind is ItemType.TEXT:
         limit = draw(st.one_of(st.none(), st.integers(1, 200)))
         return Item("q", kind, _text("Q"), max_length=limit, free_text=True)
@@ -252,6 +258,12 @@ def _check_stored(item: Item, value: object) -> None:
     elif kind is ItemType.DATE:
         assert isinstance(value, str)
         assert date(1900, 1, 1) <= date.fromisoformat(value) <= TODAY
+    elif kind is ItemType.DECIMAL:
+        assert type(value) is float and math.isfinite(value)
+        assert item.minimum is None or value >= item.minimum
+        assert item.maximum is None or value <= item.maximum
+        places = decimal_places(Decimal(repr(value)))
+        assert item.decimals is None or places <= item.decimals
     else:
         assert type(value) is int
         if kind is ItemType.SINGLE_CHOICE:
@@ -362,6 +374,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "number.range": ("minimum", "maximum"),
     "number.too_small": ("minimum",),
     "number.too_large": ("maximum",),
+    "number.decimals": ("decimals",),
     "text.too_long": ("maximum", "length"),
     "date.too_early": ("year",),
     "code.format": ("example",),

@@ -125,6 +125,56 @@ def test_integer_without_limits_accepts_any_whole_number() -> None:
     assert validate_answer(item, "-1 000") == -1000
 
 
+WEIGHT = Item(
+    "bg_weight",
+    ItemType.DECIMAL,
+    LocalText({"en": "Weight"}),
+    minimum=2.5,
+    maximum=250,
+    decimals=1,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("72,5", 72.5),  # Norwegian comma
+        ("٧٢٫٥", 72.5),  # Arabic-Indic digits, Arabic decimal separator
+        ("٧٢,٥", 72.5),  # Arabic digits with the comma of an Arabic keyboard
+        ("72.5", 72.5),
+        ("۷۲٫۵", 72.5),  # Persian digits
+        (" 80 ", 80.0),
+        (72.5, 72.5),
+    ],
+)
+def test_decimal_accepts_either_digit_system_and_either_separator(raw: object, stored: float):
+    value = validate_answer(WEIGHT, raw)
+    assert type(value) is float and value == stored
+
+
+def test_decimal_refuses_more_places_than_the_form_allows() -> None:
+    error = error_of(WEIGHT, "72,55")
+    assert (error.code, dict(error.params)) == ("number.decimals", {"decimals": 1})
+
+
+def test_decimal_outside_min_max_names_both_limits() -> None:
+    error = error_of(WEIGHT, "٢٫٤")
+    assert (error.code, dict(error.params)) == ("number.range", {"minimum": 2.5, "maximum": 250})
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nb", "Skriv et tall mellom 2,5 og 250."),
+        ("ar", "يرجى كتابة رقم بين ٢٫٥ و٢٥٠."),
+    ],
+)
+def test_decimal_range_message_writes_limits_the_language_way(language: str, expected: str):
+    from survey_app.answers.messages import message
+
+    assert message(error_of(WEIGHT, "1"), language) == expected
+
+
 @pytest.mark.parametrize(
     ("raw", "code"),
     [("35,5", "number.not_whole"), ("٣5", "number.mixed_digits"), ("abc", "number.format")],
@@ -264,6 +314,7 @@ def test_every_answerable_type_is_covered() -> None:
         ItemType.LADDER,
         ItemType.VAS,
         ItemType.INTEGER,
+        ItemType.DECIMAL,
         ItemType.TEXT,
         ItemType.DATE,
         ItemType.CONSENT,

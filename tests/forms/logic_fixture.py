@@ -101,4 +101,15 @@ items:
           nb: "Hvor mange timer i uka jobber du?"
           en: "How many hours a week do you work?"
           ar: "كم ساعة تعمل في الأسبوع؟"
+      - id: lg_km
+        type: decimal
+        min: 0
+        max: 500
+        decimals: 1
+        allow_decline: true
+        relevant: "${lg_job} = 1"
+        text:
+          nb: "Hvor mange kilometer er det til jobben?"
+          en: "How many kilometres is it to your work?"
+          ar: "كم كيلومترًا تبعد عن عملك؟"
 """

@@ -198,3 +198,24 @@ def test_a_number_too_large_for_the_computer_is_an_error_not_a_crash(write_logic
     """A 400-digit literal became infinity and check-forms stopped with OverflowError."""
     path = write_logic('relevant: "${lg_age} >= 18"', 'relevant: "${lg_age} >= ' + "9" * 400 + '"')
     assert ": the number is too large" in the_error(path, "too large")
+
+
+def test_decimal_item_loads_its_limits_and_places(write_logic):
+    form, _ = check_file(write_logic())
+    km = form.item("lg_km")
+    assert (km.type, km.minimum, km.maximum, km.decimals) == (ItemType.DECIMAL, 0, 500, 1)
+
+
+def test_decimal_limit_with_more_places_than_allowed_is_an_error(write_logic):
+    path = write_logic("        max: 500\n", "        max: 0.25\n")
+    assert "max 0.25 has more than 1 decimals" in the_error(path, "lg_km")
+
+
+def test_decimals_on_an_integer_item_is_an_error(write_logic):
+    path = write_logic("        min: 1\n        max: 80\n", "        decimals: 2\n")
+    assert "decimals apply only to decimal items" in the_error(path, "lg_hours")
+
+
+def test_decimal_default_with_too_many_places_is_an_error(write_logic):
+    path = write_logic("        decimals: 1\n", '        decimals: 1\n        default: "2,25"\n')
+    assert "'2,25' is not a valid answer" in the_error(path, "lg_km")

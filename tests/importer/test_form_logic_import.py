@@ -162,3 +162,48 @@ def test_codebook_prints_every_condition(imported):
     assert rows["lg_lang_count"]["calculation"] == "count-selected(${lg_langs})"
     assert rows["lg_hours"]["missing_codes"] == "-7 -8 -9"
     assert rows["lg_country"]["missing_codes"] == "-7 -9"
+
+
+@pytest.fixture(scope="module")
+def imported_decimal(tmp_path_factory, logic_library, laptop, study_keys):
+    payload = make_payload(
+        logic_library,
+        "sub-d",
+        laptop,
+        code="D4",
+        language="ar",
+        answers={"lg_age": 40, "lg_job": 1, "lg_hours": 37, "lg_km": 12.5, "lg_lang_count": 0},
+    )
+    tmp_path = tmp_path_factory.mktemp("decimal")
+    report, out = import_payloads(tmp_path, logic_library, laptop, study_keys, [payload])
+    assert report.new_count == 1, [r.reason for r in report.rejections]
+    return out
+
+
+def test_decimal_answer_keeps_its_fraction_in_csv_sav_and_dta(imported_decimal):
+    assert csv_rows(imported_decimal)["D4"]["lg_km"] == "12.5"
+    frame, meta = pyreadstat.read_sav(str(imported_decimal / "baseline.sav"))
+    assert list(frame["lg_km"]) == [12.5]
+    assert meta.original_variable_types["lg_km"] == "F8.1"
+    frame, _ = pyreadstat.read_dta(str(imported_decimal / "baseline.dta"))
+    assert list(frame["lg_km"]) == [12.5]
+
+
+def test_codebook_gives_a_decimal_item_its_places(imported_decimal):
+    with (imported_decimal / "codebook.csv").open(encoding="utf-8-sig") as fh:
+        rows = {r["name"]: r for r in csv.DictReader(fh)}
+    assert (rows["lg_km"]["type"], rows["lg_km"]["decimals"]) == ("numeric", "1")
+
+
+def test_decimal_with_more_places_than_allowed_is_refused(
+    tmp_path, logic_library, laptop, study_keys
+):
+    payload = make_payload(
+        logic_library,
+        "sub-e",
+        laptop,
+        answers={"lg_age": 40, "lg_job": 1, "lg_km": 12.25, "lg_lang_count": 0},
+    )
+    report, _ = import_payloads(tmp_path, logic_library, laptop, study_keys, [payload])
+    assert report.new_count == 0
+    assert "the answer to 'lg_km' does not fit the item" in report.rejections[0].reason

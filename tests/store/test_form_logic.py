@@ -84,3 +84,26 @@ def test_calculated_value_is_stored_and_follows_the_answers(store, session, logi
 def test_calculated_item_cannot_be_answered(store, session, logic_form):
     with pytest.raises(InvalidAnswer):
         store.save_answer(session.id, logic_form, "lg_lang_count", 5)
+
+
+def test_decimal_answer_is_stored_as_a_number_with_its_fraction(store, session, logic_form):
+    store.save_answer(session.id, logic_form, "lg_age", 40)
+    store.save_answer(session.id, logic_form, "lg_job", 1)
+    store.save_answer(session.id, logic_form, "lg_km", 12.5)
+    assert stored(store, session)["lg_km"] == 12.5
+
+
+@pytest.mark.parametrize("value", [12.25, 500.5, "12.5", True])
+def test_decimal_outside_its_places_range_or_type_is_refused(store, session, logic_form, value):
+    store.save_answer(session.id, logic_form, "lg_age", 40)
+    store.save_answer(session.id, logic_form, "lg_job", 1)
+    with pytest.raises(InvalidAnswer):
+        store.save_answer(session.id, logic_form, "lg_km", value)
+    assert "lg_km" not in stored(store, session)
+
+
+def test_touched_items_name_a_cleared_answer(store, session, logic_form):
+    store.save_answer(session.id, logic_form, "lg_age", 40)
+    store.clear_answer(session.id, logic_form.id, "lg_age", form=logic_form)
+    assert (logic_form.id, "lg_age") in store.touched_items(session.id)
+    assert "lg_age" not in stored(store, session)

@@ -273,3 +273,43 @@ def test_cleared_default_stays_cleared_after_resume(qtbot, dashboard, ctx, tmp_p
     again = resumed(qtbot, ctx, view, form)
     assert page(again).views["lg_age"].answer.text() == ""
     assert "lg_age" not in stored(qtbot, ctx, again)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown_again"),
+    [("nb", "12,5", "12,5"), ("ar", "١٢٫٥", "12.5")],
+)
+def test_decimal_typed_the_languages_way_is_stored_as_a_number(
+    qtbot, dashboard, ctx, logic_form, language, typed, shown_again
+):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language)
+    type_answer(view, "lg_age", "40")
+    page(view).next_button.click()
+    page(view).views["lg_job"].answer.button_for(1).click()
+    type_answer(view, "lg_km", typed)
+    assert stored(qtbot, ctx, view)["lg_km"] == 12.5
+    again = resumed(qtbot, ctx, view, logic_form)
+    again.show_page(2)  # the work page
+    assert page(again).views["lg_km"].answer.text() == shown_again
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nb", "Skriv høyst 1 siffer etter desimaltegnet."),
+        ("ar", "يرجى كتابة رقم واحد على الأكثر بعد الفاصلة العشرية."),
+    ],
+)
+def test_decimal_with_too_many_places_says_so_and_is_not_saved(
+    qtbot, dashboard, ctx, logic_form, language, expected
+):
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language)
+    type_answer(view, "lg_age", "40")
+    page(view).next_button.click()
+    page(view).views["lg_job"].answer.button_for(1).click()
+    answer = page(view).views["lg_km"].answer
+    answer.editor.setText("12,25")
+    answer.editor.textEdited.emit("12,25")
+    answer.commit()
+    assert answer.message.text() == expected
+    assert "lg_km" not in stored(qtbot, ctx, view)

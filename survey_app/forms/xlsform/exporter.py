@@ -32,6 +32,7 @@ CONSENT_LABELS = {
 }
 _TYPES = {
     ItemType.INTEGER: "integer",
+    ItemType.DECIMAL: "decimal",
     ItemType.TEXT: "text",
     ItemType.DATE: "date",
     ItemType.NOTE: "note",
@@ -107,6 +108,8 @@ def _item_row(form: Form, item: Item) -> Row:
         row["app_free_text"] = "yes"
     if item.max_length is not None:
         row["app_max_length"] = str(item.max_length)
+    if item.decimals is not None:
+        row["app_decimals"] = str(item.decimals)
     logic = item.logic
     if item.required:
         row["required"] = "yes"

@@ -1,6 +1,6 @@
 """Convert an XLSForm workbook into this app's form file (YAML), row by row.
 
-Every row that cannot be converted (repeats, media, metadata, decimals, ...) is reported with
+Every row that cannot be converted (repeats, media, metadata, ...) is reported with
 its sheet and row instead of being dropped silently; every line of the written form remembers
 the row it came from, so `check-forms` on an .xlsx reports findings by sheet and row.
 Columns this app needs and XLSForm has no word for are `app_*` columns, which pyxform ignores
@@ -37,13 +37,12 @@ from survey_app.forms.xlsform.sheets import (
 
 ADDRESSEES = ("female", "male")
 DECLINABLE = {"single_choice", "multiple_choice", "ladder", "vas"}
-SUPPORTED = {"integer", "text", "date", "note", "range", "calculate"}
+SUPPORTED = {"integer", "decimal", "text", "date", "note", "range", "calculate"}
 METADATA = {
     "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
     "username", "email", "audit", "start-geopoint", "background-audio", "instanceid",
 }  # fmt: skip
 NOT_SUPPORTED = {
-    "decimal": "decimal numbers are not supported (answers here are whole numbers)",
     "geopoint": "locations are not collected by this app",
     "geotrace": "locations are not collected by this app",
     "geoshape": "locations are not collected by this app",
@@ -456,7 +455,7 @@ class _Converter:
                 value = "yes"  # declining must always be possible; XLSForm has no word for it
             if value:
                 out.line(f"{pad}{key}: {_boolean(value)}", origin)
-        for key in ("min", "max", "max_length"):
+        for key in ("min", "max", "max_length", "decimals"):
             if row.get(f"app_{key}"):
                 out.line(f"{pad}{key}: {_q(row.get(f'app_{key}'))}", origin)
         self._required(row, pad, origin)

@@ -69,7 +69,7 @@ def answer_widget(
         return ladder_answer(item, langs, theme)
     if item.type is ItemType.VAS:
         return vas_answer(item, langs, theme)
-    if item.type in (ItemType.INTEGER, ItemType.DATE, ItemType.TEXT):
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.DATE, ItemType.TEXT):
         return TypedAnswer(item, langs, theme)
     return None
 

@@ -1,6 +1,8 @@
-"""Integer, date and free-text items: validated as the participant types, saved when valid."""
+"""Typed items (numbers, dates, free text): validated as the participant types, saved when valid."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence
@@ -99,7 +101,7 @@ class TypedAnswer(AnswerWidget):
         else:
             self.editor = PrivateLineEdit()
             self.editor.textEdited.connect(self._changed)
-            if item.type is ItemType.INTEGER:
+            if item.type in (ItemType.INTEGER, ItemType.DECIMAL):
                 self.editor.setMaximumWidth(theme.pt(14) * 12)
             elif item.type is ItemType.DATE:
                 self.editor.setMaximumWidth(theme.pt(14) * 16)
@@ -193,9 +195,22 @@ class TypedAnswer(AnswerWidget):
         return parse_typed(self.item, self.text()).error is not None
 
     def set_answer(self, value: object, status: str) -> None:
-        self._set_text("" if value is None else str(value))
+        text = "" if value is None else str(value)
+        if self.item.type is ItemType.DECIMAL and isinstance(value, int | float):
+            text = written_decimal(value, self.langs.participant)
+        self._set_text(text)
         self.clear_button.setEnabled(bool(self.text()))
         self._last = (value, status)
 
     def first_focus(self) -> QWidget:
         return self.editor
+
+
+def written_decimal(value: float, language: str) -> str:
+    """A stored decimal as typed in a language: "2,5" in Norwegian, "2.5" otherwise.
+
+    Western digits, as integer answers are shown; every separator and digit system is accepted
+    when typed, so the participant may correct it in any of them.
+    """
+    text = format(Decimal(repr(value)).normalize(), "f")
+    return text.replace(".", ",") if language == "nb" else text

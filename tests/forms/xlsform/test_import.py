@@ -89,7 +89,7 @@ def test_metadata_rows_are_reported_by_row(workbook):
     ("row", "fragment"),
     [
         ({"type": "begin_repeat", "name": "kids"}, "repeats are not supported"),
-        ({"type": "decimal", "name": "weight", "label": ("W", "V", "ا")}, "decimal"),
+        ({"type": "time", "name": "when", "label": ("W", "N", "م")}, "times of day"),
         ({"type": "geopoint", "name": "where", "label": ("W", "H", "أ")}, "locations"),
         ({"type": "image", "name": "photo", "label": ("P", "B", "ص")}, "photos"),
         ({"type": "select_one nolist", "name": "q", "label": ("Q", "S", "س")}, "no choice list"),
@@ -102,6 +102,22 @@ def test_what_cannot_be_converted_is_reported_at_its_row(tmp_path, row, fragment
         survey.insert(4, {"type": "end_repeat"})
     path = write_workbook(tmp_path / "x.xlsx", survey=survey)
     assert f"{path}:survey:5: error: " in the(path, fragment)
+
+
+def test_decimal_row_imports_as_a_decimal_item(tmp_path):
+    row = {
+        "type": "decimal",
+        "name": "weight",
+        "label": ("Weight in kg", "Vekt i kg", "الوزن بالكيلوغرام"),
+        "constraint": ". >= 2.5 and . <= 250",
+        "message": ("From 2.5 to 250.", "Fra 2,5 til 250.", "من ٢٫٥ إلى ٢٥٠."),
+    }
+    survey = [*SURVEY[:3], row, *SURVEY[3:]]
+    form, findings = check_xlsx(write_workbook(tmp_path / "d.xlsx", survey=survey))
+    assert form is not None, [str(f) for f in findings]
+    weight = form.item("weight")
+    assert weight.type is ItemType.DECIMAL
+    assert weight.logic.constraint.canonical == ". >= 2.5 and . <= 250"
 
 
 def test_rows_inside_a_repeat_are_not_imported_but_the_rest_is(tmp_path):
