@@ -167,6 +167,12 @@ class Shooter:
         consent = view.current
         for item_id, item_view in consent.views.items():
             if item_id in consent.statements:
+                item_view.answer.button_for(0).click()
+        consent.continue_button.click()
+        self.shot(f"{prefix}-consent-decline-confirm")  # "are you sure?"; then go back
+        consent.cancel_decline_button.click()
+        for item_id, item_view in consent.views.items():
+            if item_id in consent.statements:
                 item_view.answer.button_for(1).click()
         self.shot(f"{prefix}-consent-answered")
         consent.continue_button.click()
@@ -185,6 +191,8 @@ class Shooter:
         wait_until(lambda: view.current.complete)  # rows past the first screen come in turns
         self.shot(f"{prefix}-review")
         self._review_return(view, prefix)
+        view.current.finish_button.click()
+        self.shot(f"{prefix}-finish-confirm")  # unanswered items: asked once
         view.current.finish_button.click()
         wait_until(lambda: type(view.current).__name__ == "ThanksPage")
         self.shot(f"{prefix}-thanks")
@@ -297,6 +305,8 @@ class Shooter:
         view.current.review_button.click()
         wait_until(lambda: view.current.complete)
         self.shot(f"{prefix}-review-refused")
+        view.current.finish_button.click()
+        self.shot(f"{prefix}-finish-refused")
         view.current.findChild(QPushButton, "goto_bg_age").click()
         view.current.views["bg_age"].answer.clear_button.click()
         view.current.review_button.click()
