@@ -147,10 +147,11 @@ def safety_study(folder: Path) -> Path:
     path = folder / "study.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace('forms_dir: "../../forms"', f'forms_dir: "{ROOT / "forms"}"')
-    text = text.replace(
-        "# safety:\n#   protocol: S\n#   triggers:\n#     - {form: hscl25, item: hscl_20, at_least: 2}",
-        "safety:\n  protocol: S\n  triggers:\n    - {form: hscl25, item: hscl_20, at_least: 2}",
+    setting = (
+        "safety:\n  protocol: S\n  triggers:\n    - {form: hscl25, item: hscl_20, at_least: 2}"
     )
+    commented = "\n".join("# " + line for line in setting.splitlines())
+    text = text.replace(commented, setting)
     assert "\nsafety:" in text, "the DEMO study.yaml no longer shows the safety setting"
     path.write_text(text, encoding="utf-8")
     return folder
@@ -207,6 +208,12 @@ def answer_shown_items(qtbot, view) -> None:
             typed(qtbot, view, item_id, TYPED[item_id])
         elif item_id in LADDERS:
             answer.canvas.set_value(LADDERS[item_id])
+
+
+def next_page(qtbot, view) -> None:
+    before = view.current
+    page(view).next_button.click()
+    qtbot.waitUntil(lambda: view.current is not before, timeout=WAIT)
 
 
 def staff_pause(qtbot, window, view) -> PausePage:
@@ -319,9 +326,7 @@ def play_session(qtbot, window, played: Played) -> None:
         answer_shown_items(qtbot, view)
         if "hscl_20" in ids:
             shot(window, "ar+nb-hscl-item-20")
-        before = view.current
-        page(view).next_button.click()
-        qtbot.waitUntil(lambda: view.current is not before, timeout=WAIT)
+        next_page(qtbot, view)
     assert isinstance(view.current, ReviewPage)
     shot(window, "ar+nb-review")
     view.current.finish_button.click()
