@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from shiboken6 import isValid
 
 from survey_app.errors import UserFacingError
 from survey_app.ui import operations as ops
@@ -20,6 +22,7 @@ from survey_app.ui.preload import preload_in_background
 # Pages after the first one are imported where they are first made: the unlock screen must
 # not wait for them (they are preloaded in the background once it shows, see preload.py).
 if TYPE_CHECKING:
+    from survey_app.ui.pages.close_dialog import CloseUnfinishedDialog
     from survey_app.ui.pages.dashboard import DashboardPage
     from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
     from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self._transfer: TransferController | None = None
         self.enrol_dialog: EnrolDialog | None = None
         self.passphrase_dialog: PassphraseDialog | None = None
+        self.close_dialog: CloseUnfinishedDialog | None = None
         self._register: RegisterController | None = None  # made when first opened
         self._start()
         preload_in_background()
@@ -114,6 +118,25 @@ class MainWindow(QMainWindow):
         self.page_name = name
         self.page_changed.emit(name)
 
+    def shows(self, page: QWidget) -> bool:
+        """Whether `page` is still one of the window's pages (not removed or deleted)."""
+        return isValid(page) and self.stack.indexOf(page) >= 0
+
+    def _for_page(self, page: QWidget, handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Wrap a store answer's handler: it runs only while `page` is still shown.
+
+        A page is removed (and deleted) when the app locks or staff move on; the store worker
+        may answer later, and that answer no longer has anyone to show it to.
+        """
+
+        def run(value: Any) -> None:
+            if self.shows(page):
+                handler(value)
+            else:
+                log.info("answer for a page that is gone ignored (%s)", type(page).__name__)
+
+        return run
+
     def error_text(self, exc: BaseException) -> str:
         """Turn an exception into a message for the staff (never with personal data)."""
         msgid = getattr(exc, "msgid", None)
@@ -146,7 +169,7 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.create_store(self.ctx, passphrase, folder),
             self._store_ready,
-            lambda exc: page.show_error(self.error_text(exc)),
+            self._for_page(page, lambda exc: page.show_error(self.error_text(exc))),
             "create_store",
         )
 
@@ -162,7 +185,7 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.open_store(self.ctx, passphrase, self._unlock_guard()),
             self._store_ready,
-            lambda exc: self._unlock_failed(page, exc),
+            self._for_page(page, lambda exc: self._unlock_failed(page, exc)),
             "open_store",
         )
 
@@ -185,6 +208,7 @@ class MainWindow(QMainWindow):
         page = DashboardPage(self.ctx)
         page.new_session_requested.connect(self.show_new_session)
         page.resume_requested.connect(self.resume_session)
+        page.close_requested.connect(lambda session_id: self.close_unfinished(page, session_id))
         page.lock_requested.connect(self.lock)
         page.meeting_requested.connect(lambda *args: self._create_meeting(page, *args))
         page.sync_requested.connect(self.sync_now)
@@ -205,24 +229,75 @@ class MainWindow(QMainWindow):
         """Reload the meeting's sessions (status only) from the store."""
         self.ctx.client.call(
             ops.dashboard_data(self.ctx.meeting),
-            lambda data: self._fill_dashboard(page, data),
-            lambda exc: page.show_meeting_error(self.error_text(exc)),
+            self._for_page(page, lambda data: self._fill_dashboard(page, data)),
+            self._for_page(page, lambda exc: page.show_meeting_error(self.error_text(exc))),
             "dashboard",
         )
+        self.ctx.client.call(
+            ops.unfinished_sessions(self.ctx),
+            lambda rows: self.stack.indexOf(page) >= 0 and page.show_unfinished(rows),
+            lambda exc: page.show_action_error(self.error_text(exc)),
+            "unfinished_sessions",
+        )
+
+    def close_unfinished(self, page: DashboardPage, session_id: str) -> None:
+        """Ask why an unfinished session is closed; the store seals it as abandoned."""
+        from survey_app.ui.pages.close_dialog import CloseUnfinishedDialog
+
+        entry = next((e for e in page.unfinished if e.session.id == session_id), None)
+        if entry is None:
+            return
+        session = entry.session
+        protocol = self.ctx.study.library.protocol if self.ctx.study else None
+        tp = protocol.timepoints.get(session.timepoint) if protocol else None
+        tp_name = (tp.label.get(self.ctx.staff_language) if tp else None) or session.timepoint
+        dialog = CloseUnfinishedDialog(self.ctx, session.participant_code, tp_name, self)
+        dialog.submitted.connect(
+            lambda reason, note: self._abandon(page, dialog, session_id, reason, note)
+        )
+        dialog.finished.connect(lambda _result: self._close_dialog_closed(dialog))
+        self.close_dialog = dialog
+        dialog.open()
+        dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
+
+    def _abandon(
+        self, page: DashboardPage, dialog: CloseUnfinishedDialog, session_id, reason, note
+    ) -> None:
+        def done(_copy) -> None:
+            dialog.accept()
+            if self.stack.indexOf(page) >= 0:
+                page.show_closed()
+                self.refresh_dashboard(page)
+
+        self.ctx.client.call(
+            ops.abandon_session(self.ctx, session_id, reason, note),
+            done,
+            lambda exc: dialog.failed(self.error_text(exc)),
+            "abandon_session",
+        )
+
+    def _close_dialog_closed(self, dialog: CloseUnfinishedDialog) -> None:
+        if self.close_dialog is dialog:
+            self.close_dialog = None
+        dialog.deleteLater()
 
     def _fill_dashboard(self, page: DashboardPage, data) -> None:
         meeting, sessions = data
         self.ctx.meeting = meeting
-        if self.stack.indexOf(page) >= 0:
-            page.show_sessions(meeting, sessions)
+        page.show_sessions(meeting, sessions)
 
     def _create_meeting(self, page: DashboardPage, date: str, place: str, staff: str) -> None:
         self.ctx.client.call(
             lambda w: w.store.create_meeting(date, place, staff),
-            lambda meeting: (setattr(self.ctx, "meeting", meeting), self.refresh_dashboard(page)),
-            lambda exc: page.show_meeting_error(self.error_text(exc)),
+            lambda meeting: self._meeting_created(page, meeting),
+            self._for_page(page, lambda exc: page.show_meeting_error(self.error_text(exc))),
             "create_meeting",
         )
+
+    def _meeting_created(self, page: DashboardPage, meeting) -> None:
+        self.ctx.meeting = meeting  # kept even when the page is gone: the next one shows it
+        if self.shows(page):
+            self.refresh_dashboard(page)
 
     # ----- sync and export (staff, dashboard only; never a dialog during a session) ---------
 
@@ -251,9 +326,12 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             dialog.show_error(self.error_text(exc))
             return
-        self.transfer.enrol(
-            address, code, lambda exc: dialog.show_error(self.error_text(exc)), ca_file=ca_file
-        )
+
+        def refused(exc: BaseException) -> None:
+            if self.enrol_dialog is dialog and isValid(dialog):
+                dialog.show_error(self.error_text(exc))
+
+        self.transfer.enrol(address, code, refused, ca_file=ca_file)
 
     def _close_enrolled(self, state) -> None:
         if state.enrolled and self.enrol_dialog is not None:
@@ -283,17 +361,24 @@ class MainWindow(QMainWindow):
         dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
 
     def _rekey(self, page: DashboardPage, dialog: PassphraseDialog, old: str, new: str) -> None:
+        def dialog_open() -> bool:
+            return self.passphrase_dialog is dialog and isValid(dialog)
+
         def done(_ok) -> None:
-            dialog.accept()
-            if self.stack.indexOf(page) >= 0:
+            if dialog_open():
+                dialog.accept()
+            if self.shows(page):
                 page.show_passphrase_changed()
+
+        def failed(exc: BaseException) -> None:
+            if dialog_open():
+                delay = float(getattr(exc, "delay_seconds", 0.0) or 0.0)
+                dialog.failed(self.error_text(exc), delay)
 
         self.ctx.client.call(
             ops.change_passphrase(old, new),
             done,
-            lambda exc: dialog.failed(
-                self.error_text(exc), float(getattr(exc, "delay_seconds", 0.0) or 0.0)
-            ),
+            failed,
             "change_passphrase",
         )
 
@@ -322,7 +407,7 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.start_session(self.ctx, request),
             self._open_session,
-            lambda exc: self._start_refused(page, exc),
+            self._for_page(page, lambda exc: self._start_refused(page, exc)),
             "start_session",
         )
 
@@ -411,6 +496,8 @@ class MainWindow(QMainWindow):
             self.enrol_dialog.reject()
         if self.passphrase_dialog is not None:
             self.passphrase_dialog.reject()
+        if self.close_dialog is not None:
+            self.close_dialog.reject()
         # The linking register locks with the app: its passphrase is needed again.
         if self._register is not None:
             self._register.close()
@@ -421,8 +508,8 @@ class MainWindow(QMainWindow):
     def _check_gate(self, gate: UnlockPage, passphrase: str) -> None:
         self.ctx.client.call(
             ops.verify_passphrase(self.ctx, passphrase, self._unlock_guard()),
-            lambda _ok: self._gate_passed(),
-            lambda exc: self._unlock_failed(gate, exc),
+            self._for_page(gate, lambda _ok: self._gate_passed()),
+            self._for_page(gate, lambda exc: self._unlock_failed(gate, exc)),
             "verify_passphrase",
         )
 
@@ -505,11 +592,11 @@ class MainWindow(QMainWindow):
         def switched(lang) -> None:
             if self.session_view is view:
                 view.set_interpreter(lang)
-            if self.stack.indexOf(page) >= 0:
+            if self.shows(page):
                 page.show_interpreter(lang)
 
         def refused(exc: BaseException) -> None:
-            if self.stack.indexOf(page) >= 0:
+            if self.shows(page):
                 page.show_interpreter(view.langs.interpreter)
                 page.show_error(self.error_text(exc))
 
