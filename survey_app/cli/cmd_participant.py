@@ -200,18 +200,27 @@ def _withdraw(record, code: str, study, args: argparse.Namespace) -> int:
 
 
 def _find(record, code: str) -> int:
+    from collections import Counter
+
     from survey_app.importer.rights import find_participant, refuse_mistyped
 
     found = find_participant(record, code)
     if not (found.submissions or found.erasures or found.refused):
         refuse_mistyped(code)
     print(f"{len(found.submissions)} submission(s) of this code in the import record")
+    # The same code at one timepoint more than once: flagged duplicate_code_timepoint in the data.
+    per_timepoint = Counter(s.timepoint for s in found.submissions)
     for s in found.submissions:
         print(
             f"  {s.submission_id}  {s.timepoint}  {s.status}  language {s.language}  "
             f"device {s.device_id}  meeting {s.meeting_date}  started {s.started_at}  "
             f"imported {s.imported_at}"
             + ("  (duplicate code on laptop)" if s.duplicate_flag else "")
+            + (
+                f"  (same code and timepoint in {per_timepoint[s.timepoint]} submissions)"
+                if per_timepoint[s.timepoint] > 1
+                else ""
+            )
         )
     for e in found.erasures:
         print(

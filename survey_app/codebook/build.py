@@ -94,7 +94,11 @@ def session_variables() -> tuple[Variable, ...]:
         ),
         Variable(
             "status",
-            _l("Session outcome", "Utfall av økten", "نتيجة الجلسة"),
+            _l(
+                "Session outcome: completed, declined or abandoned",
+                "Utfall av økten: completed, declined eller abandoned",
+                "نتيجة الجلسة: completed أو declined أو abandoned",
+            ),
             "string",
             s,
         ),

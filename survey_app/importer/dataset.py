@@ -9,7 +9,7 @@ from typing import Any
 
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
 from survey_app.forms.logic import form_state
-from survey_app.importer.validate import FormIndex, answers_by_form, session_date
+from survey_app.importer.validate import FormIndex, answers_by_form, session_date, session_status
 from survey_app.scoring import score_all
 
 Cell = int | float | str | None
@@ -257,7 +257,7 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
         "arm_stratum": "",
         "arm_period": None,
         "arm_emergency": None,
-        "status": session.get("status") or "",
+        "status": session_status(session),
         "language": session.get("language") or "",
         "interpreter_language": session.get("interpreter_language") or "",
         "interpreter_assisted": int(bool(session.get("interpreter_assisted"))),

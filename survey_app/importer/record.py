@@ -327,6 +327,14 @@ class ImportRecord:
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
+    def status_totals(self) -> dict[str, int]:
+        """Session status -> count over everything accepted so far (old payloads: completed)."""
+        rows = self._conn.execute(
+            "SELECT coalesce(json_extract(payload, '$.session.status'), 'completed'), count(*) "
+            "FROM submissions GROUP BY 1 ORDER BY 1"
+        )
+        return {r[0]: r[1] for r in rows}
+
     def device(self, device_id: str) -> DeviceTrust | None:
         """The trusted key of a device, if any."""
         row = self._conn.execute(

@@ -37,6 +37,9 @@ class ImportReport:
     conflicts: list[Rejection] = field(default_factory=list)
     first_use_devices: list[str] = field(default_factory=list)
     totals: list[tuple[str, str, str, int]] = field(default_factory=list)
+    # Session status (completed, declined, abandoned) -> submissions: new in this run, in all.
+    new_by_status: Counter[str] = field(default_factory=Counter)
+    status_totals: dict[str, int] = field(default_factory=dict)
     outputs_written: list[str] = field(default_factory=list)
     outputs_unchanged: list[str] = field(default_factory=list)
     outputs_removed: list[str] = field(default_factory=list)
@@ -93,7 +96,11 @@ class ImportReport:
                 "duplicate_code_timepoint_on_one_laptop": self.duplicates_on_one_laptop,
                 "refused_as_erased": len(self.erased_refused_ids),
                 "total_imported": self.total_count,
+                "new_abandoned": self.new_by_status.get("abandoned", 0),
+                "total_abandoned": self.status_totals.get("abandoned", 0),
             },
+            "new_by_status": dict(sorted(self.new_by_status.items())),
+            "total_by_status": dict(sorted(self.status_totals.items())),
             "new_by_device_timepoint_language": _counts(sorted(self.new.items())),
             "total_by_device_timepoint_language": _counts(
                 ((d, t, lang), n) for d, t, lang, n in self.totals
@@ -132,6 +139,9 @@ class ImportReport:
             f"{self.duplicates_on_one_laptop} on one laptop (every such row has "
             f"duplicate_code_timepoint = 1 in the data sets)",
             f"Total imported so far: {self.total_count}",
+            f"Sessions closed unfinished (abandoned, answers given so far): "
+            f"{self.new_by_status.get('abandoned', 0)} new, "
+            f"{self.status_totals.get('abandoned', 0)} in total",
         ]
         if self.erased_refused_ids:
             ids = " ".join(f"--submission {sid}" for sid in self.erased_refused_ids)

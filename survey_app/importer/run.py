@@ -33,7 +33,7 @@ from survey_app.importer.trial_import import (
     take_notice,
 )
 from survey_app.importer.trial_record import notice_envelope_hashes
-from survey_app.importer.validate import FormIndex
+from survey_app.importer.validate import FormIndex, session_status
 from survey_app.sealing.device_keys import device_id_for
 from survey_app.sealing.envelope import EnvelopeError
 
@@ -198,6 +198,7 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 for sid, h, _device in record.conflicts()
             ]
             report.totals = record.totals()
+            report.status_totals = record.status_totals()
             _write_outputs(run, workers)
     _write_report(out_dir, report)
     return report
@@ -401,6 +402,7 @@ def _take(
     if prepared.row is not None:
         run.rows[sid] = prepared.row
     run.report.new[(envelope["device_id"], session["timepoint"], session["language"])] += 1
+    run.report.new_by_status[session_status(session)] += 1
 
 
 def _write_outputs(run: _Run, workers: Workers) -> None:

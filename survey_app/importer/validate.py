@@ -14,7 +14,15 @@ from survey_app.store.schema import ADDRESSEES
 from survey_app.store.values import checked_value
 
 SUBMISSION_FORMAT = "survey-app/submission/v1"
-SESSION_STATUSES = ("completed", "declined")
+# "abandoned": closed unfinished by staff, with the answers given so far
+# (docs/submission-format.md).
+SESSION_STATUSES = ("completed", "declined", "abandoned")
+
+
+def session_status(session: Mapping[str, Any]) -> str:
+    """A submission's session status; submissions from before the field was sent completed."""
+    status = session.get("status")
+    return "completed" if status is None else str(status)
 
 
 class FormIndex:
@@ -74,8 +82,8 @@ def _session_problems(session: Mapping[str, Any], timepoints: set[str]) -> list[
     reasons = []
     if session.get("timepoint") not in timepoints:
         reasons.append(f"unknown timepoint {str(session.get('timepoint'))[:40]!r}")
-    if session.get("status") not in SESSION_STATUSES:
-        reasons.append("the session status is neither completed nor declined")
+    if session_status(session) not in SESSION_STATUSES:
+        reasons.append("the session status is not completed, declined or abandoned")
     if not isinstance(session.get("participant_code"), str) or not session["participant_code"]:
         reasons.append("the session has no participant code")
     if session.get("addressee") not in (None, *ADDRESSEES):

@@ -189,6 +189,17 @@ class ServerService:
         account = self.repository.account_for_token(token)
         return None if account is None else Identity(account=account)
 
+    def identify_and_admit(
+        self, token: str | None, address_key: str
+    ) -> tuple[Identity | None, float]:
+        """The token's owner (None for no or an unknown token) and `admit` for its bucket.
+
+        A valid credential is counted by its owner, anything else by the client address.
+        """
+        identity = None if token is None else self.identify(token)
+        key = address_key if identity is None else identity.rate_key
+        return identity, self.admit(key)
+
     def admit(self, rate_key: str) -> float:
         """Take a request token for this key: 0.0 if allowed, else seconds to wait."""
         return self.limiter.take(rate_key, self._requests)

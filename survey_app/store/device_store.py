@@ -9,6 +9,7 @@ from typing import Protocol
 import sqlcipher3
 
 from survey_app import crashpoints
+from survey_app.i18n import Counted
 from survey_app.sealing.envelope import envelope_hash, seal
 from survey_app.store import validation as check
 from survey_app.store.core import owned
@@ -29,6 +30,17 @@ PURGE_STATUSES: dict[str, tuple[str, ...]] = {
     "after_export": ("synced", "exported"),
     "never": (),
 }
+# Why staff close a session unfinished (dashboard, "Close unfinished"); "other" needs a note.
+ABANDON_REASONS = (
+    "participant_left",
+    "participant_unwell",
+    "out_of_time",
+    "technical_problem",
+    "other",
+)
+MAX_NOTE_LENGTH = 200
+# Finished but not sealed yet: only for the moment inside one transaction (or an older app).
+FINISHED = ("completed", "declined", "abandoned")
 # The participant asked for erasure: their readable answers go whatever the study's policy.
 ALWAYS_PURGED = ("erased",)
 
@@ -103,10 +115,47 @@ class DeviceStore(TrialStore, SessionStore):
         return self.sealed_copy(submission_id)
 
     @owned
+    def abandon_session(
+        self,
+        session_id: str,
+        study: SealingStudy,
+        *,
+        reason: str,
+        note: str | None = None,
+        actor: str,
+    ) -> SealedCopy:
+        """Close a session left unfinished and seal it with the answers given so far.
+
+        Sealed with status `abandoned` in ONE transaction (as complete_session): it is exported,
+        synced and purged like any other. Without a recorded consent nothing is kept.
+        """
+        who = check.actor(actor)
+        reason, note = _abandon_reason(reason, note)
+        with self._tx() as conn:
+            row = self._session_row(conn, session_id)
+            if row["status"] == "in_progress":
+                conn.execute(
+                    "UPDATE sessions SET status = 'abandoned', outcome = 'abandoned', "
+                    "completed_at = ?, resume_form_id = NULL, resume_item_id = NULL WHERE id = ?",
+                    (self._now(), session_id),
+                )
+                detail = {
+                    "reason": reason,
+                    "note": note,
+                    "last_form_id": row["resume_form_id"],
+                    "last_item_id": row["resume_item_id"],
+                }
+                self._audit(conn, "abandoned", who, session_id, detail)
+            elif row["status"] != "abandoned":
+                raise InvalidSessionState("This session is already finished.")
+            submission_id = self._seal_in(conn, session_id, study, who)
+        return self.sealed_copy(submission_id)
+
+    @owned
     def unsealed_count(self) -> int:
         """Sessions finished but not sealed (only a store written by an older app has any)."""
         row = self.conn.execute(
-            "SELECT count(*) FROM sessions WHERE status IN ('completed', 'declined')"
+            "SELECT count(*) FROM sessions WHERE status IN ('completed', 'declined', 'abandoned')"
         ).fetchone()
         return int(row[0])
 
@@ -120,7 +169,8 @@ class DeviceStore(TrialStore, SessionStore):
     def seal_unsealed(self, study: SealingStudy) -> list[SealedCopy]:
         """Seal sessions left finished but unsealed (an older app stopped between the steps)."""
         rows = self.conn.execute(
-            "SELECT id FROM sessions WHERE status IN ('completed', 'declined') ORDER BY started_at"
+            "SELECT id FROM sessions WHERE status IN ('completed', 'declined', 'abandoned') "
+            "ORDER BY started_at"
         ).fetchall()
         sealed = []
         for row in rows:
@@ -133,7 +183,7 @@ class DeviceStore(TrialStore, SessionStore):
     ) -> str:
         """Seal a finished session inside the caller's transaction; return the submission id."""
         session = SessionInfo.from_row(self._session_row(conn, session_id))
-        if session.status not in ("completed", "declined"):
+        if session.status not in FINISHED:
             raise InvalidSessionState("This session is already sealed.")
         meeting_row = conn.execute(
             "SELECT * FROM meetings WHERE id = ?", (session.meeting_id,)
@@ -300,3 +350,23 @@ class DeviceStore(TrialStore, SessionStore):
         # secure_delete zeroes the freed pages; the checkpoint moves them out of the WAL too.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(ids)
+
+
+def _abandon_reason(reason: str, note: str | None) -> tuple[str, str | None]:
+    """Check a closing reason and its note (one short line; required for "other")."""
+    import unicodedata
+
+    if reason not in ABANDON_REASONS:
+        raise StoreError("Choose why the session is closed.")
+    text = unicodedata.normalize("NFC", " ".join((note or "").split()))
+    if len(text) > MAX_NOTE_LENGTH:
+        raise StoreError(
+            Counted(
+                "A note is too long (at most {count} character).",
+                "A note is too long (at most {count} characters).",
+            ),
+            count=MAX_NOTE_LENGTH,
+        )
+    if reason == "other" and not text:
+        raise StoreError("Write a short reason.")
+    return reason, text or None

@@ -189,7 +189,43 @@ _V4 = (
     "CREATE INDEX notices_by_code ON notices (participant_code)",
 )
 
-MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+_SESSION_COLUMNS_V4 = f"{_SESSION_COLUMNS_V1}, double_entry, addressee"
+# Version 5: staff may close a session left unfinished ("abandoned"): it is sealed with the
+# answers given so far (the participant consented) and exported like the others. Both CHECKs
+# change, so the sessions table is rebuilt as in version 2.
+OUTCOMES = ("completed", "declined", "abandoned")
+SESSION_STATUSES_V5 = (*SESSION_STATUSES, "abandoned")
+_V5 = (
+    f"""CREATE TABLE sessions_v5 (
+        id TEXT PRIMARY KEY,
+        meeting_id TEXT NOT NULL REFERENCES meetings(id),
+        participant_code TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        arm TEXT,
+        language TEXT NOT NULL,
+        interpreter_language TEXT,
+        interpreter_assisted INTEGER NOT NULL DEFAULT 0,
+        source TEXT NOT NULL CHECK (source IN ('screen', 'paper')),
+        status TEXT NOT NULL CHECK (status IN {SESSION_STATUSES_V5!r}),
+        outcome TEXT CHECK (outcome IN {OUTCOMES!r}),
+        duplicate_flag INTEGER NOT NULL DEFAULT 0,
+        resume_form_id TEXT,
+        resume_item_id TEXT,
+        started_at TEXT NOT NULL,
+        completed_at TEXT,
+        submission_id TEXT UNIQUE,
+        purged INTEGER NOT NULL DEFAULT 0,
+        double_entry INTEGER NOT NULL DEFAULT 0 CHECK (double_entry IN (0, 1)),
+        addressee TEXT CHECK (addressee IN {ADDRESSEES!r}))""",
+    f"INSERT INTO sessions_v5 ({_SESSION_COLUMNS_V4}) "
+    f"SELECT {_SESSION_COLUMNS_V4} FROM sessions ORDER BY rowid",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v5 RENAME TO sessions",
+    "CREATE INDEX sessions_by_code ON sessions (participant_code, timepoint)",
+    "CREATE INDEX sessions_by_meeting ON sessions (meeting_id)",
+)
+
+MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

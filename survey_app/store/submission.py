@@ -23,8 +23,11 @@ def build_payload(
 ) -> dict[str, Any]:
     """Return the payload dict that is signed and sealed for one session."""
     declined = session.outcome == "declined"
-    kept_answers = [] if declined else sorted(answers, key=lambda a: (a.form_id, a.item_id))
-    return {
+    abandoned = session.outcome == "abandoned"
+    # A session closed unfinished keeps the answers given so far only under a recorded consent.
+    dropped = declined or (abandoned and consent is None)
+    kept_answers = [] if dropped else sorted(answers, key=lambda a: (a.form_id, a.item_id))
+    payload = {
         "format": SUBMISSION_FORMAT,
         "submission_id": submission_id,
         "study_id": study_id,
@@ -45,7 +48,7 @@ def build_payload(
             "interpreter_assisted": session.interpreter_assisted,
             "addressee": session.addressee,
             "source": session.source,
-            "status": "declined" if declined else "completed",
+            "status": session.outcome if declined or abandoned else "completed",
             "started_at": session.started_at,
             "completed_at": session.completed_at,
             "duplicate_flag": session.duplicate_flag,
@@ -53,8 +56,20 @@ def build_payload(
         "consent": _consent(consent),
         "forms": _forms(consent, kept_answers),
         "answers": [a.to_payload() for a in kept_answers],
-        "audit": [_audit(e) for e in audit if not (declined and e.action == "answer_changed")],
+        "audit": [_audit(e) for e in audit if not (dropped and e.action == "answer_changed")],
     }
+    if abandoned:
+        payload["session"]["close_reason"] = _close_reason(audit)
+    return payload
+
+
+def _close_reason(audit: Sequence[AuditEntry]) -> dict[str, Any]:
+    """Why staff closed the session unfinished (the newest 'abandoned' entry's detail)."""
+    for entry in reversed(audit):
+        if entry.action == "abandoned":
+            detail = entry.detail or {}
+            return {"reason": detail.get("reason"), "note": detail.get("note")}
+    return {"reason": None, "note": None}
 
 
 def _consent(consent: ConsentRecord | None) -> dict[str, Any] | None:

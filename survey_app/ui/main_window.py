@@ -20,6 +20,7 @@ from survey_app.ui.preload import preload_in_background
 # Pages after the first one are imported where they are first made: the unlock screen must
 # not wait for them (they are preloaded in the background once it shows, see preload.py).
 if TYPE_CHECKING:
+    from survey_app.ui.pages.close_dialog import CloseUnfinishedDialog
     from survey_app.ui.pages.dashboard import DashboardPage
     from survey_app.ui.pages.new_session import NewSessionPage, NewSessionRequest
     from survey_app.ui.pages.passphrase_dialog import PassphraseDialog
@@ -48,6 +49,8 @@ class MainWindow(QMainWindow):
         self.session_view: SessionView | None = None
         self.gate: UnlockPage | None = None
         self._gate_intent = ""
+        # A safety signal staff have not yet acknowledged (Continue): shown again after a lock.
+        self._safety_due: str | None = None
         self._allow_close = False
         self.idle = IdleWatcher(self._idle_seconds(), self)
         self.idle.idle.connect(self._on_idle)
@@ -59,6 +62,7 @@ class MainWindow(QMainWindow):
         self._transfer: TransferController | None = None
         self.enrol_dialog: EnrolDialog | None = None
         self.passphrase_dialog: PassphraseDialog | None = None
+        self.close_dialog: CloseUnfinishedDialog | None = None
         self._register: RegisterController | None = None  # made when first opened
         self._start()
         preload_in_background()
@@ -183,6 +187,7 @@ class MainWindow(QMainWindow):
         page = DashboardPage(self.ctx)
         page.new_session_requested.connect(self.show_new_session)
         page.resume_requested.connect(self.resume_session)
+        page.close_requested.connect(lambda session_id: self.close_unfinished(page, session_id))
         page.lock_requested.connect(self.lock)
         page.meeting_requested.connect(lambda *args: self._create_meeting(page, *args))
         page.sync_requested.connect(self.sync_now)
@@ -207,6 +212,53 @@ class MainWindow(QMainWindow):
             lambda exc: page.show_meeting_error(self.error_text(exc)),
             "dashboard",
         )
+        self.ctx.client.call(
+            ops.unfinished_sessions(self.ctx),
+            lambda rows: self.stack.indexOf(page) >= 0 and page.show_unfinished(rows),
+            lambda exc: page.show_action_error(self.error_text(exc)),
+            "unfinished_sessions",
+        )
+
+    def close_unfinished(self, page: DashboardPage, session_id: str) -> None:
+        """Ask why an unfinished session is closed; the store seals it as abandoned."""
+        from survey_app.ui.pages.close_dialog import CloseUnfinishedDialog
+
+        entry = next((e for e in page.unfinished if e.session.id == session_id), None)
+        if entry is None:
+            return
+        session = entry.session
+        protocol = self.ctx.study.library.protocol if self.ctx.study else None
+        tp = protocol.timepoints.get(session.timepoint) if protocol else None
+        tp_name = (tp.label.get(self.ctx.staff_language) if tp else None) or session.timepoint
+        dialog = CloseUnfinishedDialog(self.ctx, session.participant_code, tp_name, self)
+        dialog.submitted.connect(
+            lambda reason, note: self._abandon(page, dialog, session_id, reason, note)
+        )
+        dialog.finished.connect(lambda _result: self._close_dialog_closed(dialog))
+        self.close_dialog = dialog
+        dialog.open()
+        dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
+
+    def _abandon(
+        self, page: DashboardPage, dialog: CloseUnfinishedDialog, session_id, reason, note
+    ) -> None:
+        def done(_copy) -> None:
+            dialog.accept()
+            if self.stack.indexOf(page) >= 0:
+                page.show_closed()
+                self.refresh_dashboard(page)
+
+        self.ctx.client.call(
+            ops.abandon_session(self.ctx, session_id, reason, note),
+            done,
+            lambda exc: dialog.failed(self.error_text(exc)),
+            "abandon_session",
+        )
+
+    def _close_dialog_closed(self, dialog: CloseUnfinishedDialog) -> None:
+        if self.close_dialog is dialog:
+            self.close_dialog = None
+        dialog.deleteLater()
 
     def _fill_dashboard(self, page: DashboardPage, data) -> None:
         meeting, sessions = data
@@ -409,6 +461,8 @@ class MainWindow(QMainWindow):
             self.enrol_dialog.reject()
         if self.passphrase_dialog is not None:
             self.passphrase_dialog.reject()
+        if self.close_dialog is not None:
+            self.close_dialog.reject()
         # The linking register locks with the app: its passphrase is needed again.
         if self._register is not None:
             self._register.close()
@@ -433,8 +487,9 @@ class MainWindow(QMainWindow):
         if self._gate_intent == "pause" and self.session_view is not None:
             self._pause(self.session_view)
             return
-        if self.session_view is not None and self.session_view.safety_code:
-            self._show_safety_signal(self.session_view.safety_code)
+        due = self._safety_due or (self.session_view.safety_code if self.session_view else None)
+        if due:
+            self._show_safety_signal(due)
             return
         self.show_dashboard()
 
@@ -443,11 +498,16 @@ class MainWindow(QMainWindow):
         from survey_app.ui.pages.safety import SafetySignalPage
 
         self._drop_session()
+        self._safety_due = code
         page = SafetySignalPage(self.ctx, code)
-        page.done.connect(self.show_dashboard)
+        page.done.connect(self._safety_acknowledged)
         self._show(page, "safety_signal")
         page.continue_button.setFocus()
         self.idle.start()
+
+    def _safety_acknowledged(self) -> None:
+        self._safety_due = None
+        self.show_dashboard()
 
     # ----- pause (staff, mid-session) -----------------------------------------------------
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from survey_app.errors import UserFacingError
 from survey_app.ui.context import AppContext
 from survey_app.ui.settings import read_study_dir, write_study_dir
 
@@ -254,5 +255,52 @@ def switch_interpreter(ctx: AppContext, session, language: str | None):
             check_session_languages(study, session.timepoint, session.arm, [language])
         worker.store.set_interpreter(session.id, language, language is not None, actor=actor)
         return language
+
+    return op
+
+
+@dataclass(frozen=True)
+class UnfinishedSession:
+    """A session left in progress, as the dashboard lists it: where it stopped, no answers."""
+
+    session: Any
+    page: int | None  # 1-based questionnaire page it was on; None: consent not given yet
+    pages: int
+    form_id: str | None
+
+
+def unfinished_sessions(ctx: AppContext):
+    """Every session left in progress on this laptop (any meeting), oldest first."""
+    study = ctx.study
+
+    def op(worker):
+        from survey_app.ui.availability import session_forms
+        from survey_app.ui.flow import page_of, plan_pages, split_consent
+
+        found = []
+        for point in worker.store.interrupted_sessions():
+            session = point.session
+            try:
+                forms = session_forms(study.library, session.timepoint, session.arm)
+            except UserFacingError:  # a form that no longer loads: listed without its page
+                found.append(UnfinishedSession(session, None, 0, point.form_id))
+                continue
+            plan = plan_pages(split_consent(forms)[1])
+            consented = worker.store.consent(session.id) is not None
+            page = page_of(plan, point.form_id, point.item_id) + 1 if consented else None
+            found.append(UnfinishedSession(session, page, len(plan), point.form_id))
+        return found
+
+    return op
+
+
+def abandon_session(ctx: AppContext, session_id: str, reason: str, note: str):
+    """Close a session left unfinished: sealed `abandoned` with the answers given so far."""
+    study, actor = ctx.study, ctx.actor
+
+    def op(worker):
+        return worker.store.abandon_session(
+            session_id, study, reason=reason, note=note or None, actor=actor
+        )
 
     return op

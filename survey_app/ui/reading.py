@@ -64,6 +64,8 @@ class Reader(QObject):
         super().__init__(parent)
         self._queue: list[Clip] = []
         self.current: Clip | None = None
+        # Synthetic sample recordings play only where draft texts may be shown (the DEMO study).
+        self.samples_allowed = True
         self.request = 0
         self._player = None
         multimedia = _load_multimedia()
@@ -182,7 +184,10 @@ class PageReading:
         return [c for c in clips if c is not None]
 
     def _clip(self, found, item_id: str | None, part: str) -> Clip | None:
-        if found is None or not found.path:
+        if found is None or not found.path or self.audio is None or self.reader is None:
+            return None
+        info = self.audio.languages.get(self.language)
+        if info is not None and info.status == "sample" and not self.reader.samples_allowed:
             return None
         return Clip(found.path, self.form.id, item_id, part, self.language)
 

@@ -167,6 +167,12 @@ class Shooter:
         consent = view.current
         for item_id, item_view in consent.views.items():
             if item_id in consent.statements:
+                item_view.answer.button_for(0).click()
+        consent.continue_button.click()
+        self.shot(f"{prefix}-consent-decline-confirm")  # "are you sure?"; then go back
+        consent.cancel_decline_button.click()
+        for item_id, item_view in consent.views.items():
+            if item_id in consent.statements:
                 item_view.answer.button_for(1).click()
         self.shot(f"{prefix}-consent-answered")
         consent.continue_button.click()
@@ -186,6 +192,8 @@ class Shooter:
         self.shot(f"{prefix}-review")
         self._review_return(view, prefix)
         view.current.finish_button.click()
+        self.shot(f"{prefix}-finish-confirm")  # unanswered items: asked once
+        view.current.finish_button.click()
         wait_until(lambda: type(view.current).__name__ == "ThanksPage")
         self.shot(f"{prefix}-thanks")
         view.cover()
@@ -193,6 +201,7 @@ class Shooter:
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
         self._code_used(prefix, make_code(number, "RJ"))
+        self._unfinished(variant, number + 100)
         self._passphrase_dialog(prefix)
         self._register_dialog(prefix, make_code(number, "RJ"))
         self.window.lock()
@@ -236,6 +245,44 @@ class Shooter:
         self.window.stack.currentWidget().resume_button.click()
         wait_until(lambda: self.window.page_name == "session")
 
+    def _unfinished(self, variant: Variant, number: int) -> None:
+        """A session left on its HSCL-25 page: the dashboard's list and the close dialog."""
+        from survey_app.answers.codes import make_code
+
+        request = NewSessionRequest(
+            make_code(number, "RJ"), "baseline", variant.language, variant.interpreter,
+            None, False, False, addressee=variant.addressee,
+        )  # fmt: skip
+        self.window._start_session(self.window.stack.currentWidget(), request)
+        wait_until(lambda: self.window.page_name == "session")
+        view = self.window.session_view
+        consent = view.current
+        for item_id in consent.statements:
+            consent.views[item_id].answer.button_for(1).click()
+        consent.continue_button.click()
+        wait_until(lambda: view.current is not consent)
+        view.show_page(next(i for i, spec in enumerate(view.plan) if spec.form.id == "hscl25"))
+        _answer_some(view.current)
+        self.settle()
+        self.window.show_dashboard()
+        self.settle()
+        page = self.window.stack.currentWidget()
+        wait_until(lambda: page.unfinished_table.rowCount() > 0)
+        self.settle()
+        page.select_unfinished(0)
+        self.shot(f"{variant.name}-dashboard-unfinished")
+        page.select_unfinished(0)  # a refresh after a sync round may clear it
+        page.close_unfinished_button.click()
+        dialog = self.window.close_dialog
+        dialog.close_button.click()  # refused in the dialog: no reason chosen yet
+        self._dialog_shot(dialog, f"{variant.name}-close-dialog")
+        dialog.reason.setCurrentIndex(dialog.reason.findData("other"))
+        dialog.note.setText("Brannalarm" if variant.staff == "nb" else "إنذار حريق")
+        self._dialog_shot(dialog, f"{variant.name}-close-dialog-filled")
+        dialog.close_button.click()
+        wait_until(lambda: self.window.close_dialog is None)
+        self.shot(f"{variant.name}-dashboard-closed")
+
     def _typed_refused(self, view, prefix: str) -> None:
         """An age out of range after Next: the message, the focus and the Clear button."""
         from survey_app.ui.flow import page_of
@@ -258,6 +305,8 @@ class Shooter:
         view.current.review_button.click()
         wait_until(lambda: view.current.complete)
         self.shot(f"{prefix}-review-refused")
+        view.current.finish_button.click()
+        self.shot(f"{prefix}-finish-refused")
         view.current.findChild(QPushButton, "goto_bg_age").click()
         view.current.views["bg_age"].answer.clear_button.click()
         view.current.review_button.click()

@@ -116,6 +116,10 @@ class SessionView(QWidget):
         self.reader = Reader(self) if not self.paper else None
         self._last_listen: tuple | None = None
         if self.reader is not None:
+            study = setup.study
+            self.reader.samples_allowed = bool(
+                getattr(study, "demo", False) or getattr(study, "allow_draft_languages", False)
+            )
             self.reader.clip_started.connect(self._listened)
         # Staff only: the gesture leads to the passphrase, never straight to a staff page.
         self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
@@ -296,7 +300,9 @@ class SessionView(QWidget):
     def _prebuild_review(self) -> None:
         # Its rows are made a few at a time between events (ReviewPage), never all at once.
         if self._review is None:
-            self._review = ReviewPage([], self.langs)
+            # Staff typing in a paper form see the list; the question "are you sure?" is for
+            # participants, who may not have noticed what they skipped.
+            self._review = ReviewPage([], self.langs, confirm_unanswered=not self.paper)
             self._review.jump_requested.connect(self.jump_from_review)
             self._review.back_requested.connect(
                 lambda: self.show_page(self._step(len(self.plan), -1))
@@ -578,6 +584,7 @@ class SessionView(QWidget):
             page = self._review
             page.set_missing(self.missing(), build_now=True)
         page.set_refused(self.refused())
+        page.reset_confirmation()
         self.returning = False
         self._replace(page, "review")
         page.finish_button.setFocus()

@@ -18,7 +18,7 @@ def make_payload(
     submission_id: str,
     device: DeviceKey,
     *,
-    code: str = "K7Q4-X",
+    code: str = "P-0007-W",
     timepoint: str = "baseline",
     language: str = "ar",
     arm: str | None = None,

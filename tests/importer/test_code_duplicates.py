@@ -137,3 +137,18 @@ def test_one_laptop_alone_has_no_duplicates(tmp_path, bundles, study, identity):
 
     assert report.code_duplicates == []
     assert {r[COLUMN] for r in _csv(tmp_path / "out" / "baseline.csv")} == {"0"}
+
+
+def test_participant_find_points_out_the_shared_timepoint(imported, shared, capsys, monkeypatch):
+    from survey_app.cli.main import main
+
+    out, _ = imported
+    code, timepoint = sorted(shared)[0]
+    monkeypatch.setenv("SURVEY_KEY_PASSPHRASE", DEMO_PASSPHRASE)
+
+    assert main(["participant", "find", code, "--out", str(out), "--key",
+                 str(demo_private_key_path())]) == 0  # fmt: skip
+
+    lines = [line for line in capsys.readouterr().out.splitlines() if f"  {timepoint}  " in line]
+    assert len(lines) == 2
+    assert all("same code and timepoint in 2 submissions" in line for line in lines)

@@ -217,7 +217,7 @@ def test_record_is_encrypted(good_bundle, study_keys, settings):
     run_import([good_bundle], study_keys.identity, settings)
     raw = (settings.out_dir / "import-record.db").read_bytes()
     assert not raw.startswith(b"SQLite format 3")
-    assert b"K7Q4-X" not in raw
+    assert b"P-0007-W" not in raw
 
 
 def test_free_text_goes_to_its_own_file(tmp_path, library, laptop, study_keys, settings):
@@ -228,7 +228,7 @@ def test_free_text_goes_to_its_own_file(tmp_path, library, laptop, study_keys, s
     main = (settings.out_dir / "baseline.csv").read_text(encoding="utf-8-sig")
     free = (settings.out_dir / "baseline-free-text.csv").read_text(encoding="utf-8-sig")
     assert "mbg_comment" not in main and "سري" not in main
-    assert "سري" in free and "K7Q4-X" not in free
+    assert "سري" in free and "P-0007-W" not in free
 
 
 def test_declined_and_unanswered_codes_in_every_format(
@@ -263,7 +263,7 @@ def test_report_has_counts_per_device_timepoint_language(good_bundle, study_keys
     }
     assert counts == {("baseline", "ar"): 1, ("baseline", "nb"): 1}
     text = (settings.out_dir / "import-report.txt").read_text(encoding="utf-8")
-    assert "K7Q4-X" not in text and "2 new" in text
+    assert "P-0007-W" not in text and "2 new" in text
 
 
 def test_no_bundles_found_is_a_clear_error(tmp_path, study_keys, settings):

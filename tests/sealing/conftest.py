@@ -53,7 +53,7 @@ def payload() -> dict:
         "submission_id": "sub-0001",
         "study_id": "test",
         "device_id": "dev",
-        "session": {"participant_code": "K7Q4-X", "language": "ar", "status": "completed"},
+        "session": {"participant_code": "P-0007-W", "language": "ar", "status": "completed"},
         "consent": {"decisions": {"consent_participate": 1, "consent_contact": 0}},
         "answers": answers,
     }

@@ -71,7 +71,7 @@ def test_envelope_header_has_the_contract_fields(envelope: dict, device_key: Dev
 
 def test_envelope_reveals_no_answers_or_participant_code(envelope: dict) -> None:
     text = json.dumps(envelope, ensure_ascii=False)
-    assert "K7Q4-X" not in text
+    assert "P-0007-W" not in text
     assert "hscl_01" not in text
     assert "المختص" not in text
 

@@ -115,3 +115,11 @@ def accept_consent(qtbot, view):
         consent.views[item_id].answer.button_for(1).click()
     consent.continue_button.click()
     qtbot.waitUntil(lambda: view.current is not consent, timeout=20000)
+
+
+def press_finish(view) -> None:
+    """Press Finish on the review page, and once more when it asks about unanswered items."""
+    review = view.current
+    review.finish_button.click()
+    if review.confirming:
+        review.finish_button.click()

@@ -20,7 +20,14 @@ from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
 from tests.smallfs import FILLER, SmallDisk
 from tests.smallfs import small_disk as mount_small_disk
-from tests.ui.conftest import FAST_KDF, accept_consent, settle, start_session, store_call
+from tests.ui.conftest import (
+    FAST_KDF,
+    accept_consent,
+    press_finish,
+    settle,
+    start_session,
+    store_call,
+)
 from tests.ui.test_transfer import finish_sessions, note, page_of, statuses, wait_idle
 
 LANGUAGES = ("en", "nb", "ar")
@@ -67,7 +74,7 @@ def test_an_answer_the_full_disk_refused_is_in_the_sealed_submission_once_space_
 
     view.show_review()
     assert isinstance(view.current, ReviewPage)
-    view.current.finish_button.click()
+    press_finish(view)
     settle(qtbot, ctx.client)
     assert isinstance(view.current, ReviewPage)  # nothing sealed while the disk is full
     session = store_call(qtbot, ctx.client, lambda w: w.store.session(view.session_id))

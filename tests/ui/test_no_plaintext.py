@@ -14,7 +14,7 @@ from survey_app.ui.error_guard import configure_logging
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
-from tests.ui.conftest import accept_consent, settle, start_session, store_call
+from tests.ui.conftest import accept_consent, press_finish, settle, start_session, store_call
 
 MARKER = "Zqx7731Marker سرّي٧٣٣١"
 TEXT_ITEM = ("background", "bg_country_other")
@@ -93,7 +93,7 @@ def finish(qtbot, view) -> None:
     while isinstance(view.current, QuestionPage):
         view.current.next_button.click()
     assert isinstance(view.current, ReviewPage)
-    view.current.finish_button.click()
+    press_finish(view)
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
 
 

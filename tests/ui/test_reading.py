@@ -189,3 +189,15 @@ def test_a_recorded_consent_statement_has_a_play_button(qtbot, client, tmp_path)
     page.findChild(PlayButton, "play_consent_purpose").click()
     assert (reader.current.item_id, reader.current.language) == ("consent_purpose", "nb")
     reader.stop()
+
+
+def test_sample_recordings_have_no_play_button_outside_a_demo_study(qtbot, client):
+    from survey_app.study import demo_study_dir, load_study
+    from survey_app.ui.langs import SessionLanguages
+
+    form = load_study(demo_study_dir()).library.forms["background"]
+    reader = reading.Reader()
+    item = form.item("bg_gender")
+    assert reading.PageReading(form, SessionLanguages("nb"), reader).item_clip(item) is not None
+    reader.samples_allowed = False  # a study with real data (no DEMO, no draft languages)
+    assert reading.PageReading(form, SessionLanguages("nb"), reader).item_clip(item) is None

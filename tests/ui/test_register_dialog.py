@@ -129,6 +129,7 @@ def test_the_consent_record_keeps_the_participants_own_ticks(qtbot, dashboard, c
     for item_id in consent.statements:
         consent.views[item_id].answer.button_for(0).click()
     consent.continue_button.click()
+    consent.confirm_decline_button.click()  # "are you sure?"
     settle(qtbot, ctx.client)
     dashboard.show_dashboard()
     dialog = open_register(qtbot, dashboard, ctx)

@@ -106,3 +106,18 @@ def test_participant_thanks_page_never_shows_the_signal(
     texts = " ".join(label.text() for label in view.current.findChildren(QLabel))
     assert "protocol" not in texts.lower() and "protokoll" not in texts
     assert view.current.findChild(QLabel, "safety_signal") is None
+
+
+def test_signal_is_shown_again_after_a_lock_until_staff_continue(qtbot, dashboard, ctx):
+    enable_safety(ctx)
+    run_session(qtbot, dashboard, ctx, code=4)
+    dashboard.lock()  # e.g. the idle lock while the signal page was open
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "safety_signal", timeout=20000)
+    dashboard.stack.currentWidget().continue_button.click()
+    settle(qtbot, ctx.client)  # the dashboard's refresh answers before the next lock
+    dashboard.lock()
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "dashboard", timeout=20000)

@@ -10,7 +10,14 @@ from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from survey_app.ui.pages.thanks import ThanksPage
 from survey_app.ui.widgets.ladder import VerticalScaleAnswer
-from tests.ui.conftest import PASSPHRASE, accept_consent, settle, start_session, store_call
+from tests.ui.conftest import (
+    PASSPHRASE,
+    accept_consent,
+    press_finish,
+    settle,
+    start_session,
+    store_call,
+)
 
 
 def _answer_page(page: QuestionPage) -> None:
@@ -27,7 +34,7 @@ def _run_to_thanks(qtbot, view) -> None:
         _answer_page(view.current)
         view.current.next_button.click()
     assert isinstance(view.current, ReviewPage)
-    view.current.finish_button.click()
+    press_finish(view)
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
 
 
@@ -52,6 +59,7 @@ def test_declined_consent_ends_the_session_declined_without_answers(qtbot, dashb
     for item_id in consent.statements:
         consent.views[item_id].answer.button_for(0).click()
     consent.continue_button.click()
+    consent.confirm_decline_button.click()  # "are you sure?"
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
     session = store_call(qtbot, ctx.client, lambda w: w.store.session(view.session_id))
     answers = store_call(qtbot, ctx.client, lambda w: w.store.answers(view.session_id))
@@ -125,7 +133,7 @@ def test_thanks_page_leads_to_dashboard_only_with_the_passphrase(qtbot, dashboar
     view = start_session(qtbot, dashboard, "nb")
     accept_consent(qtbot, view)
     view.show_review()
-    view.current.finish_button.click()
+    press_finish(view)
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
     view.current.staff_button.click()
     gate = dashboard.gate
@@ -223,7 +231,7 @@ def test_double_entry_lists_differences_until_they_are_resolved(qtbot, dashboard
     view.show_page(hscl)
     view.current.views[item.id].answer.button_for(2).click()
     view.show_review()
-    view.current.finish_button.click()
+    press_finish(view)
     view.show_page(hscl)
     assert not view.current.views[item.id].answer.button_for(2).isChecked()
     view.current.views[item.id].answer.button_for(3).click()

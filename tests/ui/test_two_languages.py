@@ -13,7 +13,7 @@ from survey_app.ui.direction import lay_out, plain
 from survey_app.ui.ink import MARGIN, drawing_of, ink_alpha
 from survey_app.ui.layout_check import clipped_texts
 from survey_app.ui.pages.questionnaire import QuestionPage
-from tests.ui.conftest import accept_consent, start_session
+from tests.ui.conftest import accept_consent, press_finish, start_session
 
 LATIN = re.compile(r"[A-Za-zÆØÅæøåé]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -129,7 +129,7 @@ def interpreter(qtbot, dashboard):
 
 def _thanks(qtbot, view):
     view.show_review()
-    view.current.finish_button.click()
+    press_finish(view)
     qtbot.waitUntil(lambda: type(view.current).__name__ == "ThanksPage", timeout=20000)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import N_
@@ -16,7 +16,11 @@ from survey_app.ui.widgets.item_view import LISTEN_TEXT, ItemView, texts_block, 
 
 
 class ConsentPage(QWidget):
-    """Neither answer is preselected; Continue is possible once every statement is answered."""
+    """Neither answer is preselected; Continue is possible once every statement is answered.
+
+    Continue after a "no" to a required statement first asks "are you sure?" on the page;
+    nothing is recorded until the participant confirms (going back keeps the page as it was).
+    """
 
     accepted = Signal(dict)  # item_id -> 1/0, every required statement answered yes
     declined = Signal(dict)  # at least one required statement answered no
@@ -59,12 +63,49 @@ class ConsentPage(QWidget):
         self.continue_button = button(langs.ui_joined("Continue"), primary=True, name="continue")
         self.continue_button.setEnabled(False)
         self.continue_button.clicked.connect(self._continue)
+        self.confirm_bar = self._confirm_bar(langs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(scroll_area(content), 1)
+        layout.addWidget(self.confirm_bar)
         layout.addWidget(footer(self.continue_button, stretch_at=0))
         self._update()
+
+    def _confirm_bar(self, langs: SessionLanguages) -> QFrame:
+        """The "are you sure?" question, above the buttons; hidden until it is asked."""
+        bar = QFrame()
+        bar.setObjectName("decline_confirm")
+        bar.setProperty("role", "card")
+        lines = QVBoxLayout(bar)
+        lines.setContentsMargins(24, 12, 24, 12)
+        lines.addWidget(
+            language_lines(langs.ui("Have you decided for sure not to take part?"), "subtitle")
+        )
+        lines.addWidget(
+            language_lines(
+                langs.ui(
+                    "If so, the session ends here and no questions are asked. "
+                    "Nothing has been saved yet."
+                ),
+                "muted",
+            )
+        )
+        self.cancel_decline_button = button(
+            langs.ui_joined("No, I want to go back"), name="cancel_decline"
+        )
+        self.confirm_decline_button = button(
+            langs.ui_joined("Yes, I do not want to take part"), primary=True, name="confirm_decline"
+        )
+        self.cancel_decline_button.clicked.connect(self._cancel_decline)
+        self.confirm_decline_button.clicked.connect(self._confirm_decline)
+        row = QHBoxLayout()
+        row.addWidget(self.cancel_decline_button)
+        row.addStretch(1)
+        row.addWidget(self.confirm_decline_button)
+        lines.addLayout(row)
+        bar.hide()
+        return bar
 
     @property
     def statements(self) -> list[str]:
@@ -72,6 +113,7 @@ class ConsentPage(QWidget):
 
     def _decided(self, item_id: str, value: int) -> None:
         self.decisions[item_id] = value
+        self._ask(False)  # an answer changed: the question asked before no longer stands
         self._update()
 
     def refused(self) -> bool:
@@ -93,6 +135,28 @@ class ConsentPage(QWidget):
 
     def _continue(self) -> None:
         if self.refused():
-            self.declined.emit(dict(self.decisions))
+            self._ask(True)
+            self.cancel_decline_button.setFocus()
         else:
             self.accepted.emit(dict(self.decisions))
+
+    @property
+    def asking(self) -> bool:
+        """True while "are you sure?" is shown."""
+        return not self.confirm_bar.isHidden()
+
+    def _ask(self, asking: bool) -> None:
+        self.confirm_bar.setVisible(asking)
+        self.continue_button.setVisible(not asking)
+
+    def _cancel_decline(self) -> None:
+        """Back to the statements as they were answered; nothing is recorded."""
+        self._ask(False)
+        refused = next((i for i in self.statements if self.decisions.get(i) == 0), None)
+        answer = self.views[refused].answer if refused is not None else None
+        (answer.first_focus() if answer is not None else self.continue_button).setFocus()
+
+    def _confirm_decline(self) -> None:
+        # The question stays on screen while the decline is recorded (and for a retry if the
+        # store refuses it).
+        self.declined.emit(dict(self.decisions))

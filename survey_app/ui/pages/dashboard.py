@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel.dates import format_date, format_time
-from PySide6.QtCore import Qt, QTimer, Signal
+from babel.dates import format_date, format_datetime, format_time
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,6 +36,7 @@ STATUS_MESSAGES = {
     "synced": N_("Synced"),
     "exported": N_("Exported"),
     "erased": N_("Erased at the participant's request"),
+    "abandoned": N_("Closed unfinished"),
 }
 # Sync outcome (survey_app.sync.client) -> the session status it leads to in the store.
 LIVE_STATUS = {"synced": "synced", "already_on_server": "synced", "erased": "erased"}
@@ -52,6 +53,9 @@ def status_text(ctx: AppContext, session) -> str:
     if session.outcome == "declined" and session.status != "declined":
         declined = ctx.ui("Declined")
         text = f"{declined} · {text}"
+    if session.outcome == "abandoned" and session.status != "abandoned":
+        closed = ctx.ui("Closed unfinished")
+        text = f"{closed} · {text}"
     if session.duplicate_flag:
         duplicate = ctx.ui("Duplicate code")
         text = f"{text} · {duplicate}"
@@ -102,6 +106,7 @@ class DashboardPage(QWidget):
 
     new_session_requested = Signal()
     resume_requested = Signal(str)  # session id
+    close_requested = Signal(str)  # session id of an unfinished session to close (abandon)
     lock_requested = Signal()
     meeting_requested = Signal(str, str, str)  # date, place, staff initials
     sync_requested = Signal()
@@ -152,6 +157,7 @@ class DashboardPage(QWidget):
         self.action_message = label("", "error")
         self.action_message.setObjectName("action_message")
         body.addWidget(self.action_message)
+        self._unfinished_panel(body)
         self._transfer_panel(body)
         self.passphrase_button = button(_("Change passphrase…"), name="change_passphrase")
         self.passphrase_button.clicked.connect(self.passphrase_change_requested)
@@ -187,6 +193,125 @@ class DashboardPage(QWidget):
                 self.lock_button,
                 stretch_at=4,
             )
+        )
+
+    def _unfinished_panel(self, body: QVBoxLayout) -> None:
+        """Sessions left in progress at any meeting: resume them or close them with a reason."""
+        _ = self.ctx.ui
+        self.unfinished: list = []
+        self.unfinished_title = label(_("Unfinished sessions (all meetings)"), "subtitle")
+        self.unfinished_table = QTableWidget(0, 4)
+        self.unfinished_table.setObjectName("unfinished")
+        self.unfinished_table.setHorizontalHeaderLabels(
+            [_("Participant code"), _("Timepoint"), _("Started"), _("Stopped at")]
+        )
+        table = self.unfinished_table
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setMinimumHeight(140)
+        table.itemSelectionChanged.connect(self._unfinished_selection_changed)
+        self.unfinished_hint = label(
+            _(
+                "A session closed unfinished is sealed with the answers given so far and sent "
+                "like the others; it cannot be continued afterwards."
+            ),
+            "muted",
+        )
+        self.resume_unfinished_button = button(_("Resume"), name="resume_unfinished")
+        self.close_unfinished_button = button(_("Close unfinished…"), name="close_unfinished")
+        self.resume_unfinished_button.clicked.connect(self._resume_unfinished)
+        self.close_unfinished_button.clicked.connect(self._close_unfinished)
+        self.unfinished_note = label("", "ok")
+        self.unfinished_note.setObjectName("unfinished_note")
+        row = QHBoxLayout()
+        row.addWidget(self.resume_unfinished_button)
+        row.addWidget(self.close_unfinished_button)
+        row.addWidget(self.unfinished_note, 1)
+        self.unfinished_box = QWidget()
+        box = QVBoxLayout(self.unfinished_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.unfinished_title, table, self.unfinished_hint):
+            box.addWidget(widget)
+        box.addLayout(row)
+        body.addWidget(self.unfinished_box)
+        self.unfinished_box.setVisible(False)
+        self._unfinished_selection_changed()
+
+    def show_unfinished(self, rows: list) -> None:
+        """List the sessions left in progress (ops.UnfinishedSession): where they stopped only."""
+        _ = self.ctx.ui
+        staff = self.ctx.staff_language
+        locale = babel_locale(staff)
+        study = self.ctx.study
+        timepoints = study.library.protocol.timepoints if study and study.library.protocol else {}
+        self.unfinished = list(rows)
+        self.unfinished_table.setRowCount(len(self.unfinished))
+        for row, entry in enumerate(self.unfinished):
+            session = entry.session
+            tp = timepoints.get(session.timepoint)
+            started = parse_utc(session.started_at)
+            when = format_datetime(started, "short", locale=locale) if started else ""
+            cells = [
+                embedded(session.participant_code, "en"),
+                embedded(tp.label.get(staff) if tp else session.timepoint, staff),
+                embedded(when, staff),
+                self._stopped_at(entry),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                self.unfinished_table.setItem(row, col, item)
+        self.unfinished_box.setVisible(bool(self.unfinished))
+        self._unfinished_selection_changed()
+
+    def _stopped_at(self, entry) -> str:
+        _ = self.ctx.ui
+        if entry.page is None:
+            return _("Before consent")
+        forms = self.ctx.study.library.forms if self.ctx.study else {}
+        form = forms.get(entry.form_id)
+        title = form.title.get(self.ctx.staff_language) if form and form.title else ""
+        where = _("Page {page} of {pages}", page=entry.page, pages=entry.pages)
+        return f"{where} · {embedded(title, self.ctx.staff_language)}" if title else where
+
+    def select_unfinished(self, row: int) -> None:
+        """Select a row of the unfinished list (QTableView.selectRow does nothing right to left
+        before the table is laid out, so the selection model is asked directly)."""
+        index = self.unfinished_table.model().index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.unfinished_table.selectionModel().select(index, flags)
+
+    def selected_unfinished(self):
+        """Return the selected unfinished session (ops.UnfinishedSession), if any."""
+        rows = self.unfinished_table.selectionModel().selectedRows()
+        return self.unfinished[rows[0].row()] if rows else None
+
+    def _unfinished_selection_changed(self) -> None:
+        chosen = self.selected_unfinished() is not None
+        self.resume_unfinished_button.setEnabled(chosen)
+        self.close_unfinished_button.setEnabled(chosen)
+
+    def _resume_unfinished(self) -> None:
+        entry = self.selected_unfinished()
+        if entry is not None:
+            self.resume_requested.emit(entry.session.id)
+
+    def _close_unfinished(self) -> None:
+        entry = self.selected_unfinished()
+        if entry is not None:
+            self.close_requested.emit(entry.session.id)
+
+    def show_closed(self) -> None:
+        """Confirm that a session was closed unfinished and sealed."""
+        self.unfinished_note.setText(
+            self.ctx.ui("The session was closed and sealed with the answers given so far.")
         )
 
     def _transfer_panel(self, body: QVBoxLayout) -> None:

@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from survey_app.i18n import Counted
 from survey_app.ui.direction import LanguageLines, language_lines, text_label
 from survey_app.ui.flow import Unanswered
 from survey_app.ui.langs import SessionLanguages
@@ -24,6 +25,13 @@ BUILD_SLICE_S = 0.006
 SHOW_AT_ONCE = 12
 
 Key = tuple[str, str]
+
+UNANSWERED = Counted(
+    "{count} question has no answer. Press «Submit anyway» to submit without it, "
+    "or go to the question.",
+    "{count} questions have no answer. Press «Submit anyway» to submit without them, "
+    "or go to the questions.",
+)
 
 
 def _key(entry: Unanswered) -> Key:
@@ -49,6 +57,7 @@ class ReviewPage(QWidget):
         mismatches: list[tuple[Unanswered, str]] | None = None,
         detail_language: str | None = None,
         build_now: bool = True,
+        confirm_unanswered: bool = True,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -108,13 +117,56 @@ class ReviewPage(QWidget):
             langs.ui_joined("Finish and submit"), primary=True, name="finish"
         )
         self.finish_button.setEnabled(not mismatches)
-        self.finish_button.clicked.connect(self.finish_requested)
+        self.finish_button.clicked.connect(self._finish_pressed)
+        # Above the buttons, never scrolled away: why Finish waits, or "are you sure?".
+        self.confirm_unanswered = confirm_unanswered
+        self.confirming = False
+        self.notice_bar = QFrame()
+        self.notice_bar.setObjectName("finish_notice")
+        self.notice_bar.setProperty("role", "card")
+        bar = QVBoxLayout(self.notice_bar)
+        bar.setContentsMargins(24, 10, 24, 10)
+        self.notice = language_lines([], "error")
+        bar.addWidget(self.notice)
+        self.notice_bar.hide()
+        self.scroll = scroll_area(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(scroll_area(content), 1)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.notice_bar)
         layout.addWidget(footer(back, self.finish_button))
         self.set_missing(missing, build_now=build_now)
+
+    def _finish_pressed(self) -> None:
+        """Finish, unless answers were not accepted (they must be corrected or cleared first)
+        or items are unanswered and this is the first press (then ask once)."""
+        if self.refused:
+            self._show_notice(
+                self.langs.ui(
+                    "Some answers were not accepted (listed above). "
+                    "Correct them or clear them before you finish."
+                )
+            )
+            self.scroll.verticalScrollBar().setValue(0)
+            return
+        if self.missing and self.confirm_unanswered and not self.confirming:
+            self.confirming = True
+            self._show_notice(self.langs.ui(UNANSWERED, count=len(self.missing)))
+            self.finish_button.setText(self.langs.ui_joined("Submit anyway"))
+            return
+        self.finish_requested.emit()
+
+    def _show_notice(self, pairs: list[tuple[str, str]]) -> None:
+        self.notice.set_pairs(pairs)
+        self.notice_bar.show()
+
+    def reset_confirmation(self) -> None:
+        """Ask again on the next Finish (the review is shown anew, its lists may differ)."""
+        self.confirming = False
+        self.notice.set_pairs([])
+        self.notice_bar.hide()
+        self.finish_button.setText(self.langs.ui_joined("Finish and submit"))
 
     @property
     def complete(self) -> bool:
