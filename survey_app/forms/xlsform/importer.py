@@ -10,6 +10,7 @@ Columns this app needs and XLSForm has no word for are `app_*` columns, which py
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,7 @@ class Converted:
     text: str
     origins: list[Origin]
     notes: list[Note] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)  # recordings the form names (audio::)
 
     def origin(self, line: int) -> Origin:
         """The (sheet, row) of a 1-based line of the form file (settings row 2 if unknown)."""
@@ -116,6 +118,28 @@ class _List:
 
     def code(self, name: str) -> int | None:
         return next((c.code for c in self.choices if c.name == name), None)
+
+
+def media_folder(workbook: Path) -> Path:
+    """Where an XLSForm's recordings are kept: `<name>-media/` beside it (the ODK habit)."""
+    return workbook.with_name(f"{workbook.stem}-media")
+
+
+def place_media(workbook: Path, converted: Converted, forms_dir: Path, folder: str = "") -> None:
+    """Copy the recordings a converted workbook names from its media folder to where the form
+    file looks for them (`audio/<form id>/` beside it); a missing one is then reported by the
+    form's own check. Only plain file names are copied: a workbook never chooses a path."""
+    from survey_app.forms.audio import FILE_PATTERN, audio_folder
+
+    source = media_folder(workbook)
+    target = audio_folder(
+        forms_dir / f"{folder or converted.form_id}.yaml", folder or converted.form_id
+    )
+    for name in converted.media:
+        found = source / name
+        if FILE_PATTERN.fullmatch(name) and found.is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(found, target / name)
 
 
 def convert_file(path: Path) -> Converted:
@@ -167,7 +191,85 @@ class _Converter:
         used = self._used_lists(rows)
         self._scales(used, rows)
         self._items(rows, used)
-        return Converted(form_id, self.out.text, self.out.origins, self.notes)
+        media = self._audio(settings, rows, used)
+        return Converted(form_id, self.out.text, self.out.origins, self.notes, media)
+
+    # -- recorded readings ----------------------------------------------------------------
+
+    def _audio(self, settings: Row, rows: list[tuple[str, str, Row]], used: dict) -> list[str]:
+        """The `audio:` section from audio::Language (code) cells and app_audio_* settings."""
+        origin = (SETTINGS, settings.number)
+        lines: list[tuple[str, Origin]] = []
+        names: list[str] = []
+
+        def add(indent: int, key: str, texts: dict, variants: dict, where: Origin) -> None:
+            parts = []
+            for lang in LANGUAGES:
+                if variants.get(lang):
+                    inner = ", ".join(f"{k}: {_q(v)}" for k, v in sorted(variants[lang].items()))
+                    parts.append(f"{lang}: {{{inner}}}")
+                    names.extend(variants[lang].values())
+                elif texts.get(lang):
+                    parts.append(f"{lang}: {_q(texts[lang])}")
+                    names.append(texts[lang])
+            if parts:
+                lines.append((f"{' ' * indent}{key}: {{{', '.join(parts)}}}", where))
+
+        texts, variants = self._setting_texts(settings, "audio_instructions")
+        add(2, "instructions", texts, variants, origin)
+        items: list[tuple[str, Origin]] = []
+        for kind, argument, row in rows:
+            if kind in ("begin_group", "end_group"):
+                continue
+            where = (SURVEY, row.number)
+            before = len(lines)
+            add(6, "text", *_texts(row, "audio"), where)
+            entry = self.lists.get(argument) if kind.startswith("select_") else None
+            if entry is not None and self._inline(argument, used):
+                start = len(lines)
+                for choice in entry.choices:
+                    add(8, str(choice.code), *_texts(choice.row, "audio"),
+                        (CHOICES, choice.row.number))  # fmt: skip
+                if len(lines) > start:
+                    lines.insert(start, ("      options:", where))
+            if len(lines) > before:
+                lines.insert(before, (f"    {_yaml_key(row.get('name'))}:", where))
+                items.append(lines[before])
+        if items:
+            first = next(i for i, line in enumerate(lines) if line is items[0])
+            lines.insert(first, ("  items:", origin))
+        scale_lines: list[tuple[str, Origin]] = []
+        for name, entry in self.lists.items():
+            if not used.get(name) or self._inline(name, used):
+                continue
+            start = len(lines)
+            for choice in entry.choices:
+                add(6, str(choice.code), *_texts(choice.row, "audio"), (CHOICES, choice.row.number))
+            if len(lines) > start:
+                scale_lines.append((f"    {_yaml_key(name)}:", origin))
+                scale_lines.extend(lines[start:])
+                del lines[start:]
+        if scale_lines:
+            lines.append(("  scales:", origin))
+            lines.extend(scale_lines)
+        statuses = []
+        for lang in LANGUAGES:
+            status = settings.get(f"app_audio_status_{lang}")
+            if not status:
+                continue
+            fields = [f"status: {_q(status)}"]
+            for key in ("recorded_by", "note"):
+                if settings.get(f"app_audio_{key}_{lang}"):
+                    fields.append(f"{key}: {_q(settings.get(f'app_audio_{key}_{lang}'))}")
+            statuses.append((f"    {lang}: {{{', '.join(fields)}}}", origin))
+        if not lines and not statuses:
+            return []
+        self.out.line("audio:", origin)
+        if statuses:
+            self.out.line("  languages:", origin)
+        for text, where in statuses + lines:
+            self.out.line(text, where)
+        return sorted(set(names))
 
     def _check_columns(self) -> None:
         for sheet, columns in self.book.headers.items():
@@ -188,6 +290,9 @@ class _Converter:
                         f"column '{column.raw}': logic belongs to the form, not to a language; "
                         f"write one '{column.base}' column (this one is not imported)",
                     )
+                recording = column.base == "audio" and column.language in LANGUAGES
+                if recording:
+                    continue  # recorded readings per language (docs/xlsform.md)
                 if column.base in MEDIA_COLUMNS or column.base.startswith("media::"):
                     self.note(sheet, 1, f"column '{column.raw}': media are not imported")
         for name in self.book.other_sheets:
