@@ -235,8 +235,8 @@ class MainWindow(QMainWindow):
         )
         self.ctx.client.call(
             ops.unfinished_sessions(self.ctx),
-            lambda rows: self.stack.indexOf(page) >= 0 and page.show_unfinished(rows),
-            lambda exc: page.show_action_error(self.error_text(exc)),
+            self._for_page(page, page.show_unfinished),
+            self._for_page(page, lambda exc: page.show_action_error(self.error_text(exc))),
             "unfinished_sessions",
         )
 
@@ -263,16 +263,24 @@ class MainWindow(QMainWindow):
     def _abandon(
         self, page: DashboardPage, dialog: CloseUnfinishedDialog, session_id, reason, note
     ) -> None:
+        def dialog_open() -> bool:
+            return self.close_dialog is dialog and isValid(dialog)
+
         def done(_copy) -> None:
-            dialog.accept()
-            if self.stack.indexOf(page) >= 0:
+            if dialog_open():
+                dialog.accept()
+            if self.shows(page):
                 page.show_closed()
                 self.refresh_dashboard(page)
+
+        def failed(exc: BaseException) -> None:
+            if dialog_open():
+                dialog.failed(self.error_text(exc))
 
         self.ctx.client.call(
             ops.abandon_session(self.ctx, session_id, reason, note),
             done,
-            lambda exc: dialog.failed(self.error_text(exc)),
+            failed,
             "abandon_session",
         )
 
