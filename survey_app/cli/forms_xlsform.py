@@ -30,7 +30,7 @@ def add_xlsform_commands(sub: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     """Convert, write the form file, print notes and check findings by sheet and row."""
     from survey_app.forms.xlsform.check import check_converted
-    from survey_app.forms.xlsform.importer import convert_file
+    from survey_app.forms.xlsform.importer import convert_file, place_media
     from survey_app.forms.xlsform.sheets import WorkbookError
 
     try:
@@ -52,6 +52,7 @@ def run_import(args: argparse.Namespace) -> int:
     form, findings = check_converted(args.xlsx, converted)
     args.out.mkdir(parents=True, exist_ok=True)
     target.write_text(converted.text, encoding="utf-8")
+    place_media(args.xlsx, converted, args.out)
     for finding in findings:
         print(finding)
     errors = sum(1 for f in findings if f.is_error)
@@ -62,7 +63,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _export(form, out: Path) -> bool:
     """Write one workbook and let pyxform convert it; False when pyxform refuses it."""
-    from survey_app.forms.xlsform.exporter import export_form
+    from survey_app.forms.xlsform.exporter import export_form, media_folder
     from survey_app.forms.xlsform.pyxform_check import run_pyxform
 
     export_form(form, out)
@@ -72,7 +73,7 @@ def _export(form, out: Path) -> bool:
         return False
     print(f"wrote {out} (pyxform converts it to an XForm)")
     if form.audio is not None:
-        print(f"{out}: the form's recorded readings (audio:) are not exported to XLSForm")
+        print(f"{out}: recorded readings in audio::Language columns, files in {media_folder(out)}")
     return True
 
 

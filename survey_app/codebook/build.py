@@ -103,6 +103,16 @@ def session_variables() -> tuple[Variable, ...]:
             s,
         ),
         Variable(
+            "close_reason",
+            _l(
+                "Why staff closed it unfinished (abandoned only)",
+                "Hvorfor personalet avsluttet den uferdig (bare abandoned)",
+                "سبب إغلاق الموظفين لها دون إكمال (abandoned فقط)",
+            ),
+            "string",
+            s,
+        ),
+        Variable(
             "language",
             _l("Language answered in", "Svarspråk", "لغة الإجابة"),
             "string",

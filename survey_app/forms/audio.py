@@ -29,7 +29,7 @@ MAX_RATE = 48000
 # before it is hashed (it is not a reading of one text).
 MAX_FILE_BYTES = 25 * 1024 * 1024
 RECORDING_STATUSES = ("validated", "sample")
-_FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.wav$")
+FILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.wav$")
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class _AudioReader:
         name = self.reader.text(node, where)
         if not name:
             return None
-        if not _FILE_PATTERN.fullmatch(name):
+        if not FILE_PATTERN.fullmatch(name):
             self.sink.error(
                 node.line,
                 f"{where}: '{name}' is not a plain file name ending in .wav "

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from shiboken6 import isValid
 
 from survey_app.errors import UserFacingError
 from survey_app.ui import operations as ops
@@ -116,6 +118,25 @@ class MainWindow(QMainWindow):
         self.page_name = name
         self.page_changed.emit(name)
 
+    def shows(self, page: QWidget) -> bool:
+        """Whether `page` is still one of the window's pages (not removed or deleted)."""
+        return isValid(page) and self.stack.indexOf(page) >= 0
+
+    def _for_page(self, page: QWidget, handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Wrap a store answer's handler: it runs only while `page` is still shown.
+
+        A page is removed (and deleted) when the app locks or staff move on; the store worker
+        may answer later, and that answer no longer has anyone to show it to.
+        """
+
+        def run(value: Any) -> None:
+            if self.shows(page):
+                handler(value)
+            else:
+                log.info("answer for a page that is gone ignored (%s)", type(page).__name__)
+
+        return run
+
     def error_text(self, exc: BaseException) -> str:
         """Turn an exception into a message for the staff (never with personal data)."""
         msgid = getattr(exc, "msgid", None)
@@ -148,7 +169,7 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.create_store(self.ctx, passphrase, folder),
             self._store_ready,
-            lambda exc: page.show_error(self.error_text(exc)),
+            self._for_page(page, lambda exc: page.show_error(self.error_text(exc))),
             "create_store",
         )
 
@@ -164,7 +185,7 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.open_store(self.ctx, passphrase, self._unlock_guard()),
             self._store_ready,
-            lambda exc: self._unlock_failed(page, exc),
+            self._for_page(page, lambda exc: self._unlock_failed(page, exc)),
             "open_store",
         )
 
@@ -208,14 +229,14 @@ class MainWindow(QMainWindow):
         """Reload the meeting's sessions (status only) from the store."""
         self.ctx.client.call(
             ops.dashboard_data(self.ctx.meeting),
-            lambda data: self._fill_dashboard(page, data),
-            lambda exc: page.show_meeting_error(self.error_text(exc)),
+            self._for_page(page, lambda data: self._fill_dashboard(page, data)),
+            self._for_page(page, lambda exc: page.show_meeting_error(self.error_text(exc))),
             "dashboard",
         )
         self.ctx.client.call(
             ops.unfinished_sessions(self.ctx),
-            lambda rows: self.stack.indexOf(page) >= 0 and page.show_unfinished(rows),
-            lambda exc: page.show_action_error(self.error_text(exc)),
+            self._for_page(page, page.show_unfinished),
+            self._for_page(page, lambda exc: page.show_action_error(self.error_text(exc))),
             "unfinished_sessions",
         )
 
@@ -242,16 +263,24 @@ class MainWindow(QMainWindow):
     def _abandon(
         self, page: DashboardPage, dialog: CloseUnfinishedDialog, session_id, reason, note
     ) -> None:
+        def dialog_open() -> bool:
+            return self.close_dialog is dialog and isValid(dialog)
+
         def done(_copy) -> None:
-            dialog.accept()
-            if self.stack.indexOf(page) >= 0:
+            if dialog_open():
+                dialog.accept()
+            if self.shows(page):
                 page.show_closed()
                 self.refresh_dashboard(page)
+
+        def failed(exc: BaseException) -> None:
+            if dialog_open():
+                dialog.failed(self.error_text(exc))
 
         self.ctx.client.call(
             ops.abandon_session(self.ctx, session_id, reason, note),
             done,
-            lambda exc: dialog.failed(self.error_text(exc)),
+            failed,
             "abandon_session",
         )
 
@@ -263,16 +292,20 @@ class MainWindow(QMainWindow):
     def _fill_dashboard(self, page: DashboardPage, data) -> None:
         meeting, sessions = data
         self.ctx.meeting = meeting
-        if self.stack.indexOf(page) >= 0:
-            page.show_sessions(meeting, sessions)
+        page.show_sessions(meeting, sessions)
 
     def _create_meeting(self, page: DashboardPage, date: str, place: str, staff: str) -> None:
         self.ctx.client.call(
             lambda w: w.store.create_meeting(date, place, staff),
-            lambda meeting: (setattr(self.ctx, "meeting", meeting), self.refresh_dashboard(page)),
-            lambda exc: page.show_meeting_error(self.error_text(exc)),
+            lambda meeting: self._meeting_created(page, meeting),
+            self._for_page(page, lambda exc: page.show_meeting_error(self.error_text(exc))),
             "create_meeting",
         )
+
+    def _meeting_created(self, page: DashboardPage, meeting) -> None:
+        self.ctx.meeting = meeting  # kept even when the page is gone: the next one shows it
+        if self.shows(page):
+            self.refresh_dashboard(page)
 
     # ----- sync and export (staff, dashboard only; never a dialog during a session) ---------
 
@@ -301,9 +334,12 @@ class MainWindow(QMainWindow):
         except UserFacingError as exc:
             dialog.show_error(self.error_text(exc))
             return
-        self.transfer.enrol(
-            address, code, lambda exc: dialog.show_error(self.error_text(exc)), ca_file=ca_file
-        )
+
+        def refused(exc: BaseException) -> None:
+            if self.enrol_dialog is dialog and isValid(dialog):
+                dialog.show_error(self.error_text(exc))
+
+        self.transfer.enrol(address, code, refused, ca_file=ca_file)
 
     def _close_enrolled(self, state) -> None:
         if state.enrolled and self.enrol_dialog is not None:
@@ -333,17 +369,24 @@ class MainWindow(QMainWindow):
         dialog.windowHandle().installEventFilter(self.idle)  # typing here is staff activity
 
     def _rekey(self, page: DashboardPage, dialog: PassphraseDialog, old: str, new: str) -> None:
+        def dialog_open() -> bool:
+            return self.passphrase_dialog is dialog and isValid(dialog)
+
         def done(_ok) -> None:
-            dialog.accept()
-            if self.stack.indexOf(page) >= 0:
+            if dialog_open():
+                dialog.accept()
+            if self.shows(page):
                 page.show_passphrase_changed()
+
+        def failed(exc: BaseException) -> None:
+            if dialog_open():
+                delay = float(getattr(exc, "delay_seconds", 0.0) or 0.0)
+                dialog.failed(self.error_text(exc), delay)
 
         self.ctx.client.call(
             ops.change_passphrase(old, new),
             done,
-            lambda exc: dialog.failed(
-                self.error_text(exc), float(getattr(exc, "delay_seconds", 0.0) or 0.0)
-            ),
+            failed,
             "change_passphrase",
         )
 
@@ -372,7 +415,7 @@ class MainWindow(QMainWindow):
         self.ctx.client.call(
             ops.start_session(self.ctx, request),
             self._open_session,
-            lambda exc: self._start_refused(page, exc),
+            self._for_page(page, lambda exc: self._start_refused(page, exc)),
             "start_session",
         )
 
@@ -473,8 +516,8 @@ class MainWindow(QMainWindow):
     def _check_gate(self, gate: UnlockPage, passphrase: str) -> None:
         self.ctx.client.call(
             ops.verify_passphrase(self.ctx, passphrase, self._unlock_guard()),
-            lambda _ok: self._gate_passed(),
-            lambda exc: self._unlock_failed(gate, exc),
+            self._for_page(gate, lambda _ok: self._gate_passed()),
+            self._for_page(gate, lambda exc: self._unlock_failed(gate, exc)),
             "verify_passphrase",
         )
 
@@ -557,11 +600,11 @@ class MainWindow(QMainWindow):
         def switched(lang) -> None:
             if self.session_view is view:
                 view.set_interpreter(lang)
-            if self.stack.indexOf(page) >= 0:
+            if self.shows(page):
                 page.show_interpreter(lang)
 
         def refused(exc: BaseException) -> None:
-            if self.stack.indexOf(page) >= 0:
+            if self.shows(page):
                 page.show_interpreter(view.langs.interpreter)
                 page.show_error(self.error_text(exc))
 

@@ -113,9 +113,14 @@ class RegisterController(QObject):
         self.ctx.client.call(
             rops.unlock(self.ctx, passphrase, self._guard, create=create),
             lambda _ok: self._unlocked(dialog),
-            lambda exc: dialog.show_error(self.error_text(exc)) if dialog else None,
+            lambda exc: self._failed(dialog, exc),
             "register_unlock",
         )
+
+    def _failed(self, dialog: RegisterDialog | None, exc: BaseException) -> None:
+        # The dialog may have closed (the app locked) before the store answered.
+        if dialog is not None and dialog is self.dialog:
+            dialog.show_error(self.error_text(exc))
 
     def _unlocked(self, dialog: RegisterDialog | None) -> None:
         if dialog is None or dialog is not self.dialog:
@@ -137,7 +142,7 @@ class RegisterController(QObject):
         self.ctx.client.call(
             rops.look_up(self.ctx.study, code),
             lambda view: dialog.show_code(view) if dialog is self.dialog else None,
-            lambda exc: dialog.show_error(self.error_text(exc)) if dialog else None,
+            lambda exc: self._failed(dialog, exc),
             "register_look_up",
         )
 
@@ -152,9 +157,7 @@ class RegisterController(QObject):
             if code:
                 self._look_up(code)
 
-        self.ctx.client.call(
-            op, ok, lambda exc: dialog.show_error(self.error_text(exc)) if dialog else None
-        )
+        self.ctx.client.call(op, ok, lambda exc: self._failed(dialog, exc))
 
     def _receipt(self, code: str) -> None:
         dialog = self.dialog

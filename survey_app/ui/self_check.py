@@ -28,6 +28,8 @@ class SelfCheckReport:
     page: str
     fonts: tuple[str, ...]
     ready_ms: float
+    # Whether recorded readings can play (Qt Multimedia and a backend); optional, never FAILED.
+    audio: bool | None = None
 
     @property
     def missing_fonts(self) -> list[str]:
@@ -44,6 +46,7 @@ class SelfCheckReport:
         return (
             f"self-check: {verdict} page={self.page or '-'} ready_ms={self.ready_ms:.0f}"
             f" fonts={','.join(self.fonts)}{missing}"
+            + ("" if self.audio is None else f" audio={'yes' if self.audio else 'no'}")
         )
 
 
@@ -53,9 +56,10 @@ def schedule_self_check(
     """Once the first page is shown: optionally save a screenshot, print the report, quit."""
 
     def finish() -> None:
-        report = SelfCheckReport(
-            window.page_name, tuple(fonts), (time.perf_counter() - started) * 1000 - _SETTLE_MS
-        )
+        from survey_app.ui.reading import Reader
+
+        ready_ms = (time.perf_counter() - started) * 1000 - _SETTLE_MS
+        report = SelfCheckReport(window.page_name, tuple(fonts), ready_ms, Reader().available)
         if screenshot is not None:
             window.grab().save(str(screenshot))
         if sys.stdout is not None:  # a windowed app on Windows has no console

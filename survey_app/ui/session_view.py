@@ -668,7 +668,9 @@ class SessionView(QWidget):
         if isinstance(self.current, QuestionPage):
             self.show_page(self.page_index)
         elif isinstance(self.current, ConsentPage):
+            decisions = dict(self.current.decisions)  # not saved until Continue: carried over
             self.show_consent()
+            self.current.restore(decisions)
         elif isinstance(self.current, ReviewPage):
             self.show_review()  # the old review page is no longer kept, so it is dropped
 

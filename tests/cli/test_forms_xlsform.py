@@ -92,3 +92,15 @@ def test_forms_import_refuses_a_form_id_that_is_a_path(tmp_path):
     result = main("forms", "import", workbook, "--out", tmp_path / "forms")
     assert result.returncode == 1 and "not a form id" in result.stderr
     assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_export_then_import_carries_the_recordings(tmp_path):
+    workbook = tmp_path / "background.xlsx"
+    exported = main("forms", "export", ROOT / "forms" / "background.yaml", "--out", workbook)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    assert "background-media" in exported.stdout
+    imported = main("forms", "import", workbook, "--out", tmp_path / "back")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert (tmp_path / "back" / "audio" / "background" / "bg_gender.nb.wav").is_file()
+    form, _ = check_file(tmp_path / "back" / "background.yaml")
+    assert form is not None and form.audio is not None

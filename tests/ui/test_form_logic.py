@@ -313,3 +313,38 @@ def test_decimal_with_too_many_places_says_so_and_is_not_saved(
     answer.commit()
     assert answer.message.text() == expected
     assert "lg_km" not in stored(qtbot, ctx, view)
+
+
+def filter_form(tmp_path):
+    from tests.forms.logic_fixture import FILTER_FORM
+
+    path = tmp_path / "cf.yaml"
+    path.write_text(FILTER_FORM, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    return form
+
+
+def offered_on_screen(view, item_id: str) -> set[int]:
+    answer = page(view).views[item_id].answer
+    return {c for c in (1, 2, 3, 4) if not answer.button_for(c).isHidden()}
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_options_follow_the_choice_filter_live(qtbot, dashboard, ctx, tmp_path, language):
+    view = logic_session(qtbot, dashboard, ctx, filter_form(tmp_path), language)
+    assert offered_on_screen(view, "cf_city") == {4}  # no country yet: only "another city"
+    page(view).views["cf_country"].answer.button_for(1).click()
+    assert offered_on_screen(view, "cf_city") == {1, 2, 4}
+    page(view).views["cf_country"].answer.button_for(2).click()
+    assert offered_on_screen(view, "cf_city") == {3, 4}
+
+
+def test_chosen_option_that_stops_being_offered_is_cleared(qtbot, dashboard, ctx, tmp_path):
+    view = logic_session(qtbot, dashboard, ctx, filter_form(tmp_path), "ar")
+    page(view).views["cf_country"].answer.button_for(1).click()
+    page(view).views["cf_city"].answer.button_for(2).click()
+    assert stored(qtbot, ctx, view)["cf_city"] == 2
+    page(view).views["cf_country"].answer.button_for(2).click()
+    assert not page(view).views["cf_city"].answer.button_for(2).isChecked()
+    assert "cf_city" not in stored(qtbot, ctx, view)

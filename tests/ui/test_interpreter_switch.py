@@ -112,3 +112,20 @@ def test_scale_numbers_of_a_single_language_session_use_its_digits_only(qtbot, d
     _back(qtbot, dashboard, page)
     canvas = next(iter(view.current.views.values())).answer.canvas
     assert canvas.digits(7) == "٧"
+
+
+def test_switching_on_the_consent_page_keeps_the_decisions_made(qtbot, dashboard, ctx):
+    view = start_session(qtbot, dashboard, "ar")
+    consent = view.current
+    first = consent.statements[0]
+    consent.views[first].answer.button_for(1).click()
+    view.request_pause()
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "paused", timeout=20000)
+    page = dashboard.stack.currentWidget()
+    _choose(qtbot, ctx, page, "nb")
+    _back(qtbot, dashboard, page)
+    assert view.current is not consent
+    assert view.current.decisions == {first: 1}
+    assert view.current.views[first].answer.button_for(1).isChecked()

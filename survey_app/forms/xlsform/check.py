@@ -10,7 +10,7 @@ from pathlib import Path
 from survey_app.forms.findings import Finding, Severity
 from survey_app.forms.library import check_file
 from survey_app.forms.model import Form
-from survey_app.forms.xlsform.importer import Converted, convert_file
+from survey_app.forms.xlsform.importer import Converted, convert_file, place_media
 from survey_app.forms.xlsform.pyxform_check import run_pyxform
 from survey_app.forms.xlsform.sheets import WorkbookError
 
@@ -33,6 +33,7 @@ def check_converted(path: Path, converted: Converted) -> tuple[Form | None, list
     with tempfile.TemporaryDirectory(prefix="xlsform-") as tmp:
         form_file = Path(tmp) / f"{name}.yaml"
         form_file.write_text(converted.text, encoding="utf-8")
+        place_media(path, converted, Path(tmp), name)
         form, file_findings = check_file(form_file)
     for finding in file_findings:
         sheet, row = converted.origin(finding.line)

@@ -7,9 +7,11 @@ choices, settings); the rest into `app_*` columns, which pyxform ignores (docs/x
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from survey_app.forms.audio import AudioText
 from survey_app.forms.model import (
     LANGUAGES,
     SCALED_TYPES,
@@ -20,7 +22,7 @@ from survey_app.forms.model import (
     Scale,
     Section,
 )
-from survey_app.forms.xlsform.importer import ADDRESSEES, range_expression
+from survey_app.forms.xlsform.importer import ADDRESSEES, media_folder, range_expression
 from survey_app.forms.xlsform.sheets import LANGUAGE_LABELS
 
 DEFAULT_LANGUAGE = "en"
@@ -66,6 +68,19 @@ def _text_cells(row: Row, column: str, text: LocalText | None, plain: bool = Fal
             row[f"{base}_{lang}" if plain else _lang(base, lang)] = value
 
 
+def _audio_cells(row: Row, audio: AudioText | None, plain: bool = False) -> None:
+    """audio::Language (code) per language (file names), app_audio_<addressee> for variants."""
+    if audio is None:
+        return
+    for lang in LANGUAGES:
+        found = audio.recordings.get(lang)
+        if found is not None:
+            row[_lang("audio", lang)] = Path(found.path).name
+        for addressee, recording in (audio.variants.get(lang) or {}).items():
+            base = f"app_audio_{addressee}"
+            row[f"{base}_{lang}" if plain else _lang(base, lang)] = Path(recording.path).name
+
+
 def _setting_texts(row: Row, key: str, text: LocalText | None) -> None:
     if text is None:
         return
@@ -98,6 +113,8 @@ def _item_row(form: Form, item: Item) -> Row:
         row["parameters"] = f"start={item.scale.min} end={item.scale.max} step=1"
     _text_cells(row, "label", item.text if item.text.texts or item.text.variants else None)
     _text_cells(row, "hint", item.help)
+    if form.audio is not None:
+        _audio_cells(row, form.audio.items.get(item.id))
     if item.label:
         row["app_label"] = item.label
     if item.group:
@@ -117,6 +134,8 @@ def _item_row(form: Form, item: Item) -> Row:
         row["required"] = logic.required.canonical
     if logic.relevant is not None:
         row["relevant"] = logic.relevant.canonical
+    if logic.choice_filter and item.scale is not None:
+        row["choice_filter"] = choice_filter_cell(item)
     _constraint(row, item)
     if logic.calculate is not None:
         row["calculation"] = logic.calculate.canonical
@@ -124,6 +143,17 @@ def _item_row(form: Form, item: Item) -> Row:
     if logic.default is not None:
         row["default"] = logic.default
     return row
+
+
+def choice_filter_cell(item: Item) -> str:
+    """One XLSForm choice_filter for per-option conditions, over the choice's `name` (its code):
+    `(name = '1' and (${country} = 1)) or name = '4'`. The importer reads it back per option."""
+    parts = []
+    for code in item.scale.codes if item.scale is not None else ():
+        condition = item.logic.option_condition(code)
+        test = f"name = '{code}'"
+        parts.append(f"({test} and ({condition.canonical}))" if condition else test)
+    return " or ".join(parts)
 
 
 def _constraint(row: Row, item: Item) -> None:
@@ -191,11 +221,18 @@ def _scales(form: Form) -> list[Scale]:
 def choice_rows(form: Form) -> list[Row]:
     """The choices sheet: one list per scale; ladder/VAS anchors as app_anchor low/high."""
     rows: list[Row] = []
+    owners = {i.scale.id: i.id for i in form.items if i.scale and i.scale.id == f"{i.id}_options"}
     for scale in _scales(form):
         if scale.options:
+            recorded = {}
+            if form.audio is not None:
+                owner = owners.get(scale.id)
+                recorded = form.audio.options.get(owner, {}) if owner else {}
+                recorded = recorded or form.audio.scales.get(scale.id, {})
             for option in scale.options:
                 row: Row = {"list_name": scale.id, "name": str(option.code)}
                 _text_cells(row, "label", option.label, plain=True)
+                _audio_cells(row, recorded.get(option.code), plain=True)
                 # Anchors beside option labels (a ladder with numbered rungs) ride on the end rows.
                 for anchor, code, text in (
                     ("low", scale.min, scale.anchor_low),
@@ -241,7 +278,49 @@ def settings_row(form: Form) -> Row:
     _setting_texts(row, "title", form.title)
     _setting_texts(row, "instructions", form.instructions)
     _setting_texts(row, "recall_period", form.recall_period)
+    if form.audio is not None:
+        for lang, info in form.audio.languages.items():
+            row[f"app_audio_status_{lang}"] = info.status
+            if info.recorded_by:
+                row[f"app_audio_recorded_by_{lang}"] = info.recorded_by
+            if info.note:
+                row[f"app_audio_note_{lang}"] = info.note
+        instructions = form.audio.instructions
+        for lang in LANGUAGES:
+            found = instructions.recordings.get(lang) if instructions else None
+            if found is not None:
+                row[f"app_audio_instructions_{lang}"] = Path(found.path).name
+            for addressee, rec in (
+                (instructions.variants.get(lang) if instructions else {}) or {}
+            ).items():
+                row[f"app_audio_instructions_{lang}_{addressee}"] = Path(rec.path).name
     return row
+
+
+def _copy_recordings(form: Form, out: Path) -> None:
+    """Copy every recording the form names into the workbook's media folder."""
+    if form.audio is None:
+        return
+    paths = {r.path for r in _recordings(form)}
+    if not paths:
+        return
+    folder = media_folder(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(paths):
+        shutil.copyfile(path, folder / Path(path).name)
+
+
+def _recordings(form: Form):
+    audio = form.audio
+    texts = [audio.instructions] if audio.instructions is not None else []
+    texts += list(audio.items.values())
+    texts += [
+        t for coded in (*audio.options.values(), *audio.scales.values()) for t in coded.values()
+    ]
+    for text in texts:
+        yield from text.recordings.values()
+        for by_addressee in text.variants.values():
+            yield from by_addressee.values()
 
 
 def _columns(rows: Iterable[Row], first: tuple[str, ...]) -> list[str]:
@@ -272,6 +351,7 @@ def export_form(form: Form, out: Path) -> None:
             sheet.append([row.get(c, "") or None for c in columns])
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
+    _copy_recordings(form, out)
 
 
-__all__ = ["ADDRESSEES", "export_form"]
+__all__ = ["ADDRESSEES", "export_form", "media_folder"]

@@ -10,6 +10,7 @@ Columns this app needs and XLSForm has no word for are `app_*` columns, which py
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,10 @@ from survey_app.forms.expressions.tree import (
     Number,
     Ref,
     String,
+    refs,
     unparse,
 )
+from survey_app.forms.expressions.values import to_number
 from survey_app.forms.model import LANGUAGES
 from survey_app.forms.xlsform.emit import Emitter, Origin
 from survey_app.forms.xlsform.sheets import (
@@ -88,6 +91,7 @@ class Converted:
     text: str
     origins: list[Origin]
     notes: list[Note] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)  # recordings the form names (audio::)
 
     def origin(self, line: int) -> Origin:
         """The (sheet, row) of a 1-based line of the form file (settings row 2 if unknown)."""
@@ -114,6 +118,28 @@ class _List:
 
     def code(self, name: str) -> int | None:
         return next((c.code for c in self.choices if c.name == name), None)
+
+
+def media_folder(workbook: Path) -> Path:
+    """Where an XLSForm's recordings are kept: `<name>-media/` beside it (the ODK habit)."""
+    return workbook.with_name(f"{workbook.stem}-media")
+
+
+def place_media(workbook: Path, converted: Converted, forms_dir: Path, folder: str = "") -> None:
+    """Copy the recordings a converted workbook names from its media folder to where the form
+    file looks for them (`audio/<form id>/` beside it); a missing one is then reported by the
+    form's own check. Only plain file names are copied: a workbook never chooses a path."""
+    from survey_app.forms.audio import FILE_PATTERN, audio_folder
+
+    source = media_folder(workbook)
+    target = audio_folder(
+        forms_dir / f"{folder or converted.form_id}.yaml", folder or converted.form_id
+    )
+    for name in converted.media:
+        found = source / name
+        if FILE_PATTERN.fullmatch(name) and found.is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(found, target / name)
 
 
 def convert_file(path: Path) -> Converted:
@@ -165,7 +191,85 @@ class _Converter:
         used = self._used_lists(rows)
         self._scales(used, rows)
         self._items(rows, used)
-        return Converted(form_id, self.out.text, self.out.origins, self.notes)
+        media = self._audio(settings, rows, used)
+        return Converted(form_id, self.out.text, self.out.origins, self.notes, media)
+
+    # -- recorded readings ----------------------------------------------------------------
+
+    def _audio(self, settings: Row, rows: list[tuple[str, str, Row]], used: dict) -> list[str]:
+        """The `audio:` section from audio::Language (code) cells and app_audio_* settings."""
+        origin = (SETTINGS, settings.number)
+        lines: list[tuple[str, Origin]] = []
+        names: list[str] = []
+
+        def add(indent: int, key: str, texts: dict, variants: dict, where: Origin) -> None:
+            parts = []
+            for lang in LANGUAGES:
+                if variants.get(lang):
+                    inner = ", ".join(f"{k}: {_q(v)}" for k, v in sorted(variants[lang].items()))
+                    parts.append(f"{lang}: {{{inner}}}")
+                    names.extend(variants[lang].values())
+                elif texts.get(lang):
+                    parts.append(f"{lang}: {_q(texts[lang])}")
+                    names.append(texts[lang])
+            if parts:
+                lines.append((f"{' ' * indent}{key}: {{{', '.join(parts)}}}", where))
+
+        texts, variants = self._setting_texts(settings, "audio_instructions")
+        add(2, "instructions", texts, variants, origin)
+        items: list[tuple[str, Origin]] = []
+        for kind, argument, row in rows:
+            if kind in ("begin_group", "end_group"):
+                continue
+            where = (SURVEY, row.number)
+            before = len(lines)
+            add(6, "text", *_texts(row, "audio"), where)
+            entry = self.lists.get(argument) if kind.startswith("select_") else None
+            if entry is not None and self._inline(argument, used):
+                start = len(lines)
+                for choice in entry.choices:
+                    add(8, str(choice.code), *_texts(choice.row, "audio"),
+                        (CHOICES, choice.row.number))  # fmt: skip
+                if len(lines) > start:
+                    lines.insert(start, ("      options:", where))
+            if len(lines) > before:
+                lines.insert(before, (f"    {_yaml_key(row.get('name'))}:", where))
+                items.append(lines[before])
+        if items:
+            first = next(i for i, line in enumerate(lines) if line is items[0])
+            lines.insert(first, ("  items:", origin))
+        scale_lines: list[tuple[str, Origin]] = []
+        for name, entry in self.lists.items():
+            if not used.get(name) or self._inline(name, used):
+                continue
+            start = len(lines)
+            for choice in entry.choices:
+                add(6, str(choice.code), *_texts(choice.row, "audio"), (CHOICES, choice.row.number))
+            if len(lines) > start:
+                scale_lines.append((f"    {_yaml_key(name)}:", origin))
+                scale_lines.extend(lines[start:])
+                del lines[start:]
+        if scale_lines:
+            lines.append(("  scales:", origin))
+            lines.extend(scale_lines)
+        statuses = []
+        for lang in LANGUAGES:
+            status = settings.get(f"app_audio_status_{lang}")
+            if not status:
+                continue
+            fields = [f"status: {_q(status)}"]
+            for key in ("recorded_by", "note"):
+                if settings.get(f"app_audio_{key}_{lang}"):
+                    fields.append(f"{key}: {_q(settings.get(f'app_audio_{key}_{lang}'))}")
+            statuses.append((f"    {lang}: {{{', '.join(fields)}}}", origin))
+        if not lines and not statuses:
+            return []
+        self.out.line("audio:", origin)
+        if statuses:
+            self.out.line("  languages:", origin)
+        for text, where in statuses + lines:
+            self.out.line(text, where)
+        return sorted(set(names))
 
     def _check_columns(self) -> None:
         for sheet, columns in self.book.headers.items():
@@ -186,6 +290,9 @@ class _Converter:
                         f"column '{column.raw}': logic belongs to the form, not to a language; "
                         f"write one '{column.base}' column (this one is not imported)",
                     )
+                recording = column.base == "audio" and column.language in LANGUAGES
+                if recording:
+                    continue  # recorded readings per language (docs/xlsform.md)
                 if column.base in MEDIA_COLUMNS or column.base.startswith("media::"):
                     self.note(sheet, 1, f"column '{column.raw}': media are not imported")
         for name in self.book.other_sheets:
@@ -298,7 +405,10 @@ class _Converter:
             elif kind not in SUPPORTED and kind not in ("begin_group", "end_group"):
                 self.note(SURVEY, row.number, f"unknown type '{row.get('type')}': not converted")
                 continue
-            for column in ("choice_filter", "required_message", "readonly"):
+            if row.get("choice_filter") and kind not in ("select_one", "select_multiple"):
+                self.note(SURVEY, row.number, "choice_filter applies only to select_one and "
+                          "select_multiple rows; not converted")  # fmt: skip
+            for column in ("required_message", "readonly"):
                 if row.get(column) and kind not in ("begin_group", "end_group"):
                     self.note(SURVEY, row.number, f"column '{column}' is not supported and "
                               "was not converted")  # fmt: skip
@@ -459,6 +569,8 @@ class _Converter:
             if row.get(f"app_{key}"):
                 out.line(f"{pad}{key}: {_q(row.get(f'app_{key}'))}", origin)
         self._required(row, pad, origin)
+        if kind in ("select_one", "select_multiple") and row.get("choice_filter"):
+            self._choice_filter(row, argument, indent + 2)
         self._expression(indent + 2, "relevant", row)
         self._constraint(row, indent + 2)
         if item_type == "calculate":
@@ -471,6 +583,40 @@ class _Converter:
         out.local_text(indent + 2, "text", texts, variants, origin)
         texts, variants = _texts(row, "hint")
         out.local_text(indent + 2, "help", texts, variants, origin)
+
+    def _choice_filter(self, row: Row, argument: str, indent: int) -> None:
+        """An XLSForm choice_filter becomes one condition per option: the choices columns it
+        names (bare names: `country`, `name`, `filter`) are replaced by each choice's cell and
+        what is then known is worked out, so `country = ${country}` gives, for a choice whose
+        `country` is 'syria', the condition `'syria' = ${country}` (codes rewritten)."""
+        origin = (SURVEY, row.number)
+        text = row.get("choice_filter")
+        try:
+            tree = parse(mark_columns(text)).tree
+        except ExpressionError as exc:
+            self.note(SURVEY, row.number, f"choice_filter: {exc}; not converted")
+            return
+        columns = {c.base for c in self.book.headers.get(CHOICES, [])} | {"name"}
+        named = [r.removeprefix(COLUMN_REF) for r in refs(tree) if r.startswith(COLUMN_REF)]
+        missing = sorted(name for name in named if name not in columns)
+        if missing:
+            self.note(SURVEY, row.number, f"choice_filter uses {', '.join(missing)}, which "
+                      "the choices sheet has no column for; not converted")  # fmt: skip
+            return
+        lines: list[tuple[str, Origin]] = []
+        for choice in self.lists[argument].choices:
+            if choice.anchor:
+                continue
+            node = fold(_with_choice(tree, choice))
+            if _constant(node) is True:
+                continue  # always offered
+            condition = unparse(self._codes(node, row))
+            lines.append((f"{choice.code}: {_q(condition)}", (CHOICES, choice.row.number)))
+        if not lines:
+            return
+        self.out.line(f"{' ' * indent}choice_filter:", origin)
+        for line, where in lines:
+            self.out.line(f"{' ' * (indent + 2)}{line}", where)
 
     def _range(self, row: Row, pad: str, origin: Origin, argument: str) -> None:
         scale = row.get("app_scale") or f"{row.get('name')}_range"
@@ -629,3 +775,90 @@ def _q(text: str) -> str:
 
 def _yaml_key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else _q(name)
+
+
+# -- choice_filter --------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"""'[^']*'|"[^"]*"|\$\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*|.""", re.S)
+_KEYWORDS = frozenset({"and", "or", "div", "mod"})
+COLUMN_REF = "__col__"
+TRUE, FALSE = Call("true", (), 0), Call("false", (), 0)
+
+
+def mark_columns(text: str) -> str:
+    """Write the bare names of a choice_filter (choices columns) as `${__col__name}` references
+    (no item id starts with '_', so they never meet an item)."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        is_name = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token) is not None
+        if is_name and token not in _KEYWORDS and not re.match(r"\s*\(", text[match.end() :]):
+            out.append(f"${{{COLUMN_REF}{token}}}")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _with_choice(node: Node, choice: _Choice) -> Node:
+    """The filter with a choice's cells in place of its column references."""
+    if isinstance(node, Ref) and node.name.startswith(COLUMN_REF):
+        column = node.name.removeprefix(COLUMN_REF)
+        value = choice.name if column == "name" else choice.row.get(column)
+        return String(value, node.pos)
+    if isinstance(node, Binary):
+        return Binary(node.op, _with_choice(node.left, choice), _with_choice(node.right, choice),
+                      node.pos)  # fmt: skip
+    if isinstance(node, Negate):
+        return Negate(_with_choice(node.operand, choice), node.pos)
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_with_choice(a, choice) for a in node.args), node.pos)
+    return node
+
+
+def _constant(node: Node) -> bool | None:
+    if isinstance(node, Call) and node.name == "true" and not node.args:
+        return True
+    if isinstance(node, Call) and node.name == "false" and not node.args:
+        return False
+    return None
+
+
+def _literal_value(node: Node) -> str | float | None:
+    if isinstance(node, String):
+        return node.value
+    if isinstance(node, Number):
+        return node.value
+    return None
+
+
+def fold(node: Node) -> Node:
+    """Work out what a filter with its choice's cells filled in already decides (XPath rules:
+    compared as numbers when either side is a number, else as text)."""
+    if isinstance(node, Binary):
+        left, right = fold(node.left), fold(node.right)
+        if node.op in ("and", "or"):
+            first, second = _constant(left), _constant(right)
+            decisive = node.op == "or"
+            if first is decisive or second is decisive:
+                return TRUE if decisive else FALSE
+            if first is not None:
+                return right
+            if second is not None:
+                return left
+        elif node.op in ("=", "!="):
+            a, b = _literal_value(left), _literal_value(right)
+            if a is not None and b is not None:
+                if isinstance(a, float) or isinstance(b, float):
+                    same = to_number(a) == to_number(b)
+                else:
+                    same = a == b
+                return TRUE if same == (node.op == "=") else FALSE
+        return Binary(node.op, left, right, node.pos)
+    if isinstance(node, Call):
+        args = tuple(fold(a) for a in node.args)
+        if node.name == "not" and len(args) == 1 and _constant(args[0]) is not None:
+            return FALSE if _constant(args[0]) else TRUE
+        return Call(node.name, args, node.pos)
+    if isinstance(node, Negate):
+        return Negate(fold(node.operand), node.pos)
+    return node

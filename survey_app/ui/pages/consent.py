@@ -12,6 +12,7 @@ from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, scroll_area
 from survey_app.ui.reading import PageReading, Reader
 from survey_app.ui.theme import Theme
+from survey_app.ui.widgets.base import ANSWERED
 from survey_app.ui.widgets.item_view import LISTEN_TEXT, ItemView, texts_block, with_play
 
 
@@ -110,6 +111,14 @@ class ConsentPage(QWidget):
     @property
     def statements(self) -> list[str]:
         return [i.id for i in self.form.items if i.type is ItemType.CONSENT]
+
+    def restore(self, decisions: dict[str, int]) -> None:
+        """Show decisions made on an earlier drawing of this page (languages switched)."""
+        for item_id, value in decisions.items():
+            answer = self.views[item_id].answer
+            if answer is not None:
+                answer.set_answer(value, ANSWERED)
+            self._decided(item_id, value)
 
     def _decided(self, item_id: str, value: int) -> None:
         self.decisions[item_id] = value
