@@ -291,6 +291,9 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
         "timepoints": timepoints,
         "condition": condition,
         "constraint": constraint.canonical if constraint is not None else "",
+        "choice_filter": "; ".join(
+            f"{code}: {condition.canonical}" for code, condition in item.logic.choice_filter or ()
+        ),
     }
     if item.calculated:
         return [_calculated_variable(item, label, common)]

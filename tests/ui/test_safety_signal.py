@@ -10,7 +10,14 @@ from PySide6.QtWidgets import QLabel
 from survey_app.study.safety import AUDIT_ACTION, SafetySettings, Trigger
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.thanks import ThanksPage
-from tests.ui.conftest import PASSPHRASE, accept_consent, settle, start_session, store_call
+from tests.ui.conftest import (
+    PASSPHRASE,
+    accept_consent,
+    press_finish,
+    settle,
+    start_session,
+    store_call,
+)
 
 HSCL_20 = SafetySettings((Trigger("hscl25", "hscl_20", at_least=2),), protocol="S")
 
@@ -28,7 +35,7 @@ def answer_hscl_20_and_finish(qtbot, view, code: int) -> None:
             view.current.views["hscl_20"].answer.button_for(code).click()
             break
     view.show_review()
-    view.current.finish_button.click()
+    press_finish(view)  # unanswered items: asked once, then submitted
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
 
 
