@@ -22,7 +22,7 @@ from survey_app.forms.expressions import Expression
 HASH_FORMAT = "survey-app/form-content/v1"
 _SKIPPED = frozenset({"line", "path", "content_hash", "file_hash"})
 # Fields added after forms were in use: left out while unset, so older forms keep their hash.
-_OMITTED_WHEN_NONE = frozenset({"audio", "decimals"})
+_OMITTED_WHEN_NONE = frozenset({"audio", "decimals", "choice_filter"})
 
 
 def semantic_hash(form: Any) -> str:

@@ -153,6 +153,43 @@ def constraint_holds(form: Form, item: Item, value: object, state: FormState) ->
     return to_bool(_safe(constraint, context))
 
 
+def offered(item: Item, state: FormState) -> frozenset[int] | None:
+    """Option codes of a choice item offered now (None: every option, no choice_filter)."""
+    if not item.logic.choice_filter or item.scale is None:
+        return None
+    context = state.context()
+    return frozenset(
+        code for code in item.scale.codes if holds(item.logic.option_condition(code), context)
+    )
+
+
+def _chosen(value: object) -> set[int]:
+    if isinstance(value, list | tuple):
+        return {v for v in value if isinstance(v, int)}
+    return {value} if isinstance(value, int) and not isinstance(value, bool) else set()
+
+
+def not_offered_answers(form: Form, answers: Answers, state: FormState) -> list[str]:
+    """Item ids whose answer holds an option its choice_filter does not offer now."""
+    out = []
+    for item in form.items:
+        answer = answers.get(item.id)
+        if answer is None or answer[1] == DECLINED or not state.applies(item.id):
+            continue
+        codes = offered(item, state)
+        if codes is not None and not _chosen(answer[0]) <= codes:
+            out.append(item.id)
+    return out
+
+
+def acceptable(form: Form, item: Item, value: object, state: FormState) -> bool:
+    """True when a value may be stored now: its constraint holds and its options are offered."""
+    if not constraint_holds(form, item, value, state):
+        return False
+    codes = offered(item, state)
+    return codes is None or value is None or _chosen(value) <= codes
+
+
 def required_now(item: Item, state: FormState) -> bool:
     """True when the item must be answered (or declined) before moving on."""
     if not item.answerable or not state.applies(item.id):
@@ -179,6 +216,8 @@ def submission_problems(form: Form, answers: Answers, today: date) -> list[str]:
             continue
         if state.applies(item.id) and not constraint_holds(form, item, answer[0], state):
             reasons.append(f"the answer to {item.id!r} breaks its constraint")
+    for item_id in not_offered_answers(form, answers, state):
+        reasons.append(f"the answer to {item_id!r} is an option its choice_filter does not offer")
     return reasons
 
 

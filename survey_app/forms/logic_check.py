@@ -69,6 +69,7 @@ def check_logic(form: Form, source: FormSource, path: str) -> list[Finding]:
             _check_order(sink, form, entry, where, index, calcs)
     _check_cycles(sink, form, calcs)
     for item in form.items:
+        _check_filter_codes(sink, item)
         _check_default(sink, item)
         _check_required(sink, form, item)
     return findings
@@ -156,6 +157,16 @@ def _cycle_from(start: str, calcs: Mapping[str, frozenset[str]]) -> list[str] | 
             if dep in calcs and dep not in path:
                 stack.append((dep, [*path, dep]))
     return None
+
+
+def _check_filter_codes(sink: FindingSink, item: Item) -> None:
+    codes = item.scale.codes if item.scale is not None else ()
+    for code, _condition in item.logic.choice_filter or ():
+        if code not in codes:
+            sink.error(
+                item.line,
+                f"item '{item.id}' choice_filter: {code} is not one of its option codes",
+            )
 
 
 def _check_default(sink: FindingSink, item: Item) -> None:

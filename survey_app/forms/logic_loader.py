@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from survey_app.forms.expressions import Expression, ExpressionError, parse
@@ -10,7 +11,16 @@ from survey_app.forms.sources import NodeReader
 from survey_app.forms.yamlsource import Node
 
 LOGIC_KEYS = frozenset(
-    {"relevant", "required", "constraint", "constraint_message", "calculate", "result", "default"}
+    {
+        "relevant",
+        "required",
+        "constraint",
+        "constraint_message",
+        "calculate",
+        "result",
+        "default",
+        "choice_filter",
+    }
 )
 EXPRESSION_KEYS = ("relevant", "required", "constraint", "calculate")
 
@@ -20,7 +30,7 @@ class ExpressionEntry:
     """One expression with where it stands, for the logic checker."""
 
     owner: str  # item or section id
-    key: str  # relevant | required | constraint | calculate
+    key: str  # relevant | required | constraint | calculate | choice_filter <code>
     expression: Expression
     line: int
     is_section: bool = False
@@ -82,6 +92,10 @@ def read_item_logic(
     result = _result(reader, m.get("result"), where)
     default = reader.text(m["default"], f"{where} default") if "default" in m else None
     _check_shape(reader, m, where, item_type, constraint, message, line)
+    choice_filter = _choice_filter(reader, m.get("choice_filter"), where, item_type)
+    for code, expression in choice_filter or ():
+        entry_line = m["choice_filter"].value[str(code)].line  # type: ignore[index,union-attr]
+        entries.append(ExpressionEntry(item_id, f"choice_filter {code}", expression, entry_line))
     logic = ItemLogic(
         relevant=relevant,
         required=required_when,
@@ -90,6 +104,7 @@ def read_item_logic(
         calculate=calculate,
         result=result if item_type is ItemType.CALCULATE else None,
         default=default,
+        choice_filter=choice_filter,
     )
     for key, expression in (
         ("relevant", relevant),
@@ -100,6 +115,33 @@ def read_item_logic(
         if expression is not None:
             entries.append(ExpressionEntry(item_id, key, expression, m[key].line))
     return required, logic
+
+
+def _choice_filter(
+    reader: NodeReader, node: Node | None, where: str, item_type: ItemType
+) -> tuple[tuple[int, Expression], ...] | None:
+    """`choice_filter: {code: condition}` of a single or multiple choice item."""
+    if node is None:
+        return None
+    if item_type not in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE):
+        reader.sink.error(node.line, f"{where}: only choice items take 'choice_filter'")
+        return None
+    if not node.is_map:
+        reader.sink.error(
+            node.line, f"{where} choice_filter: write one 'code: condition' line per option"
+        )
+        return None
+    pairs: list[tuple[int, Expression]] = []
+    for code_text, value in node.value.items():  # type: ignore[union-attr]
+        if not re.fullmatch(r"-?[0-9]+", code_text):
+            reader.sink.error(
+                value.line, f"{where} choice_filter: option code '{code_text}' is not a number"
+            )
+            continue
+        expression = read_expression(reader, value, where, f"choice_filter {code_text}")
+        if expression is not None:
+            pairs.append((int(code_text), expression))
+    return tuple(pairs) or None
 
 
 def _result(reader: NodeReader, node: Node | None, where: str) -> ResultType:

@@ -133,6 +133,13 @@ class ItemLogic:
     calculate: Expression | None = None
     result: ResultType | None = None
     default: str | None = None
+    # Choice items: (option code, condition) pairs; an option is offered only while its
+    # condition holds (XLSForm choice_filter, one condition per option). Others always are.
+    choice_filter: tuple[tuple[int, Expression], ...] | None = None
+
+    def option_condition(self, code: int) -> Expression | None:
+        """The condition under which an option is offered (None: always)."""
+        return dict(self.choice_filter or ()).get(code)
 
     @property
     def empty(self) -> bool:

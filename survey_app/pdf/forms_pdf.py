@@ -29,7 +29,13 @@ from survey_app.pdf.layout import (
 )
 from survey_app.pdf.marks import item_number, signature_block
 from survey_app.pdf.options_pdf import OptionPrinter
-from survey_app.pdf.routing import question_numbers, range_text, routing_text, skip_text
+from survey_app.pdf.routing import (
+    option_filter_text,
+    question_numbers,
+    range_text,
+    routing_text,
+    skip_text,
+)
 from survey_app.pdf.scales_pdf import ScalePrinter, VasPlace
 from survey_app.pdf.text import TextSetter, TextStyle
 
@@ -243,6 +249,10 @@ class _FormPrinter:
             if kind is ItemType.MULTIPLE_CHOICE:
                 parts.append(self._hint(labels.TICK_ALL))
             parts.append(self.option_printer.block(item))
+            for code, _condition in item.logic.choice_filter or ():
+                parts += self._logic_note(
+                    lambda lang, code=code: option_filter_text(item, code, form, numbers, lang)
+                )
         elif kind is ItemType.INTEGER:
             digits = max(len(str(item.maximum)) if item.maximum is not None else 3, 1)
             parts.append(self._boxes("0" * digits, item))

@@ -32,6 +32,8 @@ AT_MOST = N_("your answer to question {number} is {value} or less")
 GO_TO = N_("If you chose {options}, go to question {number}.")
 PART_ENDS = N_("If you chose {options}, this part ends here.")
 RANGE = N_("Write a number from {minimum} to {maximum}.")
+OPTION_ONLY_IF = N_("Choose «{option}» only if {condition}.")
+OPTION_ONLY_AFTER = N_("Choose «{option}» only if it fits your answers to questions {numbers}.")
 
 _ORDER = {">": MORE, ">=": AT_LEAST, "<": LESS, "<=": AT_MOST, "=": IS, "!=": IS_NOT}
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "=", "!=": "!="}
@@ -127,6 +129,22 @@ def routing_text(form: Form, item: Item, numbers: Mapping[str, int], language: s
         return tr(language, ANSWER_ONLY_IF, condition=condition)
     refs = sorted({numbers[r] for c in chain for r in c.refs if r in numbers})
     return tr(language, ANSWER_ONLY_AFTER, numbers=", ".join(str(n) for n in refs))
+
+
+def option_filter_text(
+    item: Item, code: int, form: Form, numbers: Mapping[str, int], language: str
+) -> str:
+    """ "Choose «Aleppo» only if ..." for an option a choice_filter offers under a condition."""
+    condition = item.logic.option_condition(code)
+    option = item.scale.option(code) if item.scale is not None else None
+    if condition is None or option is None:
+        return ""
+    label = option.label.get(language)
+    words = describe(condition.tree, form, numbers, language)
+    if words is not None:
+        return tr(language, OPTION_ONLY_IF, option=label, condition=words)
+    refs = sorted({numbers[r] for r in condition.refs if r in numbers})
+    return tr(language, OPTION_ONLY_AFTER, option=label, numbers=", ".join(str(n) for n in refs))
 
 
 def _required_codes(node: Node, item_id: str) -> set[int] | None:

@@ -134,3 +134,9 @@ class ConstraintFailed(InvalidAnswer):
     """The answer breaks the question's constraint; the form's own message says why."""
 
     msgid = N_("This answer is outside what the question allows; it was not saved.")
+
+
+class OptionNotOffered(InvalidAnswer):
+    """The chosen option is one the question's choice_filter does not offer now."""
+
+    msgid = N_("This answer is not one of the answers offered after the earlier answers.")

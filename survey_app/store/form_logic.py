@@ -2,7 +2,8 @@
 
 Before an answer is written: an item that does not apply, or a value that breaks its
 constraint, is refused. After: answers to items that stopped applying are removed with an audit
-entry ("answer_not_applicable", actor system), and calculated values are written as answers of
+entry ("answer_not_applicable", actor system; "answer_not_offered" when a choice_filter stops
+offering the chosen option), and calculated values are written as answers of
 their calculate items (no audit: they follow from the answers, which are audited).
 """
 
@@ -13,9 +14,15 @@ from datetime import date
 
 import sqlcipher3
 
-from survey_app.forms.logic import FormState, constraint_holds, form_state, not_applicable_answers
+from survey_app.forms.logic import (
+    FormState,
+    constraint_holds,
+    form_state,
+    not_applicable_answers,
+    not_offered_answers,
+)
 from survey_app.forms.model import Form, Item
-from survey_app.store.errors import AnswerNotApplicable, ConstraintFailed
+from survey_app.store.errors import AnswerNotApplicable, ConstraintFailed, OptionNotOffered
 from survey_app.store.records import to_json
 
 Answers = dict[str, tuple[object, str]]
@@ -44,6 +51,8 @@ def refuse_if_breaking(
         raise AnswerNotApplicable()
     if status == "answered" and not constraint_holds(form, item, value, state):
         raise ConstraintFailed()
+    if item.id in not_offered_answers(form, {item.id: (value, status)}, state):
+        raise OptionNotOffered()
 
 
 def settle(
@@ -59,24 +68,34 @@ def settle(
         return None
     answers = stored_answers(conn, session_id, form)
     state = form_state(form, answers, today)
-    for item_id in not_applicable_answers(form, answers, state):
-        old_value, old_status = answers.pop(item_id)
-        conn.execute(
-            "DELETE FROM answers WHERE session_id = ? AND form_id = ? AND item_id = ?",
-            (session_id, form.id, item_id),
-        )
-        audit(
-            conn,
-            "answer_not_applicable",
-            "system",
-            session_id,
-            {
-                "form_id": form.id,
-                "item_id": item_id,
-                "old": {"value": old_value, "status": old_status},
-                "new": {"value": None, "status": None},
-            },
-        )
+    # An answer that stops applying, or whose option a choice_filter stops offering, is
+    # cleared; clearing one may change what applies or is offered, so until nothing changes.
+    for _ in range(len(form.items) + 1):
+        dropped = [
+            (i, "answer_not_applicable") for i in not_applicable_answers(form, answers, state)
+        ]
+        dropped += [(i, "answer_not_offered") for i in not_offered_answers(form, answers, state)]
+        if not dropped:
+            break
+        for item_id, action in dict(dropped).items():
+            old_value, old_status = answers.pop(item_id)
+            conn.execute(
+                "DELETE FROM answers WHERE session_id = ? AND form_id = ? AND item_id = ?",
+                (session_id, form.id, item_id),
+            )
+            audit(
+                conn,
+                action,
+                "system",
+                session_id,
+                {
+                    "form_id": form.id,
+                    "item_id": item_id,
+                    "old": {"value": old_value, "status": old_status},
+                    "new": {"value": None, "status": None},
+                },
+            )
+        state = form_state(form, answers, today)
     for item_id, value in state.calculated.items():
         if value is None:
             conn.execute(

@@ -373,7 +373,7 @@ class SessionStore(StoreCore):
         }
         rows = self.conn.execute(
             "SELECT detail FROM audit WHERE session_id = ? AND action IN "
-            "('answer_changed', 'answer_not_applicable')",
+            "('answer_changed', 'answer_not_applicable', 'answer_not_offered')",
             (session_id,),
         )
         for row in rows:

@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.page_name = ""
         self.session_view: SessionView | None = None
+        self._kept_typing: dict[str, dict[tuple[str, str], str]] = {}  # see _drop_session
         self.gate: UnlockPage | None = None
         self._gate_intent = ""
         # A safety signal staff have not yet acknowledged (Continue): shown again after a lock.
@@ -466,6 +467,7 @@ class MainWindow(QMainWindow):
             resume=loaded.resume,
             double_entry=loaded.double_entry,
             touched=loaded.touched,
+            unconfirmed=self._kept_typing.pop(session.id, {}),
         )
         self._drop_session()
         view = SessionView(setup, self.ctx.client, self.ctx.theme)
@@ -483,6 +485,13 @@ class MainWindow(QMainWindow):
     def _drop_session(self) -> None:
         if self.session_view is not None:
             view, self.session_view = self.session_view, None
+            # Typed text that was not accepted is never stored, and not dropped either: it
+            # waits here (memory only) until the session is resumed in this run of the app.
+            kept = view.kept_typing()  # empty once finished: Finish waits for such text
+            if kept:
+                self._kept_typing[view.session_id] = kept
+            else:
+                self._kept_typing.pop(view.session_id, None)
             self.stack.removeWidget(view)
             view.deleteLater()
 

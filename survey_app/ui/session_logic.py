@@ -11,7 +11,13 @@ from datetime import UTC, date, datetime
 
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.validate import validate_answer
-from survey_app.forms.logic import FormState, constraint_holds, form_state, required_now
+from survey_app.forms.logic import (
+    FormState,
+    constraint_holds,
+    form_state,
+    not_offered_answers,
+    required_now,
+)
 from survey_app.forms.model import Form, Item, ItemType, LocalText
 from survey_app.ui.flow import PageSpec
 
@@ -78,11 +84,14 @@ class SessionLogic:
         if not form.has_logic:
             return []
         state = self.state(form, answers)
-        return [
+        gone = [
             item_id
             for (form_id, item_id) in answers
             if form_id == form.id and not state.applies(item_id)
         ]
+        # An option a choice_filter no longer offers is cleared as the store clears it.
+        not_offered = not_offered_answers(form, form_answers(form, answers), state)
+        return gone + [i for i in not_offered if i not in gone]
 
     def broken_constraint(
         self, form: Form, item: Item, value: object, answers: dict[Key, Answer]

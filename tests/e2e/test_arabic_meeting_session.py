@@ -329,7 +329,13 @@ def play_session(qtbot, window, played: Played) -> None:
         next_page(qtbot, view)
     assert isinstance(view.current, ReviewPage)
     shot(window, "ar+nb-review")
-    view.current.finish_button.click()
+    review = view.current
+    review.finish_button.click()  # unanswered items: the first press asks, in both languages
+    played.steps["finish_asked"] = view.current is review and any(
+        not label.isHidden() for label in review.notice.labels
+    )
+    shot(window, "ar+nb-review-confirm")
+    review.finish_button.click()
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=WAIT)
     settle(qtbot, ctx.client)
     played.steps["thanks_labels"] = " ".join(
@@ -521,6 +527,10 @@ def test_staff_see_the_safety_signal_after_the_passphrase(played: Played) -> Non
     assert played.steps["after_finish"] == "safety_signal"
     assert played.steps["signal"]
     assert "S" in played.steps["signal"]
+
+
+def test_finishing_with_unanswered_items_asks_once_before_completing(played: Played) -> None:
+    assert played.steps["finish_asked"]
 
 
 def test_the_participants_thanks_page_shows_no_signal(played: Played) -> None:

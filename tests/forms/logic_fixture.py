@@ -113,3 +113,48 @@ items:
           en: "How many kilometres is it to your work?"
           ar: "كم كيلومترًا تبعد عن عملك؟"
 """
+
+# A city question whose options depend on the country chosen before (XLSForm choice_filter).
+FILTER_FORM = """\
+id: cf
+kind: instrument
+version: "1.0.0"
+prefix: cf
+source: "Synthetic test instrument"
+licence: "Test only"
+languages:
+  nb: {status: draft}
+  en: {status: draft}
+  ar: {status: draft}
+title:
+  nb: "Bosted"
+  en: "Home town"
+  ar: "مكان السكن"
+items:
+  - id: cf_country
+    type: single_choice
+    allow_decline: true
+    text:
+      nb: "Hvilket land kommer du fra?"
+      en: "Which country do you come from?"
+      ar: "من أي بلد أنت؟"
+    options:
+      nb: {1: "Syria", 2: "Eritrea", 3: "Annet land"}
+      en: {1: "Syria", 2: "Eritrea", 3: "Other country"}
+      ar: {1: "سوريا", 2: "إريتريا", 3: "بلد آخر"}
+  - id: cf_city
+    type: single_choice
+    allow_decline: true
+    choice_filter:
+      1: "${cf_country} = 1"
+      2: "${cf_country} = 1"
+      3: "${cf_country} = 2"
+    text:
+      nb: "Hvilken by kommer du fra?"
+      en: "Which city do you come from?"
+      ar: "من أي مدينة أنت؟"
+    options:
+      nb: {1: "Damaskus", 2: "Aleppo", 3: "Asmara", 4: "En annen by"}
+      en: {1: "Damascus", 2: "Aleppo", 3: "Asmara", 4: "Another city"}
+      ar: {1: "دمشق", 2: "حلب", 3: "أسمرة", 4: "مدينة أخرى"}
+"""

@@ -207,3 +207,45 @@ def test_decimal_with_more_places_than_allowed_is_refused(
     report, _ = import_payloads(tmp_path, logic_library, laptop, study_keys, [payload])
     assert report.new_count == 0
     assert "the answer to 'lg_km' does not fit the item" in report.rejections[0].reason
+
+
+@pytest.fixture(scope="module")
+def filter_library(tmp_path_factory):
+    from tests.forms.logic_fixture import FILTER_FORM
+
+    forms = tmp_path_factory.mktemp("filter") / "forms"
+    forms.mkdir()
+    shutil.copy(SHIPPED_FORMS / "consent.yaml", forms / "consent.yaml")
+    (forms / "cf.yaml").write_text(FILTER_FORM, encoding="utf-8")
+    (forms / "protocol.yaml").write_text(PROTOCOL.replace("[consent, lg]", "[consent, cf]"))
+    library = load_library(forms)
+    assert not library.errors, [str(f) for f in library.errors]
+    return library
+
+
+@pytest.mark.parametrize(("city", "accepted"), [(1, False), (3, True)])
+def test_option_the_choice_filter_excludes_is_refused_on_import(
+    tmp_path, filter_library, laptop, study_keys, city, accepted
+):
+    payload = make_payload(
+        filter_library, f"sub-cf{city}", laptop, answers={"cf_country": 2, "cf_city": city}
+    )
+    report, _ = import_payloads(tmp_path, filter_library, laptop, study_keys, [payload])
+    assert report.new_count == int(accepted)
+    if not accepted:
+        assert "'cf_city' is an option its choice_filter does not offer" in (
+            report.rejections[0].reason
+        )
+
+
+def test_codebook_prints_the_condition_of_every_filtered_option(
+    tmp_path, filter_library, laptop, study_keys
+):
+    payload = make_payload(filter_library, "sub-cb", laptop, answers={"cf_country": 3})
+    _, out = import_payloads(tmp_path, filter_library, laptop, study_keys, [payload])
+    with (out / "codebook.csv").open(encoding="utf-8-sig") as fh:
+        rows = {r["name"]: r for r in csv.DictReader(fh)}
+    assert rows["cf_city"]["choice_filter"] == (
+        "1: ${cf_country} = 1; 2: ${cf_country} = 1; 3: ${cf_country} = 2"
+    )
+    assert rows["cf_country"]["choice_filter"] == ""

@@ -10,8 +10,8 @@ import pytest
 from survey_app.forms.library import check_file
 from survey_app.forms.model import Form
 from survey_app.store import DeviceStore, InvalidAnswer, SessionInfo
-from survey_app.store.errors import AnswerNotApplicable, ConstraintFailed
-from tests.forms.logic_fixture import LOGIC_FORM
+from survey_app.store.errors import AnswerNotApplicable, ConstraintFailed, OptionNotOffered
+from tests.forms.logic_fixture import FILTER_FORM, LOGIC_FORM
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +107,32 @@ def test_touched_items_name_a_cleared_answer(store, session, logic_form):
     store.clear_answer(session.id, logic_form.id, "lg_age", form=logic_form)
     assert (logic_form.id, "lg_age") in store.touched_items(session.id)
     assert "lg_age" not in stored(store, session)
+
+
+@pytest.fixture(scope="module")
+def filter_form(tmp_path_factory) -> Form:
+    path: Path = tmp_path_factory.mktemp("forms") / "cf.yaml"
+    path.write_text(FILTER_FORM, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    return form
+
+
+def test_option_the_choice_filter_excludes_is_refused(store, session, filter_form):
+    store.save_answer(session.id, filter_form, "cf_country", 2)
+    with pytest.raises(OptionNotOffered):
+        store.save_answer(session.id, filter_form, "cf_city", 1)  # Damascus is not in Eritrea
+    store.save_answer(session.id, filter_form, "cf_city", 3)
+    assert stored(store, session)["cf_city"] == 3
+
+
+def test_option_that_stops_being_offered_is_cleared_with_an_audit_entry(
+    store, session, filter_form
+):
+    store.save_answer(session.id, filter_form, "cf_country", 1)
+    store.save_answer(session.id, filter_form, "cf_city", 2)
+    store.save_answer(session.id, filter_form, "cf_country", 2)
+    assert "cf_city" not in stored(store, session)
+    entry = [e for e in store.audit_trail(session.id) if e.action == "answer_not_offered"]
+    assert [e.detail["item_id"] for e in entry] == ["cf_city"]
+    assert entry[0].detail["old"]["value"] == 2

@@ -13,7 +13,14 @@ from survey_app.ui.main_window import MainWindow
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.thanks import ThanksPage
 from survey_app.ui.store_worker import StoreClient
-from tests.ui.conftest import PASSPHRASE, accept_consent, settle, start_session, store_call
+from tests.ui.conftest import (
+    PASSPHRASE,
+    accept_consent,
+    press_finish,
+    settle,
+    start_session,
+    store_call,
+)
 
 HSCL_20 = SafetySettings((Trigger("hscl25", "hscl_20", at_least=2),), protocol="S")
 
@@ -31,10 +38,7 @@ def answer_hscl_20_and_finish(qtbot, view, code: int) -> None:
             view.current.views["hscl_20"].answer.button_for(code).click()
             break
     view.show_review()
-    review = view.current
-    review.finish_button.click()
-    if review.confirming:  # other items were left unanswered: Finish asks once
-        review.finish_button.click()
+    press_finish(view)  # unanswered items: asked once, then submitted
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
 
 

@@ -134,6 +134,8 @@ def _item_row(form: Form, item: Item) -> Row:
         row["required"] = logic.required.canonical
     if logic.relevant is not None:
         row["relevant"] = logic.relevant.canonical
+    if logic.choice_filter and item.scale is not None:
+        row["choice_filter"] = choice_filter_cell(item)
     _constraint(row, item)
     if logic.calculate is not None:
         row["calculation"] = logic.calculate.canonical
@@ -141,6 +143,17 @@ def _item_row(form: Form, item: Item) -> Row:
     if logic.default is not None:
         row["default"] = logic.default
     return row
+
+
+def choice_filter_cell(item: Item) -> str:
+    """One XLSForm choice_filter for per-option conditions, over the choice's `name` (its code):
+    `(name = '1' and (${country} = 1)) or name = '4'`. The importer reads it back per option."""
+    parts = []
+    for code in item.scale.codes if item.scale is not None else ():
+        condition = item.logic.option_condition(code)
+        test = f"name = '{code}'"
+        parts.append(f"({test} and ({condition.canonical}))" if condition else test)
+    return " or ".join(parts)
 
 
 def _constraint(row: Row, item: Item) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey_app.forms.expressions import ExpressionError, parse
+from survey_app.forms.expressions.functions import FUNCTIONS
 from survey_app.forms.expressions.tree import (
     Binary,
     Call,
@@ -23,8 +24,11 @@ from survey_app.forms.expressions.tree import (
     Number,
     Ref,
     String,
+    refs,
     unparse,
+    walk,
 )
+from survey_app.forms.expressions.values import to_number
 from survey_app.forms.model import LANGUAGES
 from survey_app.forms.xlsform.emit import Emitter, Origin
 from survey_app.forms.xlsform.sheets import (
@@ -403,7 +407,10 @@ class _Converter:
             elif kind not in SUPPORTED and kind not in ("begin_group", "end_group"):
                 self.note(SURVEY, row.number, f"unknown type '{row.get('type')}': not converted")
                 continue
-            for column in ("choice_filter", "required_message", "readonly"):
+            if row.get("choice_filter") and kind not in ("select_one", "select_multiple"):
+                self.note(SURVEY, row.number, "choice_filter applies only to select_one and "
+                          "select_multiple rows; not converted")  # fmt: skip
+            for column in ("required_message", "readonly"):
                 if row.get(column) and kind not in ("begin_group", "end_group"):
                     self.note(SURVEY, row.number, f"column '{column}' is not supported and "
                               "was not converted")  # fmt: skip
@@ -564,6 +571,8 @@ class _Converter:
             if row.get(f"app_{key}"):
                 out.line(f"{pad}{key}: {_q(row.get(f'app_{key}'))}", origin)
         self._required(row, pad, origin)
+        if kind in ("select_one", "select_multiple") and row.get("choice_filter"):
+            self._choice_filter(row, argument, indent + 2)
         self._expression(indent + 2, "relevant", row)
         self._constraint(row, indent + 2)
         if item_type == "calculate":
@@ -576,6 +585,48 @@ class _Converter:
         out.local_text(indent + 2, "text", texts, variants, origin)
         texts, variants = _texts(row, "hint")
         out.local_text(indent + 2, "help", texts, variants, origin)
+
+    def _choice_filter(self, row: Row, argument: str, indent: int) -> None:
+        """An XLSForm choice_filter becomes one condition per option: the choices columns it
+        names (bare names: `country`, `name`, `filter`) are replaced by each choice's cell and
+        what is then known is worked out, so `country = ${country}` gives, for a choice whose
+        `country` is 'syria', the condition `'syria' = ${country}` (codes rewritten)."""
+        origin = (SURVEY, row.number)
+        text = row.get("choice_filter")
+        try:
+            tree = parse(mark_columns(text)).tree
+        except ExpressionError as exc:
+            self.note(SURVEY, row.number, f"choice_filter: {exc}; not converted")
+            return
+        columns = {c.base for c in self.book.headers.get(CHOICES, [])} | {"name"}
+        unknown = sorted(
+            {n.name for n in walk(tree) if isinstance(n, Call) and n.name not in FUNCTIONS}
+        )
+        if unknown:
+            names = ", ".join(f"{name}()" for name in unknown)
+            self.note(SURVEY, row.number, f"choice_filter uses {names}, which this app does "
+                      "not have; not converted (every option is offered)")  # fmt: skip
+            return
+        named = [r.removeprefix(COLUMN_REF) for r in refs(tree) if r.startswith(COLUMN_REF)]
+        missing = sorted(name for name in named if name not in columns)
+        if missing:
+            self.note(SURVEY, row.number, f"choice_filter uses {', '.join(missing)}, which "
+                      "the choices sheet has no column for; not converted")  # fmt: skip
+            return
+        lines: list[tuple[str, Origin]] = []
+        for choice in self.lists[argument].choices:
+            if choice.anchor:
+                continue
+            node = fold(_with_choice(tree, choice))
+            if _constant(node) is True:
+                continue  # always offered
+            condition = unparse(self._codes(node, row))
+            lines.append((f"{choice.code}: {_q(condition)}", (CHOICES, choice.row.number)))
+        if not lines:
+            return
+        self.out.line(f"{' ' * indent}choice_filter:", origin)
+        for line, where in lines:
+            self.out.line(f"{' ' * (indent + 2)}{line}", where)
 
     def _range(self, row: Row, pad: str, origin: Origin, argument: str) -> None:
         scale = row.get("app_scale") or f"{row.get('name')}_range"
@@ -734,3 +785,92 @@ def _q(text: str) -> str:
 
 def _yaml_key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else _q(name)
+
+
+# -- choice_filter --------------------------------------------------------------------------
+
+# Names as in XPath: a hyphen between letters belongs to the name (`starts-with`, `sub-region`).
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*"
+_TOKEN = re.compile(rf"""'[^']*'|"[^"]*"|\$\{{[^}}]*\}}|{_NAME}|.""", re.S)
+_KEYWORDS = frozenset({"and", "or", "div", "mod"})
+COLUMN_REF = "__col__"
+TRUE, FALSE = Call("true", (), 0), Call("false", (), 0)
+
+
+def mark_columns(text: str) -> str:
+    """Write the bare names of a choice_filter (choices columns) as `${__col__name}` references
+    (no item id starts with '_', so they never meet an item)."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        is_name = re.fullmatch(_NAME, token) is not None
+        if is_name and token not in _KEYWORDS and not re.match(r"\s*\(", text[match.end() :]):
+            out.append(f"${{{COLUMN_REF}{token}}}")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _with_choice(node: Node, choice: _Choice) -> Node:
+    """The filter with a choice's cells in place of its column references."""
+    if isinstance(node, Ref) and node.name.startswith(COLUMN_REF):
+        column = node.name.removeprefix(COLUMN_REF)
+        value = choice.name if column == "name" else choice.row.get(column)
+        return String(value, node.pos)
+    if isinstance(node, Binary):
+        return Binary(node.op, _with_choice(node.left, choice), _with_choice(node.right, choice),
+                      node.pos)  # fmt: skip
+    if isinstance(node, Negate):
+        return Negate(_with_choice(node.operand, choice), node.pos)
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_with_choice(a, choice) for a in node.args), node.pos)
+    return node
+
+
+def _constant(node: Node) -> bool | None:
+    if isinstance(node, Call) and node.name == "true" and not node.args:
+        return True
+    if isinstance(node, Call) and node.name == "false" and not node.args:
+        return False
+    return None
+
+
+def _literal_value(node: Node) -> str | float | None:
+    if isinstance(node, String):
+        return node.value
+    if isinstance(node, Number):
+        return node.value
+    return None
+
+
+def fold(node: Node) -> Node:
+    """Work out what a filter with its choice's cells filled in already decides (XPath rules:
+    compared as numbers when either side is a number, else as text)."""
+    if isinstance(node, Binary):
+        left, right = fold(node.left), fold(node.right)
+        if node.op in ("and", "or"):
+            first, second = _constant(left), _constant(right)
+            decisive = node.op == "or"
+            if first is decisive or second is decisive:
+                return TRUE if decisive else FALSE
+            if first is not None:
+                return right
+            if second is not None:
+                return left
+        elif node.op in ("=", "!="):
+            a, b = _literal_value(left), _literal_value(right)
+            if a is not None and b is not None:
+                if isinstance(a, float) or isinstance(b, float):
+                    same = to_number(a) == to_number(b)
+                else:
+                    same = a == b
+                return TRUE if same == (node.op == "=") else FALSE
+        return Binary(node.op, left, right, node.pos)
+    if isinstance(node, Call):
+        args = tuple(fold(a) for a in node.args)
+        if node.name == "not" and len(args) == 1 and _constant(args[0]) is not None:
+            return FALSE if _constant(args[0]) else TRUE
+        return Call(node.name, args, node.pos)
+    if isinstance(node, Negate):
+        return Negate(fold(node.operand), node.pos)
+    return node

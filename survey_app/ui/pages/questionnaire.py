@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QVBoxLayout, QWidget
 
-from survey_app.forms.logic import FormState
+from survey_app.forms.logic import FormState, offered
 from survey_app.forms.model import Form
 from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
@@ -163,6 +163,9 @@ class QuestionPage(QWidget):
         """Show the items (and section titles) that apply, hide the others."""
         for item_id, view in self.views.items():
             view.setVisible(state.applies(item_id))
+            codes = offered(view.item, state)
+            if codes is not None and view.answer is not None:
+                show_options(view.answer, view.item.scale.codes, codes)
         for section_id, title in self.section_titles.items():
             title.setVisible(state.sections.get(section_id, True))
 
@@ -240,3 +243,16 @@ class QuestionPage(QWidget):
                 view.answer.first_focus().setFocus()
                 return
         self.next_button.setFocus()
+
+
+def show_options(answer: QWidget, codes: tuple[int, ...], shown: frozenset[int]) -> None:
+    """Show only the options a choice_filter offers now (with their play buttons, if any)."""
+    for code in codes:
+        button = answer.button_for(code)  # type: ignore[attr-defined]
+        holder = button.parentWidget()
+        # A recorded option sits in a tile with its play button: the tile goes with it.
+        target = holder if holder is not None and holder is not answer else button
+        target.setVisible(code in shown)
+    regrid = getattr(answer, "regrid", None)  # a grid keeps holes unless laid out again
+    if regrid is not None:
+        regrid()

@@ -128,7 +128,7 @@ def test_rows_inside_a_repeat_are_not_imported_but_the_rest_is(tmp_path):
     assert "kid_name" not in converted.text and '"country"' in converted.text
 
 
-def test_choice_filter_is_reported(tmp_path):
+def test_choice_filter_naming_a_column_choices_lacks_is_reported(tmp_path):
     survey = [dict(r) for r in SURVEY]
     path = write_workbook(tmp_path / "f.xlsx", survey=survey)
     import openpyxl
@@ -138,7 +138,7 @@ def test_choice_filter_is_reported(tmp_path):
     sheet.cell(row=1, column=sheet.max_column + 1, value="choice_filter")
     sheet.cell(row=5, column=sheet.max_column, value="filter = ${age}")
     book.save(path)
-    assert the(path, "column 'choice_filter'").startswith(f"{path}:survey:5: error")
+    assert the(path, "choice_filter uses filter").startswith(f"{path}:survey:5: error")
 
 
 def test_a_language_this_app_does_not_have_is_reported_at_the_header(tmp_path):
