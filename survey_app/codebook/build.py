@@ -179,6 +179,17 @@ def session_variables() -> tuple[Variable, ...]:
             s,
             value_labels=YES_NO,
         ),
+        Variable(
+            "invalid_code",
+            _l(
+                "Participant code not valid (format or check character)",
+                "Deltakernummeret er ikke gyldig (format eller kontrolltegn)",
+                "رقم المشارك غير صالح (الصيغة أو حرف التحقق)",
+            ),
+            "numeric",
+            s,
+            value_labels=YES_NO,
+        ),
         Variable("device_id", _l("Device id", "Enhets-id", "معرّف الجهاز"), "string", s),
         Variable("meeting_date", _l("Meeting date", "Møtedato", "تاريخ الاجتماع"), "string", s),
         Variable(

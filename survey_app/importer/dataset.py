@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from survey_app.answers.codes import validate_code
+from survey_app.answers.errors import AnswerError
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
 from survey_app.forms.logic import form_state
 from survey_app.importer.validate import FormIndex, answers_by_form, session_date, session_status
@@ -21,6 +23,9 @@ NOT_APPLICABLE_TEXT = str(NOT_APPLICABLE)
 NOT_ANSWERED_TEXT = str(NOT_ANSWERED)
 # 1 on every row whose code and timepoint another submission has too (e.g. from another laptop).
 DUPLICATE_COLUMN = "duplicate_code_timepoint"
+# 1 when the participant code is not a valid code as stored (format or check character): the
+# submission is kept, but `participant find|erase CODE` cannot be given it (use --submission).
+INVALID_CODE_COLUMN = "invalid_code"
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,22 @@ def tables_from_rows(
                 Table(f"{timepoint}-free-text", keys + free, _project(cells, keys + free))
             )
     return tables
+
+
+def is_valid_stored_code(code: object) -> bool:
+    """True when `code` is a valid participant code exactly as the laptops store it."""
+    if not isinstance(code, str):
+        return False
+    try:
+        return validate_code(code) == code
+    except AnswerError:
+        return False
+
+
+def invalid_code_submissions(rows: Iterable[TableRow]) -> list[str]:
+    """Submission ids of the rows whose participant code is not valid, in table order."""
+    flagged = [row for row in rows if row.cells.get(INVALID_CODE_COLUMN)]
+    return [str(row.cells.get("submission_id")) for row in sorted(flagged, key=lambda r: r.order)]
 
 
 def code_timepoint_duplicates(rows: Iterable[TableRow]) -> list[CodeTimepointDuplicate]:
@@ -274,6 +295,7 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
         "duplicate_flag": int(bool(session.get("duplicate_flag"))),
         # Set across all submissions when the tables are made (tables_from_rows).
         DUPLICATE_COLUMN: 0,
+        INVALID_CODE_COLUMN: int(not is_valid_stored_code(session.get("participant_code"))),
         "device_id": payload.get("device_id") or "",
         "meeting_date": meeting.get("date") or "",
         "started_at": session.get("started_at") or "",

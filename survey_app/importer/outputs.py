@@ -17,6 +17,7 @@ from survey_app.importer.dataset import (
     Table,
     TableRow,
     code_timepoint_duplicates,
+    invalid_code_submissions,
     make_scorer,
     tables_from_rows,
 )
@@ -49,6 +50,8 @@ class OutputChanges:
     removed: list[str] = field(default_factory=list)
     # Codes held by more than one submission at one timepoint (flagged in the data sets).
     duplicates: list[CodeTimepointDuplicate] = field(default_factory=list)
+    # Submission ids whose participant code is not a valid code (flagged invalid_code = 1).
+    invalid_codes: list[str] = field(default_factory=list)
 
 
 def write_outputs(
@@ -83,7 +86,7 @@ def write_outputs(
     ]
     for table in tables:
         outputs += table_outputs(table, settings.label_language, out_dir, workers)
-    changes = OutputChanges(duplicates=duplicates)
+    changes = OutputChanges(duplicates=duplicates, invalid_codes=invalid_code_submissions(made))
     todo = []
     for name, content, start in outputs:
         path = out_dir / name

@@ -47,6 +47,8 @@ class ImportReport:
     # survey_app.importer.dataset.CodeTimepointDuplicate: one code at one timepoint in more than
     # one submission; its own count, since each is a valid submission, not a conflict.
     code_duplicates: list[Any] = field(default_factory=list)
+    # Submissions (all imported so far) whose participant code is not a valid code.
+    invalid_code_ids: list[str] = field(default_factory=list)
     # Allocations, withdrawals and the allocation-sequence check (survey_app.importer.trial_import).
     trial: dict[str, Any] = field(default_factory=dict)
 
@@ -95,6 +97,7 @@ class ImportReport:
                 "duplicate_code_timepoint_across_laptops": self.duplicates_across_laptops,
                 "duplicate_code_timepoint_on_one_laptop": self.duplicates_on_one_laptop,
                 "refused_as_erased": len(self.erased_refused_ids),
+                "invalid_code": len(self.invalid_code_ids),
                 "total_imported": self.total_count,
                 "new_abandoned": self.new_by_status.get("abandoned", 0),
                 "total_abandoned": self.status_totals.get("abandoned", 0),
@@ -115,6 +118,7 @@ class ImportReport:
                 }
                 for d in self.code_duplicates
             ],
+            "invalid_code_submission_ids": self.invalid_code_ids,
             "trusted_on_first_use": self.first_use_devices,
             "outputs_written": self.outputs_written,
             "outputs_unchanged": self.outputs_unchanged,
@@ -172,6 +176,14 @@ class ImportReport:
             for d in self.code_duplicates:
                 where = f"{d.devices} laptops" if d.devices > 1 else "one laptop"
                 lines.append(f"  {d.timepoint}, {where}: submissions {', '.join(d.submission_ids)}")
+        if self.invalid_code_ids:
+            lines.append("")
+            lines.append(
+                f"Participant code not valid: {len(self.invalid_code_ids)} submission(s), kept "
+                "with invalid_code = 1 in the data sets (find or erase them with "
+                "`participant find|erase --submission ID`):"
+            )
+            lines += [f"  {sid}" for sid in self.invalid_code_ids]
         for title, items in (("Rejected", self.rejections), ("Conflicts", self.conflicts)):
             if items:
                 lines.append("")

@@ -411,6 +411,7 @@ def _write_outputs(run: _Run, workers: Workers) -> None:
     run.report.outputs_unchanged += changes.unchanged
     run.report.outputs_removed += changes.removed
     run.report.code_duplicates = changes.duplicates
+    run.report.invalid_code_ids = changes.invalid_codes
 
 
 def _write_report(out_dir: Path, report: ImportReport) -> None:
