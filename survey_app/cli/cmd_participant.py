@@ -29,7 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(find, export, erase), and `withdraw` records a withdrawal received directly.",
     )
     parser.add_argument("action", choices=("find", "export", "erase", "withdraw"))
-    parser.add_argument("code", help="the participant code", type=participant_code)
+    parser.add_argument(
+        "code", nargs="?", help="the participant code (or give --submission)", type=participant_code
+    )
+    parser.add_argument(
+        "--submission",
+        metavar="ID",
+        help="find, export, erase: the participant of this submission id, by the code exactly as "
+        "stored in it (for a code that is not valid: the import report lists their ids)",
+    )
     parser.add_argument("--out", required=True, help="the import output folder (as for import)")
     parser.add_argument("--key", required=True, help="the study private key file (age)")
     parser.add_argument("--study", help="study folder (with study.yaml); needed for export, erase")
@@ -96,7 +104,11 @@ def _participant(args: argparse.Namespace) -> int:
         raise UserFacingError("give --register and --register-key together")
     if args.action == "export" and not args.to:
         raise UserFacingError("participant export needs --to: a new folder for the copy")
-    code = canonical_code(args.code)
+    if args.submission and (args.code or args.action == "withdraw"):
+        raise UserFacingError("give either the participant code or --submission (not withdraw)")
+    if not args.submission and not args.code:
+        raise UserFacingError("give the participant code (or --submission ID)")
+    code = canonical_code(args.code) if args.code else ""
     identity = read_study_identity(Path(args.key))
     if study is not None:
         check_key_matches_study(identity, study.public_key, study.study_id)
@@ -104,6 +116,12 @@ def _participant(args: argparse.Namespace) -> int:
         owner = record.meta("study_id")
         if study is not None and owner is not None and owner != study.study_id:
             raise UserFacingError(f"the output folder holds study {owner}, not {study.study_id}")
+        if args.submission:
+            # The stored text itself: a code that is not valid cannot be typed as one.
+            stored = record.code_of_submission(args.submission)
+            if stored is None:
+                raise UserFacingError("the import record holds no submission with this id")
+            code = stored
         if args.action == "find":
             result = _find(record, code)
         elif args.action == "export":
@@ -278,8 +296,13 @@ def _erase(record, code: str, study, args: argparse.Namespace) -> int:
         print(
             f"This erases {held} submission(s) of this code from the import record and data sets."
         )
-        typed = input("Type the participant code again to confirm: ")
-        if typed.strip().upper() != code.upper():
+        if args.submission:
+            typed = input("Type the submission id again to confirm: ")
+            same = typed.strip() == args.submission
+        else:
+            typed = input("Type the participant code again to confirm: ")
+            same = typed.strip().upper() == code.upper()
+        if not same:
             print("not the same code: nothing erased")
             return 1
     token = None

@@ -300,6 +300,15 @@ class ImportRecord:
         rows = self._conn.execute("SELECT submission_id FROM submissions ORDER BY submission_id")
         return [r[0] for r in rows]
 
+    def code_of_submission(self, submission_id: str) -> str | None:
+        """The participant code exactly as stored in an accepted submission (None: not held)."""
+        row = self._conn.execute(
+            "SELECT json_extract(payload, '$.session.participant_code') FROM submissions "
+            "WHERE submission_id = ?",
+            (submission_id,),
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def payload_texts(self, submission_ids: list[str]) -> list[str]:
         """The stored_text of these accepted submissions, in the order given."""
         texts: dict[str, str] = {}
