@@ -103,6 +103,16 @@ def session_variables() -> tuple[Variable, ...]:
             s,
         ),
         Variable(
+            "close_reason",
+            _l(
+                "Why staff closed it unfinished (abandoned only)",
+                "Hvorfor personalet avsluttet den uferdig (bare abandoned)",
+                "سبب إغلاق الموظفين لها دون إكمال (abandoned فقط)",
+            ),
+            "string",
+            s,
+        ),
+        Variable(
             "language",
             _l("Language answered in", "Svarspråk", "لغة الإجابة"),
             "string",
@@ -281,6 +291,9 @@ def _item_variables(form: Form, item: Item, timepoints: tuple[str, ...]) -> list
         "timepoints": timepoints,
         "condition": condition,
         "constraint": constraint.canonical if constraint is not None else "",
+        "choice_filter": "; ".join(
+            f"{code}: {condition.canonical}" for code, condition in item.logic.choice_filter or ()
+        ),
     }
     if item.calculated:
         return [_calculated_variable(item, label, common)]

@@ -32,6 +32,7 @@ CSV_COLUMNS = (
     "condition",
     "constraint",
     "calculation",
+    "choice_filter",
 )
 
 
@@ -80,4 +81,5 @@ def _row(var: Variable) -> list[str]:
         var.condition,
         var.constraint,
         var.calculation,
+        var.choice_filter,
     ]

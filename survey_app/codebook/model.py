@@ -65,6 +65,7 @@ class Variable:
     condition: str = ""  # when the item applies (relevant, with its sections), as written
     constraint: str = ""
     calculation: str = ""
+    choice_filter: str = ""  # "code: condition; ..." for options offered only under a condition
 
     def value_label_map(self, language: str = "en") -> dict[int | float | str, str]:
         """Code -> label in one language, with the missing codes included."""

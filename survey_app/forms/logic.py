@@ -182,6 +182,14 @@ def not_offered_answers(form: Form, answers: Answers, state: FormState) -> list[
     return out
 
 
+def acceptable(form: Form, item: Item, value: object, state: FormState) -> bool:
+    """True when a value may be stored now: its constraint holds and its options are offered."""
+    if not constraint_holds(form, item, value, state):
+        return False
+    codes = offered(item, state)
+    return codes is None or value is None or _chosen(value) <= codes
+
+
 def required_now(item: Item, state: FormState) -> bool:
     """True when the item must be answered (or declined) before moving on."""
     if not item.answerable or not state.applies(item.id):

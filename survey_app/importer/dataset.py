@@ -246,6 +246,11 @@ def listened_items(payload: Mapping[str, Any]) -> int:
     return len(heard)
 
 
+def _close_reason(session: Mapping[str, Any]) -> str:
+    reason = session.get("close_reason")
+    return str(reason.get("reason") or "") if isinstance(reason, Mapping) else ""
+
+
 def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> dict[str, Cell]:
     meeting = payload.get("meeting") or {}
     return {
@@ -258,6 +263,8 @@ def _session_cells(payload: Mapping[str, Any], session: Mapping[str, Any]) -> di
         "arm_period": None,
         "arm_emergency": None,
         "status": session_status(session),
+        # The reason's code only: the staff's free-text note stays in the sealed submission.
+        "close_reason": _close_reason(session),
         "language": session.get("language") or "",
         "interpreter_language": session.get("interpreter_language") or "",
         "interpreter_assisted": int(bool(session.get("interpreter_assisted"))),

@@ -155,6 +155,7 @@ def _variable(flow: Flow, setter: TextSetter, var) -> None:
         ("Asked only if", var.condition),
         ("Constraint", var.constraint),
         ("Calculated as", var.calculation),
+        ("Options offered only if", var.choice_filter),
         ("Scoring", var.scoring),
         ("Missing data", var.missing_rule),
     )

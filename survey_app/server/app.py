@@ -229,10 +229,13 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=ChallengeResponse,
         status_code=201,
         tags=["device"],
-        responses=_errors(413, 429),
+        responses=_errors(413, 429, 503),
     )
     def enrol_challenge() -> ChallengeResponse:
-        """A challenge the laptop signs with its device key to prove it holds the private key."""
+        """A challenge the laptop signs with its device key to prove it holds the private key.
+
+        503 `enrolment_busy` (with Retry-After) while 10,000 challenges are open already.
+        """
         challenge, ttl, study_id = service.enrol_challenge()
         return ChallengeResponse(challenge=challenge, expires_in=ttl, study_id=study_id)
 
@@ -241,10 +244,12 @@ def create_app(service: ServerService) -> FastAPI:
         response_model=EnrolResponse,
         status_code=201,
         tags=["device"],
-        responses=_errors(400, 403, 413, 422, 429),
+        responses=_errors(400, 403, 413, 422, 429, 503),
     )
     def enrol(request: Request, body: EnrolRequest) -> EnrolResponse:
         """Spend a one-time enrolment code and register the laptop's Ed25519 signing key.
+
+        503 `enrolment_paused` (with Retry-After) after too many failures from all addresses.
 
         403 `bad_challenge` / `bad_proof` when the proof of possession of the private key does
         not hold, `device_revoked` for a revoked laptop, `code_*` for the code.

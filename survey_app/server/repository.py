@@ -201,18 +201,27 @@ class Repository:
             )
         return expires
 
-    def add_challenge(self, digest: str, study_id: str | None, ttl: timedelta) -> None:
-        """Remember a handed-out enrolment challenge (its hash) until it expires."""
+    def add_challenge(
+        self, digest: str, study_id: str | None, ttl: timedelta, *, limit: int
+    ) -> bool:
+        """Remember a handed-out enrolment challenge (its hash) until it expires.
+
+        False (nothing stored) when `limit` challenges are open already.
+        """
         now = self.clock()
         with self.db.transaction(durable=False) as tx:
-            # Unused challenges go when they expire, so the table stays as small as the
-            # challenge rate limit allows.
+            # Unused challenges go when they expire; the limit bounds what requests from very
+            # many addresses could pile up within one lifetime.
             tx.execute("DELETE FROM enrol_challenges WHERE expires_at <= ?", (iso(now),))
+            row = tx.fetchone("SELECT COUNT(*) FROM enrol_challenges")
+            if row is not None and row[0] >= limit:
+                return False
             tx.execute(
                 "INSERT INTO enrol_challenges (challenge_hash, study_id, expires_at)"
                 " VALUES (?, ?, ?)",
                 (digest, study_id, iso(now + ttl)),
             )
+        return True
 
     def use_challenge(self, digest: str) -> tuple[bool, str | None]:
         """Delete a stored challenge: (True, its study) if it was there and not expired.

@@ -55,6 +55,8 @@ SERVER_KEY_META = "server_signing_key"
 MAX_LABEL_LENGTH = 120
 # One bucket for failed enrolments from every address (per-address keys have a colon).
 ENROL_FAILURES_TOTAL_KEY = "enrol-failures-total"
+# Open (handed out, unused, unexpired) enrolment challenges the database keeps at most.
+MAX_OPEN_CHALLENGES = 10_000
 # The same rule export bundles apply, so everything stored can be exported.
 SUBMISSION_ID_PATTERN = r"[A-Za-z0-9_.:-]{1,100}"
 _SUBMISSION_ID = re.compile(SUBMISSION_ID_PATTERN)
@@ -241,9 +243,20 @@ class ServerService:
         ttl = self.config.enrol_challenge_ttl_seconds
         challenge = enrol_proof.new_challenge(self.challenge_key, ttl=ttl)
         study_id = self.config.study_id
-        self.repository.add_challenge(
-            enrol_proof.challenge_hash(challenge), study_id, timedelta(seconds=ttl)
+        stored = self.repository.add_challenge(
+            enrol_proof.challenge_hash(challenge),
+            study_id,
+            timedelta(seconds=ttl),
+            limit=MAX_OPEN_CHALLENGES,
         )
+        if not stored:
+            log.warning("enrolment challenge refused: %d open already", MAX_OPEN_CHALLENGES)
+            raise ServiceError(
+                503,
+                "enrolment_busy",
+                "too many enrolment challenges are open; try again in a minute",
+                headers={"Retry-After": "60"},
+            )
         return challenge, ttl, study_id
 
     def enrol(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from survey_app.answers.codes import code_number, make_code
-from survey_app.forms.logic import constraint_holds, form_state
+from survey_app.forms.logic import acceptable, form_state
 from survey_app.forms.model import Form, ItemType
 from survey_app.simulate.generator import (
     Profile,
@@ -180,7 +180,7 @@ class _Simulation:
             self.clock.advance(self.rng.uniform(4, 25))
             value = answer_value(self.rng, item, profile) if outcome == "answered" else None
             for _ in range(MAX_TRIES):
-                if value is None or constraint_holds(form, item, value, state):
+                if value is None or acceptable(form, item, value, state):
                     break
                 value = answer_value(self.rng, item, profile)
             else:

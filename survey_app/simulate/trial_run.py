@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from survey_app.answers.codes import make_code
-from survey_app.forms.logic import constraint_holds, form_state
+from survey_app.forms.logic import acceptable, form_state
 from survey_app.forms.model import Form, ItemType
 from survey_app.register.store import RegisterStore
 from survey_app.simulate.generator import answer_value, draw_language, draw_profile, item_outcome
@@ -149,7 +149,7 @@ def _answer(store, session_id, form: Form, profile, rng, clock, code, report) ->
         elif outcome == "answered":
             value = answer_value(rng, item, profile)
             for _ in range(MAX_TRIES):
-                if constraint_holds(form, item, value, state):
+                if acceptable(form, item, value, state):
                     break
                 value = answer_value(rng, item, profile)
             else:

@@ -372,12 +372,17 @@ class StoreCore:
         return AuditEntry.from_row(row)
 
     @owned
-    def audit_trail(self, session_id: str | None = None) -> list[AuditEntry]:
-        """Audit entries, oldest first (all, or one session's)."""
-        if session_id is None:
-            rows = self.conn.execute("SELECT * FROM audit ORDER BY seq")
-        else:
-            rows = self.conn.execute(
-                "SELECT * FROM audit WHERE session_id = ? ORDER BY seq", (session_id,)
-            )
+    def audit_trail(
+        self, session_id: str | None = None, *, actions: tuple[str, ...] = ()
+    ) -> list[AuditEntry]:
+        """Audit entries, oldest first (all, or one session's; only `actions` if given)."""
+        where, params = [], []
+        if session_id is not None:
+            where.append("session_id = ?")
+            params.append(session_id)
+        if actions:
+            where.append(f"action IN ({', '.join('?' * len(actions))})")
+            params.extend(actions)
+        sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self.conn.execute(sql + " ORDER BY seq", params)
         return [AuditEntry.from_row(r) for r in rows]

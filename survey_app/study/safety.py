@@ -14,13 +14,17 @@ records that the protocol was signalled, never which answer did it (docs/safety.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from survey_app.forms.yamlsource import Node
 
 DEFAULT_PROTOCOL = "S"
 AUDIT_ACTION = "safety_protocol_signalled"
+# Written when staff press Continue on the signal: until then it is shown after every unlock,
+# also after the app was closed or crashed (the audit trail is the durable record).
+ACKNOWLEDGED_ACTION = "safety_protocol_acknowledged"
 _KNOWN = frozenset({"protocol", "triggers"})
 _TRIGGER_KEYS = frozenset({"form", "item", "at_least", "values"})
 
@@ -177,3 +181,21 @@ def triggered(settings: SafetySettings | None, answers: Mapping[tuple[str, str],
     if settings is None:
         return False
     return any(t.fires(answers.get((t.form, t.item))) for t in settings.triggers)
+
+
+def unacknowledged(entries: Iterable[Any]) -> list[tuple[str, str]]:
+    """(session id, protocol) of each signal without a later acknowledgement, oldest first.
+
+    `entries` are audit entries (action, session_id, detail) oldest first; only the protocol
+    code is read from them, never an answer (there is none in them).
+    """
+    pending: dict[str, str] = {}
+    for entry in entries:
+        if not entry.session_id:
+            continue
+        if entry.action == AUDIT_ACTION:
+            protocol = (entry.detail or {}).get("protocol")
+            pending[entry.session_id] = str(protocol or DEFAULT_PROTOCOL)
+        elif entry.action == ACKNOWLEDGED_ACTION:
+            pending.pop(entry.session_id, None)
+    return list(pending.items())

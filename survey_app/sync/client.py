@@ -217,6 +217,8 @@ class SyncClient:
         """
         try:
             answer = self._http.post("/v1/enrol/challenge")
+            if answer.status_code == 503 and _error_code(answer) == "enrolment_busy":
+                raise SyncError("The server is busy with enrolments. Try again in a minute.")
             offer = _json_object(answer) if answer.status_code == 201 else {}
             challenge, study_id = offer.get("challenge"), offer.get("study_id")
             if not isinstance(challenge, str) or not isinstance(study_id, str | None):

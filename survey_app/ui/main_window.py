@@ -49,10 +49,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.page_name = ""
         self.session_view: SessionView | None = None
+        self._kept_typing: dict[str, dict[tuple[str, str], str]] = {}  # see _drop_session
         self.gate: UnlockPage | None = None
         self._gate_intent = ""
         # A safety signal staff have not yet acknowledged (Continue): shown again after a lock.
-        self._safety_due: str | None = None
+        self._safety_due: tuple[str, str] | None = None  # (session id, protocol)
         self._allow_close = False
         self.idle = IdleWatcher(self._idle_seconds(), self)
         self.idle.idle.connect(self._on_idle)
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
         self.ctx.study = study
         self.idle.set_seconds(self._idle_seconds())
         self.transfer.refresh()
-        self.show_dashboard()
+        self._staff_home()
 
     # ----- dashboard ------------------------------------------------------------------------
 
@@ -466,6 +467,7 @@ class MainWindow(QMainWindow):
             resume=loaded.resume,
             double_entry=loaded.double_entry,
             touched=loaded.touched,
+            unconfirmed=self._kept_typing.pop(session.id, {}),
         )
         self._drop_session()
         view = SessionView(setup, self.ctx.client, self.ctx.theme)
@@ -483,6 +485,13 @@ class MainWindow(QMainWindow):
     def _drop_session(self) -> None:
         if self.session_view is not None:
             view, self.session_view = self.session_view, None
+            # Typed text that was not accepted is never stored, and not dropped either: it
+            # waits here (memory only) until the session is resumed in this run of the app.
+            kept = view.kept_typing()  # empty once finished: Finish waits for such text
+            if kept:
+                self._kept_typing[view.session_id] = kept
+            else:
+                self._kept_typing.pop(view.session_id, None)
             self.stack.removeWidget(view)
             view.deleteLater()
 
@@ -530,27 +539,66 @@ class MainWindow(QMainWindow):
         if self._gate_intent == "pause" and self.session_view is not None:
             self._pause(self.session_view)
             return
-        due = self._safety_due or (self.session_view.safety_code if self.session_view else None)
-        if due:
-            self._show_safety_signal(due)
-            return
-        self.show_dashboard()
+        self._staff_home()
 
-    def _show_safety_signal(self, code: str) -> None:
+    def _staff_home(self) -> None:
+        """After the staff passphrase: an unacknowledged safety signal, else the dashboard.
+
+        The store's audit trail says which signals are still pending, so a signal survives the
+        app being closed or crashing before staff saw it; the session's own code covers an audit
+        entry that could not be written.
+        """
+        view = self.session_view
+        fallback = self._safety_due
+        if fallback is None and view is not None and view.safety_code:
+            fallback = (view.session_id, view.safety_code)
+
+        def pick(pending: list[tuple[str, str]]) -> None:
+            if fallback is not None and fallback[0] not in {sid for sid, _code in pending}:
+                pending = [fallback, *pending]
+            if pending:
+                self._show_safety_signal(*pending[0])
+            else:
+                self.show_dashboard()
+
+        def unreadable(exc: BaseException) -> None:
+            log.error("pending safety signals not read: %s", type(exc).__name__)
+            pick([])
+
+        self.ctx.client.call(ops.pending_safety_signals(), pick, unreadable, "pending_safety")
+
+    def _show_safety_signal(self, session_id: str, code: str) -> None:
         """After a session that calls for the study's safety protocol: tell staff, and only them."""
         from survey_app.ui.pages.safety import SafetySignalPage
 
         self._drop_session()
-        self._safety_due = code
+        self._safety_due = (session_id, code)
         page = SafetySignalPage(self.ctx, code)
-        page.done.connect(self._safety_acknowledged)
+        page.done.connect(lambda: self._safety_acknowledged(page, session_id, code))
         self._show(page, "safety_signal")
         page.continue_button.setFocus()
         self.idle.start()
 
-    def _safety_acknowledged(self) -> None:
-        self._safety_due = None
-        self.show_dashboard()
+    def _safety_acknowledged(self, page: QWidget, session_id: str, code: str) -> None:
+        """Audit that staff saw the signal; then the next pending one, or the dashboard."""
+        page.continue_button.setEnabled(False)  # a double press must not skip the next signal
+
+        def recorded(_ok) -> None:
+            self._safety_due = None
+            self._staff_home()
+
+        def not_recorded(exc: BaseException) -> None:
+            # Staff have seen it; the store will show it again after the next unlock.
+            log.error("safety acknowledgement not written: %s", type(exc).__name__)
+            self._safety_due = None
+            self.show_dashboard()
+
+        self.ctx.client.call(
+            ops.acknowledge_safety_signal(self.ctx, session_id, code),
+            self._for_page(page, recorded),
+            self._for_page(page, not_recorded),
+            "acknowledge_safety",
+        )
 
     # ----- pause (staff, mid-session) -----------------------------------------------------
 

@@ -304,3 +304,28 @@ def abandon_session(ctx: AppContext, session_id: str, reason: str, note: str):
         )
 
     return op
+
+
+def pending_safety_signals():
+    """Return [(session id, protocol)] of safety signals staff have not acknowledged yet."""
+    from survey_app.study.safety import ACKNOWLEDGED_ACTION, AUDIT_ACTION, unacknowledged
+
+    def op(worker):
+        return unacknowledged(worker.store.audit_trail(actions=(AUDIT_ACTION, ACKNOWLEDGED_ACTION)))
+
+    return op
+
+
+def acknowledge_safety_signal(ctx: AppContext, session_id: str, protocol: str):
+    """Audit that staff have seen the session's safety signal (it is not shown again)."""
+    from survey_app.study.safety import ACKNOWLEDGED_ACTION
+
+    def op(worker):
+        worker.store.append_audit(
+            ACKNOWLEDGED_ACTION,
+            actor=ctx.actor,
+            session_id=session_id,
+            detail={"protocol": protocol},
+        )
+
+    return op

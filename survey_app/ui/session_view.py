@@ -61,6 +61,9 @@ class SessionSetup:
     double_entry: bool = False
     # Items that hold or held an answer (store.touched_items): their default is never refilled.
     touched: set[Key] = field(default_factory=set)
+    # Typed text not accepted when the session was last left (kept by the main window, in
+    # memory only): shown again on its page, never stored.
+    unconfirmed: dict[Key, str] = field(default_factory=dict)
 
 
 class SessionView(QWidget):
@@ -91,7 +94,7 @@ class SessionView(QWidget):
         # Typed text that could not be stored (unreadable, out of range, breaking a constraint),
         # kept in memory when its page is left with Back or "Back to review": it is shown again
         # on return, still blocks Next there, and the review page lists it. Never saved.
-        self.unconfirmed: dict[Key, str] = {}
+        self.unconfirmed: dict[Key, str] = dict(setup.unconfirmed)
         # Defaults are filled in once, when first shown: never again after a clear or a resume.
         self.defaulted: set[Key] = set(setup.touched)
         self.second_pass: dict[Key, Answer] | None = None
@@ -231,6 +234,11 @@ class SessionView(QWidget):
                 self.unconfirmed[key] = answer.text()
             else:
                 self.unconfirmed.pop(key, None)
+
+    def kept_typing(self) -> dict[Key, str]:
+        """Typed text not accepted, including the page on screen (for a later resume)."""
+        self._keep_unconfirmed()
+        return dict(self.unconfirmed)
 
     def _restore_unconfirmed(self, page: QuestionPage) -> None:
         """Put text typed earlier and not stored back into its field, with its message."""

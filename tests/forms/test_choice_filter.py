@@ -149,3 +149,10 @@ def test_filter_naming_a_column_the_choices_sheet_lacks_is_reported_at_its_row(t
     _, findings = check_xlsx(path)
     found = [str(f) for f in findings if "choice_filter uses region" in str(f)]
     assert found and found[0].startswith(f"{path}:survey:3: error")
+
+
+def test_filter_with_a_function_this_app_lacks_is_reported_at_its_row(tmp_path):
+    path = odk_workbook(tmp_path / "u.xlsx", "starts-with(country, ${country})")
+    _, findings = check_xlsx(path)
+    found = [str(f) for f in findings if "choice_filter uses starts-with()" in str(f)]
+    assert found and found[0].startswith(f"{path}:survey:3: error")

@@ -131,3 +131,11 @@ def test_a_submission_without_status_imports_as_completed(
     report = run_import([bundle], study_keys.identity, settings)
     assert report.rejections == []
     assert report.new_by_status == {"completed": 1}
+
+
+def test_the_data_sets_say_why_a_session_was_closed(imported):
+    _, out = imported
+    with open(out / "baseline.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = _by_code(csv.DictReader(handle))
+    assert rows[make_code(2)]["close_reason"] == "participant_unwell"
+    assert rows[make_code(1)]["close_reason"] == ""

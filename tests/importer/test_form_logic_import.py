@@ -236,3 +236,16 @@ def test_option_the_choice_filter_excludes_is_refused_on_import(
         assert "'cf_city' is an option its choice_filter does not offer" in (
             report.rejections[0].reason
         )
+
+
+def test_codebook_prints_the_condition_of_every_filtered_option(
+    tmp_path, filter_library, laptop, study_keys
+):
+    payload = make_payload(filter_library, "sub-cb", laptop, answers={"cf_country": 3})
+    _, out = import_payloads(tmp_path, filter_library, laptop, study_keys, [payload])
+    with (out / "codebook.csv").open(encoding="utf-8-sig") as fh:
+        rows = {r["name"]: r for r in csv.DictReader(fh)}
+    assert rows["cf_city"]["choice_filter"] == (
+        "1: ${cf_country} = 1; 2: ${cf_country} = 1; 3: ${cf_country} = 2"
+    )
+    assert rows["cf_country"]["choice_filter"] == ""

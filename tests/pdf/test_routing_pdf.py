@@ -9,7 +9,7 @@ import pytest
 
 from survey_app.forms.library import check_file
 from survey_app.pdf.forms_pdf import PrintOptions, parse_languages, render_forms
-from survey_app.pdf.routing import question_numbers, routing_text, skip_text
+from survey_app.pdf.routing import question_numbers, range_text, routing_text, skip_text
 from tests.forms.logic_fixture import LOGIC_FORM
 
 from .conftest import pdftotext
@@ -123,3 +123,15 @@ def test_codebook_pdf_prints_conditions_constraints_and_calculations(logic_form,
     assert "Constraint: . >= 18 and . <= 67" in text
     assert "Calculated as: count-selected(${lg_langs})" in text
     assert "Not applicable (skipped by the form's logic)" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("nb", "Skriv et tall fra 0,5 til 500."), ("ar", "اكتب رقمًا من ٠٫٥ إلى ٥٠٠.")],
+)
+def test_decimal_range_is_printed_with_the_languages_separator(tmp_path, language, expected):
+    path = tmp_path / "lg.yaml"
+    path.write_text(LOGIC_FORM.replace("        min: 0\n", "        min: 0.5\n"), encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    assert range_text(form.item("lg_km"), language) == expected

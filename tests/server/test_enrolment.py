@@ -201,3 +201,27 @@ def test_a_challenge_from_one_server_process_is_accepted_once_by_another(tmp_pat
         body = _signed_body(key, code, challenge, study_id)
         assert b.post("/v1/enrol", json=body).status_code == 201
         assert a.post("/v1/enrol", json=body).json()["error"] == "bad_challenge"
+
+
+def test_challenges_beyond_the_open_limit_are_refused_until_some_expire(
+    http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import survey_app.server.service as service_module
+
+    monkeypatch.setattr(service_module, "MAX_OPEN_CHALLENGES", 2)
+    statuses = [http.post("/v1/enrol/challenge").status_code for _ in range(3)]
+    assert statuses == [201, 201, 503]
+    refused = http.post("/v1/enrol/challenge")
+    assert refused.json()["error"] == "enrolment_busy"
+    assert refused.headers["Retry-After"] == "60"
+
+
+def test_using_a_challenge_makes_room_for_another(
+    http: httpx.Client, service: ServerService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import survey_app.server.service as service_module
+
+    monkeypatch.setattr(service_module, "MAX_OPEN_CHALLENGES", 1)
+    code, _ = service.create_enrol_code()
+    assert post_enrol(http, code, DeviceKey.generate()).status_code == 201
+    assert http.post("/v1/enrol/challenge").status_code == 201

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -98,3 +99,19 @@ def test_listed_value_triggers() -> None:
 
 def test_no_settings_never_trigger() -> None:
     assert not triggered(None, {("hscl25", "hscl_20"): 4})
+
+
+def _entry(action, session_id, protocol="S"):
+    return SimpleNamespace(action=action, session_id=session_id, detail={"protocol": protocol})
+
+
+def test_a_signal_stays_pending_until_a_later_acknowledgement():
+    from survey_app.study.safety import ACKNOWLEDGED_ACTION, AUDIT_ACTION, unacknowledged
+
+    trail = [
+        _entry(AUDIT_ACTION, "s1"),
+        _entry(AUDIT_ACTION, "s2", "K"),
+        _entry(ACKNOWLEDGED_ACTION, "s1"),
+        _entry("session_completed", "s3"),
+    ]
+    assert unacknowledged(trail) == [("s2", "K")]

@@ -239,6 +239,16 @@ def test_paused_enrolment_tells_staff_when_to_try_again(store: DeviceStore, tmp_
     assert re.fullmatch(r"\d\d:\d\d", str(paused.value.params["time"]))
 
 
+def test_a_server_busy_with_enrolments_says_so(
+    store: DeviceStore, live: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import survey_app.server.service as service_module
+
+    monkeypatch.setattr(service_module, "MAX_OPEN_CHALLENGES", 0)
+    with SyncClient(live[1].url) as client, pytest.raises(SyncError, match="busy with enrol"):
+        client.enrol("AAAA-BBBB-CCCC", store.device_key)
+
+
 def test_credentials_survive_closing_and_reopening_the_store(
     store: DeviceStore, service: ServerService, live: tuple
 ) -> None:

@@ -348,3 +348,35 @@ def test_chosen_option_that_stops_being_offered_is_cleared(qtbot, dashboard, ctx
     page(view).views["cf_country"].answer.button_for(2).click()
     assert not page(view).views["cf_city"].answer.button_for(2).isChecked()
     assert "cf_city" not in stored(qtbot, ctx, view)
+
+
+def test_options_a_filter_hides_leave_no_gap(qtbot, dashboard, ctx, tmp_path):
+    view = logic_session(qtbot, dashboard, ctx, filter_form(tmp_path), "ar")
+    page(view).views["cf_country"].answer.button_for(1).click()
+    answer = page(view).views["cf_city"].answer
+    qtbot.waitUntil(lambda: answer.button_for(4).isVisible())
+    answer.layout().activate()
+    lefts = sorted(answer.button_for(c).geometry().left() for c in (1, 2, 4))
+    assert lefts[1] - lefts[0] == lefts[2] - lefts[1]  # three tiles side by side, no hole
+
+
+def test_multiple_choice_options_a_filter_hides_leave_no_hole(qtbot, dashboard, ctx, tmp_path):
+    from tests.forms.logic_fixture import FILTER_FORM
+
+    path = tmp_path / "cf.yaml"
+    path.write_text(
+        FILTER_FORM.replace(
+            "  - id: cf_city\n    type: single_choice\n",
+            "  - id: cf_city\n    type: multiple_choice\n",
+        ),
+        encoding="utf-8",
+    )
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    view = logic_session(qtbot, dashboard, ctx, form, "nb")
+    page(view).views["cf_country"].answer.button_for(1).click()
+    answer = page(view).views["cf_city"].answer
+    qtbot.waitUntil(lambda: answer.button_for(4).isVisible())
+    answer.layout().activate()
+    # Two per row: Damascus, Aleppo; then "another city" under Damascus, not under Asmara's hole.
+    assert answer.button_for(4).geometry().left() == answer.button_for(1).geometry().left()

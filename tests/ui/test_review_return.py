@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QPushButton
 
-from survey_app.ui.direction import plain
+from survey_app.ui.direction import TextLabel, plain
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.review import ReviewPage
 from tests.ui.conftest import accept_consent, start_session
@@ -83,9 +83,9 @@ def test_review_lists_typed_text_that_was_not_accepted(qtbot, dashboard):
     assert [e.item.id for e in review.refused] == ["bg_age"]
     assert "bg_age" not in {e.item.id for e in review.missing}
     row = review.findChild(QPushButton, "goto_bg_age").parentWidget()
-    shown = " ".join(plain(w.text()) for w in row.findChildren(type(review._done.labels[0])))
+    shown = " ".join(plain(w.text()) for w in row.findChildren(TextLabel))
     assert "Du skrev: 150. Skriv et tall mellom 18 og 99." in shown
-    assert not review._refused_intro.isHidden()
+    assert not review.refused_intro.isHidden()
 
 
 def test_corrected_answer_leaves_the_not_accepted_list(qtbot, dashboard):
@@ -99,5 +99,5 @@ def test_corrected_answer_leaves_the_not_accepted_list(qtbot, dashboard):
     view.current.review_button.click()
     review = view.current
     assert review.refused == []
-    assert review._refused_intro.isHidden()
+    assert review.refused_intro.isHidden()
     assert "bg_age" not in {e.item.id for e in review.missing}

@@ -7,10 +7,20 @@ import dataclasses
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from survey_app.study.safety import AUDIT_ACTION, SafetySettings, Trigger
+from survey_app.study.safety import ACKNOWLEDGED_ACTION, AUDIT_ACTION, SafetySettings, Trigger
+from survey_app.ui.context import AppContext
+from survey_app.ui.main_window import MainWindow
 from survey_app.ui.pages.questionnaire import QuestionPage
 from survey_app.ui.pages.thanks import ThanksPage
-from tests.ui.conftest import PASSPHRASE, accept_consent, settle, start_session, store_call
+from survey_app.ui.store_worker import StoreClient
+from tests.ui.conftest import (
+    PASSPHRASE,
+    accept_consent,
+    press_finish,
+    settle,
+    start_session,
+    store_call,
+)
 
 HSCL_20 = SafetySettings((Trigger("hscl25", "hscl_20", at_least=2),), protocol="S")
 
@@ -28,7 +38,7 @@ def answer_hscl_20_and_finish(qtbot, view, code: int) -> None:
             view.current.views["hscl_20"].answer.button_for(code).click()
             break
     view.show_review()
-    view.current.finish_button.click()
+    press_finish(view)  # unanswered items: asked once, then submitted
     qtbot.waitUntil(lambda: isinstance(view.current, ThanksPage), timeout=20000)
 
 
@@ -90,6 +100,7 @@ def test_signal_page_leads_to_the_dashboard(qtbot, dashboard, ctx):
     enable_safety(ctx)
     run_session(qtbot, dashboard, ctx, code=4)
     dashboard.stack.currentWidget().continue_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "dashboard", timeout=20000)
     assert dashboard.page_name == "dashboard"
 
 
@@ -121,3 +132,63 @@ def test_signal_is_shown_again_after_a_lock_until_staff_continue(qtbot, dashboar
     dashboard.gate.passphrase.setText(PASSPHRASE)
     dashboard.gate.unlock_button.click()
     qtbot.waitUntil(lambda: dashboard.page_name == "dashboard", timeout=20000)
+
+
+def restart(qtbot, window, ctx):
+    """Close the app (store closed) and start it again on the same data; return the new window."""
+    window._allow_close = True
+    window.close()
+    ctx.client.shutdown()
+    client = StoreClient()
+    again = AppContext(
+        client=client,
+        data_dir=ctx.data_dir,
+        study_dir=None,
+        staff_language="en",
+        kdf=ctx.kdf,
+    )
+    window = MainWindow(again)
+    qtbot.addWidget(window)
+    window.show()
+    window._allow_close = True
+    return window, client
+
+
+def unlock(qtbot, window) -> None:
+    page = window.stack.currentWidget()
+    page.passphrase.setText(PASSPHRASE)
+    page.unlock_button.click()
+    qtbot.waitUntil(lambda: window.page_name in ("dashboard", "safety_signal"), timeout=20000)
+
+
+def test_signal_not_acknowledged_before_the_app_closed_is_shown_after_the_next_unlock(
+    qtbot, dashboard, ctx
+):
+    enable_safety(ctx)
+    run_session(qtbot, dashboard, ctx, code=4)
+    assert dashboard.page_name == "safety_signal"
+    window, client = restart(qtbot, dashboard, ctx)
+    try:
+        unlock(qtbot, window)
+        assert window.page_name == "safety_signal"
+        message = window.stack.currentWidget().findChild(QLabel, "safety_signal").text()
+        assert plain(message) == "Follow protocol S with this participant."
+    finally:
+        client.shutdown()
+
+
+def test_acknowledged_signal_is_not_shown_after_a_restart(qtbot, dashboard, ctx):
+    enable_safety(ctx)
+    session_id = run_session(qtbot, dashboard, ctx, code=4)
+    dashboard.stack.currentWidget().continue_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "dashboard", timeout=20000)
+    actions = [
+        e.action for e in store_call(qtbot, ctx.client, lambda w: w.store.audit_trail(session_id))
+    ]
+    assert actions[-2:] == [AUDIT_ACTION, ACKNOWLEDGED_ACTION]
+    window, client = restart(qtbot, dashboard, ctx)
+    try:
+        unlock(qtbot, window)
+        assert window.page_name == "dashboard"
+    finally:
+        client.shutdown()

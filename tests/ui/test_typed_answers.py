@@ -218,3 +218,23 @@ def test_unreadable_typed_text_blocks_next_and_is_not_stored(
     assert view.current is first
     assert error_lines(view, item_id)
     assert item_id not in stored(qtbot, ctx, view)
+
+
+def test_typed_text_not_accepted_is_there_again_when_the_session_is_resumed(qtbot, dashboard, ctx):
+    view = demo_at(qtbot, dashboard, "bg_age")
+    typed(qtbot, view, "bg_age", "150")
+    session_id = view.session_id
+    dashboard.show_dashboard()  # staff leave the session (Staff button, passphrase)
+    settle(qtbot, ctx.client)
+    dashboard.resume_session(session_id)
+    qtbot.waitUntil(
+        lambda: dashboard.page_name == "session" and dashboard.session_view is not view,
+        timeout=20000,
+    )
+    resumed = dashboard.session_view
+    assert page(resumed).views["bg_age"].answer.text() == "150"
+    assert error_lines(resumed, "bg_age") == [AGE_MESSAGES["nb"]]
+    first = resumed.current
+    page(resumed).next_button.click()
+    assert resumed.current is first
+    assert "bg_age" not in stored(qtbot, ctx, resumed)

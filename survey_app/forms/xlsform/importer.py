@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey_app.forms.expressions import ExpressionError, parse
+from survey_app.forms.expressions.functions import FUNCTIONS
 from survey_app.forms.expressions.tree import (
     Binary,
     Call,
@@ -25,6 +26,7 @@ from survey_app.forms.expressions.tree import (
     String,
     refs,
     unparse,
+    walk,
 )
 from survey_app.forms.expressions.values import to_number
 from survey_app.forms.model import LANGUAGES
@@ -597,6 +599,14 @@ class _Converter:
             self.note(SURVEY, row.number, f"choice_filter: {exc}; not converted")
             return
         columns = {c.base for c in self.book.headers.get(CHOICES, [])} | {"name"}
+        unknown = sorted(
+            {n.name for n in walk(tree) if isinstance(n, Call) and n.name not in FUNCTIONS}
+        )
+        if unknown:
+            names = ", ".join(f"{name}()" for name in unknown)
+            self.note(SURVEY, row.number, f"choice_filter uses {names}, which this app does "
+                      "not have; not converted (every option is offered)")  # fmt: skip
+            return
         named = [r.removeprefix(COLUMN_REF) for r in refs(tree) if r.startswith(COLUMN_REF)]
         missing = sorted(name for name in named if name not in columns)
         if missing:
@@ -779,7 +789,9 @@ def _yaml_key(name: str) -> str:
 
 # -- choice_filter --------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"""'[^']*'|"[^"]*"|\$\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*|.""", re.S)
+# Names as in XPath: a hyphen between letters belongs to the name (`starts-with`, `sub-region`).
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*"
+_TOKEN = re.compile(rf"""'[^']*'|"[^"]*"|\$\{{[^}}]*\}}|{_NAME}|.""", re.S)
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
 COLUMN_REF = "__col__"
 TRUE, FALSE = Call("true", (), 0), Call("false", (), 0)
@@ -791,7 +803,7 @@ def mark_columns(text: str) -> str:
     out: list[str] = []
     for match in _TOKEN.finditer(text):
         token = match.group(0)
-        is_name = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token) is not None
+        is_name = re.fullmatch(_NAME, token) is not None
         if is_name and token not in _KEYWORDS and not re.match(r"\s*\(", text[match.end() :]):
             out.append(f"${{{COLUMN_REF}{token}}}")
         else:

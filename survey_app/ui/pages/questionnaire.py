@@ -253,3 +253,6 @@ def show_options(answer: QWidget, codes: tuple[int, ...], shown: frozenset[int])
         # A recorded option sits in a tile with its play button: the tile goes with it.
         target = holder if holder is not None and holder is not answer else button
         target.setVisible(code in shown)
+    regrid = getattr(answer, "regrid", None)  # a grid keeps holes unless laid out again
+    if regrid is not None:
+        regrid()

@@ -85,7 +85,7 @@ class ReviewPage(QWidget):
                 body.addWidget(self._row(entry, detail, detail_language))
         # Typed answers that were not accepted (kept, never saved): listed first, always whole.
         self.refused: list[Unanswered] = []
-        self._refused_intro = text_label_joined(
+        self.refused_intro = text_label_joined(
             langs,
             "These answers were not saved, because they cannot be accepted as written. "
             "Go to each one to correct it or clear it.",
@@ -95,7 +95,7 @@ class ReviewPage(QWidget):
         self._refused_layout = QVBoxLayout(self._refused_list)
         self._refused_layout.setContentsMargins(0, 0, 0, 0)
         self._refused_layout.setSpacing(body.spacing())
-        for widget in (self._refused_intro, self._refused_list):
+        for widget in (self.refused_intro, self._refused_list):
             widget.hide()
             body.addWidget(widget)
         self._intro = text_label_joined(
@@ -213,7 +213,7 @@ class ReviewPage(QWidget):
         self.refused = [entry for entry, _problem in refused]
         for entry, problem in refused:
             self._refused_layout.addWidget(self._row(entry, problem=problem))
-        self._refused_intro.setVisible(bool(refused))
+        self.refused_intro.setVisible(bool(refused))
         self._refused_list.setVisible(bool(refused))
         self._show_done()
 

@@ -34,6 +34,8 @@ class MultipleChoice(AnswerWidget):
         grid.setSpacing(8)
         outer.addLayout(grid)
         cols = 1 if theme.scale >= 1.3 else 2
+        self._grid, self._cols = grid, cols
+        self._tiles: list[QWidget] = []
         self._buttons: dict[int, OptionButton] = {}
         for index, option in enumerate(sorted(options, key=lambda o: o.code)):
             button = OptionButton(option_text(option, langs, False), exclusive=False)
@@ -42,6 +44,7 @@ class MultipleChoice(AnswerWidget):
             button.clicked.connect(self._changed)
             self._buttons[option.code] = button
             tile = decorate(option.code, button) if decorate else button
+            self._tiles.append(tile)
             grid.addWidget(tile, index // cols, index % cols)
         self.buttons = list(self._buttons.values())
         self.decline_button: OptionButton | None = None
@@ -57,6 +60,14 @@ class MultipleChoice(AnswerWidget):
             row.addStretch(1)
             row.addWidget(decline)
             outer.addLayout(row)
+
+    def regrid(self) -> None:
+        """Lay the shown options out again, so options a choice_filter hides leave no hole."""
+        for tile in self._tiles:
+            self._grid.removeWidget(tile)
+        shown = [tile for tile in self._tiles if not tile.isHidden()]
+        for index, tile in enumerate(shown):
+            self._grid.addWidget(tile, index // self._cols, index % self._cols)
 
     def button_for(self, code: int) -> OptionButton:
         """Return the button of an option code."""

@@ -36,6 +36,10 @@ class TileLayout(QLayout):
     def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
+    def _shown(self) -> list[QLayoutItem]:
+        # Options a choice_filter hides leave no gap: the others close up.
+        return [i for i in self._items if not (i.widget() is not None and i.widget().isHidden())]
+
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation.Horizontal
 
@@ -46,14 +50,15 @@ class TileLayout(QLayout):
         return self._arrange(QRect(0, 0, width, 0), place=False)
 
     def minimumSize(self) -> QSize:
-        widest = max((i.minimumSize().width() for i in self._items), default=0)
+        widest = max((i.minimumSize().width() for i in self._shown()), default=0)
         margins = self.contentsMargins()
         return QSize(widest + margins.left() + margins.right(), 0)
 
     def sizeHint(self) -> QSize:
         hint = self.minimumSize()
-        wide = sum(i.sizeHint().width() for i in self._items[: self.max_columns])
-        wide += self.spacing() * max(0, min(len(self._items), self.max_columns) - 1)
+        shown = self._shown()
+        wide = sum(i.sizeHint().width() for i in shown[: self.max_columns])
+        wide += self.spacing() * max(0, min(len(shown), self.max_columns) - 1)
         return QSize(max(hint.width(), wide), self.heightForWidth(max(hint.width(), wide)))
 
     def setGeometry(self, rect: QRect) -> None:
@@ -62,10 +67,11 @@ class TileLayout(QLayout):
 
     def columns(self, width: int) -> int:
         """How many tiles go in one row at this width (rows balanced)."""
-        count = len(self._items)
+        shown = self._shown()
+        count = len(shown)
         if count == 0:
             return 1
-        widest = max(i.minimumSize().width() for i in self._items)
+        widest = max(i.minimumSize().width() for i in shown)
         space = self.spacing()
         fit = max(1, (width + space) // (widest + space)) if widest > 0 else count
         cols = min(count, self.max_columns, fit)
@@ -75,15 +81,16 @@ class TileLayout(QLayout):
     def _arrange(self, rect: QRect, *, place: bool) -> int:
         margins = self.contentsMargins()
         inner = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        if not self._items:
+        shown = self._shown()
+        if not shown:
             return margins.top() + margins.bottom()
         cols = self.columns(inner.width())
         space = self.spacing()
         tile = max(1, (inner.width() - space * (cols - 1)) // cols)
         rtl = self.parentWidget() is not None and self.parentWidget().isRightToLeft()
         y = inner.y()
-        for start in range(0, len(self._items), cols):
-            row = self._items[start : start + cols]
+        for start in range(0, len(shown), cols):
+            row = shown[start : start + cols]
             height = max(
                 i.heightForWidth(tile) if i.hasHeightForWidth() else i.sizeHint().height()
                 for i in row
