@@ -61,7 +61,7 @@ def test_the_report_counts_them_by_submission_id_without_the_code(report, settin
 
 
 def test_the_flag_is_labelled_in_the_sav_file_and_the_codebook(report, settings):
-    frame, meta = pyreadstat.read_sav(str(settings.out_dir / "baseline.sav"))
+    _frame, meta = pyreadstat.read_sav(str(settings.out_dir / "baseline.sav"))
     assert meta.column_names_to_labels["invalid_code"].startswith("Participant code not valid")
     assert set(meta.variable_value_labels["invalid_code"]) == {0, 1}
     codebook = json.loads((settings.out_dir / "codebook.json").read_text(encoding="utf-8"))
