@@ -15,10 +15,14 @@ from survey_app.forms.expressions.tree import Binary, Call, Node, Number, Ref, S
 from survey_app.forms.expressions.values import to_number
 from survey_app.forms.logic import conditions
 from survey_app.forms.model import Form, Item, ItemType
-from survey_app.i18n import N_, tr
+from survey_app.i18n import N_, Counted, tr
 
 ANSWER_ONLY_IF = N_("Answer only if {condition}.")
-ANSWER_ONLY_AFTER = N_("Answer only if it applies after your answers to questions {numbers}.")
+# Counted by how many questions {numbers} lists ("question 4" / "questions 4, 6").
+ANSWER_ONLY_AFTER = Counted(
+    "Answer only if it applies after your answer to question {numbers}.",
+    "Answer only if it applies after your answers to questions {numbers}.",
+)
 CHOSE = N_("you chose «{option}» in question {number}")
 NOT_CHOSE = N_("you did not choose «{option}» in question {number}")
 AND = N_("{first} and {second}")
@@ -33,7 +37,10 @@ GO_TO = N_("If you chose {options}, go to question {number}.")
 PART_ENDS = N_("If you chose {options}, this part ends here.")
 RANGE = N_("Write a number from {minimum} to {maximum}.")
 OPTION_ONLY_IF = N_("Choose «{option}» only if {condition}.")
-OPTION_ONLY_AFTER = N_("Choose «{option}» only if it fits your answers to questions {numbers}.")
+OPTION_ONLY_AFTER = Counted(
+    "Choose «{option}» only if it fits your answer to question {numbers}.",
+    "Choose «{option}» only if it fits your answers to questions {numbers}.",
+)
 
 _ORDER = {">": MORE, ">=": AT_LEAST, "<": LESS, "<=": AT_MOST, "=": IS, "!=": IS_NOT}
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "=", "!=": "!="}
@@ -128,7 +135,8 @@ def routing_text(form: Form, item: Item, numbers: Mapping[str, int], language: s
             condition = tr(language, AND, first=condition, second=part)
         return tr(language, ANSWER_ONLY_IF, condition=condition)
     refs = sorted({numbers[r] for c in chain for r in c.refs if r in numbers})
-    return tr(language, ANSWER_ONLY_AFTER, numbers=", ".join(str(n) for n in refs))
+    listed = ", ".join(str(n) for n in refs)
+    return tr(language, ANSWER_ONLY_AFTER, numbers=listed, count=len(refs))
 
 
 def option_filter_text(
@@ -144,7 +152,8 @@ def option_filter_text(
     if words is not None:
         return tr(language, OPTION_ONLY_IF, option=label, condition=words)
     refs = sorted({numbers[r] for r in condition.refs if r in numbers})
-    return tr(language, OPTION_ONLY_AFTER, option=label, numbers=", ".join(str(n) for n in refs))
+    listed = ", ".join(str(n) for n in refs)
+    return tr(language, OPTION_ONLY_AFTER, option=label, numbers=listed, count=len(refs))
 
 
 def _required_codes(node: Node, item_id: str) -> set[int] | None:

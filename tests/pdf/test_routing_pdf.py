@@ -85,13 +85,51 @@ def test_filter_with_a_following_question_names_its_number(tmp_path):
     )
 
 
-def test_condition_without_plain_wording_names_the_questions(tmp_path):
-    text = LOGIC_FORM.replace('"${lg_country} = 3"', '"${lg_country} + 1 > 3"')
+@pytest.mark.parametrize(
+    ("condition", "language", "expected"),
+    [
+        (
+            "${lg_country} + 1 > 3",
+            "en",
+            "Answer only if it applies after your answer to question 1.",
+        ),
+        (
+            "${lg_country} + 1 > 3",
+            "ar",
+            "أجب فقط إذا كان السؤال ينطبق عليك بعد إجابتك عن السؤال 1.",
+        ),
+        (
+            "${lg_country} + ${lg_age} > 18",
+            "en",
+            "Answer only if it applies after your answers to questions 1, 3.",
+        ),
+        (
+            "${lg_country} + ${lg_age} > 18",
+            "ar",
+            "أجب فقط إذا كان السؤال ينطبق عليك بعد إجابتيك عن السؤالين 1, 3.",
+        ),
+        (
+            "${lg_country} + ${lg_age} > 18",
+            "nb",
+            "Svar bare hvis spørsmålet gjelder etter svarene dine på spørsmål 1, 3.",
+        ),
+    ],
+)
+def test_condition_without_plain_wording_names_the_questions(
+    tmp_path, condition, language, expected
+):
+    # Two questions: the section after both (lg_work, first item lg_job) takes the condition.
+    two = "lg_age" in condition
+    old, item = (
+        ('"${lg_age} >= 18"', "lg_job") if two else ('"${lg_country} = 3"', "lg_country_other")
+    )
+    text = LOGIC_FORM.replace(old, f'"{condition}"')
     path = tmp_path / "lg.yaml"
     path.write_text(text, encoding="utf-8")
-    form, _ = check_file(path)
-    line = routing_text(form, form.item("lg_country_other"), question_numbers(form), "en")
-    assert line == "Answer only if it applies after your answers to questions 1."
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    line = routing_text(form, form.item(item), question_numbers(form), language)
+    assert plain(line) == expected
 
 
 @pytest.mark.parametrize("langs", ["nb", "ar", "ar+nb"])

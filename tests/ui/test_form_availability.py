@@ -105,6 +105,12 @@ def test_dashboard_names_the_unusable_form_and_every_timepoint_it_blocks(dashboa
     assert "python main.py check-forms" in text
 
 
+@pytest.mark.parametrize("broken", ["hscl25"], indirect=True)
+def test_dashboard_speaks_of_one_unusable_form_in_the_singular(dashboard):
+    text = plain(dashboard.stack.currentWidget().forms_warning.text())
+    assert text.startswith("This form failed its checks and cannot be used: hscl25.")
+
+
 @pytest.mark.parametrize("broken", [""], indirect=True)
 def test_dashboard_shows_no_warning_when_every_form_passes(dashboard):
     page = dashboard.stack.currentWidget()

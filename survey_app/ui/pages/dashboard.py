@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from survey_app.i18n import N_, tr
+from survey_app.i18n import N_, Counted, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
@@ -82,15 +82,25 @@ def forms_warning(ctx: AppContext) -> str:
         parts.append(name)
     if not parts:
         return ctx.ui(
-            "These forms failed their checks and cannot be used: {forms}. No timepoint of this "
-            "study needs them. Run `python main.py check-forms` to see the errors.",
+            Counted(
+                "This form failed its checks and cannot be used: {forms}. No timepoint of this "
+                "study needs it. Run `python main.py check-forms` to see the errors.",
+                "These forms failed their checks and cannot be used: {forms}. No timepoint of "
+                "this study needs them. Run `python main.py check-forms` to see the errors.",
+            ),
             forms=", ".join(forms),
+            count=len(forms),
         )
     return ctx.ui(
-        "These forms failed their checks and cannot be used: {forms}. Sessions cannot be "
-        "started for: {timepoints}. Run `python main.py check-forms` to see the errors.",
+        Counted(
+            "This form failed its checks and cannot be used: {forms}. Sessions cannot be "
+            "started for: {timepoints}. Run `python main.py check-forms` to see the errors.",
+            "These forms failed their checks and cannot be used: {forms}. Sessions cannot be "
+            "started for: {timepoints}. Run `python main.py check-forms` to see the errors.",
+        ),
         forms=", ".join(forms),
         timepoints="; ".join(parts),
+        count=len(forms),
     )
 
 
