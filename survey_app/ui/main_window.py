@@ -673,7 +673,8 @@ class MainWindow(QMainWindow):
         if self.page_name == "session" and self.session_view is not None:
             self.session_view.cover()
             self.idle.start()
-        elif self.page_name in ("dashboard", "new_session", "paused"):
+        elif self.page_name in ("dashboard", "new_session", "paused", "safety_signal"):
+            # The safety signal too: it is kept in the store and shown again after unlocking.
             self.lock()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -192,3 +192,13 @@ def test_acknowledged_signal_is_not_shown_after_a_restart(qtbot, dashboard, ctx)
         assert window.page_name == "dashboard"
     finally:
         client.shutdown()
+
+
+def test_idle_time_locks_the_signal_page_and_unlocking_shows_it_again(qtbot, dashboard, ctx):
+    enable_safety(ctx)
+    run_session(qtbot, dashboard, ctx, code=4)
+    dashboard._on_idle()  # what the idle watcher calls when nobody touched the laptop
+    assert dashboard.page_name == "gate"
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "safety_signal", timeout=20000)
