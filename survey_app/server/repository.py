@@ -248,6 +248,7 @@ class Repository:
         label: str | None,
         *,
         study_id: str | None = None,
+        served_studies: tuple[str, ...] = (),
     ) -> Device:
         """Spend a code and register (or re-key the token of) the device, atomically.
 
@@ -264,8 +265,12 @@ class Repository:
             if row is None:
                 raise CodeProblem("unknown")
             expires_at, used_at, code_study = row
-            # A code made without a study (a server with several) fits any challenge.
-            if code_study is not None and code_study != study_id:
+            # A code made without a study fits any challenge. A server with several studies
+            # hands out challenges without one: then the code's study must be one it serves.
+            if code_study is not None and study_id is not None and code_study != study_id:
+                raise CodeProblem("other_study")
+            unserved = served_studies and code_study not in served_studies
+            if code_study is not None and study_id is None and unserved:
                 raise CodeProblem("other_study")
             if used_at is not None:
                 raise CodeProblem("used")

@@ -340,6 +340,7 @@ class ServerService:
                 token,
                 _label(label),
                 study_id=study_id,
+                served_studies=self.config.study_ids,
             )
         except CodeProblem as exc:
             messages = {

@@ -93,7 +93,7 @@ def test_wrong_passphrases_wait_longer_across_separate_runs(tmp_path: Path) -> N
         assert result.returncode == 1
         waits.append(result.stderr.strip())
     assert waits == [
-        "error: Wrong passphrase. Wait 1 seconds, then try again.",
+        "error: Wrong passphrase. Wait 1 second, then try again.",
         "error: Wrong passphrase. Wait 2 seconds, then try again.",
         "error: Wrong passphrase. Wait 4 seconds, then try again.",
     ]

@@ -225,3 +225,32 @@ def test_using_a_challenge_makes_room_for_another(
     code, _ = service.create_enrol_code()
     assert post_enrol(http, code, DeviceKey.generate()).status_code == 201
     assert http.post("/v1/enrol/challenge").status_code == 201
+
+
+def _code_bound_to(tmp_path, study_id: str) -> str:
+    """A code made by an admin whose configuration names one study only."""
+    admin = ServerService.open(ServerConfig(database=str(tmp_path / "s.db"), study_ids=(study_id,)))
+    try:
+        return admin.create_enrol_code()[0]
+    finally:
+        admin.close()
+
+
+def test_a_code_for_one_of_several_served_studies_enrols(tmp_path) -> None:
+    config = ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)
+    with running_server(config) as (_, server), httpx.Client(base_url=server.url) as http:
+        code = _code_bound_to(tmp_path, TEST_STUDIES[1])
+        key = DeviceKey.generate()
+        challenge, study_id = _challenge(http)
+        response = http.post("/v1/enrol", json=_signed_body(key, code, challenge, study_id))
+        assert response.status_code == 201
+
+
+def test_a_code_for_a_study_the_server_does_not_serve_is_refused(tmp_path) -> None:
+    config = ServerConfig(database=str(tmp_path / "s.db"), study_ids=TEST_STUDIES)
+    with running_server(config) as (_, server), httpx.Client(base_url=server.url) as http:
+        code = _code_bound_to(tmp_path, "another-study")
+        key = DeviceKey.generate()
+        challenge, study_id = _challenge(http)
+        response = http.post("/v1/enrol", json=_signed_body(key, code, challenge, study_id))
+        assert (response.status_code, response.json()["error"]) == (403, "code_other_study")
