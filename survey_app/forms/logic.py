@@ -204,9 +204,15 @@ def not_applicable_answers(form: Form, answers: Answers, state: FormState) -> li
     ]
 
 
-def submission_problems(form: Form, answers: Answers, today: date) -> list[str]:
-    """Why a set of answers to one form breaks its logic (empty when it does not)."""
-    state = form_state(form, answers, today)
+def submission_problems(
+    form: Form, answers: Answers, today: date, state: FormState | None = None
+) -> list[str]:
+    """Why a set of answers to one form breaks its logic (empty when it does not).
+
+    `state`: form_state(form, answers, today) when the caller has it already.
+    """
+    if state is None:
+        state = form_state(form, answers, today)
     reasons = []
     for item_id in not_applicable_answers(form, answers, state):
         reasons.append(f"item {item_id!r} is answered although it does not apply")

@@ -10,8 +10,7 @@ from typing import Any
 from survey_app.answers.codes import validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
-from survey_app.forms.logic import form_state
-from survey_app.importer.validate import FormIndex, answers_by_form, session_date, session_status
+from survey_app.importer.validate import FormIndex, logic_states, session_status
 from survey_app.scoring import score_all
 
 Cell = int | float | str | None
@@ -74,14 +73,20 @@ class RowMaker:
         self._variables: dict[str, tuple[Variable, ...]] = {}
 
     def __call__(
-        self, payload: Mapping[str, Any], scores: Mapping[str, Any] | None = None
+        self,
+        payload: Mapping[str, Any],
+        scores: Mapping[str, Any] | None = None,
+        memo: dict[str, Any] | None = None,
     ) -> TableRow:
-        """The row of one accepted payload (`scores`: its scores, when worked out already)."""
+        """The row of one accepted payload (`scores`, `memo`: worked out already, if given).
+
+        `memo` is the dict validate_submission was given for this payload.
+        """
         timepoint = payload["session"]["timepoint"]
         variables = self._variables.get(timepoint)
         if variables is None:
             variables = self._variables[timepoint] = self._codebook.variables_for(timepoint)
-        cells = _row(payload, variables, self._scorer, self._forms, scores)
+        cells = _row(payload, variables, self._scorer, self._forms, scores, memo)
         return TableRow(timepoint, _row_order(payload), cells)
 
 
@@ -207,16 +212,15 @@ def answer_map(payload: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
     return out
 
 
-def not_applicable(payload: Mapping[str, Any], forms: FormIndex | None) -> set[str]:
+def not_applicable(
+    payload: Mapping[str, Any], forms: FormIndex | None, memo: dict[str, Any] | None = None
+) -> set[str]:
     """Item ids the form's logic skipped for this participant (forms they answered only)."""
     if forms is None:
         return set()
-    today = session_date(payload)
     skipped: set[str] = set()
-    for form, answers in answers_by_form(payload, forms):
-        if form.has_logic:
-            state = form_state(form, answers, today)
-            skipped |= {i.id for i in form.items if i.stored and not state.applies(i.id)}
+    for form, _answers, state in logic_states(payload, forms, memo):
+        skipped |= {i.id for i in form.items if i.stored and not state.applies(i.id)}
     return skipped
 
 
@@ -226,10 +230,11 @@ def _row(
     scorer: Scorer,
     forms: FormIndex | None,
     scores: Mapping[str, Any] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> dict:
     session = payload["session"]
     answers = answer_map(payload)
-    skipped = not_applicable(payload, forms)
+    skipped = not_applicable(payload, forms, memo)
     versions = _versions(payload)
     if scores is None:
         scores = scorer({k: v for k, (status, v) in answers.items() if status == "answered"})

@@ -90,7 +90,8 @@ class Preparer:
         session = dict(session) if isinstance(session, Mapping) else {}
         checks = self._checks
         try:
-            reasons = validate_submission(payload, envelope, checks.forms, checks.timepoints)
+            memo: dict[str, Any] = {}  # the form logic's states, for validation and the row
+            reasons = validate_submission(payload, envelope, checks.forms, checks.timepoints, memo)
             row = None
             if not reasons:
                 try:
@@ -98,7 +99,7 @@ class Preparer:
                 except ScoringError as exc:
                     reasons = [f"cannot be scored: {exc}"]
                 else:
-                    row = self.rows(payload, scores)
+                    row = self.rows(payload, scores, memo)
         except Exception as exc:  # kept: raised by the import where it is used
             return Prepared(envelope_sha256, session, digest, check_failure=exc)
         return Prepared(envelope_sha256, session, digest, text, tuple(reasons), row)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from survey_app.forms.library import FormLibrary, check_file, form_files
-from survey_app.forms.logic import form_state, submission_problems
+from survey_app.forms.logic import FormState, form_state, submission_problems
 from survey_app.forms.model import Form, ItemType
 from survey_app.store.errors import InvalidAnswer
 from survey_app.store.schema import ADDRESSEES
@@ -17,6 +17,11 @@ SUBMISSION_FORMAT = "survey-app/submission/v1"
 # "abandoned": closed unfinished by staff, with the answers given so far
 # (docs/submission-format.md).
 SESSION_STATUSES = ("completed", "declined", "abandoned")
+# Verdicts on answers remembered per form index (most answers repeat a few small integers).
+_VERDICTS_MAX = 200_000
+
+# Each answered form with logic, its answers, and the state its logic gives them.
+LogicStates = list[tuple[Form, dict[str, tuple[object, str]], FormState]]
 
 
 def session_status(session: Mapping[str, Any]) -> str:
@@ -33,6 +38,8 @@ class FormIndex:
         # Submissions sealed before content hashes covered meaning carry the file's hash.
         self._by_hash = {f.file_hash: f for f in forms if f.file_hash}
         self._by_hash.update({f.content_hash: f for f in forms})
+        # (form hash, form id, item id, status, value type, value) -> what _answer_verdict says
+        self.verdicts: dict[tuple[Any, ...], tuple[tuple[str, str] | None, str]] = {}
 
     @classmethod
     def from_library(cls, library: FormLibrary, archive_dirs: Iterable[Any] = ()) -> FormIndex:
@@ -55,8 +62,13 @@ def validate_submission(
     envelope: Mapping[str, Any],
     forms: FormIndex,
     timepoints: Iterable[str],
+    memo: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Return the reasons a submission cannot be used (empty when it is valid)."""
+    """Return the reasons a submission cannot be used (empty when it is valid).
+
+    `memo`: a dict kept by the caller for this payload, so the row maker can reuse the form
+    logic's states worked out here (see logic_states).
+    """
     sid = envelope.get("submission_id")
     if payload.get("format") != SUBMISSION_FORMAT:
         return ["not a submission of a known format"]
@@ -72,7 +84,7 @@ def validate_submission(
     answer_reasons = _answer_problems(payload.get("answers"), forms)
     reasons += answer_reasons
     if not answer_reasons:
-        reasons += logic_problems(payload, forms)
+        reasons += logic_problems(payload, forms, memo)
     if sid is None:
         reasons.append("the submission has no id")
     return reasons
@@ -140,34 +152,64 @@ def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
         return ["the submission has no answer list"]
     reasons = []
     seen: set[tuple[str, str]] = set()
+    verdicts = forms.verdicts
     for answer in raw:
         if not isinstance(answer, Mapping):
             reasons.append("an answer is malformed")
             continue
-        form = forms.get(str(answer.get("form_hash")))
-        if form is None or form.id != answer.get("form_id"):
-            reasons.append(
-                _unknown(answer.get("form_id"), answer.get("form_version"), answer.get("form_hash"))
+        value = answer.get("value")
+        key: tuple[Any, ...] | None = None
+        # Only answers whose parts are all text and whose value is None or a plain int are
+        # remembered: the verdict depends on nothing else, and such keys cannot collide
+        # (the value's type is part of the key, so True is not taken for 1).
+        if value is None or type(value) is int:
+            key = (
+                answer.get("form_hash"),
+                answer.get("form_id"),
+                answer.get("item_id"),
+                answer.get("status"),
+                type(value),
+                value,
             )
-            continue
-        item_id = str(answer.get("item_id"))
-        key = (form.id, item_id)
-        if key in seen:
-            reasons.append(f"item {item_id[:40]!r} is answered twice")
-        seen.add(key)
-        try:
-            item = form.item(item_id)
-        except KeyError:
-            reasons.append(f"answer to an item not in {form.id} {form.version}: {item_id[:40]!r}")
-            continue
-        try:
-            normalised = checked_value(item, answer.get("value"), str(answer.get("status")))
-        except InvalidAnswer:
-            reasons.append(f"the answer to {item_id!r} does not fit the item")
-            continue
-        if normalised != answer.get("value"):
-            reasons.append(f"the answer to {item_id!r} is not in its stored form")
+            if not all(type(part) is str for part in key[:4]):
+                key = None
+        verdict = verdicts.get(key) if key is not None else None
+        if verdict is None:
+            verdict = _answer_verdict(answer, forms)
+            if key is not None and len(verdicts) < _VERDICTS_MAX:
+                verdicts[key] = verdict
+        seen_key, reason = verdict
+        if seen_key is not None:
+            if seen_key in seen:
+                reasons.append(f"item {seen_key[1][:40]!r} is answered twice")
+            seen.add(seen_key)
+        if reason:
+            reasons.append(reason)
     return reasons
+
+
+def _answer_verdict(
+    answer: Mapping[str, Any], forms: FormIndex
+) -> tuple[tuple[str, str] | None, str]:
+    """(form id, item id) to count the answer under (None: unknown form), and what is wrong."""
+    form = forms.get(str(answer.get("form_hash")))
+    if form is None or form.id != answer.get("form_id"):
+        return None, _unknown(
+            answer.get("form_id"), answer.get("form_version"), answer.get("form_hash")
+        )
+    item_id = str(answer.get("item_id"))
+    key = (form.id, item_id)
+    try:
+        item = form.item(item_id)
+    except KeyError:
+        return key, f"answer to an item not in {form.id} {form.version}: {item_id[:40]!r}"
+    try:
+        normalised = checked_value(item, answer.get("value"), str(answer.get("status")))
+    except InvalidAnswer:
+        return key, f"the answer to {item_id!r} does not fit the item"
+    if normalised != answer.get("value"):
+        return key, f"the answer to {item_id!r} is not in its stored form"
+    return key, ""
 
 
 def session_date(payload: Mapping[str, Any]) -> date:
@@ -200,15 +242,31 @@ def answers_by_form(
     return out
 
 
-def logic_problems(payload: Mapping[str, Any], forms: FormIndex) -> list[str]:
+def logic_states(
+    payload: Mapping[str, Any], forms: FormIndex, memo: dict[str, Any] | None = None
+) -> LogicStates:
+    """Each answered form with logic, its answers and their state (kept in memo if given)."""
+    if memo is not None and "logic_states" in memo:
+        return memo["logic_states"]
+    today = session_date(payload)
+    states = [
+        (form, answers, form_state(form, answers, today))
+        for form, answers in answers_by_form(payload, forms)
+        if form.has_logic
+    ]
+    if memo is not None:
+        memo["logic_states"] = states
+    return states
+
+
+def logic_problems(
+    payload: Mapping[str, Any], forms: FormIndex, memo: dict[str, Any] | None = None
+) -> list[str]:
     """Answers that break their form's logic: not applicable, constraint, calculation."""
     today = session_date(payload)
     reasons: list[str] = []
-    for form, answers in answers_by_form(payload, forms):
-        if not form.has_logic:
-            continue
-        reasons += [f"{form.id}: {r}" for r in submission_problems(form, answers, today)]
-        state = form_state(form, answers, today)
+    for form, answers, state in logic_states(payload, forms, memo):
+        reasons += [f"{form.id}: {r}" for r in submission_problems(form, answers, today, state)]
         for item in form.items:
             if not item.calculated or item.logic.calculate is None:
                 continue
