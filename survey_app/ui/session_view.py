@@ -160,6 +160,7 @@ class SessionView(QWidget):
         """Show the consent form."""
         page = ConsentPage(self.consent_form, self.langs, self.theme, reader=self.reader)
         page.accepted.connect(self._consented)
+        page.staff_corner.clicked.connect(self.request_pause)
         page.declined.connect(self._declined)
         self._replace(page, "consent")
 
@@ -272,6 +273,7 @@ class SessionView(QWidget):
         page.next_requested.connect(self.next_page)
         page.back_requested.connect(self.previous_page)
         page.review_requested.connect(self.show_review)
+        page.staff_corner.clicked.connect(self.request_pause)
         if page.form.has_logic:
             page.apply_logic(self.logic.state(page.form, self.visible_answers()))
         self._show_progress(page, index)
@@ -316,6 +318,7 @@ class SessionView(QWidget):
                 lambda: self.show_page(self._step(len(self.plan), -1))
             )
             self._review.finish_requested.connect(self.finish)
+            self._review.staff_corner.clicked.connect(self.request_pause)
             self.stack.addWidget(self._review)
             self._review.resize(self.stack.size())
         self._review.set_missing(self.missing())
@@ -584,6 +587,7 @@ class SessionView(QWidget):
             page.jump_requested.connect(self.jump_from_review)
             page.back_requested.connect(lambda: self.show_page(self._step(len(self.plan), -1)))
             page.finish_requested.connect(self.finish)
+            page.staff_corner.clicked.connect(self.request_pause)
         elif self._review is not None:
             page = self._review
             page.set_missing(self.missing())  # rows not made yet follow, in order

@@ -98,6 +98,8 @@ def style_sheet(theme: Theme) -> str:
     QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border-color: {ACCENT};
         font-weight: bold; }}
     QPushButton[role="primary"]:disabled {{ background: #9fb6c6; color: #eef3f6; }}
+    QPushButton[role="staff"] {{ font-size: {theme.pt(10)}pt; color: #5f6b76;
+        background: transparent; border: none; padding: 8px 10px; }}
     QLineEdit, QPlainTextEdit, QComboBox {{ font-size: {theme.pt(14)}pt; padding: 6px;
         border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.i18n import tr
 from survey_app.ui.direction import TextLabel
 
 
@@ -54,6 +55,26 @@ def button(text: str, *, primary: bool = False, name: str = "") -> QPushButton:
     if name:
         widget.setObjectName(name)
     widget.setAutoDefault(False)
+    return widget
+
+
+def staff_corner(language: str) -> QPushButton:
+    """A quiet Staff button for a participant page's footer: the touch way to the pause gate.
+
+    It does what Ctrl+Shift+P does, so it only opens the staff passphrase gate; a participant
+    who taps it can go no further. No Tab stop: a participant tabbing to Next never lands on it.
+    """
+    widget = button(tr(language, "Staff"), name="staff_corner")
+    widget.setProperty("role", "staff")
+    widget.setAccessibleName(tr(language, "Staff only: pause the session"))
+    widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    return widget
+
+
+def gap(width: int = 32) -> QWidget:
+    """Empty room in a button row, so that a tap meant for one button does not hit its neighbour."""
+    widget = QWidget()
+    widget.setFixedWidth(width)
     return widget
 
 

@@ -9,7 +9,7 @@ from survey_app.forms.model import Form, ItemType
 from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
 from survey_app.ui.langs import SessionLanguages
-from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.pages.common import button, column, footer, scroll_area, staff_corner
 from survey_app.ui.reading import PageReading, Reader
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.base import ANSWERED
@@ -70,7 +70,8 @@ class ConsentPage(QWidget):
         layout.setSpacing(0)
         layout.addWidget(scroll_area(content), 1)
         layout.addWidget(self.confirm_bar)
-        layout.addWidget(footer(self.continue_button, stretch_at=0))
+        self.staff_corner = staff_corner(langs.participant)
+        layout.addWidget(footer(self.staff_corner, self.continue_button))
         self._update()
 
     def _confirm_bar(self, langs: SessionLanguages) -> QFrame:

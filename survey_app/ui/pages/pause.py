@@ -1,7 +1,7 @@
 """The staff menu of a paused session: back to it, the interpreter's language, or the dashboard.
 
-Reached only through the staff passphrase (Ctrl+Shift+P on a participant's page). It shows
-who the session is for, never an answer.
+Reached only through the staff passphrase (Ctrl+Shift+P or the footer's Staff button on a
+participant's page). It shows who the session is for, never an answer.
 """
 
 from __future__ import annotations

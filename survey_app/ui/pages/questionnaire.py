@@ -11,7 +11,7 @@ from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
 from survey_app.ui.flow import PageSpec
 from survey_app.ui.langs import SessionLanguages
-from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.pages.common import button, column, footer, gap, scroll_area, staff_corner
 from survey_app.ui.reading import Clip, PageReading, Reader
 from survey_app.ui.theme import Theme
 from survey_app.ui.widgets.item_view import LISTEN_TEXT, ItemView, texts_block, with_play
@@ -110,7 +110,17 @@ class QuestionPage(QWidget):
         layout.setSpacing(0)
         self.scroll = scroll_area(content)
         layout.addWidget(self.scroll, 1)
-        layout.addWidget(footer(self.back_button, self.review_button, self.next_button))
+        self.staff_corner = staff_corner(langs.participant)
+        layout.addWidget(
+            footer(
+                self.staff_corner,
+                gap(),
+                self.back_button,
+                self.review_button,
+                self.next_button,
+                stretch_at=3,
+            )
+        )
 
     def set_progress(self, page: int, pages: int, page_in_form: int, pages_in_form: int) -> None:
         """Show the page's place among the pages that are asked (skipped pages never count)."""

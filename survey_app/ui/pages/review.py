@@ -17,7 +17,7 @@ from survey_app.i18n import Counted
 from survey_app.ui.direction import LanguageLines, language_lines, text_label
 from survey_app.ui.flow import Unanswered
 from survey_app.ui.langs import SessionLanguages
-from survey_app.ui.pages.common import button, column, footer, scroll_area
+from survey_app.ui.pages.common import button, column, footer, gap, scroll_area, staff_corner
 
 # Rows are made or shown for at most this long per turn of the event loop (inside a frame).
 BUILD_SLICE_S = 0.006
@@ -135,7 +135,8 @@ class ReviewPage(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.notice_bar)
-        layout.addWidget(footer(back, self.finish_button))
+        self.staff_corner = staff_corner(langs.participant)
+        layout.addWidget(footer(self.staff_corner, gap(), back, self.finish_button, stretch_at=3))
         self.set_missing(missing, build_now=build_now)
 
     def _finish_pressed(self) -> None:
