@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 
 def canonical_json(obj: object) -> bytes:
@@ -39,8 +40,14 @@ def canonical_from_sorted(obj: object, text: str) -> bytes:
 
 def canonical_object(members: Mapping[str, bytes]) -> bytes:
     """canonical_json of an object whose member values are given already as canonical JSON."""
-    parts = [canonical_json(key) + b":" + members[key] for key in sorted(members)]
+    parts = [_key_json(key) + b":" + members[key] for key in sorted(members)]
     return b"{" + b",".join(parts) + b"}"
+
+
+@lru_cache(maxsize=256, typed=True)
+def _key_json(key: str) -> bytes:
+    # The same few member names are encoded for every envelope.
+    return canonical_json(key)
 
 
 def _fast_text(obj: object) -> str | None:
