@@ -26,7 +26,9 @@ from survey_app.importer.prepare import Prepared, Preparer, StudyChecks
 
 # Below this much work, starting worker processes costs more than it saves.
 MIN_PARALLEL = 64
-CHUNK = 16
+# Envelopes per worker task: 64 rather than 16 cut an import of 2,000 by ~0.2-0.3 s (fewer
+# hand-overs and result messages); 128-256 gained nothing more and balance worse at the end.
+CHUNK = 64
 ROW_CHUNK = 64
 
 T = TypeVar("T")
