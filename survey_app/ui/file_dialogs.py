@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from survey_app.i18n import N_, tr
 from survey_app.ui.direction import qt_direction
+from survey_app.ui.reading import load_multimedia
 
 # Qt's own source texts in its file dialog, by Qt translation context (English in Qt's source).
 QT_TEXTS: dict[str, tuple[str, ...]] = {
@@ -92,6 +93,11 @@ def use_qt_language(language: str) -> None:
         return
     if _installed and _installed[0].language == language:
         return
+    # Qt Multimedia's library asks the translators for a text while it is being loaded, inside
+    # the dynamic loader's lock. With this (Python) translator installed, that call waits for
+    # the GIL, which a thread importing a module may hold while it waits for the same lock:
+    # the app froze about one start in ten. So the library is loaded before the translator.
+    load_multimedia()
     while _installed:
         app.removeTranslator(_installed.pop())
     translator = QtTexts(language, app)

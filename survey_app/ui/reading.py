@@ -38,7 +38,7 @@ class Clip:
 
 
 @cache
-def _load_multimedia() -> ModuleType | None:
+def load_multimedia() -> ModuleType | None:
     """Qt Multimedia, or None when the module or its native libraries cannot load."""
     # Its FFmpeg backend describes every file it opens and every sound library it looks for
     # on the console; staff see a console window in some installs. Real errors still arrive
@@ -68,7 +68,7 @@ class Reader(QObject):
         self.samples_allowed = True
         self.request = 0
         self._player = None
-        multimedia = _load_multimedia()
+        multimedia = load_multimedia()
         if multimedia is None:
             return
         player = multimedia.QMediaPlayer(self)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QToolButton
 
 from survey_app.ui.file_dialogs import QtTexts, file_dialog, folder_dialog, use_qt_language
+
+REPO = Path(__file__).resolve().parents[2]
 
 TEXTS = {
     "nb": {"accept": "Velg", "reject": "Avbryt", "look_in": "Se i:", "parent": "Mappen over"},
@@ -82,3 +89,26 @@ def test_other_qt_texts_keep_qt_own_arabic_translation(qapp):
 
 def test_qt_text_without_translation_stays_english_not_blank(qapp):
     assert QtTexts("nb").translate("QLineEdit", "&Copy") == "&Copy"
+
+
+def test_qt_multimedia_is_loaded_before_the_python_translator_is_installed() -> None:
+    # Loading Qt Multimedia asks the translators for a text inside the dynamic loader's lock;
+    # with the Python translator already installed that deadlocked about one start in ten.
+    probe = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from survey_app.ui import file_dialogs\n"
+        "app = QApplication([])\n"
+        "before = 'PySide6.QtMultimedia' in sys.modules\n"
+        "file_dialogs.use_qt_language('nb')\n"
+        "print(before, 'PySide6.QtMultimedia' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["False", "True"], result.stderr

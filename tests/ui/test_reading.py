@@ -145,7 +145,7 @@ def test_options_played_one_after_another_count_as_one_listen(qtbot, dashboard, 
 @pytest.fixture
 def no_multimedia(monkeypatch):
     """Qt Multimedia cannot load (no module or no backend on this laptop)."""
-    monkeypatch.setattr(reading, "_load_multimedia", lambda: None)
+    monkeypatch.setattr(reading, "load_multimedia", lambda: None)
 
 
 def test_without_qt_multimedia_pages_have_no_play_buttons(qtbot, dashboard, no_multimedia):
