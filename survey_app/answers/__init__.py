@@ -9,7 +9,7 @@ from survey_app.answers.codes import (
 )
 from survey_app.answers.errors import AnswerError
 from survey_app.answers.messages import message
-from survey_app.answers.numbers import parse_decimal, parse_int
+from survey_app.answers.numbers import parse_decimal, parse_int, written_number
 from survey_app.answers.validate import validate_answer
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "parse_int",
     "validate_answer",
     "validate_code",
+    "written_number",
 ]

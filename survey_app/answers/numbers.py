@@ -21,12 +21,15 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from survey_app.answers.digits import fold_digits, strip_bidi
+from survey_app.answers.digits import fold_digits, shown_number, strip_bidi
 from survey_app.answers.errors import AnswerError
 
 MAX_CHARACTERS = 40  # far beyond any answer; keeps absurd pastes out of int()
 
 _DECIMAL_SEPARATORS = ",.\u066b"
+# The decimal separator readers of a language write: the Arabic one (٫) in Arabic, the comma in
+# Norwegian, the point otherwise. All three are read back by parse_decimal.
+_WRITTEN_SEPARATOR = {"ar": "\u066b", "nb": ","}
 _GROUP_SEPARATORS = "\u066c\u0020\u00a0\u2007\u2009\u202f"
 # Full-width and small signs become "+" "-" through NFKC; U+2212 and the en dash do not.
 _SIGNS = {"+": "", "-": "-", "\u2212": "-", "\u2013": "-"}
@@ -72,3 +75,19 @@ def parse_int(text: str) -> int:
     if fraction:
         raise AnswerError("number.not_whole")
     return int(f"{sign}{whole}")
+
+
+def written_number(value: int | float | Decimal, language: str) -> str:
+    """Write a stored number as a reader of the language types it ("٢٫٥" ar, "2,5" nb).
+
+    Used to show an answer back in the participant's field; parse_int and parse_decimal read
+    the result back to the same value, so a redrawn field stores unchanged on Next.
+    """
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        # repr keeps the float's shortest form (2.5, not 2.5000000000000001...).
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        text = format(number.normalize(), "f")
+        text = text.replace(".", _WRITTEN_SEPARATOR.get(language, "."))
+    return shown_number(text, language)

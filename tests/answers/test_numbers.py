@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from survey_app.answers.errors import AnswerError
-from survey_app.answers.numbers import parse_decimal, parse_int
+from survey_app.answers.numbers import parse_decimal, parse_int, written_number
 
 FORTY_TWO = ["42", "٤٢", "۴۲", "４２"]
 
@@ -92,3 +92,25 @@ def test_negative_zero_is_plain_zero() -> None:
 
 def test_parse_decimal_keeps_the_typed_precision() -> None:
     assert parse_decimal("٠٫٢٥") == Decimal("0.25")
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "written"),
+    [
+        (45, "ar", "٤٥"),
+        (45, "nb", "45"),
+        (-3, "ar", "-٣"),
+        (12.5, "ar", "١٢٫٥"),
+        (12.5, "nb", "12,5"),
+        (12.5, "en", "12.5"),
+        (100.0, "ar", "١٠٠"),
+    ],
+)
+def test_written_number_uses_the_languages_digits_and_separator(value, language, written) -> None:
+    assert written_number(value, language) == written
+
+
+@pytest.mark.parametrize("value", [0, 45, -3, 0.1, 12.5, 1234.75])
+@pytest.mark.parametrize("language", ["ar", "nb", "en"])
+def test_written_number_is_read_back_to_the_same_value(value, language) -> None:
+    assert parse_decimal(written_number(value, language)) == Decimal(repr(value))

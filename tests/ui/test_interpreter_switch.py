@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from survey_app.ui.flow import page_of
 from survey_app.ui.pages.pause import PausePage
 from survey_app.ui.pages.questionnaire import QuestionPage
 from tests.ui.conftest import PASSPHRASE, accept_consent, settle, start_session, store_call
+from tests.ui.test_typed_answers import typed
 
 
 def _paused_on(qtbot, window, ctx, form_id, language, interpreter=None):
@@ -129,3 +131,23 @@ def test_switching_on_the_consent_page_keeps_the_decisions_made(qtbot, dashboard
     assert view.current is not consent
     assert view.current.decisions == {first: 1}
     assert view.current.views[first].answer.button_for(1).isChecked()
+
+
+def test_a_typed_number_keeps_the_participants_digits_when_the_interpreter_is_switched(
+    qtbot, dashboard, ctx
+):
+    view = start_session(qtbot, dashboard, "ar")
+    accept_consent(qtbot, view)
+    view.show_page(page_of(view.plan, "background", "bg_age"))
+    typed(qtbot, view, "bg_age", "٤٥")
+    view.current.views["bg_age"].answer.commit()
+    settle(qtbot, ctx.client)
+    view.request_pause()
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "paused", timeout=20000)
+    page = dashboard.stack.currentWidget()
+    _choose(qtbot, ctx, page, "nb")
+    _back(qtbot, dashboard, page)
+    assert view.current.langs.all == ("ar", "nb")
+    assert view.current.views["bg_age"].answer.text() == "٤٥"

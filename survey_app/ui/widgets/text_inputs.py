@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -15,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.answers import written_number
 from survey_app.forms.model import Item, ItemType
 from survey_app.ui.direction import language_lines, set_direction
 from survey_app.ui.langs import SessionLanguages
@@ -23,6 +22,7 @@ from survey_app.ui.validation import error_text, parse_typed
 from survey_app.ui.widgets.base import ANSWERED, CLEARED, AnswerWidget
 
 _SAVE_DELAY_MS = 600
+_NUMBER_TYPES = (ItemType.INTEGER, ItemType.DECIMAL)
 _COPY_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut)
 
 
@@ -196,21 +196,12 @@ class TypedAnswer(AnswerWidget):
 
     def set_answer(self, value: object, status: str) -> None:
         text = "" if value is None else str(value)
-        if self.item.type is ItemType.DECIMAL and isinstance(value, int | float):
-            text = written_decimal(value, self.langs.participant)
+        if self.item.type in _NUMBER_TYPES and isinstance(value, int | float):
+            # In the participant's own digits, as they would type it (answers.written_number).
+            text = written_number(value, self.langs.participant)
         self._set_text(text)
         self.clear_button.setEnabled(bool(self.text()))
         self._last = (value, status)
 
     def first_focus(self) -> QWidget:
         return self.editor
-
-
-def written_decimal(value: float, language: str) -> str:
-    """A stored decimal as typed in a language: "2,5" in Norwegian, "2.5" otherwise.
-
-    Western digits, as integer answers are shown; every separator and digit system is accepted
-    when typed, so the participant may correct it in any of them.
-    """
-    text = format(Decimal(repr(value)).normalize(), "f")
-    return text.replace(".", ",") if language == "nb" else text
