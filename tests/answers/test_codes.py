@@ -244,3 +244,12 @@ def test_is_complete_code_only_for_a_valid_code() -> None:
     assert is_complete_code(code)
     assert not is_complete_code(code[:-1])
     assert not is_complete_code(code, expected_prefix="AB")
+
+
+@pytest.mark.parametrize("enter", ["\n", "\r", "\r\n"])
+def test_a_scanned_code_followed_by_enter_is_accepted(enter: str) -> None:
+    # A QR scanner types the card's text, then Enter (which terminal setting sends varies).
+    code = make_code(42)
+
+    assert validate_code(code + enter) == code
+    assert code_state(code + enter) is CodeState.VALID

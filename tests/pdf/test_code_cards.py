@@ -1,4 +1,8 @@
-"""`main.py codes`: A4 code cards from the study's code range, read back with pdftotext."""
+"""`main.py codes`: A4 code cards from the study's code range, read back with pdftotext.
+
+The QR codes are read back too: each page rendered like a printout (pdftoppm) and decoded
+with zxing-cpp, the way a scanner at the meeting would read the card.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from survey_app.answers.codes import validate_code
 from survey_app.cli.main import main
@@ -37,6 +43,50 @@ def _text(pdf: Path) -> str:
 def _card_codes(pdf: Path) -> Counter[str]:
     """Codes printed on the cards (the page heading's first-to-last range left out)."""
     return Counter(w.text for w in words(pdf) if CODE.fullmatch(w.text) and w.y0 > 60)
+
+
+# A cheap office printer's resolution; the QR codes must scan at this, not only at 300 dpi.
+PRINT_DPI = 150
+
+
+def _pages_as_printed(pdf: Path, tmp_path: Path) -> list[Image.Image]:
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        pytest.skip("pdftoppm (Debian package poppler-utils) is not installed")
+    prefix = tmp_path / "page"
+    subprocess.run([exe, "-r", str(PRINT_DPI), "-gray", "-png", str(pdf), str(prefix)], check=True)
+    pages = []
+    for png in sorted(tmp_path.glob("page-*.png")):
+        with Image.open(png) as image:
+            pages.append(image.copy())
+    return pages
+
+
+def _scanned(page: Image.Image) -> list[str]:
+    """The texts of every QR code on a page image, top to bottom."""
+    found = zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [r.text for r in sorted(found, key=lambda r: r.position.top_left.y)]
+
+
+def _printed_by_page(pdf: Path) -> list[list[str]]:
+    """Each page's card codes, top to bottom (the two halves of a card count once)."""
+    by_page: dict[int, dict[str, float]] = {}
+    for w in words(pdf):
+        if CODE.fullmatch(w.text) and w.y0 > 60:
+            by_page.setdefault(w.page, {}).setdefault(w.text, w.y0)
+    return [sorted(codes, key=codes.get) for _, codes in sorted(by_page.items())]
+
+
+@pytest.mark.parametrize("language", ["nb", "ar"])
+def test_every_qr_code_scans_as_the_code_printed_on_its_card(tmp_path, language):
+    pdf = _cards(tmp_path, "--laptop", "2", "--count", "7", "--language", language)
+
+    scanned = [_scanned(page) for page in _pages_as_printed(pdf, tmp_path)]
+
+    printed = _printed_by_page(pdf)
+    assert [len(codes) for codes in printed] == [5, 2]
+    assert scanned == printed
+    assert all(validate_code(text) == text for page in scanned for text in page)
 
 
 def test_every_card_shows_its_code_on_both_halves(tmp_path):
