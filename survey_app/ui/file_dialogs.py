@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from survey_app.i18n import N_, tr
 from survey_app.ui.direction import qt_direction
-from survey_app.ui.reading import load_multimedia
+from survey_app.ui.multimedia import load_multimedia
 
 # Qt's own source texts in its file dialog, by Qt translation context (English in Qt's source).
 QT_TEXTS: dict[str, tuple[str, ...]] = {

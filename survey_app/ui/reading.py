@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from types import ModuleType
 
-from PySide6.QtCore import QLoggingCategory, QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtWidgets import QStyle, QToolButton, QWidget
 
 from survey_app.forms.model import Form, Item
 from survey_app.i18n import tr
 from survey_app.ui.langs import SessionLanguages
+from survey_app.ui.multimedia import load_multimedia
 
 log = logging.getLogger(__name__)
 
@@ -35,23 +34,6 @@ class Clip:
     item_id: str | None
     part: str  # "text", "options" or "instructions" (store.sessions.LISTEN_PARTS)
     language: str
-
-
-@cache
-def load_multimedia() -> ModuleType | None:
-    """Qt Multimedia, or None when the module or its native libraries cannot load."""
-    # Its FFmpeg backend describes every file it opens and every sound library it looks for
-    # on the console; staff see a console window in some installs. Real errors still arrive
-    # through QMediaPlayer.errorOccurred (logged below).
-    QLoggingCategory.setFilterRules(
-        "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg*=false"
-    )
-    try:
-        from PySide6 import QtMultimedia
-    except (ImportError, OSError) as exc:
-        log.warning("recorded readings are off: Qt Multimedia cannot load (%s)", type(exc).__name__)
-        return None
-    return QtMultimedia
 
 
 class Reader(QObject):
