@@ -44,6 +44,7 @@ def register(subparsers) -> None:
     review.add_argument(
         "--language", action="append", help="translation to review: nb or ar (repeatable)"
     )
+    _staff_language(review)
     _common(review)
     review.set_defaults(handler=_review)
 
@@ -149,7 +150,7 @@ def _review(args) -> int:
             )
         backs = read_backtranslations(backtranslation_path(paths[form_id]))
         reviews.append(ReviewForm(report.form, backs, report.findings))
-    result = render_review(reviews, languages, args.out)
+    result = render_review(reviews, languages, args.out, args.staff_language)
     print(
         f"wrote {args.out} ({result.pages} pages, {len(reviews)} form(s), "
         f"{'+'.join(languages)}, {result.rows} texts)"
