@@ -27,6 +27,7 @@ from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
 from survey_app.store.errors import StoreError
 from survey_app.store.records import SealedCopy, SessionInfo, to_json
+from survey_app.store.redaction import redact_answer_values
 from survey_app.trial.config import Randomisation
 from survey_app.trial.draw import UsedSlot, draw_arm, next_slot
 from survey_app.trial.errors import ListError, StratumNeeded, TrialError
@@ -421,6 +422,7 @@ class TrialStore(StoreCore):
         for row in rows:
             conn.execute("DELETE FROM answers WHERE session_id = ?", (row["id"],))
             conn.execute("UPDATE consents SET decisions = NULL WHERE session_id = ?", (row["id"],))
+            redact_answer_values(conn, row["id"])
             conn.execute(
                 "UPDATE sessions SET status = 'erased', purged = 1, resume_form_id = NULL, "
                 "resume_item_id = NULL WHERE id = ?",
