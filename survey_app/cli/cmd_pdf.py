@@ -33,6 +33,7 @@ def register(subparsers) -> None:
 
     codebook = sub.add_parser("codebook", help="codebook of every exported variable")
     codebook.add_argument("--pcl-cutoff", type=int, default=None, help="PCL-5 probable cut-off")
+    _staff_language(codebook)
     _common(codebook)
     codebook.set_defaults(handler=_codebook)
 
@@ -43,6 +44,7 @@ def register(subparsers) -> None:
     review.add_argument(
         "--language", action="append", help="translation to review: nb or ar (repeatable)"
     )
+    _staff_language(review)
     _common(review)
     review.set_defaults(handler=_review)
 
@@ -55,6 +57,17 @@ def register(subparsers) -> None:
     report.add_argument("--meeting", default=None, help="meeting id (default: all meetings)")
     _common(report)
     report.set_defaults(handler=_report)
+
+
+def _staff_language(parser: argparse.ArgumentParser) -> None:
+    # Who reads these papers is staff (data manager, reviewer), not the participant: their
+    # language sets the headings; texts of the forms stay in each of their own languages.
+    parser.add_argument(
+        "--staff-language",
+        choices=("en", "nb", "ar"),
+        default="en",
+        help="language of the headings and notes (staff, data manager): en, nb or ar (default: en)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -137,7 +150,7 @@ def _review(args) -> int:
             )
         backs = read_backtranslations(backtranslation_path(paths[form_id]))
         reviews.append(ReviewForm(report.form, backs, report.findings))
-    result = render_review(reviews, languages, args.out)
+    result = render_review(reviews, languages, args.out, args.staff_language)
     print(
         f"wrote {args.out} ({result.pages} pages, {len(reviews)} form(s), "
         f"{'+'.join(languages)}, {result.rows} texts)"
@@ -155,7 +168,7 @@ def _codebook(args) -> int:
     from survey_app.pdf.codebook_pdf import build_codebook_for_print, render_codebook
 
     codebook = build_codebook_for_print(_library(args), args.pcl_cutoff)
-    result = render_codebook(codebook, args.out)
+    result = render_codebook(codebook, args.out, args.staff_language)
     print(f"wrote {args.out} ({result.pages} pages, {result.variables} variables)")
     return 0
 

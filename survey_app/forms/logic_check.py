@@ -70,7 +70,7 @@ def check_logic(form: Form, source: FormSource, path: str) -> list[Finding]:
     _check_cycles(sink, form, calcs)
     for item in form.items:
         _check_filter_codes(sink, item)
-        _check_default(sink, item)
+        _check_default(sink, form, item)
         _check_required(sink, form, item)
     return findings
 
@@ -169,9 +169,17 @@ def _check_filter_codes(sink: FindingSink, item: Item) -> None:
             )
 
 
-def _check_default(sink: FindingSink, item: Item) -> None:
+def _check_default(sink: FindingSink, form: Form, item: Item) -> None:
     default = item.logic.default
     if default is None or not item.answerable:
+        return
+    if form.kind == "consent" or item.type is ItemType.CONSENT:
+        # Consent is given explicitly, statement by statement: nothing may be preselected.
+        sink.error(
+            item.line,
+            f"item '{item.id}' default: a consent statement may not have a default "
+            "(nothing is preselected on the consent page)",
+        )
         return
     raw: object = default.split() if item.type is ItemType.MULTIPLE_CHOICE else default
     try:

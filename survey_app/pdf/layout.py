@@ -32,6 +32,7 @@ class Page:
     footer_notes: tuple[FooterLine, ...] = ()
     header: str = ""
     ops: list[DrawOp] = field(default_factory=list)
+    footer_rtl: bool = False
 
 
 @dataclass
@@ -46,6 +47,7 @@ class PageFrame:
     footer_notes: tuple[FooterLine, ...] = ()
     header: str = ""
     decorate: Callable[[float], tuple[list[DrawOp], float]] | None = None
+    footer_rtl: bool = False  # footer_left is Arabic: set right to left (still at the left)
 
 
 class Flow:
@@ -63,7 +65,7 @@ class Flow:
         if frame is not None:
             self.frame = frame
         f = self.frame
-        self.pages.append(Page(f.footer_left, f.footer_notes, f.header))
+        self.pages.append(Page(f.footer_left, f.footer_notes, f.header, footer_rtl=f.footer_rtl))
         self.y = PAGE_HEIGHT - MARGIN_TOP
         if f.decorate is not None:
             ops, height = f.decorate(self.y)
@@ -148,7 +150,6 @@ def render(
     canvas = Canvas(str(out), pagesize=A4, pageCompression=1)
     canvas.setTitle(title)
     canvas.setCreator("survey-app")
-    small = TextStyle(size=7.5)
     total = len(pages)
     for number, page in enumerate(pages, start=1):
         for op in page.ops:
@@ -157,7 +158,7 @@ def render(
             canvas.restoreState()
         canvas.setFillColorRGB(*GREY)
         y = MARGIN_BOTTOM - 10 * mm
-        left = setter.line(page.footer_left, small)
+        left = setter.line(page.footer_left, TextStyle(size=7.5, rtl=page.footer_rtl))
         left.draw(canvas, MARGIN_X, y)
         for k, (text, rtl) in enumerate(page.footer_notes):
             note = setter.line(text, TextStyle(size=7.5, bold=True, rtl=rtl))

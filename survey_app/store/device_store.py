@@ -21,6 +21,7 @@ from survey_app.store.records import (
     SessionInfo,
     to_json,
 )
+from survey_app.store.redaction import redact_answer_values
 from survey_app.store.sessions import SessionStore
 from survey_app.store.submission import build_payload
 from survey_app.store.trial import TrialStore
@@ -102,6 +103,8 @@ class DeviceStore(TrialStore, SessionStore):
                 discarded = conn.execute(
                     "DELETE FROM answers WHERE session_id = ?", (session_id,)
                 ).rowcount
+                # The decisions are sealed with a declined session; the answers are not kept.
+                redact_answer_values(conn, session_id, decisions=False)
                 conn.execute(
                     "UPDATE sessions SET status = 'declined', outcome = 'declined', "
                     "completed_at = ?, resume_form_id = NULL, resume_item_id = NULL WHERE id = ?",
@@ -340,6 +343,7 @@ class DeviceStore(TrialStore, SessionStore):
                 conn.execute(
                     "UPDATE consents SET decisions = NULL WHERE session_id = ?", (session_id,)
                 )
+                redact_answer_values(conn, session_id)
                 conn.execute(
                     "UPDATE sessions SET purged = 1, resume_form_id = NULL, "
                     "resume_item_id = NULL WHERE id = ?",

@@ -225,7 +225,30 @@ _V5 = (
     "CREATE INDEX sessions_by_meeting ON sessions (meeting_id)",
 )
 
-MIGRATIONS: Mapping[int, Sequence[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+# Version 6: the audit trail stays append-only, but an entry that holds an answer value (old
+# and new) or consent decisions may lose exactly those and nothing else, so purging, declining
+# and erasing a participant's answers also reaches the copies of them in the audit trail.
+ANSWER_VALUE_ACTIONS = ("answer_changed", "answer_not_applicable", "answer_not_offered")
+REDACTED_ANSWER_DETAIL = (
+    "json_set({}, '$.old.value', NULL, '$.new.value', NULL, '$.redacted', json('true'))"
+)
+REDACTED_CONSENT_DETAIL = "json_set({}, '$.decisions', NULL, '$.redacted', json('true'))"
+_V6 = (
+    "DROP TRIGGER audit_no_update",
+    f"""CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        WHEN NOT (NEW.seq IS OLD.seq AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor
+            AND NEW.device_id IS OLD.device_id AND NEW.action IS OLD.action
+            AND NEW.session_id IS OLD.session_id
+            AND ((OLD.action IN {ANSWER_VALUE_ACTIONS!r}
+                  AND NEW.detail IS {REDACTED_ANSWER_DETAIL.format("OLD.detail")})
+                 OR (OLD.action = 'consent'
+                  AND NEW.detail IS {REDACTED_CONSENT_DETAIL.format("OLD.detail")})))
+        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
+)
+
+MIGRATIONS: Mapping[int, Sequence[str]] = {
+    1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6
+}  # fmt: skip
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from survey_app.store.records import AuditEntry, ConsentRecord, Meeting, SessionInfo, StoredAnswer
+from survey_app.store.schema import ANSWER_VALUE_ACTIONS
 
 SUBMISSION_FORMAT = "survey-app/submission/v1"
 
@@ -56,7 +57,7 @@ def build_payload(
         "consent": _consent(consent),
         "forms": _forms(consent, kept_answers),
         "answers": [a.to_payload() for a in kept_answers],
-        "audit": [_audit(e) for e in audit if not (dropped and e.action == "answer_changed")],
+        "audit": [_audit(e) for e in audit if not (dropped and e.action in ANSWER_VALUE_ACTIONS)],
     }
     if abandoned:
         payload["session"]["close_reason"] = _close_reason(audit)

@@ -27,6 +27,7 @@ from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
 from survey_app.store.errors import StoreError
 from survey_app.store.records import SealedCopy, SessionInfo, to_json
+from survey_app.store.redaction import redact_answer_values
 from survey_app.trial.config import Randomisation
 from survey_app.trial.draw import UsedSlot, draw_arm, next_slot
 from survey_app.trial.errors import ListError, StratumNeeded, TrialError
@@ -414,13 +415,17 @@ class TrialStore(StoreCore):
     def _erase_here(self, conn: sqlcipher3.Connection, code: str) -> int:
         """Remove a withdrawn participant's readable answers and stop their sealed copies."""
         rows = conn.execute(
+            # Every session of the code that still holds or sends answers: also one still in
+            # progress (it could otherwise be resumed, finished and sent after the erasure).
             "SELECT id, submission_id FROM sessions WHERE participant_code = ? AND status IN "
-            "('completed', 'declined', 'sealed', 'synced', 'exported')",
+            "('in_progress', 'completed', 'declined', 'abandoned', 'sealed', 'synced', "
+            "'exported')",
             (code,),
         ).fetchall()
         for row in rows:
             conn.execute("DELETE FROM answers WHERE session_id = ?", (row["id"],))
             conn.execute("UPDATE consents SET decisions = NULL WHERE session_id = ?", (row["id"],))
+            redact_answer_values(conn, row["id"])
             conn.execute(
                 "UPDATE sessions SET status = 'erased', purged = 1, resume_form_id = NULL, "
                 "resume_item_id = NULL WHERE id = ?",

@@ -272,7 +272,7 @@ class SessionView(QWidget):
         page.answer_given.connect(self._answer_given)
         page.next_requested.connect(self.next_page)
         page.back_requested.connect(self.previous_page)
-        page.review_requested.connect(self.show_review)
+        page.review_requested.connect(self.back_to_review)
         page.staff_corner.clicked.connect(self.request_pause)
         if page.form.has_logic:
             page.apply_logic(self.logic.state(page.form, self.visible_answers()))
@@ -372,6 +372,19 @@ class SessionView(QWidget):
             return
         self.show_page(self._step(self.page_index, 1))
 
+    def back_to_review(self) -> None:
+        """ "Back to review" after "Go to question": the page's check, as for Next, first.
+
+        A required item left empty or an answer breaking its constraint stops here with the
+        same message as Next. Typed text that cannot be stored goes on: the review lists it
+        with what was typed and Finish waits until it is corrected or cleared.
+        """
+        if isinstance(self.current, QuestionPage) and self._blocked(
+            self.current, typed_stops=False
+        ):
+            return
+        self.show_review()
+
     def previous_page(self) -> None:
         """Go back to the previous page with questions (from the first page nowhere)."""
         index = self._step(self.page_index, -1)
@@ -390,17 +403,22 @@ class SessionView(QWidget):
             return self.page_index
         return index
 
-    def _blocked(self, page: QuestionPage) -> bool:
+    def _blocked(self, page: QuestionPage, *, typed_stops: bool = True) -> bool:
         """Show why Next cannot go on (typed text that cannot be stored, the form's constraint
-        message, or 'please answer'); the keyboard focus goes to the first such item."""
+        message, or 'please answer'); the keyboard focus goes to the first such item.
+
+        With typed_stops=False, typed text that was not accepted does not stop (the review
+        lists it): only required items left empty and other broken constraints do.
+        """
         typed = page.typed_errors()
         for item_id in typed:
             page.views[item_id].show_problem([])  # the field's own message says what is wrong
             page.views[item_id].answer.check()
+        exempt = set(typed) if typed_stops else set(typed) | self._listed_on_review(page)
         blockers = [
             b
             for b in self.logic.blockers(page.spec, self.visible_answers(), self.invalid)
-            if b.item_id not in typed
+            if b.item_id not in exempt
         ]
         for blocker in blockers:
             view = page.views[blocker.item_id]
@@ -415,11 +433,22 @@ class SessionView(QWidget):
                 )
             else:
                 view.show_problem(self.langs.ui("Please answer this question."))
-        stopped = set(typed) | {b.item_id for b in blockers}
+        stopped = (set(typed) if typed_stops else set()) | {b.item_id for b in blockers}
         first = next((item.id for item in page.spec.items if item.id in stopped), None)
         if first is not None:
             page.focus_item(first)
         return first is not None
+
+    def _listed_on_review(self, page: QuestionPage) -> set[str]:
+        """Items of the page whose typed text was not accepted: the review lists them."""
+        shown = set(page.shown_items())
+        return {
+            item_id
+            for item_id, answer in page.typed_answers().items()
+            if item_id in shown
+            and answer.text()
+            and (answer.has_error() or (page.form.id, item_id) in self.invalid)
+        }
 
     def _answer_given(self, form: Form, item_id: str, value: object, status: str) -> None:
         if not self._passes_constraint(form, item_id, value, status):

@@ -219,3 +219,17 @@ def test_decimals_on_an_integer_item_is_an_error(write_logic):
 def test_decimal_default_with_too_many_places_is_an_error(write_logic):
     path = write_logic("        decimals: 1\n", '        decimals: 1\n        default: "2,25"\n')
     assert "'2,25' is not a valid answer" in the_error(path, "lg_km")
+
+
+def test_a_consent_statement_with_a_default_is_an_error(tmp_path):
+    # Consent is given explicitly: a form author who pre-fills "yes" must be stopped before
+    # the form can ever be shown.
+    shipped = Path(__file__).resolve().parents[2] / "forms" / "consent.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    old = "  - id: consent_participate\n    type: consent\n"
+    assert old in text
+    path = tmp_path / "consent.yaml"
+    path.write_text(text.replace(old, old + '    default: "1"\n'), encoding="utf-8")
+    error = the_error(path, "consent_participate")
+    assert "default" in error
+    assert f":{line_of(path, 'id: consent_participate')}:" in error

@@ -298,3 +298,32 @@ def test_forged_device_id_is_rejected(tmp_path, library, laptop, study_keys, set
     report = run_import([path], study_keys.identity, settings)
     assert report.new_count == 0
     assert "not that device's" in report.rejections[0].reason
+
+
+def test_rejection_reasons_in_the_report_name_neither_the_code_nor_the_answer(
+    tmp_path, library, laptop, study_keys, settings
+):
+    # A hand-made or damaged submission is refused with a reason; the reason must not carry
+    # what the participant typed, nor their code, into a report that is shared freely.
+    secret = "Mitt navn er Hemmelig Hansen"
+    bad_answers = [
+        {"mbg_comment": secret + " " + "x" * 600},
+        {"mbg_age": secret},
+        {"mbg_arrived": secret},
+        {"mbg_help": [secret]},
+    ]
+    envelopes = [
+        seal_payload(
+            make_payload(library, f"sub-{n}", laptop, code="P-0007-W", answers=answers),
+            laptop,
+            study_keys.public,
+        )
+        for n, answers in enumerate(bad_answers)
+    ]
+    path = bundle_file(tmp_path / "x.surveybundle", envelopes, laptop)
+    report = run_import([path], study_keys.identity, settings)
+    assert len(report.rejections) == len(bad_answers)
+    for name in ("import-report.txt", "import-report.json"):
+        text = (settings.out_dir / name).read_text(encoding="utf-8")
+        for leak in (secret, "Hemmelig", "P-0007-W", "P0007W"):
+            assert leak not in text, f"{name} holds {leak!r}"

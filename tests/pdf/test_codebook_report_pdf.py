@@ -141,3 +141,37 @@ def test_pdf_form_command_refuses_unknown_form(tmp_path, capsys):
     assert code == 1
     assert "no usable form 'nope'" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+ENGLISH_HEADINGS = ("Missing-data codes", "Variables", "label", "Asked only if", "Constraint")
+
+
+def _codebook_text(tmp_path, language: str) -> str:
+    out = tmp_path / f"codebook-{language}.pdf"
+    args = ["pdf", "codebook", "--staff-language", language, "--out", str(out)]
+    assert main(args) == 0
+    return plain(pdftotext(out))
+
+
+def test_codebook_headings_are_norwegian_with_staff_language_nb(tmp_path, library):
+    text = _codebook_text(tmp_path, "nb")
+    for heading in ("Koder for manglende data", "Variabler", "etikett", "Spørres bare hvis"):
+        assert heading in text
+    assert "Begrensning" in text, "the constraint row of bg_years_norway"
+    words = text.split()
+    assert not [h for h in ENGLISH_HEADINGS if h in text and h.split()[0] in words]
+
+
+def test_codebook_headings_are_arabic_with_staff_language_ar(tmp_path, library):
+    text = _codebook_text(tmp_path, "ar")
+    for heading in ("رموز البيانات الناقصة", "المتغيرات", "التسمية", "يُسأل فقط إذا", "القيد"):
+        assert plain(heading) in text
+    assert not [h for h in ENGLISH_HEADINGS if f" {h} " in f" {text} "]
+    assert "صفحة" in text and "من40" in text, "page numbers keep the data files' digits"
+
+
+def test_codebook_headings_stay_english_by_default(tmp_path, library):
+    out = tmp_path / "codebook.pdf"
+    assert main(["pdf", "codebook", "--out", str(out)]) == 0
+    text = plain(pdftotext(out))
+    assert "Asked only if" in text and "Missing-data codes" in text

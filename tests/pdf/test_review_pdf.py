@@ -7,6 +7,7 @@ import pytest
 from survey_app.cli.main import main
 from tests.forms.shipped_copy import FormsCopy
 from tests.pdf.conftest import pdftotext
+from tests.pdf.helpers import plain
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_pack_shows_every_text_with_its_back_translation_and_signature_lines(
     assert review(forms, out, "hscl25", "--language", "ar") == 0
     assert "(3 pages, 1 form(s), ar, 33 texts)" in capsys.readouterr().out
     text = words(out)
-    assert "Translation review: Hopkins Symptom Checklist (HSCL-25)" in text
+    assert "Translation review Hopkins Symptom Checklist (HSCL-25)" in text
     assert "Source (en)" in text and "Translation (ar)" in text
     assert "Back-translation (en)" in text
     assert "Suddenly scared for no reason" in text
@@ -66,3 +67,43 @@ def test_unknown_form_is_refused(forms, tmp_path, capsys):
 def test_source_language_cannot_be_reviewed_as_a_translation(forms, tmp_path, capsys):
     assert review(forms, tmp_path / "r.pdf", "hscl25", "--language", "en") == 1
     assert "--language must be one of nb, ar" in capsys.readouterr().err
+
+
+ENGLISH_HEADINGS = (
+    "Translation review",
+    "Source (en)",
+    "Back-translation (en)",
+    "same / differs",
+    "Reviewer: name and role",
+    "Interpreter: name and role",
+    "Every row has the same meaning",
+)
+
+
+def test_pack_headings_are_norwegian_with_staff_language_nb(forms, tmp_path):
+    out = tmp_path / "review.pdf"
+    assert review(forms, out, "hscl25", "--language", "ar", "--staff-language", "nb") == 0
+    text = words(out)
+    for heading in (
+        "Vurdering av oversettelse",
+        "Kilde (en)",
+        "Oversettelse (ar)",
+        "Tilbakeoversettelse (en)",
+        "samme / avviker",
+        "Vurdert av: navn og rolle",
+        "Tolk: navn og rolle",
+        "Side 1 av 3",
+    ):
+        assert heading in text
+    assert not [h for h in ENGLISH_HEADINGS if h in text]
+    assert "Suddenly scared for no reason" in text, "the source texts stay English"
+
+
+def test_pack_headings_are_arabic_with_staff_language_ar(forms, tmp_path):
+    out = tmp_path / "review.pdf"
+    assert review(forms, out, "hscl25", "--language", "ar", "--staff-language", "ar") == 0
+    text = plain(words(out))
+    for heading in ("مراجعة الترجمة", "النص الأصلي", "الترجمة العكسية", "المراجِع", "التوقيع"):
+        assert plain(heading) in text
+    assert not [h for h in ENGLISH_HEADINGS if h in text]
+    assert "Feeling fear suddenly" in text, "the back-translations stay English"

@@ -78,3 +78,23 @@ def test_letters_with_names_and_addresses_are_readable_by_their_owner_only(study
     out = tmp_path / "letters.pdf"
     render_letters([Letter(person, "control", "")], study, out)
     assert out.stat().st_mode & 0o777 == 0o600
+
+
+@needs_pdftotext
+def test_an_arabic_receipt_writes_its_date_in_arabic_indic_digits(study, tmp_path) -> None:
+    out = tmp_path / "r.pdf"
+    render_receipt(_consent(study, "ar"), "P-0001-Z", study, out)
+    text = _text(out)
+    assert "١٤" in text and "٢٠٢٥" in text
+    assert "2025" not in text
+
+
+@needs_pdftotext
+def test_an_arabic_letter_writes_its_date_in_arabic_indic_digits(study, tmp_path) -> None:
+    from datetime import date
+
+    person = Person("P-0001-Z", NAME, "", "", "Prøvegata 1", "ar", "", "", "AB")
+    out = tmp_path / "letters.pdf"
+    render_letters([Letter(person, "control", "")], study, out)
+    year = str(date.today().year)
+    assert year.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) in _text(out)

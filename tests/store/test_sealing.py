@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from survey_app.answers.codes import make_code
+from survey_app.forms.library import check_file
 from survey_app.forms.model import Form
 from survey_app.sealing.envelope import open_envelope, verify_envelope
 from survey_app.store import DeviceStore, InvalidSessionState, SessionInfo
 from survey_app.store.submission import SUBMISSION_FORMAT
 from survey_app.study import Study
+from tests.forms.logic_fixture import LOGIC_FORM
 
 
 def _answer_some(store: DeviceStore, session: SessionInfo, study: Study, notes: Form) -> None:
@@ -204,3 +206,60 @@ def test_payload_says_how_the_participant_was_addressed(
         payload = open_envelope(store.sealed_copy(submission_id).envelope, study_identity)
         sent[started.id] = payload["session"]["addressee"]
     assert sent == {woman.id: "female", unstated.id: None}
+
+
+def test_a_stopped_session_sends_no_answer_value_in_its_audit(
+    store: DeviceStore, session: SessionInfo, study: Study, study_identity: str, tmp_path
+) -> None:
+    # The participant answered, the form's logic cleared one answer (audited with its old
+    # value), then they stopped: a declined submission must carry no answer value at all.
+    path = tmp_path / "lg.yaml"
+    path.write_text(LOGIC_FORM, encoding="utf-8")
+    logic_form, _ = check_file(path)
+    store.record_consent(
+        session.id, study.library.forms["consent"], {"consent_participate": 1}, actor="AB"
+    )
+    store.save_answer(session.id, logic_form, "lg_country", 3)
+    store.save_answer(session.id, logic_form, "lg_country_other", "Tsjad-MARKER")
+    store.save_answer(session.id, logic_form, "lg_country", 1)
+    copy = store.decline_session(session.id, study, actor="AB")
+    payload = open_envelope(copy.envelope, study_identity)
+    assert payload["answers"] == []
+    assert "MARKER" not in repr(payload["audit"])
+
+
+def answer_values_in_audit(store: DeviceStore, session_id: str) -> list[object]:
+    """Every answer value or consent decision the session's audit trail still holds."""
+    found = []
+    for entry in store.audit_trail(session_id):
+        for side in ("old", "new"):
+            value = (entry.detail.get(side) or {}).get("value")
+            if value is not None:
+                found.append(value)
+        if entry.detail.get("decisions") is not None:
+            found.append(entry.detail["decisions"])
+    return found
+
+
+def _answer_and_change(store: DeviceStore, session: SessionInfo, study: Study, notes: Form):
+    _answer_some(store, session, study, notes)
+    store.save_answer(session.id, notes, "fn_comment", "changed my mind")
+    assert answer_values_in_audit(store, session.id)
+
+
+def test_purge_leaves_no_answer_value_in_the_audit_trail(
+    store: DeviceStore, session: SessionInfo, study: Study, notes_form: Form
+) -> None:
+    _answer_and_change(store, session, study, notes_form)
+    submission_id = store.complete_session(session.id, study, actor="AB").submission_id
+    store.mark_synced(submission_id, {"received_at": "2025-03-15T10:00:00Z"})
+    assert store.purge_confirmed("after_sync") == 1
+    assert answer_values_in_audit(store, session.id) == []
+
+
+def test_a_stopped_session_keeps_no_answer_value_in_its_audit_trail(
+    store: DeviceStore, session: SessionInfo, study: Study, notes_form: Form
+) -> None:
+    _answer_and_change(store, session, study, notes_form)
+    store.decline_session(session.id, study, actor="AB")
+    assert [v for v in answer_values_in_audit(store, session.id) if not isinstance(v, dict)] == []

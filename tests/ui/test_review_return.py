@@ -101,3 +101,63 @@ def test_corrected_answer_leaves_the_not_accepted_list(qtbot, dashboard):
     assert review.refused == []
     assert review.refused_intro.isHidden()
     assert "bg_age" not in {e.item.id for e in review.missing}
+
+
+def required_age_session(qtbot, window, ctx, tmp_path, language, interpreter=None):
+    """A session of the logic test form whose age item is required, on its review page."""
+    from survey_app.forms.library import check_file
+    from tests.forms.logic_fixture import LOGIC_FORM
+    from tests.ui.test_form_logic import logic_session
+
+    path = tmp_path / "lg.yaml"
+    path.write_text(
+        LOGIC_FORM.replace("  - id: lg_age\n", "  - id: lg_age\n    required: true\n"),
+        encoding="utf-8",
+    )
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    view = logic_session(qtbot, window, ctx, form, language, interpreter)
+    view.show_review()
+    assert isinstance(view.current, ReviewPage)
+    return view
+
+
+@pytest.mark.parametrize(
+    ("language", "interpreter", "expected"),
+    [
+        ("nb", None, ["Svar på spørsmålet."]),
+        ("ar", None, ["يرجى الإجابة عن هذا السؤال."]),
+        ("ar", "nb", ["يرجى الإجابة عن هذا السؤال.", "Svar på spørsmålet."]),
+    ],
+)
+def test_back_to_review_stops_at_a_required_item_left_empty_like_next(
+    qtbot, dashboard, ctx, tmp_path, language, interpreter, expected
+):
+    view = required_age_session(qtbot, dashboard, ctx, tmp_path, language, interpreter)
+    go_to(view.current, "lg_age")
+    page = view.current
+    page.review_button.click()
+    assert view.current is page
+    assert [plain(t) for t in page.views["lg_age"].problem_texts] == expected
+    assert view.focusWidget() is page.views["lg_age"].answer.editor
+
+
+def test_back_to_review_goes_on_once_the_required_item_is_answered(qtbot, dashboard, ctx, tmp_path):
+    view = required_age_session(qtbot, dashboard, ctx, tmp_path, "ar")
+    go_to(view.current, "lg_age")
+    view.current.review_button.click()
+    view.current.views["lg_age"].answer.set_typed("٤٠")  # keyClicks types Latin keys only
+    view.current.review_button.click()
+    assert isinstance(view.current, ReviewPage)
+    assert "lg_age" not in {e.item.id for e in view.current.missing}
+
+
+def test_back_to_review_still_lists_a_refused_typed_answer_of_a_required_item(
+    qtbot, dashboard, ctx, tmp_path
+):
+    view = required_age_session(qtbot, dashboard, ctx, tmp_path, "nb")
+    go_to(view.current, "lg_age")
+    type_into(qtbot, view, "lg_age", "70")  # breaks the form's constraint (18 to 67)
+    view.current.review_button.click()
+    assert isinstance(view.current, ReviewPage)
+    assert [e.item.id for e in view.current.refused] == ["lg_age"]

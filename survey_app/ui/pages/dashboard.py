@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime, format_time
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from survey_app.i18n import N_, Counted, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
+from survey_app.ui.dates import parse_utc, shown_date, shown_datetime, shown_time
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.file_dialogs import choose_folder
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
@@ -40,11 +40,6 @@ STATUS_MESSAGES = {
 }
 # Sync outcome (survey_app.sync.client) -> the session status it leads to in the store.
 LIVE_STATUS = {"synced": "synced", "already_on_server": "synced", "erased": "erased"}
-
-
-def babel_locale(language: str) -> str:
-    """Return the Babel locale of an interface language."""
-    return {"nb": "nb_NO", "en": "en_GB", "ar": "ar"}.get(language, "en_GB")
 
 
 def status_text(ctx: AppContext, session) -> str:
@@ -102,13 +97,6 @@ def forms_warning(ctx: AppContext) -> str:
         timepoints="; ".join(parts),
         count=len(forms),
     )
-
-
-def parse_utc(stamp: str | None) -> dt.datetime | None:
-    """Parse the store's ISO UTC timestamps into local time."""
-    if not stamp:
-        return None
-    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
 
 
 class DashboardPage(QWidget):
@@ -255,7 +243,6 @@ class DashboardPage(QWidget):
         """List the sessions left in progress (ops.UnfinishedSession): where they stopped only."""
         _ = self.ctx.ui
         staff = self.ctx.staff_language
-        locale = babel_locale(staff)
         study = self.ctx.study
         timepoints = study.library.protocol.timepoints if study and study.library.protocol else {}
         self.unfinished = list(rows)
@@ -264,7 +251,7 @@ class DashboardPage(QWidget):
             session = entry.session
             tp = timepoints.get(session.timepoint)
             started = parse_utc(session.started_at)
-            when = format_datetime(started, "short", locale=locale) if started else ""
+            when = shown_datetime(started, staff) if started else ""
             cells = [
                 embedded(session.participant_code, "en"),
                 embedded(tp.label.get(staff) if tp else session.timepoint, staff),
@@ -442,13 +429,12 @@ class DashboardPage(QWidget):
     def show_sessions(self, meeting, sessions: list) -> None:
         """Fill the header and the table (status only)."""
         _ = self.ctx.ui
-        locale = babel_locale(self.ctx.staff_language)
         self.meeting_form.setVisible(meeting is None)
         self.new_button.setEnabled(meeting is not None)
         if meeting is None:
             self.meeting_label.setText(_("Start a meeting to begin."))
         else:
-            day = format_date(dt.date.fromisoformat(meeting.date), "long", locale=locale)
+            day = shown_date(meeting.date, self.ctx.staff_language)
             self.meeting_label.setText(
                 _(
                     "Meeting {date}, {place}. Staff: {staff}",
@@ -469,7 +455,7 @@ class DashboardPage(QWidget):
                 embedded(tp.label.get(staff) if tp else session.timepoint, staff),
                 embedded(NATIVE_NAMES.get(session.language, session.language), session.language),
                 status_text(self.ctx, session),
-                embedded(format_time(started, "short", locale=locale) if started else "", staff),
+                embedded(shown_time(started, staff) if started else "", staff),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from survey_app.i18n import N_
 from survey_app.register.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
+from survey_app.ui.dates import shown_date
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, label, scroll_area, wrapped
 
@@ -443,19 +444,23 @@ class RegisterDialog(QDialog):
         self.address.setPlainText(person.address if person else "")
         if person is not None:
             self.language.setCurrentIndex(max(0, self.language.findData(person.language)))
+        lang = self.ctx.staff_language
         lines = [
-            _("{date}: consent {outcome} ({form} {version})", date=c.at[:10],
+            _("{date}: consent {outcome} ({form} {version})", date=shown_date(c.at, lang),
               outcome=_("given") if c.outcome == "given" else _("declined"), form=c.form_id,
               version=c.form_version)
             for c in view.consents
         ]  # fmt: skip
-        lines += [_("Withdrawal from {date}", date=w.effective_date) for w in view.withdrawals]
+        lines += [
+            _("Withdrawal from {date}", date=shown_date(w.effective_date, lang))
+            for w in view.withdrawals
+        ]
         self.consent_list.setText("\n".join(lines) or _("No consent recorded yet."))
         if view.emergency_arm:
             text = _("Emergency reveal (logged): {arm}", arm=view.emergency_arm)
         elif view.randomised_at:
             text = _("Randomised on {date}. Letters come from the data manager.",
-                     date=view.randomised_at[:10])  # fmt: skip
+                     date=shown_date(view.randomised_at, lang))  # fmt: skip
         elif view.baseline_sealed:
             text = _("Baseline sealed; not randomised yet.")
         else:
