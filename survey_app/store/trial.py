@@ -415,8 +415,11 @@ class TrialStore(StoreCore):
     def _erase_here(self, conn: sqlcipher3.Connection, code: str) -> int:
         """Remove a withdrawn participant's readable answers and stop their sealed copies."""
         rows = conn.execute(
+            # Every session of the code that still holds or sends answers: also one still in
+            # progress (it could otherwise be resumed, finished and sent after the erasure).
             "SELECT id, submission_id FROM sessions WHERE participant_code = ? AND status IN "
-            "('completed', 'declined', 'sealed', 'synced', 'exported')",
+            "('in_progress', 'completed', 'declined', 'abandoned', 'sealed', 'synced', "
+            "'exported')",
             (code,),
         ).fetchall()
         for row in rows:

@@ -10,7 +10,7 @@ import sqlcipher3
 from survey_app.answers.codes import make_code
 from survey_app.sealing.envelope import open_envelope
 from survey_app.sealing.study_keys import generate_study_keypair
-from survey_app.store import DeviceStore
+from survey_app.store import DeviceStore, InvalidSessionState
 from survey_app.trial.errors import ListError, StratumNeeded, TrialError
 from survey_app.trial.notices import ALLOCATION_FORMAT, WITHDRAWAL_FORMAT
 from survey_app.trial.sealed_lists import write_list_set
@@ -254,3 +254,17 @@ def test_a_withdrawal_with_erasure_leaves_no_answer_value_in_the_audit_trail(
     trial_store.complete_session(session.id, study, actor="AB")
     trial_store.record_withdrawal(make_code(16), ["erase"], "2025-02-01", study, actor="AB")
     assert answer_values_in_audit(trial_store, session.id) == []
+
+
+def test_a_withdrawal_with_erasure_also_erases_a_session_still_in_progress(
+    trial_store, study
+) -> None:
+    # Staff record the withdrawal while the participant's session is still open on the
+    # dashboard: its answers go at once and nobody can resume and send it afterwards.
+    session = baseline(trial_store, study, 17, finish=False)
+    trial_store.record_withdrawal(make_code(17), ["erase"], "2025-02-01", study, actor="AB")
+    assert trial_store.answers(session.id) == []
+    assert trial_store.session(session.id).status == "erased"
+    assert session.id not in [p.session.id for p in trial_store.interrupted_sessions()]
+    with pytest.raises(InvalidSessionState):
+        trial_store.complete_session(session.id, study, actor="AB")
