@@ -247,6 +247,9 @@ class SyncClient:
                 time=until.strftime("%H:%M"),
             )
         if response.status_code in (403, 422):
+            known = ENROL_REFUSALS.get(_error_code(response) or "")
+            if known is not None:
+                raise SyncError(known)  # said in the staff member's language, not the server's
             raise SyncError(
                 "The server refused the enrolment code: {reason}", reason=_message(response)
             )
@@ -415,6 +418,34 @@ def _check_notice(notice: Any, creds: SyncCredentials, submission_id: str) -> No
 
 # Refusals of enrolment because of earlier failures (this address; every address together).
 _ENROL_PAUSED = ("rate_limited", "enrolment_paused")
+# The server's refusals of an enrolment (error codes of POST /v1/enrol), each with what staff can
+# do about it; the server's own message is English and is shown only for codes not listed here.
+ENROL_REFUSALS = {
+    "code_unknown": N_(
+        "The server refused the enrolment code: it is not valid. Check it, or ask the study "
+        "team for a new one."
+    ),
+    "code_used": N_(
+        "The server refused the enrolment code: it has already been used. Ask the study team "
+        "for a new one."
+    ),
+    "code_expired": N_(
+        "The server refused the enrolment code: it has expired. Ask the study team for a new one."
+    ),
+    "code_other_study": N_(
+        "The server refused the enrolment code: it is for another study. Check the server "
+        "address, or ask the study team for a code for this study."
+    ),
+    "device_revoked": N_(
+        "The server refused this laptop: it was removed from the study on the server and cannot "
+        "connect again. Tell the study team."
+    ),
+    "bad_challenge": N_("The connection took too long or was interrupted. Try again."),
+    "bad_proof": N_(
+        "The server could not check this laptop's key. Try again; if it happens again, tell the "
+        "study team."
+    ),
+}
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

@@ -201,12 +201,69 @@ class Shooter:
         self.window.show_dashboard()
         self.shot(f"{prefix}-dashboard")
         self._code_used(prefix, make_code(number, "RJ"))
+        self._code_refused(prefix, make_code(number, "RJ"))
         self._unfinished(variant, number + 100)
         self._passphrase_dialog(prefix)
         self._register_dialog(prefix, make_code(number, "RJ"))
+        self._declined(variant, number + 200)
+        self._safety_signal(prefix)
         self.window.lock()
         self.shot(f"{prefix}-lock")
+        self._wrong_passphrase(prefix)
         self.window._gate_passed()
+        # The dashboard comes after a store call: wait for it, or the next page shown is
+        # replaced by it before its picture is taken.
+        wait_until(lambda: self.window.page_name == "dashboard")
+        self.settle()
+
+    def _wrong_passphrase(self, prefix: str) -> None:
+        """The lock screen after a wrong passphrase: the message and the wait before a retry."""
+        gate = self.window.gate
+        gate.passphrase.setText("not the passphrase")
+        gate.unlock_button.click()
+        checking = gate.message.text()
+        wait_until(lambda: gate.message.text() != checking)
+        self.shot(f"{prefix}-lock-wrong-passphrase")
+
+    def _declined(self, variant: Variant, number: int) -> None:
+        """A participant who does not consent: the closing page they see."""
+        from survey_app.answers.codes import make_code
+
+        request = NewSessionRequest(
+            make_code(number, "RJ"), "baseline", variant.language, variant.interpreter,
+            None, False, False, addressee=variant.addressee,
+        )  # fmt: skip
+        self.window.show_new_session()
+        self.window._start_session(self.window.stack.currentWidget(), request)
+        wait_until(lambda: self.window.page_name == "session")
+        view = self.window.session_view
+        consent = view.current
+        for item_id in consent.statements:
+            consent.views[item_id].answer.button_for(0).click()
+        consent.continue_button.click()
+        consent.confirm_decline_button.click()
+        wait_until(lambda: view.current is not consent)
+        self.shot(f"{variant.name}-consent-declined")
+        self.window.show_dashboard()
+        self.settle()
+
+    def _safety_signal(self, prefix: str) -> None:
+        """The staff-only page after a session that calls for the safety protocol."""
+        self.window._show_safety_signal("screenshot", "S")
+        self.shot(f"{prefix}-safety-signal")
+        self.window._safety_due = None  # a picture only: nothing to acknowledge
+        self.window.show_dashboard()
+        self.settle()
+
+    def _code_refused(self, prefix: str, code: str) -> None:
+        """The new-session page refusing a mistyped code (one character changed)."""
+        self.window.show_new_session()
+        page = self.window.stack.currentWidget()
+        wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+        page.code.setText(wrong)
+        self.shot(f"{prefix}-new-session-code-refused")
+        self.window.show_dashboard()
+        self.settle()
 
     def _code_used(self, prefix: str, code: str) -> None:
         """The new-session page refusing a code that has completed this timepoint already."""
@@ -224,7 +281,8 @@ class Shooter:
         view.show_page(ladder)
         _answer_some(view.current)
         view.request_pause()
-        self.window._gate_passed()  # the gate itself is pictured as the lock screen
+        self.shot(f"{variant.name}-staff-gate")  # the participant's page asks for staff
+        self.window._gate_passed()
         wait_until(lambda: self.window.page_name == "paused")
         self.shot(f"{variant.name}-paused")
         other = "nb" if variant.language == "ar" else "ar"
@@ -404,6 +462,10 @@ class Shooter:
         )
         try:
             with BackgroundServer(service) as server:
+                self._enrol_refused(server.url)
+                self.staff_language("ar")
+                self.window.show_dashboard()
+                self.settle()
                 code, _ = service.create_enrol_code()
                 self.window.stack.currentWidget().sync_button.click()
                 dialog = self.window.enrol_dialog
@@ -417,11 +479,33 @@ class Shooter:
                 wait_until(lambda: bool(self.window.transfer.state.enrolled))
                 wait_until(lambda: self.window.transfer.idle)
                 self.shot("ar-dashboard-synced")
+                self.window.stack.currentWidget().export_to(work_dir / "usb")
+                wait_until(lambda: self.window.transfer.idle)
+                self.shot("ar-dashboard-exported")  # nothing new since the export in nb
                 self.staff_language("nb")
                 self.window.show_dashboard()
                 self.shot("nb-dashboard-synced")
         finally:
             service.close()
+
+    def _enrol_refused(self, url: str) -> None:
+        """The enrolment dialog in nb, and in nb and ar the server refusing a wrong code."""
+        for language in ("nb", "ar"):
+            self.staff_language(language)
+            self.window.show_dashboard()
+            self.settle()
+            self.window.stack.currentWidget().sync_button.click()
+            dialog = self.window.enrol_dialog
+            dialog.address.setText(url)
+            if language == "nb":
+                self._dialog_shot(dialog, "nb-enrol-dialog")
+            dialog.code.setText("WRONG-CODE")
+            dialog.enrol_button.click()
+            wait_until(lambda d=dialog: bool(d.message.text()))
+            wait_until(lambda: self.window.transfer.idle)
+            self._dialog_shot(dialog, f"{language}-enrol-refused")
+            dialog.reject()
+            self.settle()
 
     def close(self) -> None:
         self.window._allow_close = True

@@ -208,6 +208,30 @@ def test_a_wrong_enrolment_code_keeps_the_dialog_open_with_the_reason(qtbot, das
     assert dashboard.transfer.state.enrolled is False
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ar", "رفض الخادم رمز التسجيل: الرمز غير صالح."),
+        ("nb", "Serveren avviste registreringskoden: den er ikke gyldig."),
+    ],
+)
+def test_a_wrong_enrolment_code_is_explained_in_the_staff_language(
+    qtbot, dashboard, live, language, expected
+):
+    dashboard.ctx.staff_language = language
+    dashboard.show_dashboard()
+    settle(qtbot, dashboard.ctx.client)
+    page_of(dashboard).sync_button.click()
+    dialog = dashboard.enrol_dialog
+    dialog.address.setText(live[1].url)
+    dialog.code.setText("AAAA-BBBB-CCCC")
+    dialog.enrol_button.click()
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=WAIT)
+    shown = plain(dialog.message.text())
+    assert shown.startswith(expected)
+    assert "the enrolment code is not valid" not in shown  # the server's own English words
+
+
 def test_a_plain_http_address_on_another_computer_is_refused(qtbot, dashboard):
     page_of(dashboard).sync_button.click()
     dialog = dashboard.enrol_dialog

@@ -8,6 +8,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
+from survey_app.i18n import Counted
+
+# A module constant so that the catalogs hold it (`self._ui(...)` is not an extraction keyword).
+RETRY_IN = Counted(
+    "You can try again in {seconds} second.", "You can try again in {seconds} seconds.", "seconds"
+)
+
 
 class RetryCountdown(QObject):
     """Shows the failure with the seconds left and keeps the button off until they have passed."""
@@ -53,7 +60,7 @@ class RetryCountdown(QObject):
         if not first:
             self.remaining -= 1
         if self.remaining > 0:
-            wait = self._ui("You can try again in {seconds} s.", seconds=self.remaining)
+            wait = self._ui(RETRY_IN, seconds=self.remaining)
             self._message.setText(f"{self._failure}\n{wait}")
             self._button.setEnabled(False)
             return

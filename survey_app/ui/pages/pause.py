@@ -61,7 +61,7 @@ class PausePage(QWidget):
         form.addRow(label(_("Interpreter's language")), self.interpreter)
         body.addWidget(box)
         body.addWidget(
-            label(_("The pages show the interpreter's language under the participant's."), "muted")
+            label(_("The pages show the interpreter's language beside the participant's."), "muted")
         )
         self.message = label("", "ok")
         self.message.setObjectName("message")

@@ -1,0 +1,31 @@
+"""After a wrong passphrase the seconds left are counted down in the staff language."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+
+from survey_app.i18n import tr
+from survey_app.ui.pages.countdown import RetryCountdown
+
+
+@pytest.mark.parametrize(
+    ("language", "seconds", "expected"),
+    [
+        ("ar", 2, "يمكنك المحاولة مرة أخرى بعد ثانيتين."),
+        ("ar", 5, "يمكنك المحاولة مرة أخرى بعد ٥ ثوانٍ."),
+        ("nb", 1, "Du kan prøve igjen om 1 sekund."),
+        ("nb", 8, "Du kan prøve igjen om 8 sekunder."),
+    ],
+)
+def test_the_wait_is_said_in_the_staff_language(qtbot, language, seconds, expected):
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    message, button, field = QLabel(owner), QPushButton(owner), QLineEdit(owner)
+    countdown = RetryCountdown(partial(tr, language), message, button, field, owner)
+    countdown.start("!", seconds)
+    assert message.text().split("\n") == ["!", expected]
+    assert not button.isEnabled()
+    countdown.stop()
