@@ -117,7 +117,8 @@ def style_sheet(theme: Theme) -> str:
     QScrollBar:horizontal {{ background: #e9ecef; height: 14px; margin: 0; }}
     QScrollBar::handle:horizontal {{ background: #9aa6b2; min-width: 40px; border-radius: 6px; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
-    QLabel[lang="ar"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="error"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="ok"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="question"] {{ font-size: {theme.pt(16 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="title"] {{ font-size: {theme.pt(20 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="subtitle"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}

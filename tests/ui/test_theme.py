@@ -66,7 +66,7 @@ def polished_size(widget) -> float:
     return widget.font().pointSizeF()
 
 
-@pytest.mark.parametrize("role", ["error", "ok", ""])
+@pytest.mark.parametrize("role", ["error", "ok"])
 def test_arabic_messages_are_set_larger_than_latin_ones(qapp, qtbot, role):
     # Noto Naskh Arabic looks smaller than Noto Sans at the same size: an Arabic error under
     # a field was much smaller than its Norwegian neighbour in the interpreter view.
@@ -97,3 +97,19 @@ def test_the_staff_corner_stays_small_in_arabic(qapp, qtbot):
     for widget in (corner, other):
         qtbot.addWidget(widget)
     assert polished_size(corner) < polished_size(other)
+
+
+@pytest.mark.parametrize("role", ["value", "anchor"])
+def test_a_font_set_on_language_lines_is_not_overridden_for_arabic(qapp, qtbot, role):
+    # The scales' readout ("صحتك اليوم: ٦٦") and anchors set their own font; a style sheet
+    # size for every Arabic label made the readout smaller than its Norwegian line.
+    from survey_app.ui.direction import language_lines
+
+    theme = Theme()
+    prepare_application([], "en", theme)
+    lines = language_lines([], role, centred=True)
+    lines.set_font(theme.font(theme.question, bold=True))
+    lines.set_pairs([("ar", "صحتك اليوم: ٦٦"), ("nb", "Din helse i dag: 66")])
+    qtbot.addWidget(lines)
+    arabic, norwegian = lines.labels
+    assert polished_size(arabic) > polished_size(norwegian) >= theme.question
