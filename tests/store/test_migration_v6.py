@@ -93,3 +93,13 @@ def test_the_copy_made_before_the_upgrade_is_gone_once_a_participant_is_erased(
         assert _backups(store_path)
         store.record_withdrawal(make_code(3), ["erase"], "2025-09-02", study, actor="AB")
     assert _backups(store_path) == []
+
+
+def test_after_a_passphrase_change_no_copy_opens_with_the_old_passphrase(store_path: Path) -> None:
+    # Staff change a passphrase that became known: the copy made before the upgrade, which
+    # opens with the passphrase of that moment, must not stay behind for whoever knows it.
+    _write_v5_store(store_path)
+    with DeviceStore.open(store_path, PASSPHRASE) as store:
+        assert _backups(store_path)
+        store.change_passphrase(PASSPHRASE, "a new long passphrase")
+    assert _backups(store_path) == []
