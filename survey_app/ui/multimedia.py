@@ -1,7 +1,9 @@
 """Loading Qt Multimedia once, quietly, and only where it can load.
 
-Kept apart from the players (ui/reading.py) so the unlock screen can load the library early
-(see file_dialogs.use_qt_language) without importing the forms model along with it.
+Loaded when a session first needs a player (ui/reading.py), not at start: the library and its
+FFmpeg plugin cost the unlock screen ~12 ms and nothing there plays. Loading them asks Qt's
+translators for texts inside the dynamic loader's lock, which is safe because those translators
+are Qt's own, not Python (see file_dialogs.use_qt_language).
 """
 
 from __future__ import annotations

@@ -98,6 +98,7 @@ def style_sheet(theme: Theme) -> str:
     QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border-color: {ACCENT};
         font-weight: bold; }}
     QPushButton[role="primary"]:disabled {{ background: #9fb6c6; color: #eef3f6; }}
+    QPushButton[lang="ar"] {{ font-size: {theme.pt(13 * ARABIC_SCALE)}pt; }}
     QPushButton[role="staff"] {{ font-size: {theme.pt(10)}pt; color: #5f6b76;
         background: transparent; border: none; padding: 8px 10px; }}
     QLineEdit, QPlainTextEdit, QComboBox {{ font-size: {theme.pt(14)}pt; padding: 6px;
@@ -116,6 +117,8 @@ def style_sheet(theme: Theme) -> str:
     QScrollBar:horizontal {{ background: #e9ecef; height: 14px; margin: 0; }}
     QScrollBar::handle:horizontal {{ background: #9aa6b2; min-width: 40px; border-radius: 6px; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+    QLabel[lang="ar"][role="error"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="ok"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="question"] {{ font-size: {theme.pt(16 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="title"] {{ font-size: {theme.pt(20 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="subtitle"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QToolButton
 
-from survey_app.ui.file_dialogs import QtTexts, file_dialog, folder_dialog, use_qt_language
-
-REPO = Path(__file__).resolve().parents[2]
+from survey_app.i18n import tr
+from survey_app.ui.file_dialogs import (
+    QT_TEXTS,
+    file_dialog,
+    folder_dialog,
+    qm_catalog,
+    use_qt_language,
+)
 
 TEXTS = {
     "nb": {"accept": "Velg", "reject": "Avbryt", "look_in": "Se i:", "parent": "Mappen over"},
@@ -82,33 +85,48 @@ def test_english_staff_keeps_qt_english_texts(qtbot):
 
 
 def test_other_qt_texts_keep_qt_own_arabic_translation(qapp):
-    # The app's translator answers every request, so it must pass on Qt's qtbase Arabic.
-    copy = QtTexts("ar").translate("QLineEdit", "&Copy")
+    # Beside the file dialog's texts, Qt's qtbase Arabic still answers for the rest of Qt.
+    use_qt_language("ar")
+    copy = QCoreApplication.translate("QLineEdit", "&Copy")
     assert copy and copy != "&Copy"
 
 
 def test_qt_text_without_translation_stays_english_not_blank(qapp):
-    assert QtTexts("nb").translate("QLineEdit", "&Copy") == "&Copy"
+    use_qt_language("nb")
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Copy"
 
 
-def test_qt_multimedia_is_loaded_before_the_python_translator_is_installed() -> None:
-    # Loading Qt Multimedia asks the translators for a text inside the dynamic loader's lock;
-    # with the Python translator already installed that deadlocked about one start in ten.
-    probe = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from survey_app.ui import file_dialogs\n"
-        "app = QApplication([])\n"
-        "before = 'PySide6.QtMultimedia' in sys.modules\n"
-        "file_dialogs.use_qt_language('nb')\n"
-        "print(before, 'PySide6.QtMultimedia' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=REPO,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.stdout.split() == ["False", "True"], result.stderr
+def test_file_dialog_texts_match_whatever_qt_disambiguation(qapp):
+    use_qt_language("nb")
+    assert QCoreApplication.translate("QFileDialog", "Back", "a comment Qt may add") == "Tilbake"
+
+
+def test_qt_asks_its_translators_without_running_python_code(qapp):
+    # Qt asks the translators for a text while it loads a library (Qt Multimedia's FFmpeg
+    # plugin) inside the dynamic loader's lock; a translator written in Python then waited for
+    # the GIL held by a thread importing a module, waiting for that lock: the app froze.
+    use_qt_language("ar")
+    called: list[str] = []
+
+    def profile(frame, event, _arg):
+        if event == "call":
+            called.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        text = QCoreApplication.translate("QFileDialog", "Back")
+    finally:
+        sys.setprofile(None)
+    assert (text, called) == ("رجوع", [])
+
+
+def test_the_compiled_catalog_has_every_translated_file_dialog_text(qapp):
+    catalog = QTranslator()
+    assert catalog.load(qm_catalog("ar"))
+    missing = [
+        (context, source)
+        for context, sources in QT_TEXTS.items()
+        for source in sources
+        if catalog.translate(context, source) != tr("ar", source)
+    ]
+    assert missing == []

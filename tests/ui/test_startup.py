@@ -19,7 +19,8 @@ FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 ROOT = Path(__file__).resolve().parents[2]
 
 # Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, the form
-# model and its expression parser: none of them is needed to show the unlock screen.
+# model and its expression parser, Qt Multimedia (readings play only in a session): none of them
+# is needed to show the unlock screen.
 HEAVY = (
     "pandas",
     "numpy",
@@ -39,6 +40,7 @@ HEAVY = (
     "lark",
     "babel",
     "uharfbuzz",
+    "PySide6.QtMultimedia",
     "survey_app.store.device_store",
     "survey_app.forms.model",
     "survey_app.ui.pages.dashboard",
