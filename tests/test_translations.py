@@ -101,3 +101,20 @@ def test_every_counted_message_has_plural_forms():
 
 def _names(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
+
+
+# The words that open "yes" and "no" in each language: a translator who swaps the consent
+# tiles' texts (or the decline tile's) in a catalog must not make "yes" read as "no".
+YES_NO_WORDS = {"nb": ("Ja", "Nei"), "ar": ("نعم", "لا"), "en": ("Yes", "No")}
+
+
+@pytest.mark.parametrize("language", sorted(YES_NO_WORDS))
+def test_the_consent_tiles_read_yes_and_no_in_each_language(language):
+    from survey_app.i18n import tr
+
+    yes_word, no_word = YES_NO_WORDS[language]
+    yes, no = tr(language, "Yes, I agree"), tr(language, "No, I do not agree")
+    assert yes.split()[0].strip(",،") == yes_word
+    assert no.split()[0].strip(",،") == no_word
+    assert tr(language, "Yes, I do not want to take part").split()[0].strip(",،") == yes_word
+    assert tr(language, "No, I want to go back").split()[0].strip(",،") == no_word

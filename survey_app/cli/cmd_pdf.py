@@ -55,6 +55,7 @@ def register(subparsers) -> None:
     )
     report.add_argument("--data-dir", required=True, type=Path, help="folder of device-store.db")
     report.add_argument("--meeting", default=None, help="meeting id (default: all meetings)")
+    _staff_language(report)
     _common(report)
     report.set_defaults(handler=_report)
 
@@ -181,6 +182,6 @@ def _report(args) -> int:
     library = _library(args)
     with open_device_store(store_path_in(args.data_dir)) as store:
         report = report_from_store(store, library, args.meeting)
-    pages = render_report(report, args.out)
+    pages = render_report(report, args.out, args.staff_language)
     print(f"wrote {args.out} ({pages} pages, {report.sessions} sessions, counts only)")
     return 0

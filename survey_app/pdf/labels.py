@@ -35,3 +35,23 @@ def each_language(languages: Sequence[str], msgid: str, **params: object) -> lis
         if translated not in (t for t, _rtl in out):
             out.append((translated, is_rtl(language)))
     return out
+
+
+def written_day(stamp: str, language: str) -> str:
+    """A calendar day (ISO date or timestamp) as the language writes it, in its digits
+    (nb: 14. januar 2025, ar: ١٤ يناير ٢٠٢٥).
+
+    Babel's `ar` locale writes Western digits; paper promises the language's own, as the
+    screen does. A long date with month names also keeps its order in a right-to-left line,
+    where ٢٠٢٥-٠١-١٤ would not.
+    """
+    from datetime import date
+
+    from babel.dates import format_date
+
+    from survey_app.answers.digits import shown_number
+
+    locale = {"nb": "nb_NO", "en": "en_GB", "ar": "ar"}.get(language, "en_GB")
+    return shown_number(
+        format_date(date.fromisoformat(stamp[:10]), "long", locale=locale), language
+    )

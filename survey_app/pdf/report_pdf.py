@@ -10,7 +10,10 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from survey_app.forms.library import FormLibrary, FormUnavailable
+from survey_app.forms.model import is_rtl
+from survey_app.i18n import N_, Counted, tr
 from survey_app.pdf.fonts import register_fonts
+from survey_app.pdf.labels import written_day
 from survey_app.pdf.layout import (
     CONTENT_WIDTH,
     MARGIN_X,
@@ -44,9 +47,11 @@ class MeetingReport:
     scope: str
     generated_at: str
     sessions: int = 0
+    meeting: tuple[str, str] | None = None  # (date, place) of one meeting; None for all
     by_timepoint: dict[str, Counter[str]] = field(default_factory=dict)
     by_language: Counter[str] = field(default_factory=Counter)
-    interpreter: Counter[str] = field(default_factory=Counter)
+    # (interpreter language or "-", whether the interpreter assisted)
+    interpreter: Counter[tuple[str, bool]] = field(default_factory=Counter)
     source: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
     purged: int = 0
@@ -55,22 +60,21 @@ class MeetingReport:
 
 def report_from_store(store, library: FormLibrary, meeting_id: str | None = None) -> MeetingReport:
     """Count sessions and missing items in a device store (survey_app.store.DeviceStore)."""
+    where = None
     if meeting_id is not None:
         meeting = store.meeting(meeting_id)
         scope = f"Meeting {meeting.date}, {meeting.place}"
+        where = (meeting.date, meeting.place)
     else:
         scope = "All meetings on this laptop"
-    report = MeetingReport(scope, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    report = MeetingReport(scope, datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), meeting=where)
     tallies: dict[str, list[int]] = {}
     for s in store.sessions(meeting_id):
         report.sessions += 1
         state = s.outcome or "in progress"
         report.by_timepoint.setdefault(s.timepoint, Counter())[state] += 1
         report.by_language[s.language] += 1
-        who = s.interpreter_language or "-"
-        report.interpreter[
-            f"{who} ({'assisted' if s.interpreter_assisted else 'not assisted'})"
-        ] += 1
+        report.interpreter[(s.interpreter_language or "-", bool(s.interpreter_assisted))] += 1
         report.source[s.source] += 1
         report.duplicates += int(s.duplicate_flag)
         if s.purged:
@@ -104,64 +108,118 @@ def _tally(tallies, answers, library: FormLibrary, timepoint: str, arm: str | No
         t[5] += int(answered == len(items))
 
 
-def render_report(report: MeetingReport, out: Path) -> int:
-    """Print a meeting report to a PDF file; return the number of pages."""
+PURGED_NOTE = Counted(
+    "Counts only. No participant codes and no answers are printed; small counts are shown as "
+    "they are. Missing items are counted over completed sessions whose answers are still on "
+    "this laptop ({purged} session already purged after transfer).",
+    "Counts only. No participant codes and no answers are printed; small counts are shown as "
+    "they are. Missing items are counted over completed sessions whose answers are still on "
+    "this laptop ({purged} sessions already purged after transfer).",
+    "purged",
+)
+
+# Values of the store printed as words (session outcome, source of the answers).
+VALUES = {
+    "completed": N_("completed"),
+    "declined": N_("declined"),
+    "abandoned": N_("abandoned"),
+    "in progress": N_("in progress"),
+    "screen": N_("screen"),
+    "paper": N_("paper"),
+}
+
+
+def render_report(report: MeetingReport, out: Path, language: str = "en") -> int:
+    """Print a meeting report to a PDF file in the staff language; return the number of pages."""
     setter = TextSetter(register_fonts())
     flow = Flow(setter)
-    flow.new_page(PageFrame("meeting report · counts only, no participant codes or answers"))
-    _text(flow, setter, "Meeting report", TextStyle(size=15, bold=True))
-    _text(flow, setter, f"{report.scope} · generated {report.generated_at}", TextStyle(size=9))
+    rtl = is_rtl(language)
+
+    def _(message: str, **params: object) -> str:
+        return tr(language, message, **params)
+
+    def word(value: str) -> str:
+        return _(VALUES[value]) if value in VALUES else value
+
+    def style(size: float, bold: bool = False) -> TextStyle:
+        return TextStyle(size=size, bold=bold, rtl=rtl)
+
+    footer = _("meeting report · counts only, no participant codes or answers")
+    flow.new_page(PageFrame(footer, footer_rtl=rtl))
+    _text(flow, setter, _("Meeting report"), style(15, bold=True))
+    if report.meeting is not None:
+        day = written_day(report.meeting[0], language)
+        scope = _("Meeting {date}, {place}", date=day, place=report.meeting[1])
+    else:
+        scope = _("All meetings on this laptop")
+    _text(flow, setter, scope, style(9))
     _text(
         flow,
         setter,
-        "Counts only. No participant codes and no answers are printed; small counts are shown "
-        "as they are. Missing items are counted over completed sessions whose answers are still "
-        f"on this laptop ({report.purged} session(s) already purged after transfer).",
-        TextStyle(size=8.5),
+        _("Generated {moment}", moment=_moment(report.generated_at, language)),
+        style(9),
+    )
+    _text(
+        flow,
+        setter,
+        _(PURGED_NOTE, purged=report.purged),
+        style(8.5),
     )
     flow.gap(3 * mm)
-    _table(flow, setter, "Sessions", [("all sessions", report.sessions)])
+    grid = _Grid(flow, setter, rtl)
+    grid.table(_("Sessions"), [(_("all sessions"), report.sessions)])
     states = sorted({k for c in report.by_timepoint.values() for k in c})
     rows = [
-        [tp, *(str(c.get(k, 0)) for k in states), str(sum(c.values()))]
+        [tp, *(c.get(k, 0) for k in states), sum(c.values())]
         for tp, c in sorted(report.by_timepoint.items())
     ]
-    _grid(flow, setter, "Sessions per timepoint", ["timepoint", *states, "total"], rows)
-    _table(flow, setter, "Language of the questionnaire", sorted(report.by_language.items()))
-    _table(flow, setter, "Interpreter", sorted(report.interpreter.items()))
-    _table(flow, setter, "Source", sorted(report.source.items()))
-    _table(
-        flow, setter, "Duplicate participant code + timepoint", [("sessions", report.duplicates)]
-    )
+    header = [_("timepoint"), *(word(k) for k in states), _("total")]
+    grid.grid(_("Sessions per timepoint"), header, rows)
+    grid.table(_("Language of the questionnaire"), sorted(report.by_language.items()))
+    interpreter = [
+        (
+            (_("no interpreter") if who == "-"
+             else _("{lang} (assisted)", lang=who) if assisted
+             else _("{lang} (not assisted)", lang=who)),
+            n,
+        )
+        for (who, assisted), n in sorted(report.interpreter.items())
+    ]  # fmt: skip
+    grid.table(_("Interpreter"), interpreter)
+    grid.table(_("Source"), [(word(k), n) for k, n in sorted(report.source.items())])
+    grid.table(_("Duplicate participant code + timepoint"), [(_("sessions"), report.duplicates)])
     rows = [
         [
             m.form_id,
-            str(m.sessions),
-            str(m.sessions_complete),
-            str(m.items),
-            str(m.answered),
-            str(m.declined),
-            str(m.not_answered),
+            m.sessions,
+            m.sessions_complete,
+            m.items,
+            m.answered,
+            m.declined,
+            m.not_answered,
         ]
         for m in report.missing
     ]
-    _grid(
-        flow,
-        setter,
-        "Missing items per instrument (completed sessions)",
+    grid.grid(
+        _("Missing items per instrument (completed sessions)"),
         [
-            "instrument",
-            "sessions",
-            "all items answered",
-            "items asked",
-            "answered",
-            "declined",
-            "not answered",
+            _("instrument"),
+            _("sessions"),
+            _("all items answered"),
+            _("items asked"),
+            _("answered"),
+            _("declined"),
+            _("not answered"),
         ],
         rows,
+        none=_("(none)"),
     )
     render(
-        flow.pages, out, setter, lambda p, n: [(f"Page {p} of {n}", False)], title="Meeting report"
+        flow.pages,
+        out,
+        setter,
+        lambda p, n: [(_("Page {page} of {pages}", page=p, pages=n), rtl)],
+        title=_("Meeting report"),
     )
     return len(flow.pages)
 
@@ -171,20 +229,52 @@ def _text(flow: Flow, setter: TextSetter, text: str, style: TextStyle) -> None:
     place(flow, ops, h + 1 * mm)
 
 
-def _table(flow: Flow, setter: TextSetter, title: str, rows) -> None:
-    _grid(flow, setter, title, [], [[str(k), str(v)] for k, v in rows], widths=[70 * mm, 25 * mm])
+class _Grid:
+    """Titled tables of counts; in a right-to-left language the columns run from the right."""
+
+    def __init__(self, flow: Flow, setter: TextSetter, rtl: bool) -> None:
+        self.flow, self.setter, self.rtl = flow, setter, rtl
+
+    def table(self, title: str, rows) -> None:
+        self.grid(title, [], [[k, v] for k, v in rows], widths=[70 * mm, 25 * mm])
+
+    def grid(self, title, header, rows, widths=None, none: str = "(none)") -> None:
+        self.flow.gap(2 * mm)
+        _text(self.flow, self.setter, title, TextStyle(size=11, bold=True, rtl=self.rtl))
+        n = len(header) or (len(rows[0]) if rows else 2)
+        widths = widths or [CONTENT_WIDTH / n] * n
+        if header:
+            self._row(
+                [(str(t), TextStyle(size=8, bold=True, rtl=self.rtl)) for t in header], widths
+            )
+        if not rows:
+            rows = [[none] + [""] * (n - 1)]
+        for row in rows:
+            # Counts are ints: written in the staff language's digits (ar: ١٢).
+            cells = [(_cell(t, self.rtl), TextStyle(size=8.5, rtl=self.rtl)) for t in row]
+            self._row(cells, widths)
+
+    def _row(self, cells, widths) -> None:
+        x = MARGIN_X
+        if self.rtl:
+            cells, widths = cells[::-1], widths[::-1]
+            x = MARGIN_X + CONTENT_WIDTH - sum(widths)
+        ops, h = table_row(self.setter, cells, widths, x)
+        place(self.flow, ops, h)
 
 
-def _grid(flow, setter, title, header, rows, widths=None) -> None:
-    flow.gap(2 * mm)
-    _text(flow, setter, title, TextStyle(size=11, bold=True))
-    n = len(header) or (len(rows[0]) if rows else 2)
-    widths = widths or [CONTENT_WIDTH / n] * n
-    if header:
-        ops, h = table_row(setter, [(t, TextStyle(size=8, bold=True)) for t in header], widths)
-        place(flow, ops, h)
-    if not rows:
-        rows = [["(none)"] + [""] * (n - 1)]
-    for row in rows:
-        ops, h = table_row(setter, [(t, TextStyle(size=8.5)) for t in row], widths)
-        place(flow, ops, h)
+def _moment(stamp: str, language: str) -> str:
+    """ "2026-12-05 12:38 UTC" as "٥ ديسمبر ٢٠٢٦ ١٢:٣٨ UTC" (the day written out, see
+    labels.written_day)."""
+    from survey_app.answers.digits import shown_number
+
+    day, _, clock = stamp.partition(" ")
+    return f"{written_day(day, language)} {shown_number(clock, language)}".strip()
+
+
+def _cell(value: object, rtl: bool) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        from survey_app.answers.digits import shown_number
+
+        return shown_number(value, "ar" if rtl else "en")
+    return str(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from survey_app.answers.digits import shown_number
 from survey_app.answers.messages import format_number
 from survey_app.forms.expressions.tree import Binary, Call, Node, Number, Ref, String
 from survey_app.forms.expressions.values import to_number
@@ -110,8 +111,24 @@ def _comparison(node: Binary, form: Form, numbers: Mapping[str, int], language: 
         return _choice(args, form, numbers, language, negated=op == "!=")
     if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.TEXT):
         return None
-    value = str(int(literal)) if literal == int(literal) else str(literal)
+    # The compared value in the language's digits, like the question number beside it
+    # ("١٨" in Arabic, "2,5" in Norwegian).
+    value = int(literal) if literal == int(literal) else format_number(literal, language)
     return tr(language, _ORDER[op], number=number, value=value)
+
+
+def _number_list(numbers: list[int], language: str) -> str:
+    """Question numbers as a list in the language's digits and comma ("١، ٣" in Arabic)."""
+    comma = "، " if language == "ar" else ", "
+    return comma.join(shown_number(n, language) for n in numbers)
+
+
+def _either(options: list[str], language: str) -> str:
+    """Options joined by the language's "or" ("«Syria» or «Eritrea»")."""
+    text = options[0]
+    for option in options[1:]:
+        text = tr(language, OR, first=text, second=option)
+    return text
 
 
 def question_numbers(form: Form) -> dict[str, int]:
@@ -135,7 +152,7 @@ def routing_text(form: Form, item: Item, numbers: Mapping[str, int], language: s
             condition = tr(language, AND, first=condition, second=part)
         return tr(language, ANSWER_ONLY_IF, condition=condition)
     refs = sorted({numbers[r] for c in chain for r in c.refs if r in numbers})
-    listed = ", ".join(str(n) for n in refs)
+    listed = _number_list(refs, language)
     return tr(language, ANSWER_ONLY_AFTER, numbers=listed, count=len(refs))
 
 
@@ -152,7 +169,7 @@ def option_filter_text(
     if words is not None:
         return tr(language, OPTION_ONLY_IF, option=label, condition=words)
     refs = sorted({numbers[r] for r in condition.refs if r in numbers})
-    listed = ", ".join(str(n) for n in refs)
+    listed = _number_list(refs, language)
     return tr(language, OPTION_ONLY_AFTER, option=label, numbers=listed, count=len(refs))
 
 
@@ -196,7 +213,9 @@ def skip_text(form: Form, item: Item, numbers: Mapping[str, int], language: str)
     skipping = [o for o in item.scale.options if o.code not in needed]
     if not skipping or len(skipping) > MAX_SKIP_OPTIONS:
         return ""
-    options = ", ".join(f"«{o.label.get(language)}»" for o in skipping)
+    # "«Syria» or «Eritrea»": a bare comma list reads as if both were needed, and Arabic
+    # would need its own comma.
+    options = _either([f"«{o.label.get(language)}»" for o in skipping], language)
     following = [i for i in items[end:] if i.answerable]
     if not following:
         return tr(language, PART_ENDS, options=options)

@@ -175,16 +175,9 @@ def _first_strong_rtl(text: str) -> bool:
 
 
 def _day(stamp: str, language: str) -> str:
-    from babel.dates import format_date
+    from survey_app.pdf.labels import written_day
 
-    from survey_app.answers.digits import shown_number
-
-    locale = {"nb": "nb_NO", "en": "en_GB", "ar": "ar"}.get(language, "en_GB")
-    # Babel's `ar` locale writes Western digits; the paper, like the screen, promises the
-    # language's own (١٤ يناير ٢٠٢٥ beside صفحة ١ من ١).
-    return shown_number(
-        format_date(date.fromisoformat(stamp[:10]), "long", locale=locale), language
-    )
+    return written_day(stamp, language)
 
 
 def _page(language: str, number: int, total: int) -> tuple[tuple[str, bool], ...]:

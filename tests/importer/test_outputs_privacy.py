@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,17 @@ def test_a_participants_copy_leaves_out_the_staff_initials(imported, tmp_path, m
     assert not _cells(to / CSV_NAME) & staff
     words = set((to / TEXT_NAME).read_text(encoding="utf-8").split())
     assert not words & staff
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_a_participants_copy_is_readable_by_its_owner_only(imported, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SURVEY_KEY_PASSPHRASE", DEMO_PASSPHRASE)
+    out, _, _, payloads = imported
+    to = tmp_path / "request"
+    args = ["participant", "export", payloads[0]["session"]["participant_code"], "--out", str(out)]
+    args += ["--key", str(demo_private_key_path()), "--study", str(demo_study_dir())]
+    assert main([*args, "--to", str(to)]) == 0
+    assert stat.S_IMODE(to.stat().st_mode) == 0o700
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in to.iterdir()}
+    assert set(modes) == {JSON_NAME, TEXT_NAME, CSV_NAME}
+    assert modes == dict.fromkeys(modes, 0o600)

@@ -175,3 +175,25 @@ def test_codebook_headings_stay_english_by_default(tmp_path, library):
     assert main(["pdf", "codebook", "--out", str(out)]) == 0
     text = plain(pdftotext(out))
     assert "Asked only if" in text and "Missing-data codes" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("nb", ("Møterapport", "Økter per tidspunkt", "Språk i spørreskjemaet", "fullført")),
+        ("ar", ("تقرير الاجتماع", "الجلسات حسب مرحلة القياس", "لغة الاستبيان", "مكتملة")),
+    ],
+)
+def test_meeting_report_headings_follow_the_staff_language(
+    tmp_path, filled_store, monkeypatch, language, headings
+):
+    path, _ = filled_store
+    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", PASSPHRASE)
+    out = tmp_path / "report.pdf"
+    args = ["pdf", "report", "--data-dir", str(path.parent), "--staff-language", language]
+    assert main([*args, "--out", str(out)]) == 0
+    text = plain(pdftotext(out))
+    for heading in headings:
+        assert plain(heading) in text
+    for english in ("Meeting report", "Sessions per timepoint", "completed", "Interpreter"):
+        assert english not in text

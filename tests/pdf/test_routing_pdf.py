@@ -86,6 +86,29 @@ def test_filter_with_a_following_question_names_its_number(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "If you chose «Syria» or «Eritrea», go to question 3."),
+        ("nb", "Hvis du valgte «Syria» eller «Eritrea», gå til spørsmål 3."),
+        ("ar", "إذا اخترت «سوريا» أو «إريتريا»، انتقل إلى السؤال ٣."),
+    ],
+)
+def test_skipping_options_are_joined_by_or_in_each_language(logic_form, language, expected):
+    numbers = question_numbers(logic_form)
+    assert skip_text(logic_form, logic_form.item("lg_country"), numbers, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "value"), [("ar", "هي ١٨ أو أكثر"), ("nb", "er 18 eller mer"), ("en", "is 18 or")]
+)
+def test_a_compared_value_is_written_in_the_language_digits(logic_form, language, value):
+    text = routing_text(
+        logic_form, logic_form.item("lg_hours"), question_numbers(logic_form), language
+    )
+    assert value in text
+
+
+@pytest.mark.parametrize(
     ("condition", "language", "expected"),
     [
         (
@@ -96,7 +119,7 @@ def test_filter_with_a_following_question_names_its_number(tmp_path):
         (
             "${lg_country} + 1 > 3",
             "ar",
-            "أجب فقط إذا كان السؤال ينطبق عليك بعد إجابتك عن السؤال 1.",
+            "أجب فقط إذا كان السؤال ينطبق عليك بعد إجابتك عن السؤال ١.",
         ),
         (
             "${lg_country} + ${lg_age} > 18",
@@ -106,7 +129,7 @@ def test_filter_with_a_following_question_names_its_number(tmp_path):
         (
             "${lg_country} + ${lg_age} > 18",
             "ar",
-            "أجب فقط إذا كان السؤال ينطبق عليك بعد إجابتيك عن السؤالين 1, 3.",
+            "أجب فقط إذا كان السؤال ينطبق عليك بعد إجابتيك عن السؤالين ١، ٣.",
         ),
         (
             "${lg_country} + ${lg_age} > 18",
@@ -155,12 +178,13 @@ def test_codebook_pdf_prints_conditions_constraints_and_calculations(logic_form,
     codebook = build_codebook(FormLibrary(forms={"lg": logic_form}))
     out = tmp_path / "codebook.pdf"
     render_codebook(codebook, out)
-    text = plain(pdftotext(out))
-    assert "Asked only if: ${lg_country} = 3" in text
-    assert "Asked only if: (${lg_age} >= 18) and (${lg_job} = 1)" in text
-    assert "Constraint: . >= 18 and . <= 67" in text
-    assert "Calculated as: count-selected(${lg_langs})" in text
-    assert "Not applicable (skipped by the form's logic)" in text
+    # Each rule beside its row heading, on the same line (two cells of one row).
+    text = plain(pdftotext(out, layout=True))
+    assert "Asked only if ${lg_country} = 3" in text
+    assert "Asked only if (${lg_age} >= 18) and (${lg_job} = 1)" in text
+    assert "Constraint . >= 18 and . <= 67" in text
+    assert "Calculated as count-selected(${lg_langs})" in text
+    assert "Not applicable (skipped by the form's logic)" in plain(pdftotext(out))
 
 
 @pytest.mark.parametrize(

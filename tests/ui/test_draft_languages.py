@@ -75,7 +75,8 @@ def test_demo_study_shows_staff_which_forms_are_drafts_and_lets_them_start(dashb
     text = plain(page.drafts.text())
     assert page.drafts.isVisible()
     assert text.startswith("Draft translation")
-    assert "hscl25" in text and "ar, nb" in text
+    assert "«Hopkins Symptom Checklist (HSCL-25)»" in text
+    assert "Arabic, Norwegian Bokmål" in text
     assert page.start_button.isEnabled()
 
 
@@ -86,6 +87,16 @@ def test_draft_notice_is_in_the_staff_language(dashboard, ctx):
     assert plain(page.drafts.text()).startswith("ترجمة مسودة")
 
 
+@pytest.mark.parametrize("study_dir", ["demo"], indirect=True)
+def test_arabic_draft_notice_names_forms_and_languages_in_arabic(dashboard, ctx):
+    ctx.staff_language = "ar"
+    page = new_session(dashboard, "ar", "nb")
+    text = plain(page.drafts.text())
+    assert "«قائمة هوبكنز لفحص الأعراض (٢٥ بندًا)»، " in text
+    assert "العربية، النرويجية بوكمال" in text
+    assert not any("a" <= ch <= "z" for ch in text.lower())  # no "hscl25", no "ar, nb"
+
+
 @pytest.mark.parametrize("study_dir", ["real"], indirect=True)
 def test_real_study_refuses_a_draft_language_and_says_what_to_do(dashboard):
     page = new_session(dashboard, "ar")
@@ -93,7 +104,7 @@ def test_real_study_refuses_a_draft_language_and_says_what_to_do(dashboard):
     assert page.drafts.isVisible()
     assert page.drafts.property("role") == "alert"
     assert "does not allow draft translations" in text
-    assert "hscl25" in text and "Choose another language" in text
+    assert "Hopkins Symptom Checklist (HSCL-25)" in text and "Choose another language" in text
     assert not page.start_button.isEnabled()
 
 

@@ -13,7 +13,7 @@ from tests.ui.conftest import accept_consent, settle, start_session, store_call
 
 CONFIRM = {
     "nb": "spørsmål er ikke besvart. Trykk «Send likevel» for å sende inn uten dem",
-    "ar": "اضغط «إرسال على أي حال» للإرسال دون إجاباتها",
+    "ar": "يمكنك الضغط على «إرسال على أي حال» للإرسال دون إجاباتها",
 }
 
 

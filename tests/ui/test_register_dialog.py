@@ -165,3 +165,20 @@ def test_the_list_key_saved_from_the_dialog_makes_a_list_this_laptop_loads(
     dialog.load_button.click()
     settle(qtbot, ctx.client)
     assert "laptop-1" in dialog.list_state.text(), dialog.message.text()
+
+
+def test_a_recorded_consent_names_its_form_by_title_in_the_staff_language(
+    qtbot, dashboard, ctx
+) -> None:
+    from survey_app.ui.direction import plain
+
+    dialog = open_register(qtbot, dashboard, ctx)
+    look_up(qtbot, ctx, dialog, make_code(45))
+    dialog.name.setText(NAME)
+    dialog.findChild(type(dialog.export_button), "register_save").click()
+    settle(qtbot, ctx.client)
+    dialog.findChild(type(dialog.export_button), "consent_record").click()
+    qtbot.waitUntil(lambda: "1.0" in dialog.consent_list.text(), timeout=20000)
+    line = plain(dialog.consent_list.text()).split("\n")[0]
+    assert "(Information about the study and consent " in line
+    assert "(consent " not in line

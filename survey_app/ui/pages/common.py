@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -16,6 +18,9 @@ from PySide6.QtWidgets import (
 
 from survey_app.i18n import tr
 from survey_app.ui.direction import TextLabel
+
+# Arabic script (letters, not the Arabic-Indic digits alone): the button text gets the bigger size.
+ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3]")
 
 
 def scroll_area(content: QWidget) -> QScrollArea:
@@ -50,6 +55,9 @@ def column(max_width: int = 1100, scale: float = 1.0) -> tuple[QWidget, QVBoxLay
 def button(text: str, *, primary: bool = False, name: str = "") -> QPushButton:
     """Create a push button (primary buttons are filled with the accent colour)."""
     widget = QPushButton(text)
+    if ARABIC_LETTER.search(text):
+        # Arabic script looks smaller than Latin at the same size (theme.ARABIC_SCALE).
+        widget.setProperty("lang", "ar")
     if primary:
         widget.setProperty("role", "primary")
     if name:

@@ -27,6 +27,22 @@ KEEP_TYPING = N_(
 )
 
 
+def language_name(language: str, staff: str) -> str:
+    """A language's name in the staff language ("arabisk" in nb, "النرويجية بوكمال" in ar)."""
+    from babel import Locale
+
+    from survey_app.ui.dates import babel_locale
+
+    return Locale.parse(babel_locale(staff)).languages.get(language) or NATIVE_NAMES.get(
+        language, language
+    )
+
+
+def list_comma(language: str) -> str:
+    """What separates the entries of a list in the language's texts (Arabic: "، ")."""
+    return "، " if language == "ar" else ", "
+
+
 @dataclass(frozen=True)
 class NewSessionRequest:
     """What the staff chose for a new session."""
@@ -215,7 +231,9 @@ class NewSessionPage(QWidget):
         refused = bool(drafts) and not self.ctx.study.allow_draft_languages
         if drafts:
             self.drafts.setText(
-                self.ctx.ui(DRAFT_REFUSED if refused else DRAFT_NOTICE, **drafts.params)
+                self.ctx.ui(
+                    DRAFT_REFUSED if refused else DRAFT_NOTICE, **self._draft_params(drafts)
+                )
             )
             role = "alert" if refused else "banner"
             if self.drafts.property("role") != role:
@@ -226,6 +244,21 @@ class NewSessionPage(QWidget):
             self.drafts.setText("")
         self.drafts.setVisible(bool(drafts))
         return refused
+
+    def _draft_params(self, drafts: DraftTexts) -> dict[str, str]:
+        """The forms by their titles and the languages by their names, in the staff language
+        (not "hscl25" and "ar"), listed with the language's own comma."""
+        staff = self.ctx.staff_language
+        forms = self.ctx.study.library.forms
+        titles = []
+        for form_id in drafts.forms:
+            form = forms.get(form_id)
+            title = form.title.get(staff) if form is not None and form.title else ""
+            # Quoted: titles hold commas of their own ("Kultur og tilhørighet", "Om deg").
+            titles.append(embedded(f"«{title or form_id}»", staff if title else "en"))
+        names = [embedded(language_name(lang, staff), staff) for lang in drafts.languages]
+        comma = list_comma(staff)
+        return {"forms": comma.join(titles), "languages": comma.join(names)}
 
     def _code_changed(self, text: str) -> None:
         _ = self.ctx.ui

@@ -428,6 +428,14 @@ class RegisterDialog(QDialog):
             _("Allocation list for {laptop}: free slots {free}.", laptop=status.laptop, free=free)
         )
 
+    def _form_title(self, form_id: str) -> str:
+        """A consent form by its title in the staff language (its id if the study lacks it)."""
+        staff = self.ctx.staff_language
+        forms = self.ctx.study.library.forms if self.ctx.study is not None else {}
+        form = forms.get(form_id)
+        title = form.title.get(staff) if form is not None and form.title else ""
+        return embedded(title, staff) if title else embedded(form_id, "en")
+
     def show_code(self, view) -> None:
         """Fill the tabs for a looked-up code (no answers, and no arm but an emergency one)."""
         _ = self.ctx.ui
@@ -447,8 +455,8 @@ class RegisterDialog(QDialog):
         lang = self.ctx.staff_language
         lines = [
             _("{date}: consent {outcome} ({form} {version})", date=shown_date(c.at, lang),
-              outcome=_("given") if c.outcome == "given" else _("declined"), form=c.form_id,
-              version=c.form_version)
+              outcome=_("given") if c.outcome == "given" else _("declined"),
+              form=self._form_title(c.form_id), version=embedded(c.form_version, "en"))
             for c in view.consents
         ]  # fmt: skip
         lines += [
