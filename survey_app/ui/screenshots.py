@@ -143,6 +143,8 @@ class Shooter:
 
         self.staff_language(variant.staff)
         prefix = variant.name
+        # Dialogs of the session before took the activation; without it no focus is drawn.
+        self.window.activateWindow()
         self.window.show_new_session()
         page = self.window.stack.currentWidget()
         page.code.setText(make_code(number, "RJ"))
