@@ -54,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _scale(value: str) -> float:
-    from survey_app.ui.app import text_scale
+    from survey_app.cli.app_options import text_scale
 
     return text_scale(value)

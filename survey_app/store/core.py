@@ -33,6 +33,7 @@ from survey_app.store.paths import (
     guard_path,
     header_path,
     pending_header_path,
+    remove_migration_backups,
     remove_with_journals,
 )
 from survey_app.store.records import (
@@ -231,6 +232,8 @@ class StoreCore:
         os.replace(pending, main)
         fsync_dir(main.parent)
         self._header = header
+        # A copy made before a schema upgrade opens with the old passphrase: it goes too.
+        remove_migration_backups(self._path)
         self.append_audit("passphrase_changed", actor="system")
 
     # -- internals -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from survey_app.sealing.envelope import envelope_hash, seal
 from survey_app.store import validation as check
 from survey_app.store.core import owned
 from survey_app.store.errors import InvalidSessionState, StoreError
+from survey_app.store.paths import remove_migration_backups
 from survey_app.store.records import (
     ConsentRecord,
     Meeting,
@@ -353,6 +354,8 @@ class DeviceStore(TrialStore, SessionStore):
                 self._audit(conn, "purged", "system", session_id, detail)
         # secure_delete zeroes the freed pages; the checkpoint moves them out of the WAL too.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if ids:
+            remove_migration_backups(self.path)  # they still hold what was just purged
         return len(ids)
 
 

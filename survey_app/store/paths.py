@@ -62,6 +62,20 @@ def backup_path(db_path: Path, version: int) -> Path:
     return db_path.with_name(f"{db_path.name}.v{version}.bak")
 
 
+def remove_migration_backups(db_path: Path) -> int:
+    """Delete every copy made before a schema migration (and its key header); return how many.
+
+    The copy only protects a migration that fails; once readable answers are purged or a
+    participant is erased, a copy that still holds them would break that promise.
+    """
+    removed = 0
+    for copy in db_path.parent.glob(f"{db_path.name}.v*.bak"):
+        remove_with_journals(copy)
+        header_path(copy).unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def store_exists(path: Path) -> bool:
     """Return True when a store (database and key header) exists at path."""
     path = Path(path)

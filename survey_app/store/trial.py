@@ -26,6 +26,7 @@ from survey_app.sealing.study_keys import generate_study_keypair
 from survey_app.store import validation as check
 from survey_app.store.core import StoreCore, owned
 from survey_app.store.errors import StoreError
+from survey_app.store.paths import remove_migration_backups
 from survey_app.store.records import SealedCopy, SessionInfo, to_json
 from survey_app.store.redaction import redact_answer_values
 from survey_app.trial.config import Randomisation
@@ -410,6 +411,7 @@ class TrialStore(StoreCore):
             self._audit(conn, "withdrawal_recorded", who, detail=detail)
         if erased:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            remove_migration_backups(self.path)  # they still hold the erased answers
         return self._notice_copy(submission_id)
 
     def _erase_here(self, conn: sqlcipher3.Connection, code: str) -> int:

@@ -198,11 +198,11 @@ class _Reader:
         )
         codes = read_code_range(fields["codes"], self.problem) if "codes" in fields else None
         safety = read_safety(fields["safety"], self.problem) if "safety" in fields else None
-        if public_key and not demo and public_key == _demo_public_key():
+        if public_key and not demo and (shipped := _demo_key_name(public_key)):
             self.problem(
                 fields["public_key"].line,
                 "public_key",
-                "this is the DEMO key, whose private key is public; create a study key with "
+                f"this is {shipped}, whose private key is public; create a study key with "
                 "`python main.py keys new`",
             )
         if self.problems:
@@ -286,11 +286,12 @@ class _Reader:
         if value == study_key:
             # One key for both would let whoever decrypts answers also read names and contacts.
             self.problem(line, "register_public_key", "must differ from public_key (the study key)")
-        if not demo and value == _demo_register_key():
+        if not demo and (shipped := _demo_key_name(value)):
+            # Either DEMO key would seal names and phone numbers to a private key everyone has.
             self.problem(
                 line,
                 "register_public_key",
-                "this is the DEMO register key, whose private key is public; create a key with "
+                f"this is {shipped}, whose private key is public; create a key with "
                 "`python main.py keys new`",
             )
         return value
@@ -333,6 +334,15 @@ class _Reader:
                 fields["purge_policy"].line, "purge_policy", f"unknown policy; use one of {allowed}"
             )
             return PurgePolicy.AFTER_SYNC
+
+
+def _demo_key_name(value: str) -> str | None:
+    """Which shipped DEMO key a public key is ("the DEMO key", "the DEMO register key"), if any."""
+    if value == _demo_public_key():
+        return "the DEMO key"
+    if value == _demo_register_key():
+        return "the DEMO register key"
+    return None
 
 
 def _demo_register_key() -> str:

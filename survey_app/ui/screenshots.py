@@ -125,6 +125,16 @@ class Shooter:
 
     def setup(self) -> None:
         self.shot("nb-setup")
+        # The first run in Arabic, refusing two passphrases that differ; then on in nb.
+        self.staff_language("ar")
+        self.window.show_setup()
+        page = self.window.stack.currentWidget()
+        page.passphrase.setText(PASSPHRASE)
+        page.repeat.setText(PASSPHRASE + "!")
+        page.create_button.click()
+        self.shot("ar-setup-refused")
+        self.staff_language("nb")
+        self.window.show_setup()
         page = self.window.stack.currentWidget()
         page.passphrase.setText(PASSPHRASE)
         page.repeat.setText(PASSPHRASE)
@@ -143,6 +153,8 @@ class Shooter:
 
         self.staff_language(variant.staff)
         prefix = variant.name
+        # Dialogs of the session before took the activation; without it no focus is drawn.
+        self.window.activateWindow()
         self.window.show_new_session()
         page = self.window.stack.currentWidget()
         page.code.setText(make_code(number, "RJ"))

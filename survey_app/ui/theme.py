@@ -15,6 +15,10 @@ FAMILIES = [LATIN_FAMILY, ARABIC_FAMILY]
 
 ACCENT = "#1f5f8b"
 ACCENT_LIGHT = "#dcebf5"
+HOVER = "#eef5fa"  # under the mouse: lighter than a chosen answer (ACCENT_LIGHT)
+ACCENT_DARK = "#174a6d"
+# The keyboard focus on a filled (accent) button: an accent border would not show on it.
+FOCUS_ON_ACCENT = "#ffbf47"
 SELECTED = "#1f5f8b"
 TEXT = "#1b1b1b"
 MUTED = "#5a5a5a"
@@ -93,14 +97,18 @@ def style_sheet(theme: Theme) -> str:
     QFrame[role="card"] QLabel {{ background: transparent; border: none; }}
     QPushButton {{ font-size: {theme.pt(13)}pt; padding: 8px 18px; border-radius: 6px;
         border: 1px solid {BORDER}; background: {SURFACE}; min-height: 1.6em; }}
+    QPushButton:hover {{ background: {HOVER}; border: 1px solid {ACCENT}; }}
     QPushButton:focus {{ border: 2px solid {ACCENT}; }}
-    QPushButton:disabled {{ color: #9a9a9a; background: #eeeeee; }}
+    QPushButton:disabled {{ color: #9a9a9a; background: #eeeeee; border: 1px solid {BORDER}; }}
     QPushButton[role="primary"] {{ background: {ACCENT}; color: white; border-color: {ACCENT};
         font-weight: bold; }}
+    QPushButton[role="primary"]:hover {{ background: {ACCENT_DARK}; }}
+    QPushButton[role="primary"]:focus {{ border: 3px solid {FOCUS_ON_ACCENT}; }}
     QPushButton[role="primary"]:disabled {{ background: #9fb6c6; color: #eef3f6; }}
     QPushButton[lang="ar"] {{ font-size: {theme.pt(13 * ARABIC_SCALE)}pt; }}
     QPushButton[role="staff"] {{ font-size: {theme.pt(10)}pt; color: #5f6b76;
         background: transparent; border: none; padding: 8px 10px; }}
+    QPushButton[role="staff"]:hover {{ color: {TEXT}; background: transparent; border: none; }}
     QLineEdit, QPlainTextEdit, QComboBox {{ font-size: {theme.pt(14)}pt; padding: 6px;
         border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus {{ border: 2px solid {ACCENT}; }}
@@ -117,7 +125,8 @@ def style_sheet(theme: Theme) -> str:
     QScrollBar:horizontal {{ background: #e9ecef; height: 14px; margin: 0; }}
     QScrollBar::handle:horizontal {{ background: #9aa6b2; min-width: 40px; border-radius: 6px; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
-    QLabel[lang="ar"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="error"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="ok"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="question"] {{ font-size: {theme.pt(16 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="title"] {{ font-size: {theme.pt(20 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="subtitle"] {{ font-size: {theme.pt(14 * ARABIC_SCALE)}pt; }}

@@ -327,3 +327,22 @@ def test_rejection_reasons_in_the_report_name_neither_the_code_nor_the_answer(
         text = (settings.out_dir / name).read_text(encoding="utf-8")
         for leak in (secret, "Hemmelig", "P-0007-W", "P0007W"):
             assert leak not in text, f"{name} holds {leak!r}"
+
+
+def test_free_text_stays_apart_in_the_spss_and_stata_files_too(
+    tmp_path, library, laptop, study_keys, settings
+):
+    # An analyst opening the SPSS or Stata file must not get free text beside the code, nor
+    # the code beside the free text.
+    path = _one(
+        tmp_path, "t.surveybundle", library, laptop, study_keys, answers={"mbg_comment": "سري"}
+    )
+    run_import([path], study_keys.identity, settings)
+    for suffix, read in ((".sav", pyreadstat.read_sav), (".dta", pyreadstat.read_dta)):
+        main, _ = read(str(settings.out_dir / f"baseline{suffix}"))
+        free, _ = read(str(settings.out_dir / f"baseline-free-text{suffix}"))
+        assert "mbg_comment" not in main.columns
+        assert "سري" not in main.astype(str).to_numpy().ravel().tolist()
+        assert list(free["mbg_comment"]) == ["سري"]
+        assert "participant_code" not in free.columns
+        assert "P-0007-W" not in free.astype(str).to_numpy().ravel().tolist()

@@ -148,3 +148,22 @@ def test_server_key_survives_reopening(config: ServerConfig) -> None:
     second = ServerService.open(config)
     second.close()
     assert first.server_public_key == second.server_public_key
+
+
+def test_no_token_or_enrolment_code_is_anywhere_in_the_sqlite_files(tmp_path, clock) -> None:
+    # Someone who copies the server's database files (a backup, a stolen disk) must find no
+    # credential to use: not a device or account token, not an unused enrolment code.
+    repo = Repository(open_database(str(tmp_path / "server.sqlite3")), clock=clock)
+    repo.initialise()
+    secrets = ["ENRL-USED-CODE", "ENRL-OPEN-CODE", "dev-token-Qx81Zp", "dm-token-Wy27Lk"]
+    repo.add_enrol_code(secrets[0], timedelta(hours=1))
+    repo.add_enrol_code(secrets[1], timedelta(hours=1))
+    repo.enrol_device(secrets[0], "dev1", "pk", secrets[2], None)
+    repo.add_account("acc1", "dm-ingrid", "data_manager", secrets[3])
+    assert repo.device_for_token(secrets[2]).device_id == "dev1"
+    files = [p for p in tmp_path.iterdir() if p.is_file()]
+    held = b"".join(p.read_bytes() for p in files)
+    repo.db.close()
+    held += b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    for secret in secrets:
+        assert secret.encode() not in held, secret

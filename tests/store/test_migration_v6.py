@@ -67,3 +67,39 @@ def test_purging_an_upgraded_store_blanks_the_values_written_before_the_upgrade(
         [entry] = store.audit_trail("s1", actions=("answer_changed",))
         assert (entry.detail["old"]["value"], entry.detail["new"]["value"]) == (None, None)
         assert entry.detail["item_id"] == "fn_comment"
+
+
+def _backups(store_path: Path) -> list[str]:
+    return sorted(p.name for p in store_path.parent.iterdir() if ".bak" in p.name)
+
+
+def test_the_copy_made_before_the_upgrade_is_gone_once_the_answers_are_purged(
+    store_path: Path,
+) -> None:
+    # The copy kept in case the upgrade failed still holds every answer of that moment: a
+    # purge (or an erasure) that leaves it behind would leave the participant's answers too.
+    _write_v5_store(store_path)
+    with DeviceStore.open(store_path, PASSPHRASE) as store:
+        assert _backups(store_path) == ["device-store.db.v5.bak", "device-store.db.v5.bak.kdf.json"]
+        store.purge_confirmed("after_sync")
+    assert _backups(store_path) == []
+
+
+def test_the_copy_made_before_the_upgrade_is_gone_once_a_participant_is_erased(
+    store_path: Path, study
+) -> None:
+    _write_v5_store(store_path)
+    with DeviceStore.open(store_path, PASSPHRASE) as store:
+        assert _backups(store_path)
+        store.record_withdrawal(make_code(3), ["erase"], "2025-09-02", study, actor="AB")
+    assert _backups(store_path) == []
+
+
+def test_after_a_passphrase_change_no_copy_opens_with_the_old_passphrase(store_path: Path) -> None:
+    # Staff change a passphrase that became known: the copy made before the upgrade, which
+    # opens with the passphrase of that moment, must not stay behind for whoever knows it.
+    _write_v5_store(store_path)
+    with DeviceStore.open(store_path, PASSPHRASE) as store:
+        assert _backups(store_path)
+        store.change_passphrase(PASSPHRASE, "a new long passphrase")
+    assert _backups(store_path) == []

@@ -125,3 +125,40 @@ def test_real_study_may_not_use_the_demo_key(write_study: WriteStudy) -> None:
     demo_key = (demo_study_dir() / "study-public-key.txt").read_text().strip()
     with pytest.raises(StudyConfigError, match="public_key: this is the DEMO key"):
         load_study(write_study(public_key=demo_key))
+
+
+def _demo_keys() -> tuple[str, str]:
+    """The DEMO study key and the DEMO register key: both private halves ship with the app."""
+    from survey_app.sealing.study_keys import read_public_key_file
+
+    folder = demo_study_dir()
+    return (
+        read_public_key_file(folder / "study-public-key.txt"),
+        read_public_key_file(folder / "register-public-key.txt"),
+    )
+
+
+def test_a_register_key_equal_to_the_study_key_is_refused(
+    write_study: WriteStudy, public_key: str
+) -> None:
+    # One key for both would let whoever decrypts answers also read names and phone numbers.
+    with pytest.raises(StudyConfigError, match="register_public_key: must differ"):
+        load_study(write_study(register_public_key=public_key))
+
+
+@pytest.mark.parametrize("demo_key", ["study", "register"])
+def test_a_real_study_may_not_seal_names_to_a_demo_key(write_study: WriteStudy, demo_key) -> None:
+    # A data manager who copies either DEMO key into register_public_key would seal names and
+    # phone numbers to a key whose private half everyone has.
+    key = dict(zip(("study", "register"), _demo_keys(), strict=True))[demo_key]
+    with pytest.raises(
+        StudyConfigError, match=r"register_public_key: this is the DEMO (register )?key"
+    ):
+        load_study(write_study(register_public_key=key))
+
+
+@pytest.mark.parametrize("demo_key", ["study", "register"])
+def test_a_real_study_may_not_seal_answers_to_a_demo_key(write_study: WriteStudy, demo_key) -> None:
+    key = dict(zip(("study", "register"), _demo_keys(), strict=True))[demo_key]
+    with pytest.raises(StudyConfigError, match=r"\bpublic_key: this is the DEMO (register )?key"):
+        load_study(write_study(public_key=key))

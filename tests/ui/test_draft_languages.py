@@ -75,7 +75,7 @@ def test_demo_study_shows_staff_which_forms_are_drafts_and_lets_them_start(dashb
     text = plain(page.drafts.text())
     assert page.drafts.isVisible()
     assert text.startswith("Draft translation")
-    assert "Hopkins Symptom Checklist (HSCL-25)" in text
+    assert "«Hopkins Symptom Checklist (HSCL-25)»" in text
     assert "Arabic, Norwegian Bokmål" in text
     assert page.start_button.isEnabled()
 
@@ -92,7 +92,7 @@ def test_arabic_draft_notice_names_forms_and_languages_in_arabic(dashboard, ctx)
     ctx.staff_language = "ar"
     page = new_session(dashboard, "ar", "nb")
     text = plain(page.drafts.text())
-    assert "قائمة هوبكنز لفحص الأعراض (٢٥ بندًا)، " in text
+    assert "«قائمة هوبكنز لفحص الأعراض (٢٥ بندًا)»، " in text
     assert "العربية، النرويجية بوكمال" in text
     assert not any("a" <= ch <= "z" for ch in text.lower())  # no "hscl25", no "ar, nb"
 

@@ -66,7 +66,7 @@ def polished_size(widget) -> float:
     return widget.font().pointSizeF()
 
 
-@pytest.mark.parametrize("role", ["error", "ok", ""])
+@pytest.mark.parametrize("role", ["error", "ok"])
 def test_arabic_messages_are_set_larger_than_latin_ones(qapp, qtbot, role):
     # Noto Naskh Arabic looks smaller than Noto Sans at the same size: an Arabic error under
     # a field was much smaller than its Norwegian neighbour in the interpreter view.
@@ -97,3 +97,82 @@ def test_the_staff_corner_stays_small_in_arabic(qapp, qtbot):
     for widget in (corner, other):
         qtbot.addWidget(widget)
     assert polished_size(corner) < polished_size(other)
+
+
+@pytest.mark.parametrize("role", ["value", "anchor"])
+def test_a_font_set_on_language_lines_is_not_overridden_for_arabic(qapp, qtbot, role):
+    # The scales' readout ("صحتك اليوم: ٦٦") and anchors set their own font; a style sheet
+    # size for every Arabic label made the readout smaller than its Norwegian line.
+    from survey_app.ui.direction import language_lines
+
+    theme = Theme()
+    prepare_application([], "en", theme)
+    lines = language_lines([], role, centred=True)
+    lines.set_font(theme.font(theme.question, bold=True))
+    lines.set_pairs([("ar", "صحتك اليوم: ٦٦"), ("nb", "Din helse i dag: 66")])
+    qtbot.addWidget(lines)
+    arabic, norwegian = lines.labels
+    assert polished_size(arabic) > polished_size(norwegian) >= theme.question
+
+
+@pytest.fixture
+def button_row(qapp, qtbot):
+    """A shown, active window holding a plain button, a primary button and two answer tiles."""
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+    from survey_app.ui.pages.common import button
+    from survey_app.ui.widgets.option_button import OptionButton
+
+    prepare_application([], "en", Theme())
+    window = QWidget()
+    row = QHBoxLayout(window)
+    parts = {
+        "plain": button("Back"),
+        "primary": button("Next", primary=True),
+        "tile": OptionButton("A little"),
+        "chosen": OptionButton("A little"),
+    }
+    for widget in parts.values():
+        row.addWidget(widget)
+    parts["chosen"].setChecked(True)
+    qtbot.addWidget(window)
+    window.resize(700, 160)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    yield parts
+    window.close()
+    del window
+
+
+def centre_colour(widget) -> str:
+    image = widget.grab().toImage()
+    return image.pixelColor(image.width() // 2, image.height() - 12).name()
+
+
+@pytest.mark.parametrize("name", ["plain", "primary"])
+def test_a_button_under_the_mouse_shows_it(qtbot, button_row, name):
+    widget = button_row[name]
+    before = widget.grab().toImage()
+    qtbot.mouseMove(widget)
+    qtbot.waitUntil(widget.underMouse)
+    assert widget.grab().toImage() != before
+
+
+def test_an_answer_tile_under_the_mouse_is_tinted_unlike_a_chosen_one(qtbot, button_row):
+    tile, chosen = button_row["tile"], button_row["chosen"]
+    plain_fill = centre_colour(tile)
+    qtbot.mouseMove(tile)
+    qtbot.waitUntil(tile.underMouse)
+    hovered_fill = centre_colour(tile)
+    assert hovered_fill not in (plain_fill, centre_colour(chosen))
+
+
+def test_the_keyboard_focus_shows_on_a_primary_button(qtbot, button_row):
+    primary, other = button_row["primary"], button_row["plain"]
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    without = primary.grab().toImage()
+    primary.setFocus()
+    qtbot.waitUntil(primary.hasFocus)
+    assert primary.grab().toImage() != without

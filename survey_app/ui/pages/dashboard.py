@@ -57,6 +57,13 @@ def status_text(ctx: AppContext, session) -> str:
     return text
 
 
+def study_title(ctx: AppContext) -> str:
+    """The study's title in the staff language (its protocol's), else the name in study.yaml."""
+    protocol = ctx.study.library.protocol
+    title = protocol.title.get(ctx.staff_language) if protocol is not None else ""
+    return title or ctx.study.config.name
+
+
 def forms_warning(ctx: AppContext) -> str:
     """Return the staff warning about forms that failed their checks ("" when all are fine)."""
     study = ctx.study
@@ -121,7 +128,7 @@ class DashboardPage(QWidget):
         self.sessions: list = []
         content, body = column(1200)
         study = ctx.study
-        body.addWidget(label(study.config.name if study else _("No study"), "title"))
+        body.addWidget(label(study_title(ctx) if study else _("No study"), "title"))
         if study is not None and study.config.demo:
             body.addWidget(
                 label(_("DEMO study: use made-up answers only, never real participants."), "banner")

@@ -254,7 +254,8 @@ class NewSessionPage(QWidget):
         for form_id in drafts.forms:
             form = forms.get(form_id)
             title = form.title.get(staff) if form is not None and form.title else ""
-            titles.append(embedded(title or form_id, staff if title else "en"))
+            # Quoted: titles hold commas of their own ("Kultur og tilhørighet", "Om deg").
+            titles.append(embedded(f"«{title or form_id}»", staff if title else "en"))
         names = [embedded(language_name(lang, staff), staff) for lang in drafts.languages]
         comma = list_comma(staff)
         return {"forms": comma.join(titles), "languages": comma.join(names)}

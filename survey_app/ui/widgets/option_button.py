@@ -32,6 +32,7 @@ class OptionButton(QAbstractButton):
         self.setCheckable(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAttribute(Qt.WidgetAttribute.WA_Hover)  # repainted as the mouse comes and goes
         self._exclusive = exclusive
         self._secondary = secondary
         self._laid: dict[tuple, list[tuple[LaidOut, QFont]]] = {}  # layouts by width and text
@@ -113,11 +114,16 @@ class OptionButton(QAbstractButton):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
         checked = self.isChecked()
+        # Under the mouse: a tinted tile with the accent border, lighter than the chosen one.
+        hovered = self.underMouse() and self.isEnabled() and not checked
         fill = QColor(theme.ACCENT_LIGHT if checked else theme.SURFACE)
         if self._secondary and not checked:
             fill = QColor("#f0f0f0")
-        border = QColor(theme.ACCENT if (checked or self.hasFocus()) else theme.BORDER)
-        painter.setPen(QPen(border, 3 if checked or self.hasFocus() else 1.2))
+        if hovered:
+            fill = QColor(theme.HOVER)
+        marked = checked or self.hasFocus()
+        border = QColor(theme.ACCENT if (marked or hovered) else theme.BORDER)
+        painter.setPen(QPen(border, 3 if marked else 2 if hovered else 1.2))
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, 8, 8)
         self._paint_indicator(painter, checked)
