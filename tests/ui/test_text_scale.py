@@ -64,3 +64,19 @@ def test_the_check_reports_a_label_and_an_option_forced_smaller_than_their_text(
     qtbot.waitUntil(lambda: len(clipped_texts(page)) >= 3, timeout=3000)
     found = "\n".join(clipped_texts(page))
     assert "Label" in found and "OptionButton" in found and "QPushButton next" in found
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_the_enrolment_dialog_shows_every_text_whole_also_with_a_refusal(
+    qtbot, big_text, dashboard, ctx, language
+):
+    ctx.staff_language = language
+    dashboard.show_dashboard()
+    dashboard.stack.currentWidget().sync_button.click()
+    dialog = dashboard.enrol_dialog
+    qtbot.waitExposed(dialog)
+    assert_nothing_clipped(qtbot, dialog)
+    dialog.show_error(
+        ctx.ui("The server refused the enrolment code: {reason}", reason="lang forklaring " * 12)
+    )
+    assert_nothing_clipped(qtbot, dialog)
