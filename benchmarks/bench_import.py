@@ -8,6 +8,8 @@ decrypt, validate, de-duplicate, record, write CSV + SAV + DTA. References, meas
 with the imports: the pure crypto floor (age decryption and the two Ed25519 verifications of
 every envelope, everything else prepared beforehand, one core) and reading + opening the
 bundles alone (one core). The import runs once with one worker and once with every core.
+Envelopes are sealed as the laptops seal them now (format v2); `--seal-version 1` seals the
+older format, which the import still opens (its floor then signs the larger v1 bytes).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from survey_app.importer import ImportSettings, run_import
 from survey_app.importer.parallel import available_cores
 from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.device_keys import DeviceKey, b64decode, public_key_from_b64
-from survey_app.sealing.envelope import HEADER_FIELDS, open_envelope, seal
+from survey_app.sealing.envelope import ENVELOPE_FORMAT_V2, open_envelope, seal, signed_header
 from survey_app.sealing.study_keys import generate_study_keypair, parse_identity
 from survey_app.study import demo_study_dir, load_study
 
@@ -132,7 +134,7 @@ def _payload(study, n: int, device: DeviceKey, rng: random.Random) -> dict:
     }
 
 
-def _sealed(study, n: int, root: Path) -> tuple[str, list[Path], float]:
+def _sealed(study, n: int, root: Path, version: int = 2) -> tuple[str, list[Path], float]:
     """n envelopes in bundles of PER_BUNDLE under root/usb; (study identity, paths, seconds)."""
     keys = generate_study_keypair()
     device = DeviceKey.generate()
@@ -146,6 +148,7 @@ def _sealed(study, n: int, root: Path) -> tuple[str, list[Path], float]:
             device_id=device.device_id,
             device_key=device,
             recipient=keys.public,
+            version=version,
         )
         for i in range(n)
     ]
@@ -164,21 +167,24 @@ def crypto_floor(paths: list[Path], identity: str) -> tuple[float, float]:
     """Seconds (wall, CPU) of age decryption and both Ed25519 verifications alone, one core.
 
     Everything else (reading, base64, canonical JSON of header and payload) is prepared
-    before the clock starts: this is what no import can avoid.
+    before the clock starts: this is what no import can avoid. The signed bytes are those of
+    the envelope's format (v2: a short header and the sealed bytes as stored).
     """
     secret = parse_identity(identity)
     work = []
     for path in paths:
         for envelope in read_bundle(path).envelopes:
             ciphertext = b64decode(envelope["ciphertext"])
-            header = canonical_json({k: envelope[k] for k in HEADER_FIELDS})
-            inner = json.loads(pyrage.decrypt(ciphertext, [secret]))
-            signature = b64decode(inner.pop("signature"))
+            header = signed_header(envelope)
+            plaintext = pyrage.decrypt(ciphertext, [secret])
+            if envelope["format"] == ENVELOPE_FORMAT_V2:
+                signature, signed = b64decode(plaintext[:88].decode()), plaintext[89:]
+            else:
+                inner = json.loads(plaintext)
+                signature, signed = b64decode(inner.pop("signature")), canonical_json(inner)
             key = public_key_from_b64(envelope["device_public_key"])
             header_signature = b64decode(envelope["signature"])
-            work.append(
-                (ciphertext, key, header_signature, header, signature, canonical_json(inner))
-            )
+            work.append((ciphertext, key, header_signature, header, signature, signed))
     began, cpu = time.perf_counter(), _cpu()
     for ciphertext, key, header_signature, header, inner_signature, inner in work:
         pyrage.decrypt(ciphertext, [secret])
@@ -204,7 +210,7 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def measure(n: int, rounds: int = 3) -> dict:
+def measure(n: int, rounds: int = 3, version: int = 2) -> dict:
     """Medians over rounds, measured in turns: floor, opening alone, import on 1 and all cores."""
     study = load_study(demo_study_dir())
     times: dict[str, list[float]] = {
@@ -214,7 +220,7 @@ def measure(n: int, rounds: int = 3) -> dict:
     }
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        identity, paths, sealing = _sealed(study, n, root)
+        identity, paths, sealing = _sealed(study, n, root, version)
 
         def settings(out: str, workers: int) -> ImportSettings:
             return ImportSettings(
@@ -249,7 +255,14 @@ def measure(n: int, rounds: int = 3) -> dict:
             shutil.rmtree(root / f"out-one_core-{round_no}")
             shutil.rmtree(root / f"out-all_cores-{round_no}")
     medians = {key: statistics.median(values) for key, values in times.items()}
-    return {"n": n, "bundles": len(paths), "sealing": sealing, "rounds": rounds, **medians}
+    return {
+        "n": n,
+        "bundles": len(paths),
+        "sealing": sealing,
+        "rounds": rounds,
+        "version": version,
+        **medians,
+    }
 
 
 def report_lines(r: dict) -> list[str]:
@@ -264,7 +277,8 @@ def report_lines(r: dict) -> list[str]:
         )
 
     return [
-        f"import of {n} submissions in {r['bundles']} bundles, medians of {r['rounds']} rounds"
+        f"import of {n} submissions (sealed v{r.get('version', 2)}) in {r['bundles']} bundles,"
+        f" medians of {r['rounds']} rounds"
         f" ({available_cores()} cores; CPU = this process and its workers)",
         line("reference: pure crypto floor (age + Ed25519)", "floor"),
         line("reference: read + verify + decrypt, one core", "open"),
@@ -278,8 +292,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=2000, help="submissions")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seal-version", type=int, choices=(1, 2), default=2)
     args = parser.parse_args()
-    for text in report_lines(measure(args.n, args.rounds)):
+    for text in report_lines(measure(args.n, args.rounds, args.seal_version)):
         print(text)
     return 0
 

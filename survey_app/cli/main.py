@@ -67,6 +67,12 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if args.debug:
+            raise
+        # A path that cannot be used (below a file, no permission, a full disk): say which.
+        print(f"error: {_os_problem(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:
         if args.debug:
             raise
@@ -86,6 +92,14 @@ def _in_words(exc: UserFacingError) -> str:
 
         return message(exc, "en")
     return str(exc)
+
+
+def _os_problem(exc: OSError) -> str:
+    """The file-system failure of a command in a sentence: the path, then the system's reason."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.filename is None:
+        return f"the system refused: {reason}"
+    return f"cannot use {exc.filename}: {reason}"
 
 
 def _reader_went_away() -> int:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from survey_app.sealing.envelope import ENVELOPE_FIELDS, ENVELOPE_FORMAT
+from survey_app.sealing.envelope import ENVELOPE_FIELDS, ENVELOPE_FORMATS
 from survey_app.server import health as health_routes
 from survey_app.server import middleware
 from survey_app.server.credentials import ROLE_ADMIN, ROLE_DATA_MANAGER
@@ -146,11 +146,13 @@ class Health(BaseModel):
 # (or schemathesis) can tell a malformed envelope from one refused for its signature.
 _ENVELOPE_SCHEMA = {
     "type": "object",
-    "description": f"A sealed submission envelope ({ENVELOPE_FORMAT}); never decrypted here.",
+    "description": (
+        f"A sealed submission envelope ({' or '.join(ENVELOPE_FORMATS)}); never decrypted here."
+    ),
     "required": sorted(ENVELOPE_FIELDS),
     "properties": {
         **{name: {"type": "string", "minLength": 1} for name in sorted(ENVELOPE_FIELDS)},
-        "format": {"type": "string", "const": ENVELOPE_FORMAT},
+        "format": {"type": "string", "enum": list(ENVELOPE_FORMATS)},
         "submission_id": {"type": "string", "pattern": f"^{SUBMISSION_ID_PATTERN}$"},
     },
     "additionalProperties": False,

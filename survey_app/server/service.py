@@ -21,7 +21,7 @@ from survey_app.identifiers import STUDY_ID_RULE, is_study_id
 from survey_app.sealing.device_keys import DeviceKey, device_id_for, public_key_from_b64
 from survey_app.sealing.envelope import (
     ENVELOPE_FIELDS,
-    ENVELOPE_FORMAT,
+    ENVELOPE_FORMATS,
     EnvelopeError,
     encode_envelope,
     verify_envelope,
@@ -519,9 +519,11 @@ def _receipt_body(
 def _check_shape(envelope: object) -> dict[str, str]:
     if not isinstance(envelope, Mapping):
         raise ServiceError(422, "invalid_envelope", "the body must be a sealed envelope object")
-    if envelope.get("format") != ENVELOPE_FORMAT:
+    if envelope.get("format") not in ENVELOPE_FORMATS:
         raise ServiceError(
-            422, "invalid_envelope", f"the envelope format must be {ENVELOPE_FORMAT}"
+            422,
+            "invalid_envelope",
+            f"the envelope format must be one of {', '.join(ENVELOPE_FORMATS)}",
         )
     keys = set(envelope)
     if keys != ENVELOPE_FIELDS:

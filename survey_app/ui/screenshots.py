@@ -125,6 +125,16 @@ class Shooter:
 
     def setup(self) -> None:
         self.shot("nb-setup")
+        # The first run in Arabic, refusing two passphrases that differ; then on in nb.
+        self.staff_language("ar")
+        self.window.show_setup()
+        page = self.window.stack.currentWidget()
+        page.passphrase.setText(PASSPHRASE)
+        page.repeat.setText(PASSPHRASE + "!")
+        page.create_button.click()
+        self.shot("ar-setup-refused")
+        self.staff_language("nb")
+        self.window.show_setup()
         page = self.window.stack.currentWidget()
         page.passphrase.setText(PASSPHRASE)
         page.repeat.setText(PASSPHRASE)

@@ -11,7 +11,7 @@ import pytest
 from survey_app.bundle import BundleError, default_bundle_name, read_bundle, write_bundle
 from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.device_keys import DeviceKey
-from survey_app.sealing.envelope import open_envelope
+from survey_app.sealing.envelope import ENVELOPE_FORMAT_V1, ENVELOPE_FORMAT_V2, open_envelope, seal
 
 from .conftest import STUDY_ID
 
@@ -161,3 +161,24 @@ def test_failure_mid_write_keeps_previous_bundle_intact(tmp_path, envelopes, dev
 def test_default_name_has_only_study_device_and_time():
     name = default_bundle_name("demo", "0123abcd", "2025-03-04T18:10:00Z")
     assert name == "demo-0123abcd-20250304T181000Z.surveybundle"
+
+
+def test_bundle_mixing_v1_and_v2_envelopes_round_trips(tmp_path, device_key, study_keys):
+    sealed = [
+        seal(
+            {"format": "survey-app/submission/v1", "answers": [{"value": version}]},
+            submission_id=f"mix-{version}",
+            study_id=STUDY_ID,
+            device_id=device_key.device_id,
+            device_key=device_key,
+            recipient=study_keys.public,
+            version=version,
+        )
+        for version in (1, 2)
+    ]
+    path = tmp_path / "mixed.surveybundle"
+    _write(path, sealed, device_key)
+    bundle = read_bundle(path)
+    assert [e["format"] for e in bundle.envelopes] == [ENVELOPE_FORMAT_V1, ENVELOPE_FORMAT_V2]
+    opened = [open_envelope(e, study_keys.identity) for e in bundle.envelopes]
+    assert [p["answers"][0]["value"] for p in opened] == [1, 2]

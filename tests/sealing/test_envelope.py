@@ -1,4 +1,4 @@
-"""Sealed envelopes: round trip, every tamper case, and the wrong study key."""
+"""Sealed envelopes of both versions: round trip, every tamper case, and the wrong study key."""
 
 from __future__ import annotations
 
@@ -9,22 +9,25 @@ import json
 
 import pytest
 
-from survey_app.sealing.canonical import canonical_json
 from survey_app.sealing.device_keys import DeviceKey
 from survey_app.sealing.envelope import (
     ENVELOPE_FORMAT,
+    ENVELOPE_FORMAT_V1,
+    ENVELOPE_FORMAT_V2,
     EnvelopeError,
     envelope_hash,
     envelope_id,
     open_envelope,
+    open_envelope_text,
     payload_sha256,
     seal,
+    signed_header,
     verify_envelope,
 )
 from survey_app.sealing.study_keys import StudyKeyPair
 
 
-def _seal(payload: dict, device_key: DeviceKey, keys: StudyKeyPair) -> dict:
+def _seal(payload: dict, device_key: DeviceKey, keys: StudyKeyPair, version: int = 2) -> dict:
     return seal(
         payload,
         submission_id="sub-0001",
@@ -32,18 +35,25 @@ def _seal(payload: dict, device_key: DeviceKey, keys: StudyKeyPair) -> dict:
         device_id=device_key.device_id,
         device_key=device_key,
         recipient=keys.public,
+        version=version,
     )
 
 
-@pytest.fixture
-def envelope(payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair) -> dict:
-    return _seal(payload, device_key, study_keypair)
+# Every test taking `envelope` runs on both versions: v1 must keep every check it had.
+@pytest.fixture(params=[1, 2], ids=["v1", "v2"])
+def envelope(
+    request: pytest.FixtureRequest,
+    payload: dict,
+    device_key: DeviceKey,
+    study_keypair: StudyKeyPair,
+) -> dict:
+    return _seal(payload, device_key, study_keypair, request.param)
 
 
 def _resign(envelope: dict, key: DeviceKey) -> dict:
     forged = {k: v for k, v in envelope.items() if k != "signature"}
     forged["device_public_key"] = key.public_b64
-    forged["signature"] = key.sign(canonical_json(forged))
+    forged["signature"] = key.sign(signed_header(forged))
     return forged
 
 
@@ -61,7 +71,7 @@ def test_envelope_survives_json_transport(
 
 
 def test_envelope_header_has_the_contract_fields(envelope: dict, device_key: DeviceKey) -> None:
-    assert envelope["format"] == ENVELOPE_FORMAT
+    assert envelope["format"] in (ENVELOPE_FORMAT_V1, ENVELOPE_FORMAT_V2)
     assert envelope["submission_id"] == "sub-0001"
     assert envelope["study_id"] == "test"
     assert envelope["device_id"] == device_key.device_id
@@ -180,6 +190,31 @@ def test_reseal_keeps_payload_hash_but_not_envelope_hash(
 def test_envelope_hash_ignores_key_order(envelope: dict) -> None:
     reordered = dict(reversed(list(envelope.items())))
     assert envelope_hash(reordered) == envelope_hash(envelope)
+
+
+def test_new_envelopes_are_sealed_as_version_2(
+    payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair
+) -> None:
+    sealed = seal(
+        payload,
+        submission_id="sub-0001",
+        study_id="test",
+        device_id=device_key.device_id,
+        device_key=device_key,
+        recipient=study_keypair.public,
+    )
+    assert sealed["format"] == ENVELOPE_FORMAT == ENVELOPE_FORMAT_V2
+
+
+def test_both_versions_give_the_same_payload_hash(
+    payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair
+) -> None:
+    texts = [
+        open_envelope_text(_seal(payload, device_key, study_keypair, v), study_keypair.identity)[1]
+        for v in (1, 2)
+    ]
+    assert texts[0] == texts[1]
+    assert hashlib.sha256(texts[1].encode()).hexdigest() == payload_sha256(payload)
 
 
 def test_envelope_id_of_garbage_is_an_envelope_error() -> None:

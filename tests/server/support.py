@@ -41,8 +41,9 @@ def make_envelope(
     study_id: str = STUDY_ID,
     payload: dict | None = None,
     device_id: str | None = None,
+    version: int = 2,
 ) -> dict[str, str]:
-    """A really sealed envelope (age encryption, Ed25519 signatures)."""
+    """A really sealed envelope (age encryption, Ed25519 signatures) of the given version."""
     return seal(
         payload if payload is not None else {"format": "test", "answers": [{"value": 3}]},
         submission_id=submission_id or str(uuid.uuid4()),
@@ -50,6 +51,7 @@ def make_envelope(
         device_id=device_id or key.device_id,
         device_key=key,
         recipient=STUDY_PUBLIC_KEY,
+        version=version,
     )
 
 

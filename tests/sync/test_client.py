@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Iterator
@@ -11,12 +12,17 @@ import httpx
 import pytest
 
 from survey_app.answers.codes import make_code
-from survey_app.sealing.canonical import canonical_json
-from survey_app.sealing.envelope import envelope_hash
+from survey_app.sealing.envelope import (
+    ENVELOPE_FORMAT,
+    ENVELOPE_FORMAT_V1,
+    envelope_hash,
+    seal,
+    signed_header,
+)
 from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore, KdfParams, device_store
 from survey_app.study import Study, load_study
 from survey_app.study.demo import demo_study_dir
 from survey_app.sync.client import (
@@ -94,6 +100,26 @@ def test_sync_uploads_every_pending_submission_and_marks_them_synced(
     assert service.repository.count_submissions() == 3
 
 
+def test_v1_envelopes_sealed_before_the_update_still_sync_beside_v2(
+    store: DeviceStore, study: Study, service: ServerService, live: tuple, monkeypatch
+) -> None:
+    # A laptop updated mid-study holds v1 envelopes sealed by the old version, unsent.
+    monkeypatch.setattr(device_store, "seal", functools.partial(seal, version=1))
+    old = finish_sessions(store, study, 2)
+    monkeypatch.undo()
+    new = finish_sessions(store, study, 1, start=3)
+    formats = {i: store.sealed_copy(i).envelope["format"] for i in old + new}
+    assert formats == {
+        old[0]: ENVELOPE_FORMAT_V1,
+        old[1]: ENVELOPE_FORMAT_V1,
+        new[0]: ENVELOPE_FORMAT,
+    }
+    with enrolled_client(store, service, live[1]) as client:
+        result = client.sync_once(store)
+    assert {o.submission_id: o.status for o in result.outcomes} == dict.fromkeys(old + new, SYNCED)
+    assert service.repository.count_submissions() == 3
+
+
 def test_sync_reports_status_per_session(
     store: DeviceStore, study: Study, service: ServerService, live: tuple
 ) -> None:
@@ -159,9 +185,7 @@ def test_conflicting_submission_is_refused_and_the_rest_still_sync(
     with enrolled_client(store, service, live[1]) as client:
         tampered = dict(store.sealed_copy(first).envelope)
         tampered["sealed_at"] = "2000-01-01T00:00:00Z"
-        tampered["signature"] = store.device_key.sign(
-            canonical_json({k: v for k, v in tampered.items() if k != "signature"})
-        )
+        tampered["signature"] = store.device_key.sign(signed_header(tampered))
         client.upload(tampered)
         result = client.sync_once(store)
     assert {o.submission_id: o.status for o in result.outcomes} == {

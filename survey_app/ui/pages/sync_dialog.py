@@ -88,7 +88,14 @@ class EnrolDialog(QDialog):
         row.addWidget(self.cancel_button)
         row.addWidget(self.enrol_button)
         layout.addLayout(row)
-        self.resize(560, self.sizeHint().height())
+        # Wider and taller with the text size (200 % text wrapped the hint out of sight).
+        self._width = max(self.sizeHint().width(), round(560 * max(1.0, ctx.theme.scale)))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Give every (wrapped) text its height, e.g. once a refusal is shown."""
+        width = max(self.width(), self._width)
+        self.resize(width, max(self.height(), self.sizeHint().height(), self.heightForWidth(width)))
 
     def _submit(self) -> None:
         if not self.code.text().strip():
@@ -119,3 +126,5 @@ class EnrolDialog(QDialog):
         """Say why enrolment failed; the dialog stays open for another try."""
         self.set_busy(False)
         self.message.setText(text)
+        self.layout().activate()
+        self._fit()
