@@ -145,6 +145,17 @@ def test_real_study_that_allows_drafts_starts_with_the_notice(qtbot, dashboard):
     qtbot.waitUntil(lambda: dashboard.page_name == "session", timeout=20000)
 
 
+@pytest.mark.parametrize("study_dir", ["real"], indirect=True)
+def test_a_refused_start_is_scrolled_into_sight(qtbot, dashboard, ctx):
+    # The page's message is under the whole form: below the fold at 1366x768.
+    page = new_session(dashboard, "nb")
+    request = NewSessionRequest(make_code(8, "RJ"), "baseline", "ar", None, None, False, False)
+    dashboard._start_session(page, request)
+    settle(qtbot, ctx.client)
+    assert page.message.text()
+    qtbot.waitUntil(lambda: not page.message.visibleRegion().isEmpty(), timeout=3000)
+
+
 @pytest.mark.parametrize("study_dir", ["real-en-validated"], indirect=True)
 def test_a_draft_interpreter_language_switched_on_during_a_session_is_refused(
     qtbot, dashboard, ctx

@@ -26,7 +26,15 @@ from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.dates import parse_utc, shown_date, shown_datetime, shown_time
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.file_dialogs import choose_folder
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
+from survey_app.ui.pages.common import (
+    button,
+    column,
+    footer,
+    label,
+    reveal,
+    scroll_area,
+    wrapped,
+)
 
 STATUS_MESSAGES = {
     "in_progress": N_("In progress"),
@@ -424,6 +432,7 @@ class DashboardPage(QWidget):
     def show_action_error(self, text: str) -> None:
         """Say why an action (e.g. resuming a session) could not be done; nothing is lost."""
         self.action_message.setText(text)
+        reveal(self.action_message)
 
     def show_passphrase_changed(self) -> None:
         """Confirm that the store now opens with the new passphrase."""
