@@ -1,11 +1,13 @@
 """Cold start to the unlock screen, beside an empty Qt window started the same way, same run.
 
-    .venv/bin/python benchmarks/bench_startup.py [--rounds 9]
+    .venv/bin/python benchmarks/bench_startup.py [--rounds 9] [--checkout DIR ...]
 
 Each start is a new Python process (as a double-click would be), timed from launch until the
 first page has been shown and the event loop is idle. The reference is a process that only
 imports Qt and shows an empty window of the same size; the two alternate, and the medians are
-printed. Runs offscreen unless QT_QPA_PLATFORM says otherwise.
+printed. Runs offscreen unless QT_QPA_PLATFORM says otherwise. `--checkout DIR` (repeatable) also
+starts the app of another checkout of the repository (e.g. a `git worktree` of an older commit)
+in the same turns, with this interpreter, so a change is measured beside what came before it.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def make_store(data_dir: Path) -> None:
     DeviceStore.create(store_path_in(data_dir), "bench passphrase", kdf=kdf).close()
 
 
-def time_start(code: str, *args: str, pycache: Path) -> tuple[float, float]:
+def time_start(code: str, *args: str, pycache: Path, root: Path = ROOT) -> tuple[float, float]:
     """Seconds from launching a Python process to its 'ready' line, and its CPU seconds."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     # As installed: compiled modules are cached (here in a folder of our own, so the source
@@ -71,7 +73,7 @@ def time_start(code: str, *args: str, pycache: Path) -> tuple[float, float]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )
     assert process.stdout is not None
@@ -84,18 +86,25 @@ def time_start(code: str, *args: str, pycache: Path) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def measure(rounds: int) -> dict[str, list[float]]:
-    """Start times of the empty window and of the app, alternating."""
-    results: dict[str, list[float]] = {"empty": [], "app": [], "empty_cpu": [], "app_cpu": []}
+def measure(rounds: int, checkouts: tuple[Path, ...] = ()) -> dict[str, list[float]]:
+    """Start times of the empty window and of the app (and of each other checkout's), in turns."""
+    starts = [("app", ROOT)] + [(str(path), path) for path in checkouts]
+    results: dict[str, list[float]] = {"empty": [], "empty_cpu": []}
+    for name, _root in starts:
+        results[name], results[f"{name}_cpu"] = [], []
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, pycache = Path(tmp) / "data", Path(tmp) / "pycache"
         make_store(data_dir)
-        for _ in range(2):  # compile, and warm the file cache, for both
+        for _ in range(2):  # compile, and warm the file cache, for all
             time_start(EMPTY_WINDOW, pycache=pycache)
-            time_start(APP_TO_UNLOCK, str(data_dir), pycache=pycache)
+            for _name, root in starts:
+                time_start(APP_TO_UNLOCK, str(data_dir), pycache=pycache, root=root)
         for _ in range(rounds):
-            for name, args in (("empty", (EMPTY_WINDOW,)), ("app", (APP_TO_UNLOCK, str(data_dir)))):
-                wall, cpu = time_start(*args, pycache=pycache)
+            wall, cpu = time_start(EMPTY_WINDOW, pycache=pycache)
+            results["empty"].append(wall)
+            results["empty_cpu"].append(cpu)
+            for name, root in starts:
+                wall, cpu = time_start(APP_TO_UNLOCK, str(data_dir), pycache=pycache, root=root)
                 results[name].append(wall)
                 results[f"{name}_cpu"].append(cpu)
     return results
@@ -104,21 +113,27 @@ def measure(rounds: int) -> dict[str, list[float]]:
 def report_lines(r: dict[str, list[float]]) -> list[str]:
     """The figures as printed lines (also used by run_all.py)."""
     med = statistics.median
-    empty, app = med(r["empty"]), med(r["app"])
-    empty_cpu, app_cpu = med(r["empty_cpu"]), med(r["app_cpu"])
-    return [
+    empty, empty_cpu = med(r["empty"]), med(r["empty_cpu"])
+    lines = [
         f"reference: empty Qt window shown    {empty * 1000:6.0f} ms"
-        f"  (CPU {empty_cpu * 1000:4.0f} ms)",
-        f"app: unlock screen shown            {app * 1000:6.0f} ms  (CPU {app_cpu * 1000:4.0f} ms)"
-        f"  = {app / empty:.2f} x reference (CPU {app_cpu / empty_cpu:.2f} x)",
+        f"  (CPU {empty_cpu * 1000:4.0f} ms)"
     ]
+    for name in [key for key in r if key not in ("empty", "empty_cpu") and "_cpu" not in key]:
+        wall, cpu = med(r[name]), med(r[f"{name}_cpu"])
+        label = "app: unlock screen shown" if name == "app" else f"  checkout {name}"
+        lines.append(
+            f"{label:<36}{wall * 1000:6.0f} ms  (CPU {cpu * 1000:4.0f} ms)"
+            f"  = {wall / empty:.2f} x reference (CPU {cpu / empty_cpu:.2f} x)"
+        )
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--checkout", type=Path, action="append", default=[])
     args = parser.parse_args()
-    r = measure(args.rounds)
+    r = measure(args.rounds, tuple(path.resolve() for path in args.checkout))
     print(f"cold start, medians of {args.rounds} alternating starts")
     for line in report_lines(r):
         print(line)

@@ -26,7 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="first participant number (default: the laptop's first)",
     )
     parser.add_argument("--count", type=int, default=40, help="number of cards (default 40)")
-    parser.add_argument("--language", choices=("nb", "en", "ar"), default="nb")
+    parser.add_argument(
+        "--language",
+        choices=("nb", "en", "ar"),
+        default="nb",
+        help="language of the cards' texts (default nb); codes stay in Latin letters and digits",
+    )
     parser.add_argument("--out", required=True, help="the PDF file to write")
     parser.set_defaults(handler=_codes)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
 
@@ -112,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
         with _client(args, credentials) as client:
             client.retry = retry
             result = client.sync_once(store, progress)
+        _purge_after_sync(store, folder)
     print(
         f"confirmed {result.confirmed} of {len(result.outcomes)}; "
         f"erased on the server at a participant's request {result.count('erased')}; "
@@ -120,6 +122,37 @@ def _run(args: argparse.Namespace) -> int:
     if result.stopped:
         print(f"stopped: {result.stopped}", file=sys.stderr)
     return 0 if result.complete else 3
+
+
+def _purge_after_sync(store, folder: Path) -> None:
+    """Apply the study's purge policy now that the server confirmed, as the app does.
+
+    Sessions erased on the server at a participant's request lose their readable answers under
+    every policy, also when the study folder cannot be read or names another study.
+    """
+    from survey_app.errors import UserFacingError
+    from survey_app.study import load_study_config
+
+    policy = "never"
+    try:
+        config = load_study_config(folder)
+    except UserFacingError:
+        config = None
+    sealed = [s.submission_id for s in store.sessions() if s.submission_id]
+    if config is not None and sealed:
+        if store.sealed_copy(sealed[0]).envelope["study_id"] == config.study_id:
+            policy = str(config.purge_policy)
+        else:
+            print(
+                f"answers kept on this laptop: the study folder is {config.study_id}, not the "
+                "laptop's study (give --study)"
+            )
+    purged = store.purge_confirmed(policy)
+    if purged:
+        print(
+            f"removed the readable answers of {purged} session(s) from this laptop "
+            f"(purge policy {policy}); the sealed copies stay"
+        )
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -190,15 +190,17 @@ def _variable(flow: Flow, setter: TextSetter, var, language: str) -> None:
     # (as SPSS and Stata show them): only the words around them are translated.
     facts = [var.type, var.measure, var.source]
     if var.form_id:
-        facts.append(
-            tr(
+        if var.form_version:
+            fact = tr(
                 language,
                 "form {form} v{version} · {hash}",
                 form=var.form_id,
                 version=var.form_version,
                 hash=var.form_hash[:12],
             )
-        )
+        else:  # a score: computed from the form's items, with no version of its own
+            fact = tr(language, "form {form}", form=var.form_id)
+        facts.append(fact)
     if var.item_type:
         facts.append(tr(language, "item type {type}", type=var.item_type))
     if var.minimum is not None or var.maximum is not None:

@@ -181,6 +181,7 @@ class _FormPrinter:
         self.numbers = question_numbers(form)
         number = 0
         items = [i for i in form.items if not i.calculated]  # calculations are never asked
+        signed = form.kind != "consent"
         i = 0
         while i < len(items):
             item = items[i]
@@ -198,12 +199,19 @@ class _FormPrinter:
                 continue
             if item.answerable:
                 number += 1
-            self._item(item, number if item.answerable else None)
+            # Signed on paper: a signature and a date line, labelled in every printed language,
+            # kept on one page with the last consent statement (a signature alone on a page
+            # could be put under another text).
+            tail = self._signature() if not signed and i == len(items) - 1 else []
+            signed = signed or bool(tail)
+            self._item(item, number if item.answerable else None, tail)
             i += 1
-        if form.kind == "consent":
-            # Signed on paper: a signature and a date line, labelled in every printed language.
-            self.flow.gap(4 * mm)
-            place(self.flow, *signature_block(self.setter, self.columns, MARGIN_X, _RIGHT))
+        if not signed:
+            place(self.flow, *self._signature()[-1])
+
+    def _signature(self) -> list[tuple[list[DrawOp], float]]:
+        """The consent's signature block, after a gap, as parts of an item."""
+        return [([], 4 * mm), signature_block(self.setter, self.columns, MARGIN_X, _RIGHT)]
 
     def _texts(self, text: LocalText, size: float, bold: bool = False) -> float:
         """Place one text per column side by side as one block; return its height."""
@@ -227,12 +235,14 @@ class _FormPrinter:
 
     # -- items -------------------------------------------------------------------------------
 
-    def _item(self, item: Item, number: int | None) -> None:
+    def _item(
+        self, item: Item, number: int | None, tail: list[tuple[list[DrawOp], float]] = ()
+    ) -> None:
         parts = self._item_parts(item, number)
-        height = sum(h for _, h in parts) + 4 * mm
+        height = sum(h for _, h in [*parts, *tail]) + 4 * mm
         top = self.flow.reserve(height)
         y = top
-        for ops, h in parts:
+        for ops, h in [*parts, *tail]:
             for op in ops:
                 self.flow.draw(shifted(op, y))
             y -= h

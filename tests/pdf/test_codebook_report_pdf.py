@@ -197,3 +197,11 @@ def test_meeting_report_headings_follow_the_staff_language(
         assert plain(heading) in text
     for english in ("Meeting report", "Sessions per timepoint", "completed", "Interpreter"):
         assert english not in text
+
+
+def test_codebook_score_variables_name_their_form_without_an_empty_version(tmp_path, library):
+    codebook = build_codebook_for_print(library)
+    out = tmp_path / "codebook.pdf"
+    render_codebook(codebook, out)
+    text = plain(pdftotext(out))
+    assert "form pcl5 v ·" not in text and "form pcl5 · timepoints" in text

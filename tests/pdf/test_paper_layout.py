@@ -130,6 +130,17 @@ def test_printed_consent_ends_with_signature_and_date_lines_in_each_language(
         assert (label.page, label.y0) > last_id
 
 
+@pytest.mark.parametrize(
+    ("langs", "label"), [("nb", "Underskrift"), ("ar", visual("التوقيع")), ("ar+nb", "Underskrift")]
+)
+def test_signature_is_on_the_page_of_the_last_consent_statement(tmp_path, library, langs, label):
+    form = _form(library, "consent")
+    found = words(_print(form, tmp_path, langs))
+    parts = _id_parts(form)
+    last_page = max(w.page for w in found if w.text in parts and w.y1 - w.y0 < 8)
+    assert next(w for w in found if w.text == label).page == last_page
+
+
 def test_questionnaires_carry_no_signature_line(tmp_path, library):
     found = words(_print(_form(library, "hscl25"), tmp_path, "nb"))
     assert labels.text("nb", labels.SIGNATURE) not in [w.text for w in found]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from survey_app.cli.main import main
 from survey_app.server.service import ServerService
 from survey_app.store import DeviceStore
-from survey_app.study import Study
+from survey_app.study import Study, demo_study_dir
 from tests.sync.test_client import FAST_KDF, finish_sessions, study
 
 __all__ = ["study"]
@@ -53,3 +54,43 @@ def test_status_shows_pending_count_and_reachability(
     out = capsys.readouterr().out
     assert "pending submissions: 2" in out
     assert "(reachable)" in out
+
+
+def _answers_left(store_path: Path) -> dict[str, int]:
+    with DeviceStore.open(store_path, PASSPHRASE) as store:
+        return {s.submission_id: len(store.answers(s.id)) for s in store.sessions()}
+
+
+def test_run_removes_readable_answers_as_the_studys_purge_policy_says(
+    store_path: Path, service: ServerService, live: tuple
+) -> None:
+    # The DEMO study says after_sync: once the server confirmed, the laptop keeps no answer.
+    code, _ = service.create_enrol_code()
+    store = str(store_path)
+    assert main(["sync", "enrol", "--server", live[1].url, "--code", code, "--store", store]) == 0
+    assert main(["sync", "run", "--store", store]) == 0
+    assert set(_answers_left(store_path).values()) == {0}
+
+
+def test_run_removes_the_answers_of_a_submission_erased_on_the_server_under_any_policy(
+    store_path: Path, service: ServerService, live: tuple, tmp_path: Path
+) -> None:
+    # The participant asked for erasure: even a study that keeps answers ("never") loses them.
+    study_dir = tmp_path / "study"
+    shutil.copytree(demo_study_dir(), study_dir)
+    yaml = study_dir / "study.yaml"
+    yaml.write_text(
+        yaml.read_text("utf-8")
+        .replace("purge_policy: after_sync", "purge_policy: never")
+        .replace('"../../forms"', f'"{Path(__file__).resolve().parents[2] / "forms"}"'),
+        "utf-8",
+    )
+    erased, kept = sorted(_answers_left(store_path))
+    service.erase_submissions([erased], reference="DPO-1", requested_by="test")
+    code, _ = service.create_enrol_code()
+    store = str(store_path)
+    assert main(["sync", "enrol", "--server", live[1].url, "--code", code, "--store", store]) == 0
+    main(["sync", "run", "--store", store, "--study", str(study_dir)])
+    left = _answers_left(store_path)
+    assert left[erased] == 0
+    assert left[kept] > 0

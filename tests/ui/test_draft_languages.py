@@ -41,12 +41,29 @@ def real_study(root: Path, allow: str | None) -> Path:
     return study
 
 
+def sign_off_english(forms: Path) -> None:
+    """Validate the English text of every form (the source language): only English is usable."""
+    from survey_app.cli.main import main
+
+    for path in sorted(forms.glob("*.yaml")):
+        if path.name == "protocol.yaml" or ".backtranslation" in path.name:
+            continue
+        args = ["forms", "sign-off", path.stem, "--forms", str(forms), "--language", "en"]
+        assert (
+            main([*args, "--role", "certified translator", "--initials", "KH", "--steps", "all"])
+            == 0
+        )
+
+
 @pytest.fixture
 def study_dir(request, tmp_path):
     kind = request.param
     if kind == "demo":
         return demo_study_dir()
-    return real_study(tmp_path, "true" if kind == "real-allowing" else None)
+    study = real_study(tmp_path, "true" if kind == "real-allowing" else None)
+    if kind == "real-en-validated":
+        sign_off_english(tmp_path / "forms")
+    return study
 
 
 @pytest.fixture
@@ -126,3 +143,46 @@ def test_real_study_that_allows_drafts_starts_with_the_notice(qtbot, dashboard):
     assert page.start_button.isEnabled()
     page.start_button.click()
     qtbot.waitUntil(lambda: dashboard.page_name == "session", timeout=20000)
+
+
+@pytest.mark.parametrize("study_dir", ["real"], indirect=True)
+def test_a_refused_start_is_scrolled_into_sight(qtbot, dashboard, ctx):
+    # The page's message is under the whole form: below the fold at 1366x768.
+    page = new_session(dashboard, "nb")
+    request = NewSessionRequest(make_code(8, "RJ"), "baseline", "ar", None, None, False, False)
+    dashboard._start_session(page, request)
+    settle(qtbot, ctx.client)
+    assert page.message.text()
+    qtbot.waitUntil(lambda: not page.message.visibleRegion().isEmpty(), timeout=3000)
+
+
+@pytest.mark.parametrize("study_dir", ["real-en-validated"], indirect=True)
+def test_a_draft_interpreter_language_switched_on_during_a_session_is_refused(
+    qtbot, dashboard, ctx
+):
+    # The session started in validated English; staff then try to add the Arabic draft beside
+    # it from the pause menu: the participant must not be shown the draft.
+    from PySide6.QtCore import Qt
+
+    from tests.ui.conftest import PASSPHRASE, start_session
+
+    view = start_session(qtbot, dashboard, "en")
+    view.current.setFocus()
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.current, Qt.Key.Key_P, modifiers)
+    qtbot.waitUntil(lambda: dashboard.page_name == "gate", timeout=5000)
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: dashboard.page_name == "paused", timeout=20000)
+    pause = dashboard.stack.currentWidget()
+    pause.interpreter_chosen.emit("ar")
+    settle(qtbot, ctx.client)
+    qtbot.waitUntil(lambda: bool(pause.message.text()), timeout=5000)
+    assert plain(pause.message.text()).startswith("This study does not allow draft translations")
+    assert view.langs.interpreter is None
+    session = store_call(qtbot, ctx.client, lambda w: w.store.session(view.session_id))
+    assert session.interpreter_language is None
+    actions = store_call(
+        qtbot, ctx.client, lambda w: [e.action for e in w.store.audit_trail(view.session_id)]
+    )
+    assert "interpreter_changed" not in actions

@@ -80,3 +80,16 @@ def test_the_enrolment_dialog_shows_every_text_whole_also_with_a_refusal(
         ctx.ui("The server refused the enrolment code: {reason}", reason="lang forklaring " * 12)
     )
     assert_nothing_clipped(qtbot, dialog)
+
+
+def test_a_refusal_below_the_fold_is_scrolled_into_sight(qtbot, big_text, window, ctx):
+    # At 200 % text the first-run page's message sits under the study choice, out of sight:
+    # pressing Create seemed to do nothing.
+    ctx.staff_language = "ar"
+    window.show_setup()
+    page = window.stack.currentWidget()
+    page.passphrase.setText("correct horse battery")
+    page.repeat.setText("correct horse battery!")
+    page.create_button.click()
+    assert page.message.text()
+    qtbot.waitUntil(lambda: not page.message.visibleRegion().isEmpty(), timeout=3000)

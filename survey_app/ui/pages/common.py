@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -15,12 +15,27 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from survey_app.i18n import tr
 from survey_app.ui.direction import TextLabel
 
 # Arabic script (letters, not the Arabic-Indic digits alone): the button text gets the bigger size.
 ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3]")
+
+
+def reveal(widget: QWidget) -> None:
+    """Scroll the page so that a message just shown is in sight (it may sit below the fold,
+    e.g. under a long form or at 200 % text), once its new text has been laid out."""
+
+    def scroll() -> None:
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None and isValid(widget):
+            parent.ensureWidgetVisible(widget, 10, 40)
+
+    QTimer.singleShot(0, scroll)
 
 
 def scroll_area(content: QWidget) -> QScrollArea:

@@ -20,13 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.answers.digits import fold_digits, strip_bidi
 from survey_app.i18n import N_, Counted, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.dates import parse_utc, shown_date, shown_datetime, shown_time
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.file_dialogs import choose_folder
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
+from survey_app.ui.pages.common import (
+    button,
+    column,
+    footer,
+    label,
+    reveal,
+    scroll_area,
+    wrapped,
+)
 
 STATUS_MESSAGES = {
     "in_progress": N_("In progress"),
@@ -415,8 +424,10 @@ class DashboardPage(QWidget):
         return box
 
     def _start_meeting(self) -> None:
+        # The date as typed on any keyboard: Arabic-Indic digits (٢٠٢٦-١٢-٠٥) are the same date.
+        day = strip_bidi(fold_digits(self.meeting_date.text(), allow_mixed=True)).strip()
         self.meeting_requested.emit(
-            self.meeting_date.text().strip(),
+            day,
             self.meeting_place.text().strip(),
             self.meeting_staff.text().strip().upper(),
         )
@@ -424,6 +435,7 @@ class DashboardPage(QWidget):
     def show_action_error(self, text: str) -> None:
         """Say why an action (e.g. resuming a session) could not be done; nothing is lost."""
         self.action_message.setText(text)
+        reveal(self.action_message)
 
     def show_passphrase_changed(self) -> None:
         """Confirm that the store now opens with the new passphrase."""

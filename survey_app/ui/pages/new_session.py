@@ -19,7 +19,15 @@ from survey_app.ui import operations as ops
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.direction import embedded, set_direction
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
+from survey_app.ui.pages.common import (
+    button,
+    column,
+    footer,
+    label,
+    reveal,
+    scroll_area,
+    wrapped,
+)
 
 KEEP_TYPING = N_(
     "Keep typing: the code is not complete. A code has letters, at least four digits and one "
@@ -323,6 +331,7 @@ class NewSessionPage(QWidget):
         """Show why the session could not start."""
         self.message.setText(text)
         self._update_start()
+        reveal(self.message)
 
     def _start(self) -> None:
         if not self.start_button.isEnabled():

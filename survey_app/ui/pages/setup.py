@@ -17,7 +17,15 @@ from PySide6.QtWidgets import (
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import set_direction
 from survey_app.ui.file_dialogs import choose_folder
-from survey_app.ui.pages.common import button, column, footer, label, scroll_area, wrapped
+from survey_app.ui.pages.common import (
+    button,
+    column,
+    footer,
+    label,
+    reveal,
+    scroll_area,
+    wrapped,
+)
 
 MIN_PASSPHRASE = 8
 
@@ -95,6 +103,7 @@ class SetupPage(QWidget):
         """Show a problem and let the staff try again."""
         self.message.setText(text)
         self.create_button.setEnabled(True)
+        reveal(self.message)
 
     def _submit(self) -> None:
         _ = self.ctx.ui
