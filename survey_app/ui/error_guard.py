@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from survey_app.private_files import create_private
+
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
@@ -34,6 +36,7 @@ class PrivacyFormatter(logging.Formatter):
 def configure_logging(log_file: Path) -> logging.Handler:
     """Send the app's log to a file beside the store, formatted without exception messages."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    create_private(log_file)  # owner-only like every other file in the data folder
     handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(PrivacyFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

@@ -681,6 +681,8 @@ class MainWindow(QMainWindow):
         # A participant must never close their way out of a session: closing needs staff.
         if self.session_view is not None and not self._allow_close:
             event.ignore()
+            # Typed text is saved now: the app may close before the typing pause has passed.
+            self.session_view.save_typed()
             self._open_gate("quit", can_cancel=True)
             return
         self.idle.stop()

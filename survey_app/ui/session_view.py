@@ -687,9 +687,13 @@ class SessionView(QWidget):
         if isinstance(self.current, ThanksPage):
             self.staff_requested.emit()
             return
+        self.save_typed()
+        self.pause_requested.emit()
+
+    def save_typed(self) -> None:
+        """Save what is typed on the page now, not after the typing pause (staff are leaving)."""
         if isinstance(self.current, QuestionPage):
             self.current.commit_typed()
-        self.pause_requested.emit()
 
     def set_interpreter(self, language: str | None) -> None:
         """Show the pages with the interpreter's language (None: the participant's only).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,9 @@ ENV = {
     "SURVEY_REGISTER_KEY_PASSPHRASE": "demo",
 }
 NAME, PHONE = "Testa Fiktivsen", "+4700000001"
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +120,8 @@ def test_a_receipt_is_printed_from_the_laptop_register(capsys, laptop, tmp_path)
     assert code == 0 and out.read_bytes().startswith(b"%PDF")
 
 
-def test_reminders_hold_phone_and_language_only(capsys, laptop, tmp_path) -> None:
+def _imported_trial(capsys, tmp_path: Path) -> tuple[Path, tuple]:
+    """A simulated laptop trial exported, imported and merged into a central register."""
     from survey_app.bundle.from_store import export_store
     from survey_app.simulate.runner import SimClock
     from survey_app.simulate.trial_run import Laptop, simulate_trial
@@ -144,6 +150,11 @@ def test_reminders_hold_phone_and_language_only(capsys, laptop, tmp_path) -> Non
     central = ("--register", tmp_path / "c", "--register-key", REGISTER_KEY)
     run(capsys, "register", "import", usb, "--register", tmp_path / "c", "--key", REGISTER_KEY,
         "--study", STUDY)  # fmt: skip
+    return data, central
+
+
+def test_reminders_hold_phone_and_language_only(capsys, laptop, tmp_path) -> None:
+    data, central = _imported_trial(capsys, tmp_path)
     from datetime import date, timedelta
 
     in_a_year = (date.today() + timedelta(days=365)).isoformat()  # the stores kept real time
@@ -197,3 +208,36 @@ def test_an_attempt_for_a_timepoint_the_study_does_not_follow_up_is_refused(caps
                        "--timepoint", "followup-99m", "--staff", "AB", *central,
                        "--study", STUDY)  # fmt: skip
     assert code == 1 and "followup-12m" in err and "Traceback" not in err
+
+
+@needs_pdftotext
+def test_letters_leave_out_a_participant_who_asked_not_to_be_contacted(capsys, tmp_path) -> None:
+    import subprocess
+
+    from survey_app.importer.record import ImportRecord
+    from survey_app.importer.trial_record import allocations_by_code
+    from survey_app.register.central import CentralRegister
+    from survey_app.sealing.study_keys import read_private_key
+
+    data, central = _imported_trial(capsys, tmp_path)
+    with ImportRecord.open(data, read_private_key(STUDY_KEY, "demo")) as record:
+        codes = sorted(allocations_by_code(record))
+    with CentralRegister.open(tmp_path / "c", read_private_key(REGISTER_KEY, "demo")) as register:
+        names = {code: register.person(code).name for code in codes}
+    assert len(codes) >= 2
+    stopped = codes[0]
+    code, _, err = run(capsys, "participant", "withdraw", stopped, "--scope", "contact",
+                       "--date", "2025-03-01", "--staff", "AB", "--out", data, "--key",
+                       STUDY_KEY, "--study", STUDY, *central)  # fmt: skip
+    assert code == 0, err
+    letters = tmp_path / "letters.pdf"
+    code, out, _ = run(capsys, "randomise", "letters", "--out", data, "--key", STUDY_KEY,
+                       *central, "--study", STUDY, "--to", letters)  # fmt: skip
+    assert code == 0
+    assert f"wrote {len(codes) - 1} letter(s)" in out
+    text = subprocess.run(["pdftotext", str(letters), "-"], capture_output=True, check=True,
+                          text=True).stdout  # fmt: skip
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+    others = {word for c in codes[1:] for word in names[c].split()}
+    assert others <= set(text.split())
+    assert not (set(names[stopped].split()) - others) & set(text.split())

@@ -90,3 +90,40 @@ def test_arabic_register_dialog_writes_consent_dates_in_arabic_indic_digits(qtbo
     qtbot.waitUntil(lambda: bool(ARABIC_INDIC.search(dialog.consent_list.text())), timeout=20000)
     first_line = dialog.consent_list.text().split("\n")[0]
     assert not WESTERN.search(first_line.split(":")[0])
+
+
+def test_a_meeting_date_typed_in_arabic_indic_digits_is_the_same_date(qtbot, window, ctx):
+    from tests.ui.conftest import PASSPHRASE
+
+    page = window.stack.currentWidget()
+    page.passphrase.setText(PASSPHRASE)
+    page.repeat.setText(PASSPHRASE)
+    page.create_button.click()
+    qtbot.waitUntil(lambda: window.page_name == "dashboard", timeout=20000)
+    settle(qtbot, ctx.client)
+    ctx.staff_language = "ar"
+    window.show_dashboard()
+    settle(qtbot, ctx.client)
+    page = window.stack.currentWidget()
+    page.meeting_date.setText("\u200f٢٠٢٦-١٢-٠٥")  # an Arabic keyboard, with its mark
+    page.meeting_place.setText("المدرسة")
+    page.meeting_staff.setText("AB")
+    page._start_meeting()
+    qtbot.waitUntil(lambda: ctx.meeting is not None, timeout=20000)
+    assert ctx.meeting.date == "2026-12-05"
+
+
+def test_a_withdrawal_date_typed_in_arabic_indic_digits_is_the_same_date(qtbot, dashboard, ctx):
+    from survey_app.answers.codes import make_code
+    from tests.ui.conftest import store_call
+    from tests.ui.test_register_dialog import look_up, open_register
+
+    dialog = open_register(qtbot, dashboard, ctx)
+    code = make_code(47)
+    look_up(qtbot, ctx, dialog, code)
+    dialog.scopes["contact"].setChecked(True)
+    dialog.withdraw_date.setText("٢٠٢٦-١٢-٠٥")
+    dialog.findChild(type(dialog.export_button), "withdraw").click()
+    settle(qtbot, ctx.client)
+    (entry,) = store_call(qtbot, ctx.client, lambda w: w.register.withdrawals(code))
+    assert entry.effective_date == "2026-12-05"

@@ -47,3 +47,10 @@ def test_unexpected_error_prints_nothing_to_the_console(log_file, capsys):
     make_excepthook(lambda exc: None)(*raise_and_capture())
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_the_app_log_is_readable_by_its_owner_only(log_file):
+    # The laptop is shared between staff accounts; the log sits beside the encrypted store.
+    logging.getLogger("survey_app.ui").error("something failed: %s", "ValueError")
+    assert log_file.stat().st_mode & 0o777 == 0o600

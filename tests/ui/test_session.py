@@ -129,6 +129,32 @@ def test_closing_during_a_session_asks_for_the_staff_passphrase(qtbot, dashboard
     assert dashboard.page_name == "gate"
 
 
+def test_text_typed_just_before_the_window_is_closed_is_saved(qtbot, dashboard, ctx):
+    # Staff close the app (or the system shuts down) right after the participant typed: the
+    # text must not depend on the typing pause having passed.
+    view = start_session(qtbot, dashboard, "nb")
+    accept_consent(qtbot, view)
+    view.show_page(
+        next(
+            i
+            for i, p in enumerate(view.plan)
+            if p.form.id == "background" and any(it.id == "bg_country_other" for it in p.items)
+        )
+    )
+    view.current.views["bg_country"].answer.button_for(11).click()
+    editor = view.current.views["bg_country_other"].answer.editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Tsjad")
+    dashboard.close()
+    assert dashboard.page_name == "gate"
+    dashboard.gate.passphrase.setText(PASSPHRASE)
+    dashboard.gate.unlock_button.click()
+    qtbot.waitUntil(lambda: not dashboard.isVisible(), timeout=20000)
+    settle(qtbot, ctx.client)
+    answers = store_call(qtbot, ctx.client, lambda w: w.store.answers(view.session_id))
+    assert ("bg_country_other", "Tsjad") in [(a.item_id, a.value) for a in answers]
+
+
 def test_thanks_page_leads_to_dashboard_only_with_the_passphrase(qtbot, dashboard, ctx):
     view = start_session(qtbot, dashboard, "nb")
     accept_consent(qtbot, view)

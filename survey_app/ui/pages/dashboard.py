@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.answers.digits import fold_digits, strip_bidi
 from survey_app.i18n import N_, Counted, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
@@ -423,8 +424,10 @@ class DashboardPage(QWidget):
         return box
 
     def _start_meeting(self) -> None:
+        # The date as typed on any keyboard: Arabic-Indic digits (٢٠٢٦-١٢-٠٥) are the same date.
+        day = strip_bidi(fold_digits(self.meeting_date.text(), allow_mixed=True)).strip()
         self.meeting_requested.emit(
-            self.meeting_date.text().strip(),
+            day,
             self.meeting_place.text().strip(),
             self.meeting_staff.text().strip().upper(),
         )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from survey_app.answers.digits import fold_digits, strip_bidi
 from survey_app.i18n import N_
 from survey_app.register.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
@@ -378,7 +379,11 @@ class RegisterDialog(QDialog):
         if not scopes:
             self.show_error(_("Choose what the withdrawal covers."))
             return
-        self.withdrawal_requested.emit(self._code(), scopes, self.withdraw_date.text().strip())
+        self.withdrawal_requested.emit(
+            self._code(),
+            scopes,
+            strip_bidi(fold_digits(self.withdraw_date.text(), allow_mixed=True)).strip(),
+        )
 
     # -- results ----------------------------------------------------------------------------
 
