@@ -354,8 +354,9 @@ class DeviceStore(TrialStore, SessionStore):
                 self._audit(conn, "purged", "system", session_id, detail)
         # secure_delete zeroes the freed pages; the checkpoint moves them out of the WAL too.
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        if ids:
-            remove_migration_backups(self.path)  # they still hold what was just purged
+        # A copy made before a schema upgrade still holds what is purged now or was purged by a
+        # run stopped before this line: every purge removes it (the upgrade is long done).
+        remove_migration_backups(self.path)
         return len(ids)
 
 

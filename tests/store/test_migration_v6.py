@@ -103,3 +103,15 @@ def test_after_a_passphrase_change_no_copy_opens_with_the_old_passphrase(store_p
         assert _backups(store_path)
         store.change_passphrase(PASSPHRASE, "a new long passphrase")
     assert _backups(store_path) == []
+
+
+def test_a_purge_with_nothing_new_still_removes_the_copy_made_before_the_upgrade(
+    store_path: Path,
+) -> None:
+    # A power cut between a purge's commit and the removal of the copy: the next purge finds
+    # nothing new to purge, and must still remove it.
+    _write_v5_store(store_path)
+    with DeviceStore.open(store_path, PASSPHRASE) as store:
+        assert _backups(store_path)
+        assert store.purge_confirmed("never") == 0
+    assert _backups(store_path) == []
