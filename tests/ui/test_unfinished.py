@@ -108,6 +108,19 @@ def test_closing_seals_the_session_as_abandoned(qtbot, dashboard, ctx):
     assert page.unfinished_note.text()
 
 
+def test_closing_the_last_unfinished_session_says_so_where_staff_can_see_it(qtbot, dashboard, ctx):
+    _left_on_hscl(qtbot, dashboard, ctx)
+    page = dashboard.stack.currentWidget()
+    dialog = _open_close_dialog(qtbot, dashboard, page)
+    dialog.reason.setCurrentIndex(dialog.reason.findData("participant_left"))
+    dialog.close_button.click()
+    qtbot.waitUntil(lambda: dashboard.close_dialog is None, timeout=20000)
+    settle(qtbot, ctx.client)
+    assert page.unfinished_box.isHidden()  # no unfinished session left to list
+    assert page.unfinished_note.isVisibleTo(page)
+    qtbot.waitUntil(lambda: not page.unfinished_note.visibleRegion().isEmpty(), timeout=3000)
+
+
 def test_a_closed_session_shows_closed_unfinished_in_the_meeting_table(qtbot, dashboard, ctx):
     _left_on_hscl(qtbot, dashboard, ctx)
     page = dashboard.stack.currentWidget()

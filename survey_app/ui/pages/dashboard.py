@@ -244,7 +244,7 @@ class DashboardPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.resume_unfinished_button)
         row.addWidget(self.close_unfinished_button)
-        row.addWidget(self.unfinished_note, 1)
+        row.addStretch(1)
         self.unfinished_box = QWidget()
         box = QVBoxLayout(self.unfinished_box)
         box.setContentsMargins(0, 0, 0, 0)
@@ -252,6 +252,9 @@ class DashboardPage(QWidget):
             box.addWidget(widget)
         box.addLayout(row)
         body.addWidget(self.unfinished_box)
+        # Outside the list: closing the last unfinished session hides the list, not the word
+        # that it was closed and sealed.
+        body.addWidget(self.unfinished_note)
         self.unfinished_box.setVisible(False)
         self._unfinished_selection_changed()
 
@@ -326,6 +329,7 @@ class DashboardPage(QWidget):
         self.unfinished_note.setText(
             self.ctx.ui("The session was closed and sealed with the answers given so far.")
         )
+        reveal(self.unfinished_note)
 
     def _transfer_panel(self, body: QVBoxLayout) -> None:
         _ = self.ctx.ui
