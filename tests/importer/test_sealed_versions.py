@@ -9,6 +9,7 @@ import hashlib
 import pyrage
 
 from survey_app.importer import run_import
+from survey_app.importer.prepare import content_sha256, opened_envelope_sha256
 from survey_app.sealing.envelope import seal, signed_header
 from survey_app.sealing.study_keys import parse_identity, parse_recipient
 
@@ -107,3 +108,19 @@ def test_a_v2_envelope_with_changed_sealed_bytes_refuses_its_bundle_and_v1_impor
     report = run_import(paths, study_keys.identity, settings)
     assert (report.new_count, report.bundles_rejected) == (1, 1)
     assert ["payload signature does not match" in r.reason for r in report.rejections] == [True]
+
+
+def test_an_opened_envelope_is_filed_under_its_content_hash(laptop, study_keys):
+    # The shortcut for opened envelopes must equal content_sha256, also for ids that JSON
+    # escapes, or a second import would not recognise what the first one recorded.
+    for version in (1, 2):
+        envelope = seal(
+            {"format": "test"},
+            submission_id='sub-"é\\\u2028',
+            study_id=STUDY_ID,
+            device_id=laptop.device_id,
+            device_key=laptop,
+            recipient=study_keys.public,
+            version=version,
+        )
+        assert opened_envelope_sha256(envelope) == content_sha256(envelope)
