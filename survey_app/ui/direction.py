@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QTextLayout, QTextOption
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from survey_app.forms.languages import is_rtl
 from survey_app.ui.theme import ARABIC_SCALE
@@ -97,7 +97,7 @@ def lay_out(
     label drawing counts that space and so stops one space short of the right margin).
     """
     layout = QTextLayout(text.replace("\n", "\u2028"), font)
-    option = QTextOption(QStyle.visualAlignment(direction, alignment) & _HORIZONTAL)
+    option = QTextOption(visual_alignment(direction, alignment) & _HORIZONTAL)
     option.setTextDirection(direction)
     option.setWrapMode(QTextOption.WrapMode.WordWrap if wrap else QTextOption.WrapMode.ManualWrap)
     layout.setTextOption(option)
@@ -124,6 +124,23 @@ _HORIZONTAL = (
     | Qt.AlignmentFlag.AlignJustify
     | Qt.AlignmentFlag.AlignAbsolute
 )
+
+
+def visual_alignment(
+    direction: Qt.LayoutDirection, alignment: Qt.AlignmentFlag
+) -> Qt.AlignmentFlag:
+    """QStyle.visualAlignment: leading/trailing made absolute left/right for `direction`."""
+    # Qt's own rule, here so the first page need not make PySide's QStyle type: its ~20 enums
+    # take ~14 ms to create, a tenth of an empty window's start (benchmarks/README.md).
+    flag = Qt.AlignmentFlag
+    sides = flag.AlignLeft | flag.AlignRight
+    if not alignment & flag.AlignHorizontal_Mask:
+        alignment |= flag.AlignLeft
+    if not alignment & flag.AlignAbsolute and alignment & sides:
+        if direction == Qt.LayoutDirection.RightToLeft:
+            alignment ^= sides
+        alignment |= flag.AlignAbsolute
+    return alignment
 
 
 class TextLabel(QLabel):

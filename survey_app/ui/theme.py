@@ -125,6 +125,9 @@ def style_sheet(theme: Theme) -> str:
     QScrollBar:horizontal {{ background: #e9ecef; height: 14px; margin: 0; }}
     QScrollBar::handle:horizontal {{ background: #9aa6b2; min-width: 40px; border-radius: 6px; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+    QLabel[lang="ar"][role="plain"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="banner"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
+    QLabel[lang="ar"][role="alert"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="error"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="ok"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QLabel[lang="ar"][role="question"] {{ font-size: {theme.pt(16 * ARABIC_SCALE)}pt; }}

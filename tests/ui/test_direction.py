@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QStyle
 
-from survey_app.ui.direction import directed, plain, text_label
+from survey_app.ui.direction import directed, plain, text_label, visual_alignment
 from survey_app.ui.theme import load_fonts
 
 
@@ -58,3 +59,30 @@ def test_directed_marks_every_paragraph_and_plain_removes_the_marks():
     text = directed("أ\n1.", "ar")
     assert all(line.startswith("\u200f") for line in text.split("\n"))
     assert plain(text) == "أ\n1."
+
+
+ALIGN = Qt.AlignmentFlag
+ALIGNMENTS = [
+    ALIGN(0),
+    ALIGN.AlignLeft,
+    ALIGN.AlignRight,
+    ALIGN.AlignHCenter,
+    ALIGN.AlignJustify,
+    ALIGN.AlignCenter,
+    ALIGN.AlignLeft | ALIGN.AlignTop,
+    ALIGN.AlignRight | ALIGN.AlignVCenter,
+    ALIGN.AlignLeft | ALIGN.AlignRight,
+    ALIGN.AlignAbsolute,
+    ALIGN.AlignAbsolute | ALIGN.AlignLeft,
+    ALIGN.AlignAbsolute | ALIGN.AlignRight | ALIGN.AlignBottom,
+    ALIGN.AlignJustify | ALIGN.AlignRight,
+    ALIGN.AlignVCenter,
+]
+
+
+@pytest.mark.parametrize(
+    "direction", [Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft]
+)
+@pytest.mark.parametrize("alignment", ALIGNMENTS)
+def test_visual_alignment_is_qt_own_rule(direction, alignment):
+    assert visual_alignment(direction, alignment) == QStyle.visualAlignment(direction, alignment)

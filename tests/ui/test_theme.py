@@ -176,3 +176,23 @@ def test_the_keyboard_focus_shows_on_a_primary_button(qtbot, button_row):
     primary.setFocus()
     qtbot.waitUntil(primary.hasFocus)
     assert primary.grab().toImage() != without
+
+
+@pytest.mark.parametrize("role", ["", "banner", "alert", "error"])
+def test_staff_labels_in_arabic_are_set_larger_than_in_norwegian(qapp, qtbot, role):
+    # Staff pages build their labels with pages.common.label; with an Arabic staff language
+    # (the app laid out right to left) they were Naskh at the Latin size.
+    from PySide6.QtCore import Qt
+
+    from survey_app.ui.pages.common import label
+
+    app = prepare_application([], "nb", Theme())
+    norwegian = label("Tolkens språk", role)
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        arabic = label("لغة المترجم", role)
+    finally:
+        app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    for widget in (arabic, norwegian):
+        qtbot.addWidget(widget)
+    assert polished_size(arabic) > polished_size(norwegian)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -108,6 +109,12 @@ def label(text: str, role: str = "", *, wrap: bool = True) -> QLabel:
     widget.setWordWrap(wrap)
     if role:
         widget.setProperty("role", role)
+    if QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+        # Staff pages in Arabic (the only right-to-left staff language): Naskh reads small at
+        # the Latin size, so these labels take the Arabic sizes of the style sheet.
+        widget.setProperty("lang", "ar")
+        if not role:
+            widget.setProperty("role", "plain")
     return widget
 
 
