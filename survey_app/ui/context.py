@@ -14,6 +14,17 @@ from survey_app.ui.theme import Theme
 NATIVE_NAMES = {"nb": "Norsk (bokmål)", "en": "English", "ar": "العربية"}
 
 
+def language_name(language: str, staff: str) -> str:
+    """A language's name in the staff language, for sentences ("arabisk" in nb, "النرويجية
+    بوكمال" in ar); lists to choose from keep each language's own name (NATIVE_NAMES)."""
+    from babel import Locale
+
+    from survey_app.ui.dates import babel_locale
+
+    name = Locale.parse(babel_locale(staff)).languages.get(language)
+    return name or NATIVE_NAMES.get(language, language)
+
+
 @dataclass
 class AppContext:
     """Configuration and shared handles of one running app."""

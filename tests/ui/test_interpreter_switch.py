@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from survey_app.ui.flow import page_of
 from survey_app.ui.pages.pause import PausePage
 from survey_app.ui.pages.questionnaire import QuestionPage
@@ -151,3 +153,22 @@ def test_a_typed_number_keeps_the_participants_digits_when_the_interpreter_is_sw
     _back(qtbot, dashboard, page)
     assert view.current.langs.all == ("ar", "nb")
     assert view.current.views["bg_age"].answer.text() == "٤٥"
+
+
+@pytest.mark.parametrize(
+    ("staff", "language", "interpreter", "expected"),
+    [
+        ("nb", "nb", "ar", "Tolkens språk er slått på: arabisk."),
+        ("ar", "ar", "nb", "لغة المترجم مفعّلة: النرويجية بوكمال."),
+    ],
+)
+def test_the_switch_is_confirmed_with_the_language_named_in_the_staff_language(
+    qtbot, dashboard, ctx, staff, language, interpreter, expected
+):
+    from survey_app.ui.direction import plain
+
+    ctx.staff_language = staff
+    _view, page = _paused_on(qtbot, dashboard, ctx, "hscl25", language)
+    _choose(qtbot, ctx, page, interpreter)
+    qtbot.waitUntil(lambda: bool(page.message.text()), timeout=5000)
+    assert plain(page.message.text()) == expected

@@ -17,7 +17,7 @@ from survey_app.store.errors import CodeAlreadyUsed
 from survey_app.study.drafts import DRAFT_NOTICE, DRAFT_REFUSED, DraftTexts, session_drafts
 from survey_app.ui import operations as ops
 from survey_app.ui.availability import NO_PROTOCOL, TIMEPOINT_BLOCKED, missing_forms
-from survey_app.ui.context import NATIVE_NAMES, AppContext
+from survey_app.ui.context import NATIVE_NAMES, AppContext, language_name
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import (
     button,
@@ -33,17 +33,6 @@ KEEP_TYPING = N_(
     "Keep typing: the code is not complete. A code has letters, at least four digits and one "
     "check character at the end, as printed on the participant's card."
 )
-
-
-def language_name(language: str, staff: str) -> str:
-    """A language's name in the staff language ("arabisk" in nb, "النرويجية بوكمال" in ar)."""
-    from babel import Locale
-
-    from survey_app.ui.dates import babel_locale
-
-    return Locale.parse(babel_locale(staff)).languages.get(language) or NATIVE_NAMES.get(
-        language, language
-    )
 
 
 def list_comma(language: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QVBoxLayout, QWidget
 
-from survey_app.ui.context import NATIVE_NAMES, AppContext
+from survey_app.ui.context import NATIVE_NAMES, AppContext, language_name
 from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.pages.common import button, column, footer, label, scroll_area
 
@@ -83,7 +83,9 @@ class PausePage(QWidget):
         if language is None:
             text = _("The interpreter's language is off.")
         else:
-            name = embedded(NATIVE_NAMES.get(language, language), language)
+            name = embedded(
+                language_name(language, self.ctx.staff_language), self.ctx.staff_language
+            )
             text = _("The interpreter's language is on: {name}.", name=name)
         self.message.setProperty("role", "ok")
         self.message.setText(text)
