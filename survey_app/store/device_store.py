@@ -41,6 +41,8 @@ ABANDON_REASONS = (
     "other",
 )
 MAX_NOTE_LENGTH = 200
+# The store's own closing reason: a withdrawal from further data collection closed the session.
+WITHDRAWN = "withdrawn"
 # Finished but not sealed yet: only for the moment inside one transaction (or an older app).
 FINISHED = ("completed", "declined", "abandoned")
 # The participant asked for erasure: their readable answers go whatever the study's policy.
@@ -136,24 +138,50 @@ class DeviceStore(TrialStore, SessionStore):
         who = check.actor(actor)
         reason, note = _abandon_reason(reason, note)
         with self._tx() as conn:
-            row = self._session_row(conn, session_id)
-            if row["status"] == "in_progress":
-                conn.execute(
-                    "UPDATE sessions SET status = 'abandoned', outcome = 'abandoned', "
-                    "completed_at = ?, resume_form_id = NULL, resume_item_id = NULL WHERE id = ?",
-                    (self._now(), session_id),
-                )
-                detail = {
-                    "reason": reason,
-                    "note": note,
-                    "last_form_id": row["resume_form_id"],
-                    "last_item_id": row["resume_item_id"],
-                }
-                self._audit(conn, "abandoned", who, session_id, detail)
-            elif row["status"] != "abandoned":
-                raise InvalidSessionState("This session is already finished.")
-            submission_id = self._seal_in(conn, session_id, study, who)
+            submission_id = self._abandon_in(conn, session_id, study, reason, note, who)
         return self.sealed_copy(submission_id)
+
+    def _abandon_in(
+        self,
+        conn: sqlcipher3.Connection,
+        session_id: str,
+        study: SealingStudy,
+        reason: str,
+        note: str | None,
+        who: str,
+    ) -> str:
+        """Close and seal an unfinished session inside the caller's transaction."""
+        row = self._session_row(conn, session_id)
+        if row["status"] == "in_progress":
+            conn.execute(
+                "UPDATE sessions SET status = 'abandoned', outcome = 'abandoned', "
+                "completed_at = ?, resume_form_id = NULL, resume_item_id = NULL WHERE id = ?",
+                (self._now(), session_id),
+            )
+            detail = {
+                "reason": reason,
+                "note": note,
+                "last_form_id": row["resume_form_id"],
+                "last_item_id": row["resume_item_id"],
+            }
+            self._audit(conn, "abandoned", who, session_id, detail)
+        elif row["status"] != "abandoned":
+            raise InvalidSessionState("This session is already finished.")
+        return self._seal_in(conn, session_id, study, who)
+
+    def _close_for_withdrawal(
+        self, conn: sqlcipher3.Connection, code: str, study: SealingStudy, who: str
+    ) -> int:
+        """Close a withdrawn participant's unfinished sessions, keeping the answers given."""
+        # Consent covered what was answered before the withdrawal; nothing more may be asked,
+        # so a paused session can no longer be resumed, finished and sent.
+        rows = conn.execute(
+            "SELECT id FROM sessions WHERE participant_code = ? AND status = 'in_progress'",
+            (code,),
+        ).fetchall()
+        for row in rows:
+            self._abandon_in(conn, row["id"], study, WITHDRAWN, None, who)
+        return len(rows)
 
     @owned
     def unsealed_count(self) -> int:

@@ -407,7 +407,15 @@ class TrialStore(StoreCore):
         with self._tx() as conn:
             self._insert_notice(conn, "withdrawal", code, None, list(chosen), envelope)
             erased = self._erase_here(conn, code) if "erase" in chosen else 0
-            detail = {"submission_id": submission_id, "scopes": list(chosen), "erased": erased}
+            closed = 0
+            if "collection" in chosen and "erase" not in chosen:
+                closed = self._close_for_withdrawal(conn, code, study, who)
+            detail = {
+                "submission_id": submission_id,
+                "scopes": list(chosen),
+                "erased": erased,
+                "closed_unfinished": closed,
+            }
             self._audit(conn, "withdrawal_recorded", who, detail=detail)
         if erased:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

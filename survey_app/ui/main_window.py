@@ -80,7 +80,13 @@ class MainWindow(QMainWindow):
 
             self._register = RegisterController(self.ctx, self.error_text, self)
             self._register.idle_filter = self.idle
+            self._register.closed.connect(self._register_closed)
         return self._register
+
+    def _register_closed(self) -> None:
+        page = self.stack.currentWidget()
+        if self.page_name == "dashboard" and self.shows(page):
+            self.refresh_dashboard(page)
 
     def _idle_seconds(self) -> float:
         if self.ctx.idle_seconds is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from survey_app.i18n import N_
@@ -19,6 +19,10 @@ from survey_app.ui.pages.register_dialog import RegisterDialog
 
 class RegisterController(QObject):
     """One register dialog at a time, only from the staff dashboard; closed when the app locks."""
+
+    # The dialog closed: what it did (a withdrawal closes unfinished sessions) may change the
+    # dashboard behind it.
+    closed = Signal()
 
     def __init__(self, ctx: AppContext, error_text: Callable[[BaseException], str], parent=None):
         super().__init__(parent)
@@ -101,6 +105,7 @@ class RegisterController(QObject):
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
+        self.closed.emit()
 
     def close(self) -> None:
         """Close the dialog and lock the register (the app is being locked)."""

@@ -268,3 +268,28 @@ def test_a_withdrawal_with_erasure_also_erases_a_session_still_in_progress(
     assert session.id not in [p.session.id for p in trial_store.interrupted_sessions()]
     with pytest.raises(InvalidSessionState):
         trial_store.complete_session(session.id, study, actor="AB")
+
+
+def test_a_withdrawal_from_collection_closes_a_session_still_in_progress(
+    trial_store, study, study_identity
+) -> None:
+    # The participant leaves the study mid-questionnaire: what was answered under consent is
+    # kept and sent, but nobody can resume the session and go on asking.
+    session = baseline(trial_store, study, 18, finish=False)
+    trial_store.record_withdrawal(make_code(18), ["collection"], "2025-02-01", study, actor="AB")
+    closed = trial_store.session(session.id)
+    assert (closed.status, closed.outcome) == ("sealed", "abandoned")
+    assert session.id not in [p.session.id for p in trial_store.interrupted_sessions()]
+    _, background = study.library.steps("baseline")[:2]
+    with pytest.raises(InvalidSessionState):
+        trial_store.save_answer(session.id, background, "bg_gender", 1)
+    sent = [c for c in trial_store.pending_envelopes() if c.submission_id == closed.submission_id]
+    payload = open_envelope(sent[0].envelope, study_identity)
+    assert payload["session"]["close_reason"]["reason"] == "withdrawn"
+    assert {a["item_id"]: a["value"] for a in payload["answers"]}["bg_gender"] == 2
+
+
+def test_a_withdrawal_of_contact_only_leaves_a_session_in_progress_open(trial_store, study):
+    session = baseline(trial_store, study, 19, finish=False)
+    trial_store.record_withdrawal(make_code(19), ["contact"], "2025-02-01", study, actor="AB")
+    assert trial_store.session(session.id).status == "in_progress"

@@ -182,3 +182,24 @@ def test_a_recorded_consent_names_its_form_by_title_in_the_staff_language(
     line = plain(dialog.consent_list.text()).split("\n")[0]
     assert "(Information about the study and consent " in line
     assert "(consent " not in line
+
+
+def test_a_withdrawal_from_collection_takes_the_unfinished_session_off_the_dashboard(
+    qtbot, dashboard, ctx
+) -> None:
+    view = start_session(qtbot, dashboard, "ar", number=47)
+    accept_consent(qtbot, view)
+    code = view.setup.session.participant_code
+    dashboard.show_dashboard()
+    settle(qtbot, ctx.client)
+    assert dashboard.stack.currentWidget().unfinished_table.rowCount() == 1
+    dialog = open_register(qtbot, dashboard, ctx)
+    look_up(qtbot, ctx, dialog, code)
+    dialog.scopes["collection"].setChecked(True)
+    dialog.findChild(type(dialog.export_button), "withdraw").click()
+    settle(qtbot, ctx.client)
+    dialog.reject()
+    settle(qtbot, ctx.client)
+    page = dashboard.stack.currentWidget()
+    qtbot.waitUntil(lambda: page.unfinished_table.rowCount() == 0, timeout=20000)
+    assert not page.unfinished_box.isVisible()
