@@ -24,6 +24,41 @@ class PageSpec:
     form_count: int
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a page stands among the pages asked, and its part among the parts asked."""
+
+    page: int
+    pages: int
+    part: int
+    parts: int
+    page_in_part: int
+    pages_in_part: int
+
+
+def progress(plan: list[PageSpec], asked: list[bool], index: int) -> Progress:
+    """Count only asked pages, and only parts (forms) with at least one page asked.
+
+    The page on screen always counts, even while nothing on it applies.
+    """
+    asked = list(asked)
+    asked[index] = True
+    form_id = plan[index].form.id
+    in_part = [i for i, spec in enumerate(plan) if spec.form.id == form_id and asked[i]]
+    parts: list[str] = []
+    for spec, is_asked in zip(plan, asked, strict=True):
+        if is_asked and spec.form.id not in parts:
+            parts.append(spec.form.id)
+    return Progress(
+        sum(asked[: index + 1]),
+        sum(asked),
+        parts.index(form_id) + 1,
+        len(parts),
+        in_part.index(index) + 1,
+        len(in_part),
+    )
+
+
 def split_consent(forms: list[Form]) -> tuple[Form | None, list[Form]]:
     """Return the consent form (first step, if a consent form) and the instruments after it."""
     if forms and forms[0].kind == "consent":

@@ -197,7 +197,20 @@ class MainWindow(QMainWindow):
         )
 
     def _unlock_failed(self, page: UnlockPage, exc: BaseException) -> None:
-        page.failed(self.error_text(exc), float(getattr(exc, "delay_seconds", 0.0) or 0.0))
+        page.failed(*self._passphrase_failure(exc))
+
+    def _passphrase_failure(self, exc: BaseException) -> tuple[str, float]:
+        """What to say after a refused passphrase, and how long to wait before the next try.
+
+        The wait is counted down under the message, so a wrong passphrase says only that: the
+        store's own message ("Wait 2 seconds, then try again") said the wait a second time.
+        """
+        from survey_app.store.errors import WrongPassphrase
+
+        delay = float(getattr(exc, "delay_seconds", 0.0) or 0.0)
+        if isinstance(exc, WrongPassphrase) and delay > 0:
+            return self.ctx.ui("Wrong passphrase."), delay
+        return self.error_text(exc), delay
 
     def _store_ready(self, study) -> None:
         self.ctx.study = study
@@ -387,8 +400,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             if dialog_open():
-                delay = float(getattr(exc, "delay_seconds", 0.0) or 0.0)
-                dialog.failed(self.error_text(exc), delay)
+                dialog.failed(*self._passphrase_failure(exc))
 
         self.ctx.client.call(
             ops.change_passphrase(old, new),

@@ -20,7 +20,15 @@ from survey_app.store.errors import StoreError
 from survey_app.study.safety import AUDIT_ACTION as SAFETY_AUDIT_ACTION
 from survey_app.study.safety import triggered
 from survey_app.ui.direction import embedded, set_direction
-from survey_app.ui.flow import PageSpec, Unanswered, page_of, plan_pages, split_consent, unanswered
+from survey_app.ui.flow import (
+    PageSpec,
+    Unanswered,
+    page_of,
+    plan_pages,
+    progress,
+    split_consent,
+    unanswered,
+)
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.consent import ConsentPage
 from survey_app.ui.pages.pause import PAUSE_SHORTCUT
@@ -280,16 +288,11 @@ class SessionView(QWidget):
         return page
 
     def _show_progress(self, page: QuestionPage, index: int) -> None:
-        """Count only the pages asked with the current answers (skipped pages do not count)."""
+        """Count only the pages and parts asked with the current answers (skipped never count)."""
         if not any(spec.form.has_logic for spec in self.plan):
             return  # every page is asked: the page was built with the right counts
         asked = self.logic.pages_applying(self.plan, self.visible_answers())
-        asked[index] = True  # the page on screen counts, even while nothing on it applies
-        form_id = self.plan[index].form.id
-        in_form = [i for i, spec in enumerate(self.plan) if spec.form.id == form_id and asked[i]]
-        page.set_progress(
-            sum(asked[: index + 1]), sum(asked), in_form.index(index) + 1, len(in_form)
-        )
+        page.set_progress(progress(self.plan, asked, index))
 
     def _prebuild_next(self) -> None:
         if not isinstance(self.current, QuestionPage):

@@ -142,6 +142,7 @@ def style_sheet(theme: Theme) -> str:
         max-height: 12px; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 4px; }}
     QTableWidget {{ background: {SURFACE}; font-size: {theme.pt(12)}pt; }}
+    QTableWidget[lang="ar"] {{ font-size: {theme.pt(12 * ARABIC_SCALE)}pt; }}
     QHeaderView::section {{ font-weight: bold; padding: 6px; }}
     """
 

@@ -158,3 +158,37 @@ items:
       en: {1: "Damascus", 2: "Aleppo", 3: "Asmara", 4: "Another city"}
       ar: {1: "دمشق", 2: "حلب", 3: "أسمرة", 4: "مدينة أخرى"}
 """
+
+# A part where nothing ever applies: every item waits for a flag no answer sets.
+NEVER_FORM = """\
+id: nv
+kind: instrument
+version: "1.0.0"
+prefix: nv
+source: "Synthetic test instrument"
+licence: "Test only"
+languages:
+  nb: {status: draft}
+  en: {status: draft}
+  ar: {status: draft}
+title:
+  nb: "Oppfølging"
+  en: "Follow-up"
+  ar: "المتابعة"
+items:
+  - id: nv_flag
+    type: calculate
+    calculate: "0"
+  - id: nv_moved
+    type: single_choice
+    allow_decline: true
+    relevant: "${nv_flag} = 1"
+    text:
+      nb: "Har du flyttet siden sist?"
+      en: "Have you moved since last time?"
+      ar: "هل انتقلت منذ المرة الماضية؟"
+    options:
+      nb: {1: "Ja", 0: "Nei"}
+      en: {1: "Yes", 0: "No"}
+      ar: {1: "نعم", 0: "لا"}
+"""

@@ -29,3 +29,23 @@ def test_the_wait_is_said_in_the_staff_language(qtbot, language, seconds, expect
     assert message.text().split("\n") == ["!", expected]
     assert not button.isEnabled()
     countdown.stop()
+
+
+@pytest.mark.parametrize(
+    ("language", "first_line", "wait"),
+    [("nb", "Feil passordfrase.", "Vent"), ("ar", "عبارة المرور خاطئة.", "انتظر")],
+)
+def test_a_wrong_passphrase_says_the_wait_once(qtbot, dashboard, ctx, language, first_line, wait):
+    # The store's message ("Wait 2 seconds, then try again") stood above the countdown
+    # ("You can try again in 2 seconds"): the same wait, said twice.
+    from survey_app.ui.direction import plain
+
+    ctx.staff_language = language
+    dashboard.lock()
+    gate = dashboard.gate
+    gate.passphrase.setText("not the passphrase")
+    gate.unlock_button.click()
+    qtbot.waitUntil(lambda: gate.countdown.waiting, timeout=20000)
+    lines = plain(gate.message.text()).split("\n")
+    assert lines[0] == first_line
+    assert len(lines) == 2 and wait not in gate.message.text()

@@ -22,3 +22,19 @@ def test_the_study_title_is_in_the_staff_language(qtbot, dashboard, ctx, languag
     titles = [w.text() for w in page.findChildren(type(page.meeting_label)) if w.isVisibleTo(page)]
     assert expected in titles
     assert "DEMO study - not for real data" not in titles  # study.yaml's name: English only
+
+
+def test_the_session_tables_are_set_larger_for_arabic_staff(qtbot, dashboard, ctx):
+    sizes = {}
+    for language in ("nb", "ar"):
+        ctx.staff_language = language
+        dashboard.show_dashboard()
+        settle(qtbot, ctx.client)
+        page = dashboard.stack.currentWidget()
+        page.table.ensurePolished()
+        page.unfinished_table.ensurePolished()
+        sizes[language] = (
+            page.table.font().pointSizeF(),
+            page.unfinished_table.font().pointSizeF(),
+        )
+    assert sizes["ar"][0] > sizes["nb"][0] and sizes["ar"][1] > sizes["nb"][1]

@@ -245,6 +245,40 @@ def test_progress_counts_only_pages_that_are_asked(qtbot, dashboard, ctx, logic_
     assert page(view).progress_label.text() == expected[language]
 
 
+def load_form(tmp_path: Path, name: str, text: str):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    return form
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last"),
+    [
+        ("ar", "الجزء ١ من ٢، الصفحة ١ من ١", "الجزء ٢ من ٢، الصفحة ١ من ١"),
+        ("nb", "Del 1 av 2, side 1 av 1", "Del 2 av 2, side 1 av 1"),
+    ],
+)
+def test_part_where_nothing_applies_is_not_counted(
+    qtbot, dashboard, ctx, tmp_path, logic_form, language, first, last
+):
+    from tests.forms.logic_fixture import FILTER_FORM, NEVER_FORM
+
+    never = load_form(tmp_path, "nv", NEVER_FORM)
+    towns = load_form(tmp_path, "cf", FILTER_FORM)
+    view = logic_session(qtbot, dashboard, ctx, logic_form, language)
+    view.close()
+    setup = dataclasses.replace(view.setup, forms=[logic_form, never, towns])
+    view = SessionView(setup, ctx.client, ctx.theme)
+    qtbot.addWidget(view)
+    view.show()
+    assert page(view).progress_label.text() == first
+    page(view).next_button.click()
+    assert page(view).form.id == "cf"
+    assert page(view).progress_label.text() == last
+
+
 def resumed(qtbot, ctx, view, form) -> SessionView:
     """The session as a restarted app resumes it: answers and touched items from the store."""
     from survey_app.ui import operations as ops

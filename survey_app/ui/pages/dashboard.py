@@ -152,6 +152,7 @@ class DashboardPage(QWidget):
         body.addWidget(self.meeting_form)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("sessions")
+        self.table.setProperty("lang", ctx.staff_language)  # Arabic cells at the Arabic size
         self.table.setHorizontalHeaderLabels(
             [_("Participant code"), _("Timepoint"), _("Language"), _("Status"), _("Started")]
         )
@@ -216,6 +217,7 @@ class DashboardPage(QWidget):
         self.unfinished_title = label(_("Unfinished sessions (all meetings)"), "subtitle")
         self.unfinished_table = QTableWidget(0, 4)
         self.unfinished_table.setObjectName("unfinished")
+        self.unfinished_table.setProperty("lang", self.ctx.staff_language)
         self.unfinished_table.setHorizontalHeaderLabels(
             [_("Participant code"), _("Timepoint"), _("Started"), _("Stopped at")]
         )

@@ -9,7 +9,7 @@ from survey_app.forms.logic import FormState, offered
 from survey_app.forms.model import Form
 from survey_app.i18n import N_
 from survey_app.ui.direction import language_lines
-from survey_app.ui.flow import PageSpec
+from survey_app.ui.flow import PageSpec, Progress
 from survey_app.ui.langs import SessionLanguages
 from survey_app.ui.pages.common import button, column, footer, gap, scroll_area, staff_corner
 from survey_app.ui.reading import Clip, PageReading, Reader
@@ -55,7 +55,16 @@ class QuestionPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         body.addWidget(self.progress)
-        self.set_progress(page_index + 1, page_count, spec.number_in_form, spec.pages_in_form)
+        self.set_progress(
+            Progress(
+                page_index + 1,
+                page_count,
+                spec.form_index + 1,
+                spec.form_count,
+                spec.number_in_form,
+                spec.pages_in_form,
+            )
+        )
         self.read_button = button(langs.ui_joined(READ_PAGE), name="read_page")
         self.read_button.setVisible(False)  # shown below when the page has recordings
         self.read_button.clicked.connect(self._read_page)
@@ -122,17 +131,17 @@ class QuestionPage(QWidget):
             )
         )
 
-    def set_progress(self, page: int, pages: int, page_in_form: int, pages_in_form: int) -> None:
-        """Show the page's place among the pages that are asked (skipped pages never count)."""
-        self.progress.setRange(0, pages)
-        self.progress.setValue(page)
+    def set_progress(self, where: Progress) -> None:
+        """Show the page's place among the pages and parts that are asked (skipped never count)."""
+        self.progress.setRange(0, where.pages)
+        self.progress.setValue(where.page)
         self.progress_label.set_pairs(
             self.langs.ui(
                 "Part {part} of {parts}, page {page} of {pages}",
-                part=self.spec.form_index + 1,
-                parts=self.spec.form_count,
-                page=page_in_form,
-                pages=pages_in_form,
+                part=where.part,
+                parts=where.parts,
+                page=where.page_in_part,
+                pages=where.pages_in_part,
             )
         )
 
