@@ -64,7 +64,9 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
     except BrokenPipeError:
         return _reader_went_away()
     except UserFacingError as exc:
-        print(f"error: {_in_words(exc)}", file=sys.stderr)
+        from survey_app.cli.ca_hint import with_ca_hint
+
+        print(f"error: {with_ca_hint(_in_words(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
