@@ -94,8 +94,11 @@ def find_bundles(sources: Sequence[Path]) -> list[Path]:
                 for p in source.rglob(f"*{BUNDLE_SUFFIX}")
                 if p.is_file() and not p.name.endswith(PARTIAL_SUFFIX)
             )
-        else:
+        elif source.exists():
             found.append(source)
+        else:
+            # A mistyped path or an unmounted USB stick: stop before an output folder is made.
+            raise UserFacingError(f"{source}: no such file or folder; nothing was imported")
     return found
 
 
