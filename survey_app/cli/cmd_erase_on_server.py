@@ -34,7 +34,13 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         metavar="VAR",
         help="environment variable holding the data-manager token (default %(default)s)",
     )
-    parser.add_argument("--ca", metavar="FILE", help="CA certificate (PEM) for the server's TLS")
+    parser.add_argument(
+        "--ca",
+        "--cafile",
+        dest="ca",
+        metavar="FILE",
+        help="CA certificate (PEM) for the server's TLS",
+    )
     parser.add_argument(
         "--insecure-http",
         action="store_true",

@@ -181,7 +181,22 @@ def _report(args) -> int:
 
     library = _library(args)
     with open_device_store(store_path_in(args.data_dir)) as store:
+        if args.meeting is not None:
+            _known_meeting(store, args.meeting)
         report = report_from_store(store, library, args.meeting)
     pages = render_report(report, args.out, args.staff_language)
-    print(f"wrote {args.out} ({pages} pages, {report.sessions} sessions, counts only)")
+    print(f"wrote {args.out} ({pages} page(s), {report.sessions} session(s), counts only)")
     return 0
+
+
+def _known_meeting(store, meeting_id: str) -> None:
+    """Refuse an unknown --meeting with the ids this laptop has: they are shown nowhere else."""
+    from survey_app.errors import UserFacingError
+
+    meetings = store.meetings()
+    if any(m.id == meeting_id for m in meetings):
+        return
+    if not meetings:
+        raise UserFacingError(f"unknown meeting {meeting_id}: this laptop has no meetings")
+    known = "; ".join(f"{m.id} ({m.date})" for m in meetings)
+    raise UserFacingError(f"unknown meeting {meeting_id}; the meetings on this laptop: {known}")

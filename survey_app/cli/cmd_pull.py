@@ -32,7 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="CURSOR",
         help="start after this cursor instead of the folder's (0: everything again)",
     )
-    parser.add_argument("--ca", metavar="FILE", help="CA certificate (PEM) for the server's TLS")
+    parser.add_argument(
+        "--ca",
+        "--cafile",
+        dest="ca",
+        metavar="FILE",
+        help="CA certificate (PEM) for the server's TLS",
+    )
     parser.add_argument(
         "--insecure-http",
         action="store_true",
@@ -82,7 +88,9 @@ def _pull(args: argparse.Namespace) -> int:
     elif result.complete:
         print(f"nothing new on the server (cursor {result.cursor})")
     if result.stopped:
-        print(f"pull stopped: {result.stopped}", file=sys.stderr)
+        from survey_app.cli.ca_hint import with_ca_hint
+
+        print(f"pull stopped: {with_ca_hint(result.stopped)}", file=sys.stderr)
         return 3
     print(f"next: python main.py import {result.out_dir} --key ... --study ... --out ...")
     return 0

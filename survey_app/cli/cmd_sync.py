@@ -12,7 +12,10 @@ from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `sync` command (enrol, run, status)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", help="device store file (default: the app's data folder)")
+    # --data-dir as in `export`, `simulate` and the app itself, so one folder works everywhere.
+    where = common.add_mutually_exclusive_group()
+    where.add_argument("--store", help="device store file (default: the app's data folder)")
+    where.add_argument("--data-dir", help="folder holding device-store.db (default: the app's)")
     common.add_argument(
         "--cafile",
         help="CA certificate (PEM) to trust for a server with its own certificate; given at "
@@ -56,9 +59,13 @@ def _open_store(args: argparse.Namespace):  # -> DeviceStore
     from pathlib import Path
 
     from survey_app.cli.device_store import open_device_store
-    from survey_app.store import default_store_path
+    from survey_app.store import default_store_path, store_path_in
 
-    return open_device_store(Path(args.store) if args.store else default_store_path())
+    if args.store:
+        return open_device_store(Path(args.store))
+    if args.data_dir:
+        return open_device_store(store_path_in(Path(args.data_dir)))
+    return open_device_store(default_store_path())
 
 
 def _verify(args: argparse.Namespace) -> bool | str:

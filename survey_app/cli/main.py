@@ -33,7 +33,8 @@ def build_parser(prog: str = "python main.py") -> argparse.ArgumentParser:
     add_app_options(
         parser.add_argument_group("app options (when starting the app)"), listed_only=True
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Without prog, a command's usage line would repeat the two-line app usage above.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog=prog)
     for name in _command_modules():
         module = importlib.import_module(f"survey_app.cli.{name}")
         module.register(sub)
@@ -63,7 +64,9 @@ def main(argv: Sequence[str], prog: str = "python main.py") -> int:
     except BrokenPipeError:
         return _reader_went_away()
     except UserFacingError as exc:
-        print(f"error: {_in_words(exc)}", file=sys.stderr)
+        from survey_app.cli.ca_hint import with_ca_hint
+
+        print(f"error: {with_ca_hint(_in_words(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

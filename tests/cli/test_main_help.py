@@ -36,3 +36,27 @@ def test_listed_app_options_give_commands_no_defaults():
     # A command's arguments are its own: the listed app options must not add e.g. `language`.
     args = build_parser().parse_args(["check-forms"])
     assert not {"language", "data_dir", "sync_interval", "large_text"} & set(vars(args))
+
+
+def test_command_help_starts_with_the_command_line_to_type(capsys):
+    out = help_text(capsys, ["simulate", "--help"])
+    assert out.startswith("usage: python main.py simulate [-h]")
+
+
+def test_nested_command_help_names_both_words(capsys):
+    out = help_text(capsys, ["sync", "enrol", "--help"])
+    assert out.startswith("usage: python main.py sync enrol [-h]")
+
+
+def test_installed_program_names_itself_in_command_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["keys", "--help"], prog="survey-app")
+    assert capsys.readouterr().out.startswith("usage: survey-app keys")
+
+
+def test_a_wrong_command_argument_names_the_command_not_the_app_usage(capsys):
+    with pytest.raises(SystemExit) as ended:
+        main(["participant", "find", "P-0007-X"])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert "python main.py participant: error:" in err and "[APP OPTIONS]" not in err

@@ -109,6 +109,21 @@ def test_pdf_report_command_reads_passphrase_from_environment(tmp_path, filled_s
     assert "Meeting report" in pdftotext(out)
 
 
+def test_pdf_report_with_an_unknown_meeting_lists_the_laptops_meetings(
+    tmp_path, filled_store, monkeypatch, capsys
+):
+    path, _ = filled_store
+    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", PASSPHRASE)
+    with DeviceStore.open(path, PASSPHRASE) as store:
+        ids = [m.id for m in store.meetings()]
+    out = tmp_path / "report.pdf"
+    args = ["pdf", "report", "--data-dir", str(path.parent), "--meeting", "1", "--out", str(out)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "unknown meeting 1" in err and all(i in err for i in ids)
+    assert not out.exists()
+
+
 def test_pdf_form_command_prints_bilingual_form(tmp_path, library):
     out = tmp_path / "hscl.pdf"
     code = main(

@@ -37,6 +37,17 @@ def test_enrol_then_run_uploads_everything_and_exits_zero(
     assert service.repository.count_submissions() == 2
 
 
+def test_data_dir_names_the_same_store_as_in_export_and_simulate(
+    store_path: Path, service: ServerService, live: tuple, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = service.create_enrol_code()
+    folder = str(store_path.parent)
+    enrol = ["sync", "enrol", "--server", live[1].url, "--code", code]
+    assert main([*enrol, "--data-dir", folder]) == 0
+    assert main(["sync", "run", "--data-dir", folder]) == 0
+    assert "confirmed 2 of 2" in capsys.readouterr().out
+
+
 def test_run_before_enrolment_explains_what_to_do(
     store_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -110,3 +110,39 @@ def test_sync_enrol_over_plain_http_to_the_network_says_how_to_insist(
     err = capsys.readouterr().err
     assert "https://" in err
     assert "--insecure-http" in err
+
+
+def test_sync_enrol_to_an_untrusted_server_names_the_ca_option(
+    https: tuple[ServerService, BackgroundServer],
+    store_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    service, server = https
+    code, _ = service.create_enrol_code()
+    args = ["sync", "enrol", "--server", server.url, "--code", code, "--store", str(store_path)]
+    assert main(args) == 1
+    assert "certificate is not trusted" in (err := capsys.readouterr().err) and "--ca FILE" in err
+
+
+def test_pull_from_an_untrusted_server_names_the_ca_option(
+    https: tuple[ServerService, BackgroundServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    service, server = https
+    monkeypatch.setenv("SURVEY_APP_TOKEN", service.create_account("dm", "data_manager")[1])
+    assert main(["pull", "--server", server.url, "--out", str(tmp_path / "pulled")]) == 3
+    assert "certificate is not trusted" in (err := capsys.readouterr().err) and "--ca FILE" in err
+
+
+def test_pull_takes_the_cafile_option_as_sync_does(
+    https: tuple[ServerService, BackgroundServer],
+    tls: TlsFiles,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service, server = https
+    monkeypatch.setenv("SURVEY_APP_TOKEN", service.create_account("dm", "data_manager")[1])
+    args = ["pull", "--server", server.url, "--out", str(tmp_path / "pulled")]
+    assert main([*args, "--cafile", str(tls.certfile)]) == 0
