@@ -182,6 +182,34 @@ def not_offered_answers(form: Form, answers: Answers, state: FormState) -> list[
     return out
 
 
+def still_offered(item: Item, value: object, state: FormState) -> object | None:
+    """What stays of a choice answer when only the options offered now may stay.
+
+    A multiple choice keeps its chosen options that are still offered (in their order); a
+    single choice stays whole or goes. None: nothing stays, the answer is cleared.
+    """
+    codes = offered(item, state)
+    if codes is None or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        kept = [v for v in value if v in codes]
+        return kept or None
+    return value if value in codes else None
+
+
+def narrowed_answers(form: Form, answers: Answers, state: FormState) -> dict[str, object | None]:
+    """Item id -> what stays of its answer, for answers holding options no longer offered."""
+    return {
+        item_id: still_offered(form.item(item_id), answers[item_id][0], state)
+        for item_id in not_offered_answers(form, answers, state)
+    }
+
+
+def removed_options(before: object, after: object | None) -> list[int]:
+    """The chosen option codes an answer loses when it goes from `before` to `after`."""
+    return sorted(_chosen(before) - _chosen(after))
+
+
 def acceptable(form: Form, item: Item, value: object, state: FormState) -> bool:
     """True when a value may be stored now: its constraint holds and its options are offered."""
     if not constraint_holds(form, item, value, state):

@@ -16,8 +16,9 @@ def redact_answer_values(
 ) -> None:
     """Blank the answer values (and, with `decisions`, the consent decisions) in its audit.
 
-    The entries stay (who changed which item when); only the values go, which is the one
-    change the audit trail's trigger allows (schema version 6).
+    Answer values are an entry's old and new value and the options it names as removed. The
+    entries stay (who changed which item when); only the values go, which is the one
+    change the audit trail's trigger allows (schema versions 6 and 7).
     """
     marks = ", ".join("?" for _ in ANSWER_VALUE_ACTIONS)
     conn.execute(

@@ -229,25 +229,34 @@ _V5 = (
 # and new) or consent decisions may lose exactly those and nothing else, so purging, declining
 # and erasing a participant's answers also reaches the copies of them in the audit trail.
 ANSWER_VALUE_ACTIONS = ("answer_changed", "answer_not_applicable", "answer_not_offered")
-REDACTED_ANSWER_DETAIL = (
+REDACTED_ANSWER_DETAIL_V6 = (
     "json_set({}, '$.old.value', NULL, '$.new.value', NULL, '$.redacted', json('true'))"
 )
 REDACTED_CONSENT_DETAIL = "json_set({}, '$.decisions', NULL, '$.redacted', json('true'))"
-_V6 = (
-    "DROP TRIGGER audit_no_update",
-    f"""CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+
+
+def _audit_trigger(redacted_answer: str) -> str:
+    return f"""CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
         WHEN NOT (NEW.seq IS OLD.seq AND NEW.at IS OLD.at AND NEW.actor IS OLD.actor
             AND NEW.device_id IS OLD.device_id AND NEW.action IS OLD.action
             AND NEW.session_id IS OLD.session_id
             AND ((OLD.action IN {ANSWER_VALUE_ACTIONS!r}
-                  AND NEW.detail IS {REDACTED_ANSWER_DETAIL.format("OLD.detail")})
+                  AND NEW.detail IS {redacted_answer.format("OLD.detail")})
                  OR (OLD.action = 'consent'
                   AND NEW.detail IS {REDACTED_CONSENT_DETAIL.format("OLD.detail")})))
-        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
-)
+        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END"""
+
+
+_V6 = ("DROP TRIGGER audit_no_update", _audit_trigger(REDACTED_ANSWER_DETAIL_V6))
+
+# Version 7: an "answer_not_offered" entry names the options a choice_filter took out of a
+# multiple choice answer (`removed`, a list of chosen codes): an answer value too, so blanking
+# the values blanks it as well (json_replace: entries without it stay without it).
+REDACTED_ANSWER_DETAIL = f"json_replace({REDACTED_ANSWER_DETAIL_V6}, '$.removed', NULL)"
+_V7 = ("DROP TRIGGER audit_no_update", _audit_trigger(REDACTED_ANSWER_DETAIL))
 
 MIGRATIONS: Mapping[int, Sequence[str]] = {
-    1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6
+    1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7
 }  # fmt: skip
 SCHEMA_VERSION = max(MIGRATIONS)
 

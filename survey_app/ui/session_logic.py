@@ -15,7 +15,7 @@ from survey_app.forms.logic import (
     FormState,
     constraint_holds,
     form_state,
-    not_offered_answers,
+    narrowed_answers,
     required_now,
 )
 from survey_app.forms.model import Form, Item, ItemType, LocalText
@@ -80,7 +80,8 @@ class SessionLogic:
         return out
 
     def dropped(self, form: Form, answers: dict[Key, Answer]) -> list[str]:
-        """Items of a form that hold an answer although they no longer apply."""
+        """Items of a form whose answer is cleared: it no longer applies, or none of its
+        chosen options is offered any more."""
         if not form.has_logic:
             return []
         state = self.state(form, answers)
@@ -89,9 +90,17 @@ class SessionLogic:
             for (form_id, item_id) in answers
             if form_id == form.id and not state.applies(item_id)
         ]
-        # An option a choice_filter no longer offers is cleared as the store clears it.
-        not_offered = not_offered_answers(form, form_answers(form, answers), state)
-        return gone + [i for i in not_offered if i not in gone]
+        # Cleared as the store clears it (forms.logic.still_offered decides what stays).
+        narrowed = narrowed_answers(form, form_answers(form, answers), state)
+        return gone + [i for i, kept in narrowed.items() if kept is None and i not in gone]
+
+    def narrowed(self, form: Form, answers: dict[Key, Answer]) -> dict[str, object]:
+        """Multiple choice answers that keep only their options still offered: id -> kept."""
+        if not form.has_logic:
+            return {}
+        state = self.state(form, answers)
+        narrowed = narrowed_answers(form, form_answers(form, answers), state)
+        return {i: kept for i, kept in narrowed.items() if kept is not None}
 
     def broken_constraint(
         self, form: Form, item: Item, value: object, answers: dict[Key, Answer]

@@ -491,10 +491,22 @@ class SessionView(QWidget):
             self._unsaved.pop((form.id, item_id), None)  # no longer asked: never saved again
             if self.second_pass is not None and self.resolving:
                 self.answers.pop((form.id, item_id), None)
+        # A multiple choice keeps the options still offered; the store narrows its copy in
+        # the same save, but an answer it never got (a refused save) is saved narrowed now.
+        narrowed = self.logic.narrowed(form, visible)
+        for item_id, kept in narrowed.items():
+            key = (form.id, item_id)
+            visible[key] = (kept, ANSWERED)
+            if self.second_pass is not None and self.resolving:
+                self.answers[key] = (kept, ANSWERED)
+            if self._unsaved.pop(key, None) is not None:
+                self._record(form, item_id, kept, ANSWERED)
         page = self.current
         if isinstance(page, QuestionPage) and page.form.id == form.id:
             for item_id in dropped:
                 page.reset_item(item_id)
+            for item_id, kept in narrowed.items():
+                page.reset_item(item_id, (kept, ANSWERED))
             page.apply_logic(self.logic.state(form, visible))
         if isinstance(page, QuestionPage):
             self._show_progress(page, self.page_index)

@@ -192,3 +192,8 @@ items:
       en: {1: "Yes", 0: "No"}
       ar: {1: "نعم", 0: "لا"}
 """
+
+# The same cities as a multiple choice: a filter takes out only the cities no longer offered.
+MULTI_FILTER_FORM = FILTER_FORM.replace(
+    "  - id: cf_city\n    type: single_choice\n", "  - id: cf_city\n    type: multiple_choice\n"
+)

@@ -12,11 +12,17 @@ import openpyxl
 import pytest
 
 from survey_app.forms.library import check_file
-from survey_app.forms.logic import form_state, offered, submission_problems
+from survey_app.forms.logic import (
+    form_state,
+    narrowed_answers,
+    offered,
+    removed_options,
+    submission_problems,
+)
 from survey_app.forms.xlsform.check import check_xlsx
 from survey_app.forms.xlsform.pyxform_check import run_pyxform
 from survey_app.pdf.routing import option_filter_text, question_numbers
-from tests.forms.logic_fixture import FILTER_FORM
+from tests.forms.logic_fixture import FILTER_FORM, MULTI_FILTER_FORM
 from tests.forms.xlsform.test_round_trip import round_trip
 
 TODAY = date(2026, 12, 5)
@@ -44,6 +50,32 @@ def errors(tmp_path: Path, text: str) -> list[str]:
 def test_only_the_options_whose_condition_holds_are_offered(form, country, codes):
     state = form_state(form, {"cf_country": (country, "answered")}, TODAY)
     assert offered(form.item("cf_city"), state) == codes
+
+
+def test_multiple_choice_keeps_the_options_still_offered(tmp_path):
+    form, _ = load(tmp_path, MULTI_FILTER_FORM)
+    answers = {"cf_country": (2, "answered"), "cf_city": ([1, 2, 4], "answered")}
+    narrowed = narrowed_answers(form, answers, form_state(form, answers, TODAY))
+    assert narrowed == {"cf_city": [4]}
+    assert removed_options([1, 2, 4], narrowed["cf_city"]) == [1, 2]
+
+
+def test_multiple_choice_with_no_option_still_offered_is_cleared(tmp_path):
+    form, _ = load(tmp_path, MULTI_FILTER_FORM)
+    answers = {"cf_country": (3, "answered"), "cf_city": ([1, 2], "answered")}
+    assert narrowed_answers(form, answers, form_state(form, answers, TODAY)) == {"cf_city": None}
+
+
+def test_single_choice_no_longer_offered_is_cleared(form):
+    answers = {"cf_country": (2, "answered"), "cf_city": (1, "answered")}
+    assert narrowed_answers(form, answers, form_state(form, answers, TODAY)) == {"cf_city": None}
+
+
+@pytest.mark.parametrize(("cities", "problems"), [([4], 0), ([1, 4], 1)])
+def test_submission_accepts_a_narrowed_multiple_choice_only(tmp_path, cities, problems):
+    form, _ = load(tmp_path, MULTI_FILTER_FORM)
+    answers = {"cf_country": (2, "answered"), "cf_city": (cities, "answered")}
+    assert len(submission_problems(form, answers, TODAY)) == problems
 
 
 def test_submission_with_an_option_the_filter_excludes_has_a_reason(form):

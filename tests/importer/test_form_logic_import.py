@@ -249,3 +249,31 @@ def test_codebook_prints_the_condition_of_every_filtered_option(
         "1: ${cf_country} = 1; 2: ${cf_country} = 1; 3: ${cf_country} = 2"
     )
     assert rows["cf_country"]["choice_filter"] == ""
+
+
+@pytest.fixture(scope="module")
+def multi_filter_library(tmp_path_factory):
+    from tests.forms.logic_fixture import MULTI_FILTER_FORM
+
+    forms = tmp_path_factory.mktemp("multifilter") / "forms"
+    forms.mkdir()
+    shutil.copy(SHIPPED_FORMS / "consent.yaml", forms / "consent.yaml")
+    (forms / "cf.yaml").write_text(MULTI_FILTER_FORM, encoding="utf-8")
+    (forms / "protocol.yaml").write_text(PROTOCOL.replace("[consent, lg]", "[consent, cf]"))
+    library = load_library(forms)
+    assert not library.errors, [str(f) for f in library.errors]
+    return library
+
+
+@pytest.mark.parametrize(("cities", "accepted"), [([3, 4], True), ([1, 4], False)])
+def test_narrowed_multiple_choice_is_imported_and_an_option_not_offered_refused(
+    tmp_path, multi_filter_library, laptop, study_keys, cities, accepted
+):
+    payload = make_payload(
+        multi_filter_library,
+        f"sub-mc{cities[0]}",
+        laptop,
+        answers={"cf_country": 2, "cf_city": cities},
+    )
+    report, _ = import_payloads(tmp_path, multi_filter_library, laptop, study_keys, [payload])
+    assert report.new_count == int(accepted)

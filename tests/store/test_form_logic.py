@@ -11,7 +11,7 @@ from survey_app.forms.library import check_file
 from survey_app.forms.model import Form
 from survey_app.store import DeviceStore, InvalidAnswer, SessionInfo
 from survey_app.store.errors import AnswerNotApplicable, ConstraintFailed, OptionNotOffered
-from tests.forms.logic_fixture import FILTER_FORM, LOGIC_FORM
+from tests.forms.logic_fixture import FILTER_FORM, LOGIC_FORM, MULTI_FILTER_FORM
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +136,34 @@ def test_option_that_stops_being_offered_is_cleared_with_an_audit_entry(
     entry = [e for e in store.audit_trail(session.id) if e.action == "answer_not_offered"]
     assert [e.detail["item_id"] for e in entry] == ["cf_city"]
     assert entry[0].detail["old"]["value"] == 2
+
+
+@pytest.fixture(scope="module")
+def multi_filter_form(tmp_path_factory) -> Form:
+    path: Path = tmp_path_factory.mktemp("forms") / "cf.yaml"
+    path.write_text(MULTI_FILTER_FORM, encoding="utf-8")
+    form, findings = check_file(path)
+    assert form is not None, [str(f) for f in findings]
+    return form
+
+
+def test_multiple_choice_keeps_the_options_still_offered_and_the_audit_names_the_removed(
+    store, session, multi_filter_form
+):
+    store.save_answer(session.id, multi_filter_form, "cf_country", 1)
+    store.save_answer(session.id, multi_filter_form, "cf_city", [1, 4])
+    store.save_answer(session.id, multi_filter_form, "cf_country", 2)
+    assert stored(store, session)["cf_city"] == [4]
+    [entry] = [e for e in store.audit_trail(session.id) if e.action == "answer_not_offered"]
+    assert entry.detail["removed"] == [1]
+    assert (entry.detail["old"]["value"], entry.detail["new"]["value"]) == ([1, 4], [4])
+
+
+def test_narrowed_multiple_choice_is_accepted_and_an_option_not_offered_refused(
+    store, session, multi_filter_form
+):
+    store.save_answer(session.id, multi_filter_form, "cf_country", 2)
+    with pytest.raises(OptionNotOffered):
+        store.save_answer(session.id, multi_filter_form, "cf_city", [1, 4])
+    store.save_answer(session.id, multi_filter_form, "cf_city", [3, 4])
+    assert stored(store, session)["cf_city"] == [3, 4]

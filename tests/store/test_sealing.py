@@ -11,7 +11,7 @@ from survey_app.sealing.envelope import open_envelope, verify_envelope
 from survey_app.store import DeviceStore, InvalidSessionState, SessionInfo
 from survey_app.store.submission import SUBMISSION_FORMAT
 from survey_app.study import Study
-from tests.forms.logic_fixture import LOGIC_FORM
+from tests.forms.logic_fixture import LOGIC_FORM, MULTI_FILTER_FORM
 
 
 def _answer_some(store: DeviceStore, session: SessionInfo, study: Study, notes: Form) -> None:
@@ -236,9 +236,28 @@ def answer_values_in_audit(store: DeviceStore, session_id: str) -> list[object]:
             value = (entry.detail.get(side) or {}).get("value")
             if value is not None:
                 found.append(value)
+        if entry.detail.get("removed") is not None:
+            found.append(entry.detail["removed"])
         if entry.detail.get("decisions") is not None:
             found.append(entry.detail["decisions"])
     return found
+
+
+def test_a_stopped_session_keeps_no_removed_option_in_its_audit_trail(
+    tmp_path, store: DeviceStore, session: SessionInfo, study: Study
+) -> None:
+    path = tmp_path / "cf.yaml"
+    path.write_text(MULTI_FILTER_FORM, encoding="utf-8")
+    cities, _ = check_file(path)
+    store.save_answer(session.id, cities, "cf_country", 1)
+    store.save_answer(session.id, cities, "cf_city", [2, 4])
+    store.save_answer(session.id, cities, "cf_country", 2)
+    [entry] = store.audit_trail(session.id, actions=("answer_not_offered",))
+    assert entry.detail["removed"] == [2]
+    store.decline_session(session.id, study, actor="AB")
+    [entry] = store.audit_trail(session.id, actions=("answer_not_offered",))
+    assert entry.detail["removed"] is None
+    assert answer_values_in_audit(store, session.id) == []
 
 
 def _answer_and_change(store: DeviceStore, session: SessionInfo, study: Study, notes: Form):

@@ -415,3 +415,25 @@ def test_multiple_choice_options_a_filter_hides_leave_no_hole(qtbot, dashboard, 
     answer.layout().activate()
     # Two per row: Damascus, Aleppo; then "another city" under Damascus, not under Asmara's hole.
     assert answer.button_for(4).geometry().left() == answer.button_for(1).geometry().left()
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_multiple_choice_keeps_the_options_still_offered(qtbot, dashboard, ctx, tmp_path, language):
+    from tests.forms.logic_fixture import MULTI_FILTER_FORM
+
+    view = logic_session(
+        qtbot, dashboard, ctx, load_form(tmp_path, "cf", MULTI_FILTER_FORM), language
+    )
+    page(view).views["cf_country"].answer.button_for(1).click()
+    page(view).views["cf_city"].answer.button_for(1).click()  # Damascus
+    page(view).views["cf_city"].answer.button_for(4).click()  # another city
+    assert stored(qtbot, ctx, view)["cf_city"] == [1, 4]
+    page(view).views["cf_country"].answer.button_for(2).click()  # Eritrea: no Damascus
+    cities = page(view).views["cf_city"].answer
+    assert [cities.button_for(c).isChecked() for c in (1, 4)] == [False, True]
+    assert stored(qtbot, ctx, view)["cf_city"] == [4]
+    sid = view.session_id
+    trail = store_call(qtbot, ctx.client, lambda w: w.store.audit_trail(sid))
+    assert [e.detail["removed"] for e in trail if e.action == "answer_not_offered"] == [[1]]
+    cities.button_for(3).click()  # the widget still works: Asmara is added to what stayed
+    assert stored(qtbot, ctx, view)["cf_city"] == [3, 4]

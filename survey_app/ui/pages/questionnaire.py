@@ -188,11 +188,18 @@ class QuestionPage(QWidget):
         for section_id, title in self.section_titles.items():
             title.setVisible(state.sections.get(section_id, True))
 
-    def reset_item(self, item_id: str) -> None:
-        """Empty an item's answer widget (its answer was cleared because it stopped applying)."""
+    def reset_item(self, item_id: str, kept: tuple[object, str] | None = None) -> None:
+        """Empty an item's answer widget (its answer was cleared because it stopped applying),
+        or show only what the logic kept of it (`kept`: value, status)."""
         view = self.views.get(item_id)
-        if view is not None and view.reset_answer() is not None:
-            self._connect(view)
+        if view is None:
+            return
+        fresh = view.reset_answer()
+        if fresh is None:
+            return
+        if kept is not None:
+            fresh.set_answer(*kept)
+        self._connect(view)
 
     def shown_items(self) -> list[str]:
         """Ids of the items on this page that are shown (they apply)."""
