@@ -16,8 +16,8 @@ from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
-from survey_app.ui.file_dialogs import use_qt_language
 from survey_app.ui.gc_guard import GuiThreadCollector
+from survey_app.ui.qt_language import use_qt_language
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 

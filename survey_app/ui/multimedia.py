@@ -3,7 +3,7 @@
 Loaded when a session first needs a player (ui/reading.py), not at start: the library and its
 FFmpeg plugin cost the unlock screen ~12 ms and nothing there plays. Loading them asks Qt's
 translators for texts inside the dynamic loader's lock, which is safe because those translators
-are Qt's own, not Python (see file_dialogs.use_qt_language).
+are Qt's own, not Python (see qt_language.use_qt_language).
 """
 
 from __future__ import annotations

@@ -5,14 +5,12 @@ Nothing here touches a widget; results go back to the UI thread through StoreCli
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from survey_app.errors import UserFacingError
 from survey_app.ui.context import AppContext
-from survey_app.ui.settings import read_study_dir, write_study_dir
 
 if TYPE_CHECKING:  # the start-up imports this module; forms are needed only for sessions
     from survey_app.forms.model import Form
@@ -36,6 +34,9 @@ def resolve_study_dir(ctx: AppContext, chosen: Path | None = None) -> Path:
     """Return the study folder: chosen at set-up, given with --study, remembered, or DEMO."""
     from survey_app.study import demo_study_dir
 
+    # Imported where used, like the store: the unlock screen imports this module, not these.
+    from survey_app.ui.settings import read_study_dir
+
     return chosen or ctx.study_dir or read_study_dir(ctx.data_dir) or demo_study_dir()
 
 
@@ -53,6 +54,7 @@ def create_store(ctx: AppContext, passphrase: str, chosen: Path | None):
 
     def op(worker):
         from survey_app.study import demo_study_dir, load_study
+        from survey_app.ui.settings import write_study_dir
 
         folder = chosen or demo_study_dir()
         study = load_study(folder)
@@ -98,6 +100,8 @@ def dashboard_data(meeting):
     """Return (meeting, sessions): the given meeting, or today's newest one, and its sessions."""
 
     def op(worker):
+        import datetime as dt  # here, not at the top: see resolve_study_dir
+
         current = meeting
         if current is None:
             today = dt.date.today().isoformat()

@@ -9,13 +9,8 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QToolButton
 
 from survey_app.i18n import tr
-from survey_app.ui.file_dialogs import (
-    QT_TEXTS,
-    file_dialog,
-    folder_dialog,
-    qm_catalog,
-    use_qt_language,
-)
+from survey_app.ui.file_dialogs import file_dialog, folder_dialog
+from survey_app.ui.qt_language import QT_TEXTS, qm_catalog, use_qt_language
 
 TEXTS = {
     "nb": {"accept": "Velg", "reject": "Avbryt", "look_in": "Se i:", "parent": "Mappen over"},

@@ -21,7 +21,7 @@ PROBE = """
 import importlib.util, threading, time
 import _argon2_cffi_bindings._ffi as native
 from PySide6.QtWidgets import QApplication
-from survey_app.ui.file_dialogs import use_qt_language
+from survey_app.ui.qt_language import use_qt_language
 from survey_app.ui.multimedia import load_multimedia
 
 app = QApplication([])

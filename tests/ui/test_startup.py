@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, the form
 # model and its expression parser, Qt Multimedia (readings play only in a session): none of them
-# is needed to show the unlock screen.
+# is needed to show the unlock screen; nor are the file pickers, the app's settings file (JSON),
+# dates, or importlib.resources (the shipped data is found with a plain path).
 HEAVY = (
     "pandas",
     "numpy",
@@ -45,16 +46,23 @@ HEAVY = (
     "survey_app.forms.model",
     "survey_app.ui.pages.dashboard",
     "survey_app.ui.session_view",
+    "survey_app.ui.file_dialogs",
+    "survey_app.ui.settings",
+    "json",
+    "datetime",
+    "importlib.resources",
 )
 
 START = """
-import json, sys
+import sys
 from PySide6.QtCore import QTimer
 from survey_app.ui.app import start_app
 running = start_app(["--data-dir", sys.argv[1], "--language", sys.argv[2]])
 def report():
     page = running.window.page_name
-    print(json.dumps({"page": page, "modules": sorted(sys.modules)}), flush=True)
+    modules = sorted(sys.modules)
+    import json  # after the list is taken: the app itself must not need it to start
+    print(json.dumps({"page": page, "modules": modules}), flush=True)
     running.app.quit()
 QTimer.singleShot(0, report)
 running.app.exec()
