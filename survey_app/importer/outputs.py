@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,8 @@ class OutputChanges:
     duplicates: list[CodeTimepointDuplicate] = field(default_factory=list)
     # Submission ids whose participant code is not a valid code (flagged invalid_code = 1).
     invalid_codes: list[str] = field(default_factory=list)
+    # Session status -> count over every submission the record holds (old payloads: completed).
+    status_totals: dict[str, int] = field(default_factory=dict)
 
 
 def write_outputs(
@@ -75,6 +78,9 @@ def write_outputs(
     made = _all_rows(
         record, RowMaker(codebook, make_scorer(settings.pcl_cutoff), forms), rows, workers
     )
+    # Every row's status cell is session_status of its payload: counting them here spares the
+    # record a json_extract over every stored payload (~0.15 s for 2,000).
+    status_totals = dict(sorted(Counter(str(row.cells["status"]) for row in made).items()))
     # The randomised arm of each code, and nothing started after a withdrawal from collection.
     made = with_allocations(made, arms_for_outputs(record), collection_stops(record))
     tables = tables_from_rows(codebook, made, separate_free_text=settings.separate_free_text)
@@ -86,7 +92,11 @@ def write_outputs(
     ]
     for table in tables:
         outputs += table_outputs(table, settings.label_language, out_dir, workers)
-    changes = OutputChanges(duplicates=duplicates, invalid_codes=invalid_code_submissions(made))
+    changes = OutputChanges(
+        duplicates=duplicates,
+        invalid_codes=invalid_code_submissions(made),
+        status_totals=status_totals,
+    )
     todo = []
     for name, content, start in outputs:
         path = out_dir / name

@@ -202,7 +202,6 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 for sid, h, _device in record.conflicts()
             ]
             report.totals = record.totals()
-            report.status_totals = record.status_totals()
             _write_outputs(run, workers)
     _write_report(out_dir, report)
     return report
@@ -416,6 +415,7 @@ def _write_outputs(run: _Run, workers: Workers) -> None:
     run.report.outputs_removed += changes.removed
     run.report.code_duplicates = changes.duplicates
     run.report.invalid_code_ids = changes.invalid_codes
+    run.report.status_totals = changes.status_totals
 
 
 def _write_report(out_dir: Path, report: ImportReport) -> None:
