@@ -104,9 +104,15 @@ def write_outputs(
         if previous and path.is_file() and previous == (content, file_sha256(path)):
             changes.unchanged.append(name)
             continue
-        todo.append((name, content, start()))  # all started before any is waited for
-    for name, content, result in todo:
-        data = result()
+        todo.append((name, content, start))
+    # All started before any is waited for, the longest first (the workers then finish
+    # together); written in the usual order.
+    cells = {t.name: len(t.rows) * len(t.variables) for t in tables}
+    results: dict[str, Callable[[], bytes]] = {}
+    for name, _, start in sorted(todo, key=lambda entry: -_cost(entry[0], cells)):
+        results[name] = start()
+    for name, content, _ in todo:
+        data = results[name]()
         atomic_write_bytes(out_dir / name, data)
         record.set_output(name, content, hashlib.sha256(data).hexdigest())
         changes.written.append(name)
@@ -151,6 +157,13 @@ def table_outputs(
         (f"{table.name}.sav", prints["sav"], later(sav_bytes)),
         (f"{table.name}.dta", prints["dta"], later(dta_bytes)),
     ]
+
+
+def _cost(name: str, cells: Mapping[str, int]) -> float:
+    # Measured: a .dta takes ~1.6 times a .sav of the same table; CSV and codebook are made
+    # here, on demand, and cost little.
+    stem, _, kind = name.rpartition(".")
+    return cells.get(stem, 0) * {"dta": 1.6, "sav": 1.0}.get(kind, 0.0)
 
 
 def _ready(data: bytes) -> Callable[[], Callable[[], bytes]]:

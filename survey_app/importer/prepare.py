@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 import pyrage
@@ -70,11 +71,13 @@ def opened_envelope_sha256(envelope: Mapping[str, str]) -> str:
     """content_sha256 of an envelope that opened: every field text, the ciphertext base64.
 
     json.dumps would scan the ~23 kB of base64 for characters to escape; base64 has none.
+    Every other field is text, which json.dumps(ensure_ascii=False) hands to encode_basestring:
+    called directly, the same bytes for a tenth of the time.
     """
     parts = [
         f'"ciphertext":"{value}"'
         if key == "ciphertext"
-        else f"{json.dumps(key, ensure_ascii=False)}:{json.dumps(value, ensure_ascii=False)}"
+        else f"{encode_basestring(key)}:{encode_basestring(value)}"
         for key, value in sorted(envelope.items())
     ]
     return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()

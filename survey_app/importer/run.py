@@ -65,6 +65,9 @@ class _Run:
     seen: dict[str, str]
     seen_envelopes: dict[str, str]
     rows: dict[str, TableRow] = field(default_factory=dict)  # data-set rows of what was taken
+    # The record's key of each device asked about while one bundle is opened (nothing adds a
+    # device before the bundle's transaction): one look-up per device, not per envelope.
+    stored_devices: dict[str, DeviceTrust | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -245,6 +248,7 @@ def _import_bundle(run: _Run, loaded: _Loaded) -> None:
                 f"{name}: belongs to study {bundle.manifest.study_id!r}, "
                 f"not {run.settings.study_id!r}"
             )
+        run.stored_devices.clear()
         trust = _check_signer(run, bundle, name)
         opened = [
             _open(run, loaded, index, envelope, trust)
@@ -306,7 +310,9 @@ def _trust(
         )
         return ""
     # The id is derived from the key, so a stored key that differs means a forged id.
-    stored = run.record.device(device_id)
+    if device_id not in run.stored_devices:
+        run.stored_devices[device_id] = run.record.device(device_id)
+    stored = run.stored_devices[device_id]
     if stored is not None and stored.public_key != public_key:
         return f"was signed by a new key for device {device_id} (first seen with another key)"
     if stored is None:
