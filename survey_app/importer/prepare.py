@@ -112,7 +112,9 @@ class Preparer:
             row = None
             if not reasons:
                 try:
-                    scores = score_all(_answered(payload), checks.pcl_cutoff)
+                    # Kept in memo: the row needs the same map (made once, not twice).
+                    answers = memo["answer_map"] = answer_map(payload)
+                    scores = score_all(_answered(answers), checks.pcl_cutoff)
                 except ScoringError as exc:
                     reasons = [f"cannot be scored: {exc}"]
                 else:
@@ -126,5 +128,5 @@ class Preparer:
         return self.rows(json.loads(payload_text))
 
 
-def _answered(payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, (status, v) in answer_map(payload).items() if status == "answered"}
+def _answered(answers: Mapping[str, tuple[str, Any]]) -> dict[str, Any]:
+    return {k: v for k, (status, v) in answers.items() if status == "answered"}
