@@ -80,7 +80,8 @@ class RowMaker:
     ) -> TableRow:
         """The row of one accepted payload (`scores`, `memo`: worked out already, if given).
 
-        `memo` is the dict validate_submission was given for this payload.
+        `memo` is the dict validate_submission was given for this payload (and, from the
+        Preparer, its answer_map under "answer_map").
         """
         timepoint = payload["session"]["timepoint"]
         variables = self._variables.get(timepoint)
@@ -233,7 +234,8 @@ def _row(
     memo: dict[str, Any] | None = None,
 ) -> dict:
     session = payload["session"]
-    answers = answer_map(payload)
+    known = memo.get("answer_map") if memo is not None else None
+    answers = known if known is not None else answer_map(payload)
     skipped = not_applicable(payload, forms, memo)
     versions = _versions(payload)
     if scores is None:

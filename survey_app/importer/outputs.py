@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,8 @@ class OutputChanges:
     duplicates: list[CodeTimepointDuplicate] = field(default_factory=list)
     # Submission ids whose participant code is not a valid code (flagged invalid_code = 1).
     invalid_codes: list[str] = field(default_factory=list)
+    # Session status -> count over every submission the record holds (old payloads: completed).
+    status_totals: dict[str, int] = field(default_factory=dict)
 
 
 def write_outputs(
@@ -75,6 +78,9 @@ def write_outputs(
     made = _all_rows(
         record, RowMaker(codebook, make_scorer(settings.pcl_cutoff), forms), rows, workers
     )
+    # Every row's status cell is session_status of its payload: counting them here spares the
+    # record a json_extract over every stored payload (~0.15 s for 2,000).
+    status_totals = dict(sorted(Counter(str(row.cells["status"]) for row in made).items()))
     # The randomised arm of each code, and nothing started after a withdrawal from collection.
     made = with_allocations(made, arms_for_outputs(record), collection_stops(record))
     tables = tables_from_rows(codebook, made, separate_free_text=settings.separate_free_text)
@@ -86,7 +92,11 @@ def write_outputs(
     ]
     for table in tables:
         outputs += table_outputs(table, settings.label_language, out_dir, workers)
-    changes = OutputChanges(duplicates=duplicates, invalid_codes=invalid_code_submissions(made))
+    changes = OutputChanges(
+        duplicates=duplicates,
+        invalid_codes=invalid_code_submissions(made),
+        status_totals=status_totals,
+    )
     todo = []
     for name, content, start in outputs:
         path = out_dir / name
@@ -94,9 +104,15 @@ def write_outputs(
         if previous and path.is_file() and previous == (content, file_sha256(path)):
             changes.unchanged.append(name)
             continue
-        todo.append((name, content, start()))  # all started before any is waited for
-    for name, content, result in todo:
-        data = result()
+        todo.append((name, content, start))
+    # All started before any is waited for, the longest first (the workers then finish
+    # together); written in the usual order.
+    cells = {t.name: len(t.rows) * len(t.variables) for t in tables}
+    results: dict[str, Callable[[], bytes]] = {}
+    for name, _, start in sorted(todo, key=lambda entry: -_cost(entry[0], cells)):
+        results[name] = start()
+    for name, content, _ in todo:
+        data = results[name]()
         atomic_write_bytes(out_dir / name, data)
         record.set_output(name, content, hashlib.sha256(data).hexdigest())
         changes.written.append(name)
@@ -141,6 +157,13 @@ def table_outputs(
         (f"{table.name}.sav", prints["sav"], later(sav_bytes)),
         (f"{table.name}.dta", prints["dta"], later(dta_bytes)),
     ]
+
+
+def _cost(name: str, cells: Mapping[str, int]) -> float:
+    # Measured: a .dta takes ~1.6 times a .sav of the same table; CSV and codebook are made
+    # here, on demand, and cost little.
+    stem, _, kind = name.rpartition(".")
+    return cells.get(stem, 0) * {"dta": 1.6, "sav": 1.0}.get(kind, 0.0)
 
 
 def _ready(data: bytes) -> Callable[[], Callable[[], bytes]]:

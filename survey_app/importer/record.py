@@ -165,6 +165,11 @@ class ImportRecord:
         self._conn = conn
         self.path = path
         self._hash_key = hash_key
+        # Whether the erasure log has any entry, learnt once per transaction (None: not yet):
+        # while it is empty, no submission can be erased and nothing needs hashing to find out.
+        self._erasures_logged: bool | None = None
+        # Set by survey_app.importer.trial_record once its tables are known to be committed.
+        self.trial_tables_ready = False
 
     @classmethod
     def open(cls, out_dir: Path, identity: str) -> ImportRecord:
@@ -217,6 +222,8 @@ class ImportRecord:
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: one bundle's additions are committed together or not at all."""
         self._conn.execute("BEGIN IMMEDIATE")
+        # Another process may have logged an erasure since: look again, under the write lock.
+        self._erasures_logged = None
         try:
             yield
         except BaseException:
@@ -409,6 +416,15 @@ class ImportRecord:
 
     def erased_by(self, submission_id: str, code: str) -> str | None:
         """The erasure id covering this submission id or participant code, if any."""
+        if self._erasures_logged is None or not self._conn.in_transaction:
+            self._erasures_logged = bool(
+                self._conn.execute(
+                    "SELECT EXISTS (SELECT 1 FROM erasures) OR "
+                    "EXISTS (SELECT 1 FROM erased_submissions)"
+                ).fetchone()[0]
+            )
+        if not self._erasures_logged:
+            return None
         row = self._conn.execute(
             "SELECT erasure_id FROM erased_submissions WHERE submission_hash = ?",
             (self.keyed_hash("submission", submission_id),),
@@ -435,6 +451,7 @@ class ImportRecord:
         # payloads do not linger in the file for whoever holds the key.
         self._conn.execute("PRAGMA secure_delete = ON")
         with self.transaction():
+            self._erasures_logged = True
             # The trigger lets exactly these rows go, and only inside this transaction.
             ids = [(p["submission_id"],) for p, _ in self.payloads_of(code)]
             entry = ErasureEntry(

@@ -65,6 +65,9 @@ class _Run:
     seen: dict[str, str]
     seen_envelopes: dict[str, str]
     rows: dict[str, TableRow] = field(default_factory=dict)  # data-set rows of what was taken
+    # The record's key of each device asked about while one bundle is opened (nothing adds a
+    # device before the bundle's transaction): one look-up per device, not per envelope.
+    stored_devices: dict[str, DeviceTrust | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -202,7 +205,6 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 for sid, h, _device in record.conflicts()
             ]
             report.totals = record.totals()
-            report.status_totals = record.status_totals()
             _write_outputs(run, workers)
     _write_report(out_dir, report)
     return report
@@ -246,6 +248,7 @@ def _import_bundle(run: _Run, loaded: _Loaded) -> None:
                 f"{name}: belongs to study {bundle.manifest.study_id!r}, "
                 f"not {run.settings.study_id!r}"
             )
+        run.stored_devices.clear()
         trust = _check_signer(run, bundle, name)
         opened = [
             _open(run, loaded, index, envelope, trust)
@@ -307,7 +310,9 @@ def _trust(
         )
         return ""
     # The id is derived from the key, so a stored key that differs means a forged id.
-    stored = run.record.device(device_id)
+    if device_id not in run.stored_devices:
+        run.stored_devices[device_id] = run.record.device(device_id)
+    stored = run.stored_devices[device_id]
     if stored is not None and stored.public_key != public_key:
         return f"was signed by a new key for device {device_id} (first seen with another key)"
     if stored is None:
@@ -416,6 +421,7 @@ def _write_outputs(run: _Run, workers: Workers) -> None:
     run.report.outputs_removed += changes.removed
     run.report.code_duplicates = changes.duplicates
     run.report.invalid_code_ids = changes.invalid_codes
+    run.report.status_totals = changes.status_totals
 
 
 def _write_report(out_dir: Path, report: ImportReport) -> None:

@@ -76,10 +76,14 @@ class Withdrawal:
 
 def ensure_tables(record: ImportRecord) -> None:
     """Create the trial tables if this record has none yet (safe inside a transaction)."""
+    if record.trial_tables_ready:
+        return  # created and committed before (the import asks once per submission)
     # Statement by statement: executescript would commit a transaction that is open.
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             record.conn.execute(statement)
+    # Inside a transaction they could still be rolled back: only then is it asked again.
+    record.trial_tables_ready = not record.conn.in_transaction
 
 
 def notice_envelope_hashes(record: ImportRecord) -> dict[str, str]:

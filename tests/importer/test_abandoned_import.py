@@ -13,6 +13,7 @@ from survey_app.answers.codes import make_code
 from survey_app.bundle.from_store import export_store
 from survey_app.codebook import build_codebook
 from survey_app.importer import ImportSettings, run_import
+from survey_app.importer.record import ImportRecord
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.store import DeviceStore, KdfParams
 from survey_app.study import DEMO_PASSPHRASE, demo_private_key_path, demo_study_dir, load_study
@@ -70,6 +71,18 @@ def test_the_report_counts_abandoned_sessions(imported):
     data = report.to_json()
     assert (data["submissions"]["new_abandoned"], data["submissions"]["total_abandoned"]) == (1, 1)
     assert data["new_by_status"] == {"abandoned": 1, "completed": 1}
+
+
+def test_the_totals_by_status_count_what_the_record_holds_on_a_later_run(imported, study, identity):
+    _, out = imported
+    settings = ImportSettings(
+        out_dir=out, library=study.library, study_id=study.study_id, pcl_cutoff=study.pcl_cutoff
+    )
+    again = run_import(sorted(out.parent.glob("laptop*")), identity, settings)
+    with ImportRecord.open(out, identity) as record:
+        held = record.status_totals()
+    assert again.new_count == 0 and again.duplicates > 0
+    assert again.to_json()["total_by_status"] == held == {"abandoned": 1, "completed": 1}
 
 
 def test_the_text_report_says_how_many_were_closed_unfinished(imported):

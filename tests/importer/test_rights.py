@@ -421,3 +421,28 @@ def test_a_pending_withdrawal_that_cannot_be_applied_is_reported_not_fatal(
 
     assert report.trial["withdrawals_not_applied"] == 1
     assert "Withdrawals NOT applied" in (out / "import-report.txt").read_text(encoding="utf-8")
+
+
+def _add(record: ImportRecord, sid: str, code: str) -> bool:
+    with record.transaction():
+        return record.add_submission(
+            submission_id=sid,
+            session={"participant_code": code, "timepoint": "baseline", "language": "nb"},
+            payload_text="{}",
+            payload_sha256=sid,
+            envelope_sha256=sid,
+            device_id="d",
+            bundle_sha256="b",
+            at="2025-01-01T00:00:00Z",
+        )
+
+
+def test_an_erasure_logged_by_another_process_during_an_import_refuses_the_next_bundle(
+    tmp_path, study_keys
+):
+    identity = study_keys.identity
+    with ImportRecord.open(tmp_path, identity) as importing:
+        assert _add(importing, "s1", "CODE-A")  # the erasure log was empty: nothing to refuse
+        with ImportRecord.open(tmp_path, identity) as other:
+            other.erase_code("CODE-B", at="2025-01-02T00:00:00Z", reference="ref")
+        assert not _add(importing, "s2", "CODE-B")
