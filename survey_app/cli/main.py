@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +14,8 @@ from survey_app.errors import UserFacingError
 
 
 def _command_modules() -> list[str]:
+    import pkgutil  # here, not at the top: starting the app lists no commands
+
     return sorted(
         m.name for m in pkgutil.iter_modules(cli_package.__path__) if m.name.startswith("cmd_")
     )

@@ -16,8 +16,8 @@ from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
+from survey_app.ui.first_paint import after_first_paint
 from survey_app.ui.gc_guard import GuiThreadCollector
-from survey_app.ui.qt_language import use_qt_language
 from survey_app.ui.theme import Theme, apply_theme, load_fonts
 
 
@@ -43,19 +43,25 @@ def default_data_dir() -> Path:
     return default_store_path().parent
 
 
-def install_translations(app: QApplication, language: str) -> None:
-    """Make Qt's own texts (standard dialogs and buttons) speak the staff language."""
-    QLocale.setDefault(QLocale(language))
+def install_qt_texts(language: str) -> None:
+    """Make Qt's own texts (standard dialogs, buttons, context menus) speak the staff language."""
+    from survey_app.ui.qt_language import use_qt_language
+
     use_qt_language(language)
 
 
-def prepare_application(argv: list[str], language: str, theme: Theme) -> QApplication:
-    """Create (or reuse) the QApplication with bundled fonts, theme and translations."""
+def prepare_application(
+    argv: list[str], language: str, theme: Theme, *, qt_texts: bool = True
+) -> QApplication:
+    """Create (or reuse) the QApplication with bundled fonts, theme, locale and, unless
+    `qt_texts` is False (the caller installs them later), Qt's own texts."""
     app = QApplication.instance() or QApplication(argv)
     app.setProperty("survey_app_fonts", load_fonts())
     apply_theme(app, theme)
     app.setLayoutDirection(qt_direction(language))
-    install_translations(app, language)
+    QLocale.setDefault(QLocale(language))
+    if qt_texts:
+        install_qt_texts(language)
     return app
 
 
@@ -86,7 +92,9 @@ def start_app(argv: list[str]) -> RunningApp:
     started = time.perf_counter()
     args = parse_args(argv)
     theme = Theme(chosen_scale(args.large_text, args.text_scale))
-    app = prepare_application([sys.argv[0]], args.language, theme)
+    # Qt's own texts appear in dialogs and menus, never on the first page: compiling and
+    # installing them waits until that page has been painted.
+    app = prepare_application([sys.argv[0]], args.language, theme, qt_texts=False)
     client = StoreClient()
     ctx = AppContext(
         client=client,
@@ -104,6 +112,7 @@ def start_app(argv: list[str]) -> RunningApp:
     )
     window.resize(1280, 760)
     window.show()
+    after_first_paint(window, lambda: install_qt_texts(args.language))
     if args.self_check:
         from survey_app.ui.self_check import schedule_self_check
 

@@ -95,6 +95,7 @@ def style_sheet(theme: Theme) -> str:
     QFrame[role="card"] {{ background: {SURFACE}; border: 1px solid {BORDER};
         border-radius: 8px; }}
     QFrame[role="card"] QLabel {{ background: transparent; border: none; }}
+    QFrame#footer {{ background: {SURFACE}; border-top: 1px solid {BORDER}; }}
     QPushButton {{ font-size: {theme.pt(13)}pt; padding: 8px 18px; border-radius: 6px;
         border: 1px solid {BORDER}; background: {SURFACE}; min-height: 1.6em; }}
     QPushButton:hover {{ background: {HOVER}; border: 1px solid {ACCENT}; }}

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, the form
 # model and its expression parser, Qt Multimedia (readings play only in a session): none of them
 # is needed to show the unlock screen; nor are the file pickers, the app's settings file (JSON),
-# dates, or importlib.resources (the shipped data is found with a plain path).
+# dates, or importlib.resources (the shipped data is found with a plain path); nor Qt's own
+# texts (dialogs and menus), which are installed once the first page has been painted.
 HEAVY = (
     "pandas",
     "numpy",
@@ -47,6 +48,7 @@ HEAVY = (
     "survey_app.ui.pages.dashboard",
     "survey_app.ui.session_view",
     "survey_app.ui.file_dialogs",
+    "survey_app.ui.qt_language",
     "survey_app.ui.settings",
     "json",
     "datetime",
@@ -111,3 +113,23 @@ def test_the_store_and_the_next_pages_are_loaded_while_the_passphrase_is_typed(t
     assert later["page"] == "unlock"
     for name in ("survey_app.store.device_store", "survey_app.ui.session_view", "sqlcipher3"):
         assert _loaded(later["modules"], name), name
+
+
+QT_TEXTS = (
+    START.replace("QTimer.singleShot(0, report)", "QTimer.singleShot(1000, report)")
+    .replace(
+        '"modules": modules',
+        '"modules": modules, "cancel": QCoreApplication.translate("QPlatformTheme", "Cancel")',
+    )
+    .replace(
+        "from PySide6.QtCore import QTimer", "from PySide6.QtCore import QCoreApplication, QTimer"
+    )
+)
+
+
+def test_qt_own_texts_speak_norwegian_once_the_unlock_screen_is_shown(tmp_path):
+    assert _start(tmp_path, QT_TEXTS, "nb")["cancel"] == "Avbryt"
+
+
+def test_qt_own_texts_speak_arabic_once_the_unlock_screen_is_shown(tmp_path):
+    assert _start(tmp_path, QT_TEXTS, "ar")["cancel"] == "إلغاء"

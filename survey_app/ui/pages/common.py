@@ -122,7 +122,6 @@ def footer(*widgets: QWidget, stretch_at: int = 1) -> QWidget:
     """A bottom bar: widgets before `stretch_at` sit at the start, the rest at the end."""
     bar = QFrame()
     bar.setObjectName("footer")
-    bar.setStyleSheet("QFrame#footer { background: #ffffff; border-top: 1px solid #b8c0c8; }")
     row = QHBoxLayout(bar)
     row.setContentsMargins(24, 10, 24, 10)
     for index, widget in enumerate(widgets):
