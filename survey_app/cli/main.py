@@ -106,6 +106,13 @@ def _os_problem(exc: OSError) -> str:
     reason = exc.strerror or type(exc).__name__
     if exc.filename is None:
         return f"the system refused: {reason}"
+    if isinstance(exc, FileNotFoundError):
+        from pathlib import Path
+
+        # `--out stick/cards.pdf` with the stick not plugged in: the folder is what is missing.
+        folder = Path(os.fsdecode(exc.filename)).parent
+        if not folder.is_dir():
+            return f"cannot use {exc.filename}: there is no folder {folder}"
     return f"cannot use {exc.filename}: {reason}"
 
 
