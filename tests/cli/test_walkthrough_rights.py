@@ -105,3 +105,18 @@ def test_the_terminal_line_asks_for_the_code_and_erases(desk: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "This erases 1 submission(s) of this code" in done.stdout
     assert "erased 1 submission(s)" in done.stdout
+
+
+def test_an_erasure_whose_server_part_fails_repeats_with_the_program_run(
+    desk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scripted = rights_commands()[3]
+    monkeypatch.setenv("SURVEY_APP_TOKEN", "dm_not-used")
+    capsys.readouterr()
+    # Installed, the data manager types `survey-app participant erase ... --server URL`.
+    code = main([*scripted[2:], "--server", "http://127.0.0.1:9"], prog="survey-app")
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "  survey-app erase-on-server --server http://127.0.0.1:9 --submission " in err
+    assert "  survey-app server erase --db DATABASE --submission " in err
+    assert "python main.py" not in err
