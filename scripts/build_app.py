@@ -132,6 +132,7 @@ def smoke(bundle: Path, use_xvfb: bool, report: dict) -> None:
     report["simulate_s"] = round(seconds, 2)
     report["simulate"] = done.stdout.strip().splitlines()[-1]
     # Reopen that store with its passphrase and read every sealed submission out of it.
+    (work / "usb").mkdir()  # the stick: export refuses a folder that is not there
     seconds, done = timed(
         [
             str(console),

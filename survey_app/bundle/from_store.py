@@ -45,6 +45,40 @@ class ExportWriteError(UserFacingError):
         super().__init__(f"could not write {path.name}: {exc.strerror or exc}")
 
 
+class ExportFolderMissing(UserFacingError):
+    """The folder to export into is not there (a stick not plugged in, a mistyped name)."""
+
+    msgid = N_(
+        "There is no folder “{folder}”: nothing was exported and nothing was lost. Check that "
+        "the USB stick is plugged in and the folder name is right, then export again."
+    )
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.params: dict[str, object] = {"folder": str(folder)}
+        # The command line shows this English text (it has no language of its own).
+        super().__init__(
+            f"there is no folder {folder}: nothing was exported (is the USB stick plugged in?)"
+        )
+
+
+def export_target(out: Path) -> Path | None:
+    """The bundle file out names (None: a new name inside the folder out); checked before writing.
+
+    out is an existing folder, or a file name ending in BUNDLE_SUFFIX inside an existing folder.
+    Anything else is a folder that is not there (a stick not mounted): an error, never a file
+    named after the missing folder.
+    """
+    out = Path(out)
+    if out.is_dir():
+        return None
+    if out.suffix != BUNDLE_SUFFIX:
+        raise ExportFolderMissing(out)
+    if not out.parent.is_dir():
+        raise ExportFolderMissing(out.parent)
+    return out
+
+
 def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]]:
     """Sealed envelopes not yet exported (or every sealed one the laptop still has).
 
@@ -61,9 +95,11 @@ def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]
 def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleInfo | None:
     """Write a bundle (to out, or a generated name inside the folder out), verify, mark exported.
 
+    Raises ExportFolderMissing before anything else when out is no usable target (export_target).
     Returns None when there is nothing to export. The bundle is read back and verified before
     the store records anything as exported, so a bad USB stick is noticed at once.
     """
+    target = export_target(out)
     envelopes = envelopes_to_export(store, include_all=include_all)
     if not envelopes:
         return None
@@ -72,17 +108,7 @@ def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleI
         raise UserFacingError("the store holds submissions of more than one study")
     study_id = studies.pop()
     created_at = utc_now()
-    out = Path(out)
-    if out.is_dir():
-        path = out / default_bundle_name(study_id, store.device_id, created_at)
-    elif out.suffix == BUNDLE_SUFFIX:
-        path = out
-    else:
-        # A name without the bundle suffix is most likely a folder that is not there (a stick
-        # not mounted): never leave a file that looks like a folder.
-        path = out.with_name(out.name + BUNDLE_SUFFIX)
-    if not path.parent.is_dir():
-        raise UserFacingError(f"the folder {path.parent} does not exist")
+    path = target or Path(out) / default_bundle_name(study_id, store.device_id, created_at)
     # What an export interrupted on this stick left behind (never a bundle an import would take).
     remove_partials(path.parent)
     try:

@@ -20,7 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "confirms).",
     )
     parser.add_argument(
-        "--out", required=True, help="bundle file to write, or a folder to write it into"
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="existing folder to write the bundle into (the USB stick), or a file name ending "
+        "in .surveybundle inside one; a folder that is not there is an error",
     )
     parser.add_argument(
         "--all", action="store_true", help="include submissions exported or synced before"
@@ -37,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from survey_app.bundle.from_store import export_store
+    from survey_app.bundle.from_store import export_store, export_target
     from survey_app.cli.device_store import open_device_store, seal_left_unsealed, study_folder
     from survey_app.store import default_store_path, store_path_in
     from survey_app.study import load_study_config
@@ -46,6 +50,8 @@ def _export(args: argparse.Namespace) -> int:
     # Read the study first: a broken study.yaml should stop us before anything is written.
     folder, named = study_folder(args.study, path.parent)
     config = load_study_config(folder)
+    # A stick not plugged in is said at once, before the passphrase is asked for.
+    export_target(Path(args.out))
     with open_device_store(path) as store:
         seal_left_unsealed(store, folder, named)
         info = export_store(store, Path(args.out), include_all=args.all)

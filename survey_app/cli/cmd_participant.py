@@ -8,6 +8,7 @@ from pathlib import Path
 
 from survey_app.cli.cmd_erase_on_server import add_connection_options
 from survey_app.cli.code_arg import participant_code
+from survey_app.cli.program import program
 from survey_app.cli.study_key import (
     KEY_PASSPHRASE_ENV,
     check_key_matches_study,
@@ -363,7 +364,8 @@ def _erase_on_server(args: argparse.Namespace, token: str, submission_ids: list[
     except ServerErasureError as exc:
         print(f"the local erasure is done, but the server part is NOT: {exc}", file=sys.stderr)
         print("repeat the server part with:", file=sys.stderr)
-        print(repeat_commands(args.server, submission_ids, args.reference), file=sys.stderr)
+        repeat = repeat_commands(args.server, submission_ids, args.reference, program(args))
+        print(repeat, file=sys.stderr)
         return 3
     print(
         f"server: {result.deleted} deleted, {result.not_stored} not stored there (refused if "

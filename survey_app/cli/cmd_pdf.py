@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.program import program
 from survey_app.errors import UserFacingError
 
 
@@ -90,7 +91,7 @@ def _library(args):
     library = load_library(Path(forms_dir))
     if not library.forms:
         raise UserFacingError(
-            f"no usable forms in {forms_dir}; run `python main.py check-forms` for details"
+            f"no usable forms in {forms_dir}; run `{program(args)} check-forms` for details"
         )
     return library
 
@@ -147,7 +148,7 @@ def _review(args) -> int:
         report = inspect_file(paths[form_id])
         if report.form is None:
             raise UserFacingError(
-                f"{form_id} cannot be read; run `python main.py check-forms {paths[form_id]}`"
+                f"{form_id} cannot be read; run `{program(args)} check-forms {paths[form_id]}`"
             )
         backs = read_backtranslations(backtranslation_path(paths[form_id]))
         reviews.append(ReviewForm(report.form, backs, report.findings))

@@ -15,8 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="fetch new sealed submissions from the research server as bundle files",
         description="Fetch everything the server received since the last pull into DIR, one "
         "verified bundle file per export page (signed by the server key, still encrypted), and "
-        "remember where to continue. Import DIR afterwards like a USB stick: "
-        "`python main.py import DIR --key ... --study ... --out ...`. The data-manager token is "
+        "remember where to continue. Import DIR afterwards like a USB stick, with the `import` "
+        "command (`import DIR --key ... --study ... --out ...`). The data-manager token is "
         f"read from ${TOKEN_ENV} (or --token-env VAR) or asked for.",
     )
     parser.add_argument("--server", required=True, help="server URL, e.g. https://survey.example")
@@ -92,5 +92,7 @@ def _pull(args: argparse.Namespace) -> int:
 
         print(f"pull stopped: {with_ca_hint(result.stopped)}", file=sys.stderr)
         return 3
-    print(f"next: python main.py import {result.out_dir} --key ... --study ... --out ...")
+    from survey_app.cli.program import program
+
+    print(f"next: {program(args)} import {result.out_dir} --key ... --study ... --out ...")
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from survey_app.cli.code_arg import participant_code
+from survey_app.cli.program import program
 from survey_app.cli.trial_args import (
     REGISTER_KEY_PASSPHRASE_ENV,
     REGISTER_PASSPHRASE_ENV,
@@ -221,5 +222,5 @@ def _erase(args: argparse.Namespace) -> int:
         f"erased from the register: {counts['people']} entry, {counts['consents']} consent "
         f"record(s), {counts['attempts']} contact attempt(s); later snapshots are refused"
     )
-    print("the answers are erased with `python main.py participant erase` (docs/trial.md)")
+    print(f"the answers are erased with `{program(args)} participant erase` (docs/trial.md)")
     return 0

@@ -7,6 +7,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from survey_app.cli.program import program
 from survey_app.errors import UserFacingError
 
 
@@ -129,7 +130,7 @@ def _stamp(args) -> int:
     backs = read_backtranslations(target)
     if backs is None:
         raise UserFacingError(
-            f"no {target.name}; start one with: python main.py forms back-translation "
+            f"no {target.name}; start one with: {program(args)} forms back-translation "
             f"template {form.id} --language ar"
         )
     _refuse_broken(backs)

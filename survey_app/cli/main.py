@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import survey_app.cli as cli_package
 from survey_app.cli.app_options import add_app_options
+from survey_app.cli.program import INSTALLED, SOURCE
 from survey_app.errors import UserFacingError
 
 
@@ -21,7 +22,7 @@ def _command_modules() -> list[str]:
     )
 
 
-def build_parser(prog: str = "python main.py") -> argparse.ArgumentParser:
+def build_parser(prog: str = SOURCE) -> argparse.ArgumentParser:
     """Build the parser with every command module's sub-parser registered."""
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -30,6 +31,8 @@ def build_parser(prog: str = "python main.py") -> argparse.ArgumentParser:
         epilog=f"Each command has its own help: {prog} COMMAND --help",
     )
     parser.add_argument("--debug", action="store_true", help="show internal error details")
+    # Hints a command prints ("next: ... import") name the program as typed (cli.program).
+    parser.set_defaults(program=prog)
     # Listed for --help; a start with options goes to the app's own parser (see main()).
     add_app_options(
         parser.add_argument_group("app options (when starting the app)"), listed_only=True
@@ -44,10 +47,10 @@ def build_parser(prog: str = "python main.py") -> argparse.ArgumentParser:
 
 def entry() -> int:
     """The installed `survey-app` program (console script and frozen app)."""
-    return main(sys.argv[1:], prog="survey-app")
+    return main(sys.argv[1:], prog=INSTALLED)
 
 
-def main(argv: Sequence[str], prog: str = "python main.py") -> int:
+def main(argv: Sequence[str], prog: str = SOURCE) -> int:
     """Run the app or a command; return the process exit code."""
     argv = list(argv)
     asks_help = bool({"-h", "--help"} & set(argv))
@@ -103,6 +106,13 @@ def _os_problem(exc: OSError) -> str:
     reason = exc.strerror or type(exc).__name__
     if exc.filename is None:
         return f"the system refused: {reason}"
+    if isinstance(exc, FileNotFoundError):
+        from pathlib import Path
+
+        # `--out stick/cards.pdf` with the stick not plugged in: the folder is what is missing.
+        folder = Path(os.fsdecode(exc.filename)).parent
+        if not folder.is_dir():
+            return f"cannot use {exc.filename}: there is no folder {folder}"
     return f"cannot use {exc.filename}: {reason}"
 
 

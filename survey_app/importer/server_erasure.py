@@ -109,15 +109,23 @@ def _post(
     raise ServerErasureError(reason)
 
 
-def repeat_commands(server_url: str, submission_ids: Sequence[str], reference: str = "") -> str:
-    """The exact commands that do the server part later: over HTTP, or on the server machine."""
+def repeat_commands(
+    server_url: str,
+    submission_ids: Sequence[str],
+    reference: str = "",
+    program: str = "python main.py",
+) -> str:
+    """The exact commands that do the server part later: over HTTP, or on the server machine.
+
+    program is how the data manager ran the command line (`survey-app` when installed).
+    """
     ids = " ".join(f"--submission {shlex.quote(i)}" for i in submission_ids)
     ref = f" --reference {shlex.quote(reference)}" if reference else ""
     return (
-        f"  python main.py {ERASE_ON_SERVER_COMMAND} --server {shlex.quote(server_url)} "
+        f"  {program} {ERASE_ON_SERVER_COMMAND} --server {shlex.quote(server_url)} "
         f"{ids}{ref}\n"
         f"or on the server machine:\n"
-        f"  python main.py server erase --db DATABASE {ids}{ref}"
+        f"  {program} server erase --db DATABASE {ids}{ref}"
     )
 
 

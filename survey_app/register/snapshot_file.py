@@ -50,7 +50,11 @@ def export_register(
         )
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
-        raise RegisterError("The folder for the export does not exist.")
+        raise RegisterError(
+            "There is no folder “{folder}”: the register was not exported. Check that the USB "
+            "stick is plugged in and the folder name is right, then export again.",
+            folder=str(out_dir),
+        )
     payload = store.snapshot(study_id)
     envelope = seal(
         payload,

@@ -130,10 +130,15 @@ def test_nothing_is_purged_when_there_was_nothing_new_to_export(data_dir, tmp_pa
     assert _answer_counts(data_dir) == before
 
 
-def test_export_to_a_missing_folder_writes_a_bundle_named_as_one_not_a_bare_file(
-    data_dir, tmp_path
+def test_export_to_a_missing_folder_writes_nothing_and_a_bundle_name_is_written_as_given(
+    data_dir, tmp_path, capsys
 ):
     stick = tmp_path / "stick"
     stick.mkdir()
-    assert main(["export", "--out", str(stick / "meeting1"), "--data-dir", str(data_dir)]) == 0
+    # A folder meeting1 not made yet on the stick: said, not guessed into a file name.
+    assert main(["export", "--out", str(stick / "meeting1"), "--data-dir", str(data_dir)]) == 1
+    assert f"there is no folder {stick / 'meeting1'}" in capsys.readouterr().err
+    assert list(stick.iterdir()) == []
+    out = stick / "meeting1.surveybundle"
+    assert main(["export", "--out", str(out), "--data-dir", str(data_dir)]) == 0
     assert [p.name for p in stick.iterdir()] == ["meeting1.surveybundle"]

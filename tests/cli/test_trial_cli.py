@@ -113,6 +113,32 @@ def test_register_export_import_find_correct_and_erase(capsys, laptop, tmp_path)
     assert "erased" in out and NAME not in out
 
 
+def test_register_export_to_a_missing_folder_names_it_and_exports_nothing(
+    capsys, laptop, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "register", "export", "--data-dir", laptop, "--out", "usb")
+    assert code == 1
+    assert "There is no folder “usb”: the register was not exported" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["laptop"]
+    Path("usb").mkdir()
+    assert run(capsys, "register", "export", "--data-dir", laptop, "--out", "usb")[0] == 0
+    assert len(list(Path("usb").glob("*.surveyregister"))) == 1
+
+
+def test_register_erase_points_to_participant_erase_of_the_program_run(
+    capsys, laptop, tmp_path
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    run(capsys, "register", "export", "--data-dir", laptop, "--out", usb)
+    central = [str(a) for a in ("--register", tmp_path / "central", "--key", REGISTER_KEY)]
+    run(capsys, "register", "import", usb, *central, "--study", STUDY)
+    argv = ["register", "erase", make_code(1), "--yes", *central]
+    assert main(argv, prog="survey-app") == 0
+    assert "erased with `survey-app participant erase`" in capsys.readouterr().out
+
+
 def test_a_receipt_is_printed_from_the_laptop_register(capsys, laptop, tmp_path) -> None:
     out = tmp_path / "receipt.pdf"
     code, _, _ = run(capsys, "register", "receipt", make_code(1), "--data-dir", laptop,

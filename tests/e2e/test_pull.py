@@ -216,3 +216,28 @@ def test_pull_with_a_missing_ca_file_or_plain_http_to_the_network_says_so(
     assert "CA certificate file missing-ca.pem" in capsys.readouterr().err
     assert main(["pull", "--server", "http://192.0.2.10:8080", "--out", out]) == 1
     assert "https://" in capsys.readouterr().err
+
+
+def test_the_installed_program_names_itself_in_the_next_step(
+    server: tuple[ServerService, BackgroundServer],
+    token: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from survey_app.cli.main import entry
+
+    service, live = server
+    upload(service, live.url, 1)
+    monkeypatch.setenv("SURVEY_APP_TOKEN", token)
+    folder = tmp_path / "pulled"
+    # What the console script does when a data manager types `survey-app pull ...`.
+    monkeypatch.setattr(
+        "sys.argv", ["survey-app", "pull", "--server", live.url, "--out", str(folder)]
+    )
+    assert entry() == 0
+    out = capsys.readouterr().out
+    assert f"next: survey-app import {folder} --key" in out
+    assert "python main.py" not in out
+    assert main(["pull", "--server", live.url, "--out", str(folder)]) == 0
+    assert f"next: python main.py import {folder} --key" in capsys.readouterr().out

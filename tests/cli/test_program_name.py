@@ -1,0 +1,50 @@
+"""Hints that name a command name the program the person ran: `survey-app` or `python main.py`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from survey_app.cli.main import entry, main
+from tests.forms.conftest import VALID_FORM
+
+
+def run_installed(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
+    """What the console script does when someone types `survey-app ARGV...`."""
+    monkeypatch.setattr("sys.argv", ["survey-app", *argv])
+    return entry()
+
+
+def test_a_pdf_of_an_empty_forms_folder_points_to_check_forms_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["pdf", "codebook", "--forms", str(tmp_path), "--out", str(tmp_path / "c.pdf")]
+    assert run_installed(monkeypatch, *argv) == 1
+    err = capsys.readouterr().err
+    assert "run `survey-app check-forms` for details" in err
+    assert "python main.py" not in err
+    assert main(argv) == 1
+    assert "run `python main.py check-forms` for details" in capsys.readouterr().err
+
+
+def test_stamping_without_a_template_names_the_template_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = tmp_path / "mini.yaml"
+    form.write_text(VALID_FORM, encoding="utf-8")
+    assert run_installed(monkeypatch, "forms", "back-translation", "stamp", str(form)) == 1
+    err = capsys.readouterr().err
+    assert "start one with: survey-app forms back-translation template" in err
+    assert "python main.py" not in err
+
+
+def test_the_program_name_does_not_stick_to_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = tmp_path / "mini.yaml"
+    form.write_text(VALID_FORM, encoding="utf-8")
+    run_installed(monkeypatch, "forms", "back-translation", "stamp", str(form))
+    capsys.readouterr()
+    assert main(["forms", "back-translation", "stamp", str(form)]) == 1
+    assert "start one with: python main.py forms back-translation" in capsys.readouterr().err
