@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from survey_app.answers.codes import validate_code
@@ -199,7 +200,13 @@ def _row_order(payload: Mapping[str, Any]) -> tuple[str, str, str]:
 def _project(
     rows: list[dict[str, Cell]], keep: tuple[Variable, ...]
 ) -> tuple[tuple[Cell, ...], ...]:
-    return tuple(tuple(row[v.name] for v in keep) for row in rows)
+    # itemgetter picks a row's cells in C: a generator per row cost ~0.03 s for 2,000 rows,
+    # in the import's tail. With one name it returns the cell itself, not a tuple; with none
+    # it cannot be made.
+    if len(keep) < 2:
+        return tuple(tuple(row[v.name] for v in keep) for row in rows)
+    pick = itemgetter(*(v.name for v in keep))
+    return tuple(map(pick, rows))
 
 
 def answer_map(payload: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:

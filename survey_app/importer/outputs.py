@@ -84,6 +84,9 @@ def write_outputs(
     # The randomised arm of each code, and nothing started after a withdrawal from collection.
     made = with_allocations(made, arms_for_outputs(record), collection_stops(record))
     tables = tables_from_rows(codebook, made, separate_free_text=settings.separate_free_text)
+    per_table, started, kept = _start_data_files(
+        record, out_dir, tables, settings.label_language, workers
+    )
     duplicates = code_timepoint_duplicates(made)
     json_doc, csv_doc = codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
     outputs: list[Output] = [
@@ -91,28 +94,18 @@ def write_outputs(
         ("codebook.csv", hashlib.sha256(csv_doc).hexdigest(), _ready(csv_doc)),
     ]
     for table in tables:
-        outputs += table_outputs(table, settings.label_language, out_dir, workers)
+        outputs += per_table[table.name]
     changes = OutputChanges(
         duplicates=duplicates,
         invalid_codes=invalid_code_submissions(made),
         status_totals=status_totals,
     )
-    todo = []
+    # Written in the usual order; the .sav/.dta files were started already.
     for name, content, start in outputs:
-        path = out_dir / name
-        previous = record.output(name)
-        if previous and path.is_file() and previous == (content, file_sha256(path)):
+        if name in kept or (name not in started and _unchanged(record, out_dir, name, content)):
             changes.unchanged.append(name)
             continue
-        todo.append((name, content, start))
-    # All started before any is waited for, the longest first (the workers then finish
-    # together); written in the usual order.
-    cells = {t.name: len(t.rows) * len(t.variables) for t in tables}
-    results: dict[str, Callable[[], bytes]] = {}
-    for name, _, start in sorted(todo, key=lambda entry: -_cost(entry[0], cells)):
-        results[name] = start()
-    for name, content, _ in todo:
-        data = results[name]()
+        data = (started[name] if name in started else start())()
         atomic_write_bytes(out_dir / name, data)
         record.set_output(name, content, hashlib.sha256(data).hexdigest())
         changes.written.append(name)
@@ -123,6 +116,42 @@ def write_outputs(
             record.forget_output(name)
             changes.removed.append(name)
     return changes
+
+
+def _start_data_files(
+    record: ImportRecord,
+    out_dir: Path,
+    tables: list[Table],
+    language: str,
+    workers: Workers | None,
+) -> tuple[dict[str, list[Output]], dict[str, Callable[[], bytes]], set[str]]:
+    """Each table's outputs; the .sav/.dta files started where changed, and those unchanged.
+
+    The .sav/.dta files are the longest part of an import's tail (made in the workers), so
+    each table's are started as soon as its fingerprints show them changed, the largest table
+    first and the longest file first (the workers then finish together), before this process
+    makes the codebook, the other tables' fingerprints and the CSV files.
+    """
+    cells = {t.name: len(t.rows) * len(t.variables) for t in tables}
+    per_table: dict[str, list[Output]] = {}
+    started: dict[str, Callable[[], bytes]] = {}
+    kept: set[str] = set()
+    for table in sorted(tables, key=lambda t: -cells[t.name]):
+        per_table[table.name] = entries = table_outputs(table, language, out_dir, workers)
+        for name, content, start in sorted(entries, key=lambda e: -_cost(e[0], cells)):
+            if not name.endswith((".sav", ".dta")):
+                continue  # made here, when written
+            if _unchanged(record, out_dir, name, content):
+                kept.add(name)
+            else:
+                started[name] = start()
+    return per_table, started, kept
+
+
+def _unchanged(record: ImportRecord, out_dir: Path, name: str, content: str) -> bool:
+    previous = record.output(name)
+    path = out_dir / name
+    return bool(previous) and path.is_file() and previous == (content, file_sha256(path))
 
 
 def _all_rows(

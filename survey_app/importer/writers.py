@@ -50,7 +50,9 @@ def table_fingerprints(table: Table, label_language: str) -> dict[str, str]:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     columns = dumps([_variable_doc(v, label_language) for v in table.variables])
-    rows = dumps([[_fingerprint_cell(c) for c in row] for row in table.rows])
+    # _fingerprint_cell inline: a function call per cell was most of the fingerprint's time
+    # (~0.01-0.02 s of a 2,000-submission import's tail).
+    rows = dumps([[repr(c) if isinstance(c, float) else c for c in row] for row in table.rows])
     out = {}
     for kind in KINDS:
         text = (
@@ -113,7 +115,7 @@ def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
             variable_format=formats,
         ),
         pyreadstat.read_sav,
-        len(table.rows),
+        table,
     )
 
 
@@ -152,7 +154,7 @@ def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
             missing_user_values=missing,
         ),
         pyreadstat.read_dta,
-        len(table.rows),
+        table,
     )
 
 
@@ -161,7 +163,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _via_temp(scratch: Path, write: Any, read: Any, rows: int) -> bytes:
+def _via_temp(scratch: Path, write: Any, read: Any, table: Table) -> bytes:
     # pyreadstat writes by file name: a temporary file (0600) in the output folder, read back;
     # the caller moves the bytes in with the same fsync + rename as every other output.
     # Reading it back as data matters: on a full disk readstat can end a file early without
@@ -170,7 +172,7 @@ def _via_temp(scratch: Path, write: Any, read: Any, rows: int) -> bytes:
     os.close(fd)
     try:
         write(tmp)
-        _read_back(scratch, tmp, read, rows)
+        _read_back(scratch, tmp, read, table)
         return Path(tmp).read_bytes()
     except Exception as exc:
         # readstat reports a refused write as its own error; a full disk must read as one.
@@ -181,10 +183,13 @@ def _via_temp(scratch: Path, write: Any, read: Any, rows: int) -> bytes:
         os.unlink(tmp)
 
 
-def _read_back(scratch: Path, tmp: str, read: Any, rows: int) -> None:
+def _read_back(scratch: Path, tmp: str, read: Any, table: Table) -> None:
+    # readstat reads every row to the end of the file whichever columns are kept, so one
+    # column proves the file complete as well as all of them, without building the frame
+    # of every cell (~0.03 s for a table of 1,500 rows by 134 columns).
     try:
-        frame, _ = read(tmp)
-        complete = len(frame) == rows
+        frame, _ = read(tmp, usecols=list(table.columns[:1]) or None)
+        complete = len(frame) == len(table.rows)
     except Exception:
         complete = False
     if not complete:

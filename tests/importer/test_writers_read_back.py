@@ -1,0 +1,52 @@
+"""A .sav/.dta file is read back to its last row before it is published under its name."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pyreadstat
+import pytest
+
+from survey_app.codebook import Variable
+from survey_app.importer import writers
+from survey_app.importer.dataset import Table
+
+KINDS = {
+    "sav": (writers.sav_bytes, pyreadstat.read_sav),
+    "dta": (writers.dta_bytes, pyreadstat.read_dta),
+}
+
+
+def _table(rows: int = 400) -> Table:
+    variables = (
+        Variable("submission_id", {"en": "Submission"}, "string", "session"),
+        Variable("age", {"en": "Age"}, "numeric", "item", missing_codes=(-7, -9)),
+        Variable("note", {"en": "Note"}, "string", "item"),
+    )
+    cells = tuple(
+        (f"s-{n:04d}", (20 + n % 60) if n % 7 else -9, "x" * (n % 30)) for n in range(rows)
+    )
+    return Table("baseline", variables, cells)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_complete_file_reads_back(tmp_path: Path, kind: str) -> None:
+    make, read = KINDS[kind]
+    table = _table()
+    path = tmp_path / f"t.{kind}"
+    path.write_bytes(make(table, "en", tmp_path))
+    writers._read_back(tmp_path, str(path), read, table)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_file_missing_its_last_rows_is_refused(tmp_path: Path, kind: str) -> None:
+    """Plays a cheaper read-back (the header's row count only): a cut file must not pass."""
+    make, read = KINDS[kind]
+    table = _table()
+    data = make(table, "en", tmp_path)
+    path = tmp_path / f"t.{kind}"
+    path.write_bytes(data[: len(data) * 3 // 4])
+    with pytest.raises(OSError) as caught:
+        writers._read_back(tmp_path, str(path), read, table)
+    assert caught.value.errno == errno.EIO
