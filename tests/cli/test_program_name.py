@@ -48,3 +48,18 @@ def test_the_program_name_does_not_stick_to_the_next_run(
     capsys.readouterr()
     assert main(["forms", "back-translation", "stamp", str(form)]) == 1
     assert "start one with: python main.py forms back-translation" in capsys.readouterr().err
+
+
+def test_an_unknown_app_option_shows_the_usage_of_the_program_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `survey-app --bogus` goes to the app's own option parser, which stops before any window.
+    with pytest.raises(SystemExit) as stopped:
+        run_installed(monkeypatch, "--bogus")
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: survey-app ")
+    assert "python main.py" not in err
+    with pytest.raises(SystemExit):
+        main(["--language", "xx"])
+    assert capsys.readouterr().err.startswith("usage: python main.py ")
