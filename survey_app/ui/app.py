@@ -106,6 +106,7 @@ def start_app(argv: list[str], prog: str = SOURCE) -> RunningApp:
         staff_language=args.language,
         theme=theme,
         sync_interval_seconds=max(5.0, args.sync_interval),
+        program=prog,
     )
     configure_logging(ctx.data_dir / "app.log")
     collector = GuiThreadCollector(app)
