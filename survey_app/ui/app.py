@@ -84,7 +84,8 @@ class RunningApp:
 def start_app(argv: list[str], prog: str = SOURCE) -> RunningApp:
     """Start the app up to its first page (unlock or set-up), shown; the event loop not yet run.
 
-    prog is how the app was started (`survey-app` or `python main.py`): an option error names it.
+    prog is how the app was started (`survey-app` or `python main.py`): an option error and the
+    pages' hints (AppContext.program) name it.
 
     Only what that page needs is imported here: the store, the network and the data
     libraries are imported later, off the GUI thread where possible (docs/ui.md, start-up).
