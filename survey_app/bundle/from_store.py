@@ -62,17 +62,18 @@ class ExportFolderMissing(UserFacingError):
         )
 
 
-def export_target(out: Path) -> Path | None:
+def export_target(out: Path, *, folder_only: bool = False) -> Path | None:
     """The bundle file out names (None: a new name inside the folder out); checked before writing.
 
     out is an existing folder, or a file name ending in BUNDLE_SUFFIX inside an existing folder.
     Anything else is a folder that is not there (a stick not mounted): an error, never a file
-    named after the missing folder.
+    named after the missing folder. folder_only (the app, whose picker chooses folders): out is
+    a folder even when its name ends in BUNDLE_SUFFIX.
     """
     out = Path(out)
     if out.is_dir():
         return None
-    if out.suffix != BUNDLE_SUFFIX:
+    if folder_only or out.suffix != BUNDLE_SUFFIX:
         raise ExportFolderMissing(out)
     if not out.parent.is_dir():
         raise ExportFolderMissing(out.parent)
@@ -92,14 +93,17 @@ def envelopes_to_export(store: Any, *, include_all: bool) -> list[dict[str, Any]
     return [store.sealed_copy(i).envelope for i in ids] + notices
 
 
-def export_store(store: Any, out: Path, *, include_all: bool = False) -> BundleInfo | None:
+def export_store(
+    store: Any, out: Path, *, include_all: bool = False, folder_only: bool = False
+) -> BundleInfo | None:
     """Write a bundle (to out, or a generated name inside the folder out), verify, mark exported.
 
-    Raises ExportFolderMissing before anything else when out is no usable target (export_target).
+    Raises ExportFolderMissing before anything else when out is no usable target (export_target,
+    which folder_only is passed to).
     Returns None when there is nothing to export. The bundle is read back and verified before
     the store records anything as exported, so a bad USB stick is noticed at once.
     """
-    target = export_target(out)
+    target = export_target(out, folder_only=folder_only)
     envelopes = envelopes_to_export(store, include_all=include_all)
     if not envelopes:
         return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.program import program
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the check-forms command."""
@@ -33,9 +35,10 @@ def run(args: argparse.Namespace) -> int:
     from survey_app.forms.library import inspect_file, load_library
     from survey_app.forms.xlsform.check import check_xlsx
 
+    typed = program(args)  # the hints in the findings name the program run
     study_ok = True
     if args.study is not None:
-        study_ok, study_forms = _check_study(args.study)
+        study_ok, study_forms = _check_study(args.study, typed)
         if study_forms is not None and not args.paths:
             args.paths = [study_forms]
     paths: list[Path] = args.paths or [forms_dir()]
@@ -46,14 +49,14 @@ def run(args: argparse.Namespace) -> int:
         if path.name.endswith(BACKTRANSLATION_SUFFIX):  # its checks are the form's checks
             path = path.with_name(path.name.removesuffix(BACKTRANSLATION_SUFFIX) + ".yaml")
         if path.is_dir():
-            library = load_library(path)
+            library = load_library(path, program=typed)
             findings.extend(library.findings)
             reports.extend(library.reports)
             workbooks = sorted(path.glob("*.xlsx"))
         elif path.is_file() and path.suffix.lower() == ".xlsx":
             workbooks = [path]
         elif path.is_file():
-            report = inspect_file(path)
+            report = inspect_file(path, program=typed)
             findings.extend(report.findings)
             reports.append(report)
             workbooks = []
@@ -83,19 +86,20 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors or not study_ok else 0
 
 
-def _check_study(study_dir: Path) -> tuple[bool, Path | None]:
+def _check_study(study_dir: Path, typed: str) -> tuple[bool, Path | None]:
     """Print the study's configuration problems (or its safety setting); (ok, forms folder)."""
     from survey_app.forms.library import load_library
     from survey_app.study import StudyConfigError, load_study_config
     from survey_app.study.config import safety_problems
 
     try:
-        config = load_study_config(study_dir)
+        config = load_study_config(study_dir, typed)
     except StudyConfigError as exc:
         for problem in exc.problems:
             print(problem)
         return False, None
-    problems = safety_problems(config, load_library(config.forms_dir), study_dir)
+    library = load_library(config.forms_dir, program=typed)
+    problems = safety_problems(config, library, study_dir)
     for problem in problems:
         print(problem)
     if config.safety is None:

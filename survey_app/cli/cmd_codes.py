@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from survey_app.cli.program import program
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `codes` command."""
@@ -43,7 +45,7 @@ def _codes(args: argparse.Namespace) -> int:
     from survey_app.study import demo_study_dir
     from survey_app.study.config import load_study_config
 
-    config = load_study_config(Path(args.study) if args.study else demo_study_dir())
+    config = load_study_config(Path(args.study) if args.study else demo_study_dir(), program(args))
     codes = config.codes.codes(args.laptop, args.start, args.count)
     pages = render_code_cards(codes, Path(args.out), language=args.language, laptop=args.laptop)
     print(f"{len(codes)} code cards ({codes[0]} to {codes[-1]}) on {pages} page(s): {args.out}")

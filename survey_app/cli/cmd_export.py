@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
+from survey_app.cli.program import program
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +50,7 @@ def _export(args: argparse.Namespace) -> int:
     path = store_path_in(Path(args.data_dir)) if args.data_dir else default_store_path()
     # Read the study first: a broken study.yaml should stop us before anything is written.
     folder, named = study_folder(args.study, path.parent)
-    config = load_study_config(folder)
+    config = load_study_config(folder, program(args))
     # A stick not plugged in is said at once, before the passphrase is asked for.
     export_target(Path(args.out))
     with open_device_store(path) as store:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from survey_app.cli.code_arg import participant_code
+from survey_app.cli.program import program
 from survey_app.cli.study_key import KEY_PASSPHRASE_ENV
 from survey_app.cli.trial_args import REGISTER_KEY_PASSPHRASE_ENV
 
@@ -64,7 +65,7 @@ def _dues(args: argparse.Namespace):
     from survey_app.study import load_study
     from survey_app.trial.followup import due_list
 
-    study = load_study(Path(args.study))
+    study = load_study(Path(args.study), program(args))
     trial = study.config.trial
     if trial is None or not trial.followup:
         raise UserFacingError("study.yaml has no trial.followup schedule")
@@ -149,7 +150,7 @@ def _attempt(args: argparse.Namespace) -> int:
     from survey_app.register.central import CentralRegister
     from survey_app.study import load_study
 
-    trial = load_study(Path(args.study)).config.trial
+    trial = load_study(Path(args.study), program(args)).config.trial
     timepoints = [f.timepoint for f in trial.followup] if trial is not None else []
     if args.timepoint not in timepoints:
         raise UserFacingError(

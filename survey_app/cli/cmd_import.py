@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from survey_app.cli.program import program
 from survey_app.cli.study_key import (
     KEY_PASSPHRASE_ENV,
     check_key_matches_study,
@@ -85,7 +86,7 @@ def _import(args: argparse.Namespace) -> int:
     from survey_app.importer import ImportSettings, load_known_devices, run_import
     from survey_app.study import load_study
 
-    study = load_study(Path(args.study))
+    study = load_study(Path(args.study), program(args))
     identity = read_study_identity(Path(args.key))
     check_key_matches_study(identity, study.public_key, study.study_id)
     settings = ImportSettings(
@@ -100,9 +101,10 @@ def _import(args: argparse.Namespace) -> int:
         randomisation=study.config.trial.randomisation if study.config.trial else None,
         seed_records=tuple(Path(f) for f in args.allocation_seed),
         workers=args.workers,
+        program=program(args),
     )
     report = run_import([Path(s) for s in args.sources], identity, settings)
-    print(report.to_text(), end="")
+    print(report.to_text(settings.program), end="")
     print(f"outputs in {settings.out_dir} ({len(report.outputs_written)} written)")
     sequence_broken = bool((report.trial.get("sequence") or {}).get("problems"))
     return 0 if not report.rejections and not report.conflicts and not sequence_broken else 4

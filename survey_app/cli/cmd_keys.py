@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from survey_app.cli.program import program
 from survey_app.cli.study_key import KEY_PASSPHRASE_ENV, existing_key_passphrase
 
 PUBLIC_FILE = "study-public-key.txt"
@@ -92,7 +93,7 @@ def run_show_public(args: argparse.Namespace) -> int:
     if args.study is not None:
         from survey_app.study import load_study_config
 
-        config = load_study_config(args.study)
+        config = load_study_config(args.study, program(args))
         if config.public_key != public:
             raise UserFacingError(
                 f"this private key does NOT belong to study '{config.study_id}' "

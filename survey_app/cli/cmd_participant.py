@@ -98,7 +98,7 @@ def _participant(args: argparse.Namespace) -> int:
     if args.study:
         from survey_app.study import load_study
 
-        study = load_study(Path(args.study))
+        study = load_study(Path(args.study), program(args))
     elif args.action != "find":
         raise UserFacingError(f"participant {args.action} needs --study")
     if bool(args.register) != bool(args.register_key):

@@ -145,13 +145,13 @@ def _review(args) -> int:
         raise UserFacingError(f"no form {', '.join(missing)} in {forms_dir}")
     reviews = []
     for form_id in wanted:
-        report = inspect_file(paths[form_id])
+        report = inspect_file(paths[form_id], program=program(args))
         if report.form is None:
             raise UserFacingError(
                 f"{form_id} cannot be read; run `{program(args)} check-forms {paths[form_id]}`"
             )
         backs = read_backtranslations(backtranslation_path(paths[form_id]))
-        reviews.append(ReviewForm(report.form, backs, report.findings))
+        reviews.append(ReviewForm(report.form, backs, report.findings, program(args)))
     result = render_review(reviews, languages, args.out, args.staff_language)
     print(
         f"wrote {args.out} ({result.pages} pages, {len(reviews)} form(s), "

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from survey_app.cli.code_arg import participant_code
+from survey_app.cli.program import program
 from survey_app.cli.study_key import KEY_PASSPHRASE_ENV
 from survey_app.cli.trial_args import REGISTER_KEY_PASSPHRASE_ENV, STORE_PASSPHRASE_ENV
 
@@ -114,7 +115,7 @@ def _lists(args: argparse.Namespace) -> int:
     from survey_app.study import load_study
     from survey_app.trial.sealed_lists import write_list_set
 
-    study = load_study(Path(args.study))
+    study = load_study(Path(args.study), program(args))
     trial = study.config.trial
     if trial is None or trial.randomisation is None:
         raise UserFacingError("study.yaml has no trial.randomisation section")
@@ -220,7 +221,7 @@ def _audit(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not (out / RECORD_NAME).is_file():
         raise UserFacingError(f"no import record ({RECORD_NAME}) in {out}")
-    study = load_study(Path(args.study))
+    study = load_study(Path(args.study), program(args))
     identity = read_study_identity(Path(args.key))
     report = ImportReport(study.study_id, utc_now())
     settings = study.config.trial.randomisation if study.config.trial else None
@@ -245,7 +246,7 @@ def _letters(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not (out / RECORD_NAME).is_file():
         raise UserFacingError(f"no import record ({RECORD_NAME}) in {out}")
-    study = load_study(Path(args.study))
+    study = load_study(Path(args.study), program(args))
     identity = read_study_identity(Path(args.key))
     with ImportRecord.open(out, identity) as record:
         allocations = allocations_by_code(record)

@@ -127,7 +127,7 @@ def _import(args: argparse.Namespace) -> int:
     from survey_app.register.snapshot_file import SNAPSHOT_SUFFIX, read_snapshot
     from survey_app.study import load_study_config
 
-    config = load_study_config(Path(args.study))
+    config = load_study_config(Path(args.study), program(args))
     files: list[Path] = []
     for source in map(Path, args.snapshots):
         files += sorted(source.rglob(f"*{SNAPSHOT_SUFFIX}")) if source.is_dir() else [source]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.program import program
+
 DEFAULT_PASSPHRASE_ENV = "SURVEY_APP_PASSPHRASE"
 
 
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     passphrase = os.environ.get(args.passphrase_env)
     if not passphrase:
         raise UserFacingError(f"set the store passphrase in ${args.passphrase_env}")
-    study = load_study(args.study or demo_study_dir())
+    study = load_study(args.study or demo_study_dir(), program(args))
     if not study.demo:
         raise UserFacingError("simulate only runs on a DEMO study (demo: true in study.yaml)")
     if args.store is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.program import program
 from survey_app.cli.trial_args import REGISTER_PASSPHRASE_ENV, STORE_PASSPHRASE_ENV
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from survey_app.study import demo_study_dir, load_study
     from survey_app.trial.sealed_lists import write_list_set
 
-    study = load_study(args.study or demo_study_dir())
+    study = load_study(args.study or demo_study_dir(), program(args))
     if not study.demo or study.config.trial is None or study.config.trial.randomisation is None:
         raise UserFacingError("simulate-trial runs only on a DEMO study that randomises")
     if not 1 <= args.laptops <= 20 or args.participants < 1 or args.meetings < 1:

@@ -111,7 +111,7 @@ def _template(args) -> int:
             raise UserFacingError("--by needs --language")
         backs.by[args.language] = args.by
     added = add_missing(form, backs, args.language)
-    _write(form, backs)
+    _write(form, backs, program(args))
     print(f"{target}: {len(added)} empty entr{'y' if len(added) == 1 else 'ies'} to fill in")
     return 0
 
@@ -135,7 +135,7 @@ def _stamp(args) -> int:
         )
     _refuse_broken(backs)
     done = stamp_entries(form, backs, set(args.key), args.all, args.language)
-    _write(form, backs)
+    _write(form, backs, program(args))
     for line in done:
         print(f"stamped {line}")
     print(f"{target}: {len(done)} back-translation(s) stamped")
@@ -151,11 +151,11 @@ def _refuse_broken(backs) -> None:
         )
 
 
-def _write(form, backs) -> None:
+def _write(form, backs, typed: str) -> None:
     from survey_app.forms.backtranslation import render
 
     temporary = backs.path.with_name(backs.path.name + ".tmp")
-    temporary.write_text(render(form, backs), encoding="utf-8")
+    temporary.write_text(render(form, backs, typed), encoding="utf-8")
     temporary.replace(backs.path)
 
 
@@ -177,7 +177,7 @@ def _sign_off(args) -> int:
     if problems:
         raise UserFacingError("; ".join(problems))
     path = _form_path(args)
-    report = inspect_file(path, sign_offs=False)
+    report = inspect_file(path, sign_offs=False, program=program(args))
     errors = [f for f in report.findings if f.is_error]
     if report.form is None or errors:
         raise UserFacingError(
@@ -197,7 +197,7 @@ def _sign_off(args) -> int:
     )
     info = form.languages.get(args.language)
     write_signoff(path, args.language, info.note if info else "", record)
-    after = inspect_file(path)
+    after = inspect_file(path, program=program(args))
     for finding in after.findings:
         print(finding)
     status = next(s for s in after.languages if s.language == args.language)

@@ -55,11 +55,11 @@ def main(argv: Sequence[str], prog: str = SOURCE) -> int:
     argv = list(argv)
     asks_help = bool({"-h", "--help"} & set(argv))
     if not argv or (argv[0].startswith("-") and argv[0] != "--debug" and not asks_help):
-        return _start_app(argv)
+        return _start_app(argv, prog)
     parser = build_parser(prog)
     args = parser.parse_args(argv)
     if args.command is None:
-        return _start_app([a for a in argv if a != "--debug"])
+        return _start_app([a for a in argv if a != "--debug"], prog)
     try:
         code = int(args.handler(args) or 0)
         # Flush here, so a reader that went away is noticed while it can still be handled.
@@ -129,7 +129,7 @@ def _reader_went_away() -> int:
     return 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 
 
-def _start_app(argv: list[str]) -> int:
+def _start_app(argv: list[str], prog: str) -> int:
     from survey_app.ui.app import run_app
 
-    return run_app(argv)
+    return run_app(argv, prog)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-SOURCE = "python main.py"  # from a source checkout
-INSTALLED = "survey-app"  # the console script and the frozen app (main.entry)
+from survey_app.program_name import INSTALLED, SOURCE
+
+__all__ = ["INSTALLED", "SOURCE", "program"]
 
 
 def program(args: argparse.Namespace) -> str:

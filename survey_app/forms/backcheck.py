@@ -26,6 +26,7 @@ from survey_app.forms.findings import Finding, FindingSink
 from survey_app.forms.lexicon import Lexicon
 from survey_app.forms.model import Form
 from survey_app.forms.texts import SOURCE_LANGUAGE, TextRef, Version, form_texts
+from survey_app.program_name import SOURCE
 
 # A back-translation scoring below this against its own source is shown to the reviewer.
 WEAK_MATCH = 50.0
@@ -40,7 +41,7 @@ COPY_GAIN = 15.0
 # Texts this alike once their negation words are set aside differ only in the negation.
 SAME_BUT_NEGATION = 70.0
 
-STAMP_HINT = "python main.py forms back-translation stamp"
+STAMP_COMMAND = "forms back-translation stamp"
 _NOTE = re.compile(r"\[[^\]]*\]")
 
 
@@ -61,8 +62,11 @@ class _Row:
     where: str
 
 
-def check_backtranslations(form: Form, backs: BackTranslations, lexicon: Lexicon) -> list[Finding]:
-    """Return the findings of a form's back-translation file."""
+def check_backtranslations(
+    form: Form, backs: BackTranslations, lexicon: Lexicon, program: str = SOURCE
+) -> list[Finding]:
+    """Return the findings of a form's back-translation file (program: for the stamp hint)."""
+    stamp = f"{program} {STAMP_COMMAND}"
     findings: list[Finding] = list(backs.findings)
     sink = FindingSink(str(backs.path), findings)
     if backs.form_id and backs.form_id != form.id:
@@ -82,15 +86,13 @@ def check_backtranslations(form: Form, backs: BackTranslations, lexicon: Lexicon
         if not entry.back.strip():
             continue  # not written yet: counted as missing in the language status
         if not entry.of:
-            sink.error(
-                entry.line, f"{where}: the back-translation is not stamped; run {STAMP_HINT}"
-            )
+            sink.error(entry.line, f"{where}: the back-translation is not stamped; run {stamp}")
             continue
         if entry.of != text_stamp(found[1]):
             sink.error(
                 entry.line,
                 f"{where}: the back-translation is stale: the translation changed since it was "
-                f"back-translated. Have it back-translated again, then run {STAMP_HINT} "
+                f"back-translated. Have it back-translated again, then run {stamp} "
                 f"{form.id} --key {key}",
             )
             continue

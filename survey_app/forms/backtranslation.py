@@ -17,6 +17,7 @@ from survey_app.forms.findings import Finding, FindingSink
 from survey_app.forms.model import LANGUAGES, Addressee, Form
 from survey_app.forms.texts import SOURCE_LANGUAGE, TextRef, Version, form_texts, versions
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
+from survey_app.program_name import SOURCE
 
 BACKTRANSLATION_SUFFIX = ".backtranslation.yaml"
 STAMP_LENGTH = 16
@@ -155,14 +156,17 @@ def current_versions(form: Form) -> dict[tuple[str, Version], tuple[TextRef, str
     return found
 
 
-def render(form: Form, backs: BackTranslations) -> str:
-    """Write a back-translation file in its canonical layout (form order, comments regenerated)."""
+def render(form: Form, backs: BackTranslations, program: str = SOURCE) -> str:
+    """Write a back-translation file in its canonical layout (form order, comments regenerated).
+
+    program: how the command line is run, for the stamp command in the file's head comment.
+    """
     out = [
         f"# Back-translations of {form.id}.yaml into '{SOURCE_LANGUAGE}', for the reviewer "
         "(docs/translation.md).",
         "# Write or correct the `back:` texts only (a reviewer may add `review:` notes). `of:`",
         "# stamps the exact translation each one translates; after a delivery run:",
-        f"#   python main.py forms back-translation stamp {form.id}",
+        f"#   {program} forms back-translation stamp {form.id}",
         "# The comment above each entry shows the translation as it stands in the form now.",
         f"form: {form.id}",
         "by:",

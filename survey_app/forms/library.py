@@ -19,6 +19,7 @@ from survey_app.forms.model import Form, Protocol
 from survey_app.forms.protocol_loader import read_protocol, step_lines
 from survey_app.forms.signoff import check_signoffs
 from survey_app.forms.status import LanguageStatus, language_statuses
+from survey_app.program_name import SOURCE
 
 PROTOCOL_FILE = "protocol.yaml"
 
@@ -50,6 +51,7 @@ class FormLibrary:
     findings: list[Finding] = field(default_factory=list)
     unusable: dict[str, list[Finding]] = field(default_factory=dict)
     reports: list[FileReport] = field(default_factory=list)
+    program: str = SOURCE  # how check-forms is run (`survey-app`), for the hint of steps()
 
     @property
     def errors(self) -> list[Finding]:
@@ -74,7 +76,7 @@ class FormLibrary:
             if form is None:
                 raise FormUnavailable(
                     f"form '{step.form_id}' has errors and cannot be used; "
-                    "run `python main.py check-forms`"
+                    f"run `{self.program} check-forms`"
                 )
             forms.append(form)
         return forms
@@ -93,8 +95,13 @@ def form_files(directory: Path) -> list[Path]:
     )
 
 
-def inspect_file(path: Path, lexicon: Lexicon | None = None, sign_offs: bool = True) -> FileReport:
-    """Load one form file and run every check on it (sign-offs optional, for signing)."""
+def inspect_file(
+    path: Path, lexicon: Lexicon | None = None, sign_offs: bool = True, program: str = SOURCE
+) -> FileReport:
+    """Load one form file and run every check on it (sign-offs optional, for signing).
+
+    program: how the command line is run, for the hints in the findings.
+    """
     form, findings, source = read_form(path)
     statuses: list[LanguageStatus] = []
     if form is not None:
@@ -109,23 +116,30 @@ def inspect_file(path: Path, lexicon: Lexicon | None = None, sign_offs: bool = T
         )
         backs = read_backtranslations(backtranslation_path(path))
         if backs is not None:
-            findings += check_backtranslations(form, backs, lexicon)
+            findings += check_backtranslations(form, backs, lexicon, program)
         if sign_offs:
-            findings += check_signoffs(form, str(path))
+            findings += check_signoffs(form, str(path), program)
         statuses = language_statuses(form, backs)
     ordered = sorted(findings, key=lambda f: (f.path != str(path), f.path, f.line, f.message))
     return FileReport(path, form, ordered, statuses)
 
 
-def check_file(path: Path, lexicon: Lexicon | None = None) -> tuple[Form | None, list[Finding]]:
+def check_file(
+    path: Path, lexicon: Lexicon | None = None, program: str = SOURCE
+) -> tuple[Form | None, list[Finding]]:
     """Load and check one form file; return the form only when it has no errors."""
-    report = inspect_file(path, lexicon)
+    report = inspect_file(path, lexicon, program=program)
     return (report.form if report.usable else None), report.findings
 
 
-def load_library(forms_dir: Path, extra_forms: Iterable[Path] = ()) -> FormLibrary:
-    """Load and check every form in a directory and its protocol; never raises on bad files."""
-    library = FormLibrary()
+def load_library(
+    forms_dir: Path, extra_forms: Iterable[Path] = (), program: str = SOURCE
+) -> FormLibrary:
+    """Load and check every form in a directory and its protocol; never raises on bad files.
+
+    program: how the command line is run, for the hints in the findings.
+    """
+    library = FormLibrary(program=program)
     if not forms_dir.is_dir():
         library.findings.append(
             Finding(str(forms_dir), 0, Severity.ERROR, "no such forms directory")
@@ -134,7 +148,7 @@ def load_library(forms_dir: Path, extra_forms: Iterable[Path] = ()) -> FormLibra
     lexicon = load_lexicon(forms_dir)
     library.findings.extend(lexicon.findings)
     for path in [*form_files(forms_dir), *extra_forms]:
-        report = inspect_file(path, lexicon)
+        report = inspect_file(path, lexicon, program=program)
         library.reports.append(report)
         library.findings.extend(report.findings)
         if report.usable and report.form is not None:

@@ -17,6 +17,7 @@ from survey_app.forms.model import LANGUAGES, Form, SignOff, TextStatus
 from survey_app.forms.sources import NodeReader
 from survey_app.forms.texts import SOURCE_LANGUAGE, form_texts, versions
 from survey_app.forms.yamlsource import Node
+from survey_app.program_name import SOURCE
 
 # The standard steps of translating a questionnaire (forward translation, reconciliation of two
 # forward translations, independent back-translation, its review against the source, cognitive
@@ -34,7 +35,7 @@ SOURCE_STEPS: tuple[str, ...] = ("proofreading",)
 HASH_PREFIX = "sha256:"
 _INITIALS = re.compile(r"^[^\W\d_][\w.\-]{0,9}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SIGN_HINT = "python main.py forms sign-off"
+SIGN_COMMAND = "forms sign-off"
 
 
 class LanguageState(StrEnum):
@@ -133,8 +134,12 @@ def _read_steps(reader: NodeReader, node: Node | None, where: str) -> tuple[str,
     return tuple(steps)
 
 
-def check_signoffs(form: Form, path: str) -> list[Finding]:
-    """Return the findings of each language's status and sign-off record."""
+def check_signoffs(form: Form, path: str, program: str = SOURCE) -> list[Finding]:
+    """Return the findings of each language's status and sign-off record.
+
+    program: how the command line is run (`survey-app` when installed), for the signing hint.
+    """
+    sign = f"{program} {SIGN_COMMAND}"
     findings: list[Finding] = []
     sink = FindingSink(path, findings)
     for language in LANGUAGES:
@@ -147,7 +152,7 @@ def check_signoffs(form: Form, path: str) -> list[Finding]:
             sink.error(
                 info.line,
                 f"{where}: 'validated' needs a sign-off record (who, when, which steps, hash of "
-                f"the texts): run {SIGN_HINT} {form.id} --language {language} ...; "
+                f"the texts): run {sign} {form.id} --language {language} ...; "
                 "until then write status: draft",
             )
             continue
@@ -157,22 +162,22 @@ def check_signoffs(form: Form, path: str) -> list[Finding]:
             sink.warning(
                 record.line,
                 f"{where}: a sign-off record on a draft language; set status: validated by "
-                f"signing again ({SIGN_HINT}) or delete the record",
+                f"signing again ({sign}) or delete the record",
             )
             continue
-        _check_record(sink, form, language, record, where)
+        _check_record(sink, form, language, record, where, sign)
     return findings
 
 
 def _check_record(
-    sink: FindingSink, form: Form, language: str, record: SignOff, where: str
+    sink: FindingSink, form: Form, language: str, record: SignOff, where: str, sign: str
 ) -> None:
     signed = f"signed {record.date} by {record.role} {record.initials}"
     if record.texts != texts_hash(form, language):
         sink.error(
             record.line,
             f"{where}: changed since validation ({signed}): the {language} texts differ from "
-            f"the texts signed. Have the change reviewed, then sign again: {SIGN_HINT} "
+            f"the texts signed. Have the change reviewed, then sign again: {sign} "
             f"{form.id} --language {language} ...",
         )
         return

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey_app.program_name import SOURCE
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -127,8 +129,8 @@ class ImportReport:
             "trial": self.trial,
         }
 
-    def to_text(self) -> str:
-        """A short plain-text summary for the data manager."""
+    def to_text(self, program: str = SOURCE) -> str:
+        """A short plain-text summary for the data manager (program: how commands are run)."""
         lines = [
             f"Import for study {self.study_id} at {self.run_at}",
             f"Bundles: {self.bundles_accepted} accepted, {self.bundles_rejected} rejected",
@@ -153,7 +155,7 @@ class ImportReport:
                 "Refused because erased at a participant's request: "
                 f"{len(self.erased_refused_ids)}. If they came from the research server or a "
                 "laptop that still syncs, erase them there too:",
-                f"  python main.py erase-on-server --server URL {ids}",
+                f"  {program} erase-on-server --server URL {ids}",
             ]
         lines += trial_text(self.trial)
         if self.totals:

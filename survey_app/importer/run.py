@@ -34,6 +34,7 @@ from survey_app.importer.trial_import import (
 )
 from survey_app.importer.trial_record import notice_envelope_hashes
 from survey_app.importer.validate import FormIndex, session_status
+from survey_app.program_name import SOURCE
 from survey_app.sealing.device_keys import device_id_for
 from survey_app.sealing.envelope import EnvelopeError
 
@@ -55,6 +56,7 @@ class ImportSettings:
     workers: int = 0
     randomisation: Any = None  # survey_app.trial.config.Randomisation of the study, if any
     seed_records: tuple[Path, ...] = ()  # allocation seed records to verify the sequence with
+    program: str = SOURCE  # how the command line was run: the report's hints name it
 
 
 @dataclass
@@ -206,7 +208,7 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
             ]
             report.totals = record.totals()
             _write_outputs(run, workers)
-    _write_report(out_dir, report)
+    _write_report(out_dir, report, settings.program)
     return report
 
 
@@ -424,6 +426,6 @@ def _write_outputs(run: _Run, workers: Workers) -> None:
     run.report.status_totals = changes.status_totals
 
 
-def _write_report(out_dir: Path, report: ImportReport) -> None:
+def _write_report(out_dir: Path, report: ImportReport, program: str) -> None:
     atomic_write_bytes(out_dir / "import-report.json", report.to_json_bytes())
-    atomic_write_bytes(out_dir / "import-report.txt", report.to_text().encode("utf-8"))
+    atomic_write_bytes(out_dir / "import-report.txt", report.to_text(program).encode("utf-8"))

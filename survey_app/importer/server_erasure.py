@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from survey_app.errors import UserFacingError
+from survey_app.program_name import SOURCE
 from survey_app.sync.transport import (
     CERTIFICATE_NOT_TRUSTED,
     TransportProblem,
@@ -113,7 +114,7 @@ def repeat_commands(
     server_url: str,
     submission_ids: Sequence[str],
     reference: str = "",
-    program: str = "python main.py",
+    program: str = SOURCE,
 ) -> str:
     """The exact commands that do the server part later: over HTTP, or on the server machine.
 

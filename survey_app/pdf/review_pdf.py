@@ -32,6 +32,7 @@ from survey_app.pdf.layout import (
     text_block,
 )
 from survey_app.pdf.text import TextSetter, TextStyle
+from survey_app.program_name import SOURCE
 
 KEY_COL = 26 * mm
 TICK_COL = 19 * mm
@@ -51,6 +52,7 @@ class ReviewForm:
     form: Form
     backs: BackTranslations | None
     findings: Sequence[Finding]
+    program: str = SOURCE  # how the findings were checked (`survey-app`): "run ... check-forms"
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def _findings(flow: Flow, setter: TextSetter, review: ReviewForm, language: str,
     # The findings themselves are check-forms' own messages (English, as on its console).
     lines = [f"• {f.severity}: {f.message}" for f in relevant[:12]]
     if len(relevant) > 12:
-        lines.append(f"• … and {len(relevant) - 12} more: run python main.py check-forms")
+        lines.append(f"• … and {len(relevant) - 12} more: run {review.program} check-forms")
     _para(flow, setter, "\n".join(lines), SMALL)
 
 

@@ -12,6 +12,7 @@ from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary, load_library
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
 from survey_app.identifiers import is_study_id
+from survey_app.program_name import SOURCE
 from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
 from survey_app.study.code_range import CodeRange, read_code_range
 from survey_app.study.safety import SafetySettings, check_against_forms, read_safety
@@ -120,11 +121,14 @@ class Study:
         return DEFAULT_PCL_CUTOFF
 
 
-def load_study(study_dir: Path) -> Study:
-    """Read and validate `<study_dir>/study.yaml` and load its form library."""
+def load_study(study_dir: Path, program: str = SOURCE) -> Study:
+    """Read and validate `<study_dir>/study.yaml` and load its form library.
+
+    program: how the command line is run (`survey-app` when installed), for the hints.
+    """
     study_dir = Path(study_dir)
-    config = load_study_config(study_dir)
-    library = load_library(config.forms_dir)
+    config = load_study_config(study_dir, program)
+    library = load_library(config.forms_dir, program=program)
     problems = safety_problems(config, library, study_dir)
     if problems:
         raise StudyConfigError(problems)
@@ -144,8 +148,11 @@ def safety_problems(config: StudyConfig, library: FormLibrary, study_dir: Path) 
     return [f"{path}:{problem}" for problem in problems]
 
 
-def load_study_config(study_dir: Path) -> StudyConfig:
-    """Read and validate `<study_dir>/study.yaml` without loading forms (StudyConfigError)."""
+def load_study_config(study_dir: Path, program: str = SOURCE) -> StudyConfig:
+    """Read and validate `<study_dir>/study.yaml` without loading forms (StudyConfigError).
+
+    program: how the command line is run (`survey-app` when installed), for the hints.
+    """
     path = Path(study_dir) / STUDY_FILE
     if not path.is_file():
         raise StudyConfigError([f"{path}: no study configuration file"])
@@ -153,14 +160,15 @@ def load_study_config(study_dir: Path) -> StudyConfig:
         root, _ = read_yaml(path)
     except SourceError as exc:
         raise StudyConfigError([f"{path}:{exc.line}: {exc.message}"]) from None
-    return _Reader(path).read(root)
+    return _Reader(path, program).read(root)
 
 
 class _Reader:
     """Collects every problem in study.yaml so the person sees them all at once."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, program: str = SOURCE) -> None:
         self.path = path
+        self.program = program  # names the command in hints (`keys new`)
         self.problems: list[str] = []
 
     def problem(self, line: int, field: str, message: str) -> None:
@@ -203,7 +211,7 @@ class _Reader:
                 fields["public_key"].line,
                 "public_key",
                 f"this is {shipped}, whose private key is public; create a study key with "
-                "`python main.py keys new`",
+                f"`{self.program} keys new`",
             )
         if self.problems:
             raise StudyConfigError(self.problems)
@@ -292,7 +300,7 @@ class _Reader:
                 line,
                 "register_public_key",
                 f"this is {shipped}, whose private key is public; create a key with "
-                "`python main.py keys new`",
+                f"`{self.program} keys new`",
             )
         return value
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from survey_app.errors import UserFacingError
 from survey_app.forms.model import Form, TextStatus
 from survey_app.i18n import N_
+from survey_app.program_name import SOURCE
 
 DRAFT_NOTICE = N_(
     "Draft translation: the text of {forms} in {languages} is not validated. The participant "
@@ -24,7 +25,7 @@ DRAFT_NOTICE = N_(
 DRAFT_REFUSED = N_(
     "This study does not allow draft translations: the text of {forms} in {languages} is not "
     "validated. Choose another language, or ask the study team for a validated translation "
-    "(python main.py check-forms shows each form's status)."
+    "({program} check-forms shows each form's status)."
 )
 
 
@@ -40,16 +41,16 @@ class DraftTexts:
 
     @property
     def params(self) -> dict[str, str]:
-        """Parameters of DRAFT_NOTICE and DRAFT_REFUSED."""
+        """Parameters of DRAFT_NOTICE and DRAFT_REFUSED (DRAFT_REFUSED also needs `program`)."""
         return {"forms": ", ".join(self.forms), "languages": ", ".join(self.languages)}
 
 
 class DraftLanguageRefused(UserFacingError):
     """A session would show draft texts in a study that does not allow them."""
 
-    def __init__(self, drafts: DraftTexts) -> None:
+    def __init__(self, drafts: DraftTexts, program: str = SOURCE) -> None:
         self.msgid = DRAFT_REFUSED
-        self.params = drafts.params
+        self.params = {**drafts.params, "program": program}
         self.drafts = drafts
         super().__init__(DRAFT_REFUSED.format(**self.params))
 
@@ -84,10 +85,13 @@ def session_drafts(study, timepoint: str, arm: str | None, languages: Sequence[s
 
 
 def check_session_languages(
-    study, timepoint: str, arm: str | None, languages: Sequence[str]
+    study, timepoint: str, arm: str | None, languages: Sequence[str], program: str = SOURCE
 ) -> DraftTexts:
-    """Return the draft texts a session would show; refuse them if the study does not allow it."""
+    """Return the draft texts a session would show; refuse them if the study does not allow it.
+
+    program: how the app was started, for the check-forms hint of the refusal.
+    """
     drafts = session_drafts(study, timepoint, arm, languages)
     if drafts and not study.allow_draft_languages:
-        raise DraftLanguageRefused(drafts)
+        raise DraftLanguageRefused(drafts, program)
     return drafts

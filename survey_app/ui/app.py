@@ -13,6 +13,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
+from survey_app.cli.program import SOURCE
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
@@ -28,9 +29,9 @@ def chosen_scale(large_text: bool, scale: float | None) -> float:
     return LARGE_TEXT_SCALE if large_text else 1.0
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Parse the app's own options."""
-    parser = argparse.ArgumentParser(prog="python main.py", description="Start the survey app.")
+def parse_args(argv: list[str], prog: str = SOURCE) -> argparse.Namespace:
+    """Parse the app's own options; prog is the program as typed (cli.program), for usage lines."""
+    parser = argparse.ArgumentParser(prog=prog, description="Start the survey app.")
     add_app_options(parser)
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -80,8 +81,11 @@ class RunningApp:
         self.collector.stop()
 
 
-def start_app(argv: list[str]) -> RunningApp:
+def start_app(argv: list[str], prog: str = SOURCE) -> RunningApp:
     """Start the app up to its first page (unlock or set-up), shown; the event loop not yet run.
+
+    prog is how the app was started (`survey-app` or `python main.py`): an option error and the
+    pages' hints (AppContext.program) name it.
 
     Only what that page needs is imported here: the store, the network and the data
     libraries are imported later, off the GUI thread where possible (docs/ui.md, start-up).
@@ -90,7 +94,7 @@ def start_app(argv: list[str]) -> RunningApp:
     from survey_app.ui.store_worker import StoreClient
 
     started = time.perf_counter()
-    args = parse_args(argv)
+    args = parse_args(argv, prog)
     theme = Theme(chosen_scale(args.large_text, args.text_scale))
     # Qt's own texts appear in dialogs and menus, never on the first page: compiling and
     # installing them waits until that page has been painted.
@@ -103,6 +107,7 @@ def start_app(argv: list[str]) -> RunningApp:
         staff_language=args.language,
         theme=theme,
         sync_interval_seconds=max(5.0, args.sync_interval),
+        program=prog,
     )
     configure_logging(ctx.data_dir / "app.log")
     collector = GuiThreadCollector(app)
@@ -121,9 +126,9 @@ def start_app(argv: list[str]) -> RunningApp:
     return RunningApp(app, window, client, collector)
 
 
-def run_app(argv: list[str]) -> int:
+def run_app(argv: list[str], prog: str = SOURCE) -> int:
     """Run the desktop app until its window closes; return the exit code."""
-    running = start_app(argv)
+    running = start_app(argv, prog)
     try:
         return running.app.exec()
     finally:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from survey_app.errors import UserFacingError
 from survey_app.forms.model import Form
 from survey_app.i18n import N_, Counted
+from survey_app.program_name import SOURCE
 
 
 class TimepointUnavailable(UserFacingError):
@@ -26,20 +27,20 @@ class TimepointUnavailable(UserFacingError):
 
 NO_PROTOCOL = N_(
     "The study protocol could not be loaded, so no session can start. "
-    "Run `python main.py check-forms` to see the errors."
+    "Run `{program} check-forms` to see the errors."
 )
 FORMS_UNUSABLE = Counted(
     "This session cannot start: the form {forms} failed its checks. Nothing was saved. "
-    "Run `python main.py check-forms` to see the errors.",
+    "Run `{program} check-forms` to see the errors.",
     "This session cannot start: the forms {forms} failed their checks. Nothing was saved. "
-    "Run `python main.py check-forms` to see the errors.",
+    "Run `{program} check-forms` to see the errors.",
 )
 
 TIMEPOINT_BLOCKED = Counted(
     "This timepoint cannot be used: the form {forms} failed its checks. "
-    "Run `python main.py check-forms` to see the errors.",
+    "Run `{program} check-forms` to see the errors.",
     "This timepoint cannot be used: the forms {forms} failed their checks. "
-    "Run `python main.py check-forms` to see the errors.",
+    "Run `{program} check-forms` to see the errors.",
 )
 
 
@@ -96,11 +97,16 @@ def unusable_forms(library) -> list[str]:
     return sorted(names)
 
 
-def session_forms(library, timepoint: str, arm: str | None) -> list[Form]:
-    """Return the forms of a session, or raise TimepointUnavailable (a translatable message)."""
+def session_forms(library, timepoint: str, arm: str | None, program: str = SOURCE) -> list[Form]:
+    """Return the forms of a session, or raise TimepointUnavailable (a translatable message).
+
+    program: how the app was started (AppContext.program), for the check-forms hint.
+    """
     if library.protocol is None:
-        raise TimepointUnavailable(NO_PROTOCOL)
+        raise TimepointUnavailable(NO_PROTOCOL, program=program)
     missing = missing_forms(library, timepoint, arm)
     if missing:
-        raise TimepointUnavailable(FORMS_UNUSABLE, forms=", ".join(missing), count=len(missing))
+        raise TimepointUnavailable(
+            FORMS_UNUSABLE, forms=", ".join(missing), count=len(missing), program=program
+        )
     return library.steps(timepoint, arm)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.i18n import tr
+from survey_app.program_name import SOURCE
 from survey_app.ui.direction import directed
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
@@ -39,6 +40,7 @@ class AppContext:
     idle_seconds: int | None = None  # overrides the study's idle_timeout_seconds (tests)
     meeting: Any = None  # survey_app.store.Meeting chosen on the dashboard
     sync_interval_seconds: float = 60.0  # automatic sync check while the dashboard is shown
+    program: str = SOURCE  # how the app was started (`survey-app`): hints name that command
 
     def ui(self, message: str, **params: object) -> str:
         """Translate an interface message into the staff language."""

@@ -45,7 +45,7 @@ def _load_study(ctx: AppContext, folder: Path):
 
     if ctx.study is not None:
         return ctx.study
-    return load_study(folder)
+    return load_study(folder, ctx.program)
 
 
 def create_store(ctx: AppContext, passphrase: str, chosen: Path | None):
@@ -57,7 +57,7 @@ def create_store(ctx: AppContext, passphrase: str, chosen: Path | None):
         from survey_app.ui.settings import write_study_dir
 
         folder = chosen or demo_study_dir()
-        study = load_study(folder)
+        study = load_study(folder, ctx.program)
         kwargs = {"kdf": ctx.kdf} if ctx.kdf is not None else {}
         worker.store = DeviceStore.create(ctx.store_path, passphrase, **kwargs)
         write_study_dir(ctx.data_dir, folder)
@@ -127,18 +127,22 @@ class LoadedSession:
 
 def start_session(ctx: AppContext, request):
     """Start a new session in the current meeting."""
-    study, meeting, actor = ctx.study, ctx.meeting, ctx.actor
+    study, meeting, actor, program = ctx.study, ctx.meeting, ctx.actor, ctx.program
 
     def op(worker):
         from survey_app.study.drafts import check_session_languages
         from survey_app.ui.availability import session_forms
 
         arm = allocated_arm(worker.store, study, request)
-        forms = session_forms(study.library, request.timepoint, arm)
+        forms = session_forms(study.library, request.timepoint, arm, program)
         # Refused here too (not only by the page): a study that forbids draft languages never
         # starts a session that would show one.
         check_session_languages(
-            study, request.timepoint, arm, [request.language, request.interpreter_language]
+            study,
+            request.timepoint,
+            arm,
+            [request.language, request.interpreter_language],
+            program,
         )
         session = worker.store.start_session(
             meeting.id,
@@ -190,14 +194,14 @@ def allocated_arm(store, study, request) -> str | None:
 
 def resume_session(ctx: AppContext, session_id: str):
     """Load an interrupted session with its answers and position (the resume is audited)."""
-    study, actor = ctx.study, ctx.actor
+    study, actor, program = ctx.study, ctx.actor, ctx.program
 
     def op(worker):
         from survey_app.ui.availability import session_forms
 
         worker.store.record_resume(session_id, actor=actor)
         session = worker.store.session(session_id)
-        forms = session_forms(study.library, session.timepoint, session.arm)
+        forms = session_forms(study.library, session.timepoint, session.arm, program)
         answers = {
             (a.form_id, a.item_id): (a.value, a.status) for a in worker.store.answers(session_id)
         }
@@ -249,14 +253,14 @@ def continue_session(ctx: AppContext, session_id: str):
 
 def switch_interpreter(ctx: AppContext, session, language: str | None):
     """Switch the interpreter's language of a session on (a language) or off (None); audited."""
-    study, actor = ctx.study, ctx.actor
+    study, actor, program = ctx.study, ctx.actor, ctx.program
 
     def op(worker):
         from survey_app.study.drafts import check_session_languages
 
         if language is not None:
             # A study that forbids draft languages never shows one, even switched on later.
-            check_session_languages(study, session.timepoint, session.arm, [language])
+            check_session_languages(study, session.timepoint, session.arm, [language], program)
         worker.store.set_interpreter(session.id, language, language is not None, actor=actor)
         return language
 
@@ -275,7 +279,7 @@ class UnfinishedSession:
 
 def unfinished_sessions(ctx: AppContext):
     """Every session left in progress on this laptop (any meeting), oldest first."""
-    study = ctx.study
+    study, program = ctx.study, ctx.program
 
     def op(worker):
         from survey_app.ui.availability import session_forms
@@ -285,7 +289,7 @@ def unfinished_sessions(ctx: AppContext):
         for point in worker.store.interrupted_sessions():
             session = point.session
             try:
-                forms = session_forms(study.library, session.timepoint, session.arm)
+                forms = session_forms(study.library, session.timepoint, session.arm, program)
             except UserFacingError:  # a form that no longer loads: listed without its page
                 found.append(UnfinishedSession(session, None, 0, point.form_id))
                 continue

@@ -208,8 +208,12 @@ def save_list_key(folder: Path):
     from survey_app.register.model import RegisterError
 
     def op(worker):
-        if not Path(folder).is_dir():
-            raise RegisterError("The folder for the export does not exist.")
+        if not Path(folder).is_dir():  # a stick pulled after the folder was chosen
+            raise RegisterError(
+                "There is no folder “{folder}”: the list key was not saved. Check that the USB "
+                "stick is plugged in and the folder name is right, then save it again.",
+                folder=str(folder),
+            )
         recipient = worker.store.list_recipient()
         device = worker.store.device_id
         path = Path(folder) / f"laptop-list-key-{device}.txt"

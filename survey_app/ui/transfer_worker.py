@@ -169,10 +169,8 @@ def export_op(folder: Path, include_all: bool, purge_policy: str | None):
     def op(worker):
         from survey_app.bundle.from_store import export_store
 
-        # export_store would take a missing folder for a file name: a pulled stick must fail.
-        if not folder.is_dir():
-            raise FileNotFoundError(folder.name)
-        info = export_store(worker.store, folder, include_all=include_all)
+        # A pulled stick raises ExportFolderMissing (translated); folder_only: never a file name.
+        info = export_store(worker.store, folder, include_all=include_all, folder_only=True)
         if info is not None and purge_policy is not None:
             worker.store.purge_confirmed(purge_policy)
         return info

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from survey_app.cli.main import entry, main
+from survey_app.sealing.study_keys import read_public_key_file
+from survey_app.study.demo import DEMO_PUBLIC_KEY_FILE, demo_study_dir
 from tests.forms.conftest import VALID_FORM
+from tests.forms.shipped_copy import FormsCopy
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
 
 
 def run_installed(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
@@ -48,3 +54,62 @@ def test_the_program_name_does_not_stick_to_the_next_run(
     capsys.readouterr()
     assert main(["forms", "back-translation", "stamp", str(form)]) == 1
     assert "start one with: python main.py forms back-translation" in capsys.readouterr().err
+
+
+def test_an_unknown_app_option_shows_the_usage_of_the_program_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `survey-app --bogus` goes to the app's own option parser, which stops before any window.
+    with pytest.raises(SystemExit) as stopped:
+        run_installed(monkeypatch, "--bogus")
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: survey-app ")
+    assert "python main.py" not in err
+    with pytest.raises(SystemExit):
+        main(["--language", "xx"])
+    assert capsys.readouterr().err.startswith("usage: python main.py ")
+
+
+def test_check_forms_findings_name_the_sign_off_and_stamp_commands_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forms = FormsCopy(tmp_path / "forms")
+    forms.replace("hscl25", "ar: {status: draft,", "ar: {status: validated,")
+    backs = forms.root / "hscl25.backtranslation.yaml"
+    text = backs.read_text(encoding="utf-8")
+    backs.write_text(re.sub(r'of: "[0-9a-f]+"', 'of: ""', text, count=1), encoding="utf-8")
+    for target in (forms.path("hscl25"), forms.root):  # one file, and the whole folder
+        assert run_installed(monkeypatch, "check-forms", str(target)) == 1
+        out = capsys.readouterr().out
+        assert "run survey-app forms sign-off hscl25 --language ar" in out
+        assert "not stamped; run survey-app forms back-translation stamp" in out
+        assert "python main.py" not in out
+
+
+def test_a_study_sealed_to_the_demo_key_names_the_key_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo_key = read_public_key_file(demo_study_dir() / DEMO_PUBLIC_KEY_FILE)
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "study.yaml").write_text(
+        f"study_id: real-study\nname: Real\ndemo: false\npublic_key: {demo_key}\n"
+        f"forms_dir: {FORMS}\n",
+        encoding="utf-8",
+    )
+    assert run_installed(monkeypatch, "check-forms", "--study", str(study)) == 1
+    out = capsys.readouterr().out
+    assert "create a study key with `survey-app keys new`" in out
+    assert "python main.py" not in out
+
+
+def test_a_back_translation_template_names_the_stamp_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = tmp_path / "mini.yaml"
+    form.write_text(VALID_FORM, encoding="utf-8")
+    assert run_installed(monkeypatch, "forms", "back-translation", "template", str(form)) == 0
+    text = (tmp_path / "mini.backtranslation.yaml").read_text(encoding="utf-8")
+    assert "#   survey-app forms back-translation stamp mini\n" in text
+    assert "python main.py" not in text

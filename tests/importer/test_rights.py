@@ -17,7 +17,7 @@ import sqlcipher3
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from survey_app.bundle.from_store import export_store
-from survey_app.cli.main import main
+from survey_app.cli.main import entry, main
 from survey_app.importer import ImportSettings, run_import
 from survey_app.importer.record import RECORD_NAME, ImportRecord, record_key
 from survey_app.importer.rights import erase_participant, find_participant
@@ -254,6 +254,22 @@ def test_reimport_after_erasure_reports_the_refused_submissions_not_as_new(
     assert len(report.erased_refused_ids) == erased
     assert report.new_count == 0
     assert "erase-on-server --server URL --submission " in report.to_text()
+
+
+def test_the_erase_on_server_line_names_the_program_run(
+    out, identity, code, bundle, monkeypatch, capsys
+):
+    # The data manager uses the installed program: the line to copy must start with it.
+    _cli("erase", code, out, "--yes")
+    capsys.readouterr()
+    argv = ["import", str(bundle), "--key", str(demo_private_key_path()), "--out", str(out)]
+    monkeypatch.setattr("sys.argv", ["survey-app", *argv, "--study", str(demo_study_dir())])
+    entry()
+    said = capsys.readouterr().out
+    written = (out / "import-report.txt").read_text(encoding="utf-8")
+    for text in (said, written):
+        assert "\n  survey-app erase-on-server --server URL --submission " in text
+        assert "python main.py" not in text
 
 
 def test_a_code_erased_before_its_bundle_arrives_is_refused_on_import(

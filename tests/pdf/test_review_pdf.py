@@ -107,3 +107,22 @@ def test_pack_headings_are_arabic_with_staff_language_ar(forms, tmp_path):
         assert plain(heading) in text
     assert not [h for h in ENGLISH_HEADINGS if h in text]
     assert "Feeling fear suddenly" in text, "the back-translations stay English"
+
+
+def test_pack_of_the_installed_program_names_its_commands(forms, tmp_path, monkeypatch):
+    import re
+
+    from survey_app.cli.main import entry
+
+    # Every back-translation unstamped: more findings than the pack lists, each with a hint.
+    backs = forms.root / "hscl25.backtranslation.yaml"
+    text = backs.read_text(encoding="utf-8")
+    backs.write_text(re.sub(r'of: "[0-9a-f]+"', 'of: ""', text), encoding="utf-8")
+    out = tmp_path / "review.pdf"
+    argv = ["pdf", "review", "hscl25", "--language", "ar", "--forms", str(forms.root)]
+    monkeypatch.setattr("sys.argv", ["survey-app", *argv, "--out", str(out)])
+    assert entry() == 0
+    text = words(out)
+    assert "more: run survey-app check-forms" in text
+    assert "not stamped; run survey-app forms back-translation stamp" in text
+    assert "python main.py" not in text

@@ -136,6 +136,20 @@ def test_forcing_a_draft_language_in_a_real_study_stores_nothing(qtbot, dashboar
     assert store_call(qtbot, ctx.client, lambda w: w.store.sessions()) == []
 
 
+@pytest.mark.parametrize("study_dir", ["real"], indirect=True)
+def test_the_refusal_names_check_forms_as_the_app_was_started(qtbot, dashboard, ctx):
+    ctx.program = "survey-app"  # the installed app: there is no main.py to run
+    page = new_session(dashboard, "ar")
+    assert "(survey-app check-forms shows each form's status)" in plain(page.drafts.text())
+    request = NewSessionRequest(make_code(8, "RJ"), "baseline", "ar", None, None, False, False)
+    dashboard._start_session(page, request)
+    settle(qtbot, ctx.client)
+    assert "(survey-app check-forms shows" in plain(page.message.text())
+    ctx.staff_language = "nb"
+    page = new_session(dashboard, "ar")
+    assert "(survey-app check-forms viser statusen" in plain(page.drafts.text())
+
+
 @pytest.mark.parametrize("study_dir", ["real-allowing"], indirect=True)
 def test_real_study_that_allows_drafts_starts_with_the_notice(qtbot, dashboard):
     page = new_session(dashboard, "ar")

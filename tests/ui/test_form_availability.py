@@ -105,6 +105,29 @@ def test_dashboard_names_the_unusable_form_and_every_timepoint_it_blocks(dashboa
     assert "python main.py check-forms" in text
 
 
+@pytest.mark.parametrize("broken", ["background"], indirect=True)
+def test_every_check_forms_hint_names_the_program_the_app_was_started_by(qtbot, dashboard, ctx):
+    # `survey-app` (installed) has no main.py to run: the staff must be told the command they have.
+    ctx.program = "survey-app"
+    dashboard.show_dashboard()
+    settle(qtbot, ctx.client)
+    warning = plain(dashboard.stack.currentWidget().forms_warning.text())
+    assert "Run `survey-app check-forms` to see the errors." in warning
+    page = new_session_page(dashboard)
+    page.timepoint.setCurrentIndex(page.timepoint.findData("baseline"))
+    assert "Run `survey-app check-forms`" in plain(page.unavailable.text())
+    request = NewSessionRequest(make_code(3, "RJ"), "baseline", "ar", None, None, False, False)
+    dashboard._start_session(page, request)
+    settle(qtbot, ctx.client)
+    assert "Run `survey-app check-forms`" in plain(page.message.text())
+    ctx.staff_language = "nb"
+    dashboard.show_dashboard()
+    settle(qtbot, ctx.client)
+    warning = plain(dashboard.stack.currentWidget().forms_warning.text())
+    assert "`survey-app check-forms`" in warning
+    assert "python main.py" not in warning
+
+
 @pytest.mark.parametrize("broken", ["hscl25"], indirect=True)
 def test_dashboard_speaks_of_one_unusable_form_in_the_singular(dashboard):
     text = plain(dashboard.stack.currentWidget().forms_warning.text())

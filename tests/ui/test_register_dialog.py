@@ -167,6 +167,27 @@ def test_the_list_key_saved_from_the_dialog_makes_a_list_this_laptop_loads(
     assert "laptop-1" in dialog.list_state.text(), dialog.message.text()
 
 
+def test_a_list_key_for_a_pulled_stick_names_the_folder_in_the_staff_language(
+    qtbot, dashboard, ctx, tmp_path: Path
+) -> None:
+    from survey_app.ui.direction import plain
+
+    dialog = open_register(qtbot, dashboard, ctx)
+    media = tmp_path / "media"
+    media.mkdir()
+    gone = media / "stick-gone"  # chosen, then the stick was pulled before the save
+    dashboard.register.choose_folder = lambda _parent, _title: str(gone)
+    dialog.key_button.click()
+    settle(qtbot, ctx.client)
+    said = plain(dialog.message.text())
+    assert f"There is no folder “{gone}”: the list key was not saved" in said
+    ctx.staff_language = "nb"
+    dialog.key_button.click()
+    settle(qtbot, ctx.client)
+    assert f"Det finnes ingen mappe «{gone}»: listenøkkelen" in plain(dialog.message.text())
+    assert list(media.iterdir()) == []
+
+
 def test_a_recorded_consent_names_its_form_by_title_in_the_staff_language(
     qtbot, dashboard, ctx
 ) -> None:

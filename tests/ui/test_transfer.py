@@ -138,13 +138,47 @@ def test_export_to_an_unwritable_folder_says_so_and_keeps_sessions_waiting(
     assert statuses(dashboard) == ["sealed", "sealed"]
 
 
-def test_export_to_a_pulled_stick_says_so_and_writes_nothing_beside_it(qtbot, dashboard, tmp_path):
+def test_export_to_a_pulled_stick_names_the_folder_and_writes_nothing_beside_it(
+    qtbot, dashboard, tmp_path
+):
+    finish_sessions(qtbot, dashboard, 1)
+    media = tmp_path / "media"  # where sticks are mounted; the app's own data is elsewhere
+    media.mkdir()
+    gone = media / "stick-gone"
+    page_of(dashboard).export_to(gone)
+    wait_idle(qtbot, dashboard)
+    assert f"There is no folder “{gone}”: nothing was exported and nothing was lost" in note(
+        dashboard
+    )
+    assert statuses(dashboard) == ["sealed"]
+    assert list(media.iterdir()) == []
+
+
+def test_a_pulled_stick_whose_name_looks_like_a_bundle_is_still_a_folder(
+    qtbot, dashboard, tmp_path
+):
+    # The app's picker chooses folders: a stick mounted as `x.surveybundle` and then pulled
+    # must not turn into a bundle file on the laptop's own disk, marked as exported.
+    finish_sessions(qtbot, dashboard, 1)
+    media = tmp_path / "media"
+    media.mkdir()
+    gone = media / "stick.surveybundle"
+    page_of(dashboard).export_to(gone)
+    wait_idle(qtbot, dashboard)
+    assert f"There is no folder “{gone}”" in note(dashboard)
+    assert statuses(dashboard) == ["sealed"]
+    assert list(media.iterdir()) == []
+
+
+def test_a_pulled_stick_is_said_in_arabic_to_arabic_staff(qtbot, dashboard, tmp_path):
+    dashboard.ctx.staff_language = "ar"
+    dashboard.show_dashboard()
+    settle(qtbot, dashboard.ctx.client)
     finish_sessions(qtbot, dashboard, 1)
     page_of(dashboard).export_to(tmp_path / "stick-gone")
     wait_idle(qtbot, dashboard)
-    assert "could not be written" in note(dashboard)
+    assert f"لا يوجد مجلد باسم «{tmp_path / 'stick-gone'}»" in note(dashboard)
     assert statuses(dashboard) == ["sealed"]
-    assert not (tmp_path / "stick-gone").exists()
 
 
 def test_export_in_arabic_shows_the_message_in_arabic(qtbot, dashboard, tmp_path):

@@ -80,7 +80,7 @@ def forms_warning(ctx: AppContext) -> str:
         return ""
     library, lang = study.library, ctx.staff_language
     if library.protocol is None:
-        return ctx.ui(NO_PROTOCOL)
+        return ctx.ui(NO_PROTOCOL, program=ctx.program)
     forms = unusable_forms(library)
     if not forms:
         return ""
@@ -95,23 +95,25 @@ def forms_warning(ctx: AppContext) -> str:
         return ctx.ui(
             Counted(
                 "This form failed its checks and cannot be used: {forms}. No timepoint of this "
-                "study needs it. Run `python main.py check-forms` to see the errors.",
+                "study needs it. Run `{program} check-forms` to see the errors.",
                 "These forms failed their checks and cannot be used: {forms}. No timepoint of "
-                "this study needs them. Run `python main.py check-forms` to see the errors.",
+                "this study needs them. Run `{program} check-forms` to see the errors.",
             ),
             forms=", ".join(forms),
             count=len(forms),
+            program=ctx.program,
         )
     return ctx.ui(
         Counted(
             "This form failed its checks and cannot be used: {forms}. Sessions cannot be "
-            "started for: {timepoints}. Run `python main.py check-forms` to see the errors.",
+            "started for: {timepoints}. Run `{program} check-forms` to see the errors.",
             "These forms failed their checks and cannot be used: {forms}. Sessions cannot be "
-            "started for: {timepoints}. Run `python main.py check-forms` to see the errors.",
+            "started for: {timepoints}. Run `{program} check-forms` to see the errors.",
         ),
         forms=", ".join(forms),
         timepoints="; ".join(parts),
         count=len(forms),
+        program=ctx.program,
     )
 
 

@@ -195,10 +195,15 @@ class NewSessionPage(QWidget):
     def _update_start(self) -> None:
         blocked = self.blocked_forms()
         if self.ctx.study.library.protocol is None:
-            text = self.ctx.ui(NO_PROTOCOL)
+            text = self.ctx.ui(NO_PROTOCOL, program=self.ctx.program)
         else:
             text = (
-                self.ctx.ui(TIMEPOINT_BLOCKED, forms=", ".join(blocked), count=len(blocked))
+                self.ctx.ui(
+                    TIMEPOINT_BLOCKED,
+                    forms=", ".join(blocked),
+                    count=len(blocked),
+                    program=self.ctx.program,
+                )
                 if blocked
                 else ""
             )
@@ -255,7 +260,9 @@ class NewSessionPage(QWidget):
             titles.append(embedded(f"«{title or form_id}»", staff if title else "en"))
         names = [embedded(language_name(lang, staff), staff) for lang in drafts.languages]
         comma = list_comma(staff)
-        return {"forms": comma.join(titles), "languages": comma.join(names)}
+        # program: the refusal's check-forms hint names how this app was started.
+        forms_list, languages_list = comma.join(titles), comma.join(names)
+        return {"forms": forms_list, "languages": languages_list, "program": self.ctx.program}
 
     def _code_changed(self, text: str) -> None:
         _ = self.ctx.ui
