@@ -44,12 +44,8 @@ class FirstPaint(QObject):
         return False
 """
 
-EMPTY_WINDOW = (
-    FIRST_PAINT
-    + """
-from PySide6.QtWidgets import QApplication, QWidget
-app = QApplication([])
-window = QWidget()
+# Both references end the same way: `window` shown at the app's size, "ready" once painted.
+SHOW_UNTIL_PAINTED = """
 window.resize(1280, 760)
 def ready():
     print("ready", flush=True)
@@ -58,6 +54,15 @@ watcher = FirstPaint(window, ready)
 window.show()
 app.exec()
 """
+
+EMPTY_WINDOW = (
+    FIRST_PAINT
+    + """
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+window = QWidget()
+"""
+    + SHOW_UNTIL_PAINTED
 )
 
 # A second reference: the least a page with text needs in PySide, Qt's own widgets in a layout
@@ -77,14 +82,8 @@ title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 layout.addWidget(title)
 layout.addWidget(QLineEdit())
 layout.addWidget(QPushButton("Lås opp"))
-window.resize(1280, 760)
-def ready():
-    print("ready", flush=True)
-    app.quit()
-watcher = FirstPaint(window, ready)
-window.show()
-app.exec()
 """
+    + SHOW_UNTIL_PAINTED
 )
 
 # In the order main.py imports them: the command-line entry point first (no Qt), then the app.

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import survey_app.cli as cli_package
 from survey_app.cli.app_options import add_app_options
-from survey_app.cli.program import INSTALLED, SOURCE
 from survey_app.errors import UserFacingError
+from survey_app.program_name import INSTALLED, SOURCE
 
 
 def _command_modules() -> list[str]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from survey_app.program_name import INSTALLED, SOURCE
-
-__all__ = ["INSTALLED", "SOURCE", "program"]
+from survey_app.program_name import SOURCE
 
 
 def program(args: argparse.Namespace) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
-from survey_app.cli.program import SOURCE
+from survey_app.program_name import SOURCE
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook

@@ -11,7 +11,7 @@ from survey_app.answers.codes import make_code
 from survey_app.bundle import read_bundle
 from survey_app.server.config import ServerConfig
 from survey_app.server.service import ServerService
-from survey_app.ui.direction import plain
+from survey_app.ui.direction import LRM, plain
 from survey_app.ui.pages.dashboard import DashboardPage
 from tests.server.fixtures import config, live, service
 from tests.server.support import TEST_STUDIES, start_server_process
@@ -179,6 +179,20 @@ def test_a_pulled_stick_is_said_in_arabic_to_arabic_staff(qtbot, dashboard, tmp_
     wait_idle(qtbot, dashboard)
     assert f"لا يوجد مجلد باسم «{tmp_path / 'stick-gone'}»" in note(dashboard)
     assert statuses(dashboard) == ["sealed"]
+
+
+def test_a_pulled_sticks_path_keeps_its_reading_order_in_an_arabic_sentence(
+    qtbot, dashboard, tmp_path
+):
+    # Unmarked, the bidi algorithm moved the path's leading "/" to its end: «tmp/…/stick-gone/».
+    dashboard.ctx.staff_language = "ar"
+    dashboard.show_dashboard()
+    settle(qtbot, dashboard.ctx.client)
+    finish_sessions(qtbot, dashboard, 1)
+    gone = tmp_path / "stick-gone"
+    page_of(dashboard).export_to(gone)
+    wait_idle(qtbot, dashboard)
+    assert f"«{LRM}{gone}{LRM}»" in page_of(dashboard).transfer_note.text()
 
 
 def test_export_in_arabic_shows_the_message_in_arabic(qtbot, dashboard, tmp_path):
