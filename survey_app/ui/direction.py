@@ -12,7 +12,7 @@ This is the one place where the direction of text on screen is decided:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRect, Qt
@@ -51,6 +51,24 @@ def embedded(text: str, language: str) -> str:
     """
     mark = RLM if is_rtl(language) else LRM
     return f"{mark}{text}{mark}"
+
+
+def left_to_right_params(params: Mapping[str, object]) -> dict[str, object]:
+    """A message's Latin texts (a folder's path, a file or form name) marked to keep their order.
+
+    In an Arabic sentence the bidi algorithm would otherwise move a path's leading "/" to its
+    end ("«tmp/stick/»"), and staff would look for a folder that does not exist. Texts with
+    right-to-left letters, and numbers, are left as they are.
+    """
+    import unicodedata
+
+    return {
+        key: embedded(value, "en")
+        if isinstance(value, str)
+        and not any(unicodedata.bidirectional(c) in ("R", "AL") for c in value)
+        else value
+        for key, value in params.items()
+    }
 
 
 def plain(text: str) -> str:

@@ -15,6 +15,7 @@ from shiboken6 import isValid
 from survey_app.errors import UserFacingError
 from survey_app.ui import operations as ops
 from survey_app.ui.context import AppContext
+from survey_app.ui.direction import left_to_right_params
 from survey_app.ui.idle import IdleWatcher
 from survey_app.ui.pages.unlock import UnlockPage
 from survey_app.ui.preload import preload_in_background
@@ -148,7 +149,8 @@ class MainWindow(QMainWindow):
         """Turn an exception into a message for the staff (never with personal data)."""
         msgid = getattr(exc, "msgid", None)
         if msgid:
-            return self.ctx.ui(msgid, **dict(getattr(exc, "params", {}) or {}))
+            params = left_to_right_params(getattr(exc, "params", {}) or {})
+            return self.ctx.ui(msgid, **params)
         if isinstance(exc, UserFacingError):
             return str(exc)
         log.error("internal error in the app: %s", type(exc).__name__, exc_info=exc)

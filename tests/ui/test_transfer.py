@@ -195,6 +195,15 @@ def test_a_pulled_sticks_path_keeps_its_reading_order_in_an_arabic_sentence(
     assert f"«{LRM}{gone}{LRM}»" in page_of(dashboard).transfer_note.text()
 
 
+def test_a_folder_in_any_staff_message_keeps_its_reading_order_in_arabic(dashboard):
+    # The same rule for every translated error the window shows (the list key, the register).
+    from survey_app.bundle.from_store import ExportFolderMissing
+
+    dashboard.ctx.staff_language = "ar"
+    text = dashboard.error_text(ExportFolderMissing(Path("/media/stick")))
+    assert f"«{LRM}/media/stick{LRM}»" in text
+
+
 def test_export_in_arabic_shows_the_message_in_arabic(qtbot, dashboard, tmp_path):
     dashboard.ctx.staff_language = "ar"
     dashboard.show_dashboard()

@@ -25,10 +25,9 @@ from survey_app.i18n import N_, Counted, tr
 from survey_app.ui.availability import NO_PROTOCOL, blocked_timepoints, unusable_forms
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.dates import parse_utc, shown_date, shown_datetime, shown_time
-from survey_app.ui.direction import embedded, set_direction
+from survey_app.ui.direction import embedded, left_to_right_params, set_direction
 from survey_app.ui.file_dialogs import choose_folder
 from survey_app.ui.pages.common import (
-    ARABIC_LETTER,
     button,
     column,
     footer,
@@ -391,7 +390,9 @@ class DashboardPage(QWidget):
         self.progress.setValue(state.done)
         self.progress.setFormat(_("{done} of {total}", done=state.done, total=state.total))
         note = state.note
-        self.transfer_note.setText(_(note.msgid, **_left_to_right(note.params)) if note else "")
+        self.transfer_note.setText(
+            _(note.msgid, **left_to_right_params(note.params)) if note else ""
+        )
         self.transfer_note.setProperty("role", "error" if note and note.error else "ok")
         self.transfer_note.style().unpolish(self.transfer_note)
         self.transfer_note.style().polish(self.transfer_note)
@@ -505,17 +506,3 @@ class DashboardPage(QWidget):
         session = self.selected()
         if session is not None and session.status == "in_progress":
             self.resume_requested.emit(session.id)
-
-
-def _left_to_right(params: dict[str, object]) -> dict[str, object]:
-    """A note's Latin texts (a folder's path, a file name) marked to keep their own order.
-
-    In an Arabic sentence the bidi algorithm would otherwise move a path's leading "/" to its
-    end ("«tmp/stick/»"), and staff would look for a folder that does not exist.
-    """
-    return {
-        key: embedded(value, "en")
-        if isinstance(value, str) and not ARABIC_LETTER.search(value)
-        else value
-        for key, value in params.items()
-    }
