@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options, default_options
 from survey_app.program_name import SOURCE
+from survey_app.ui import pyside_scan  # noqa: F401  (first: every UI module below is looked at)
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
