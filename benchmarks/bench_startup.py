@@ -4,7 +4,8 @@
 
 Each start is a new Python process (as a double-click would be), timed from launch until the
 window has been painted for the first time. The app is started as main.py starts it (the
-command-line entry point first, then the window). The reference is a process that only imports
+command-line entry point first, then the window), without options as a double-click starts it;
+its store is found through SURVEY_APP_DATA_DIR. The reference is a process that only imports
 Qt and shows an empty window of the same size; the two alternate, and the medians are printed.
 A second reference, a plain page of Qt's own widgets (title, field, button), shows what any
 PySide page with text costs beyond the empty window.
@@ -86,16 +87,17 @@ layout.addWidget(QPushButton("Lås opp"))
     + SHOW_UNTIL_PAINTED
 )
 
-# In the order main.py imports them: the command-line entry point first (no Qt), then the app.
+# In the order main.py imports them: the command-line entry point first (no Qt), then the app,
+# with no options, as a double-click starts it; the store is found as the app's environment
+# variable SURVEY_APP_DATA_DIR says (set by time_start's `data_dir`).
 APP_TO_UNLOCK = (
     """
-import sys
 import survey_app.cli.main
 from survey_app.ui.app import start_app
 """
     + FIRST_PAINT
     + """
-running = start_app(["--data-dir", sys.argv[1]])
+running = start_app([])
 def ready():
     print("ready" if running.window.page_name == "unlock" else "wrong page", flush=True)
     running.app.quit()
@@ -115,16 +117,20 @@ def make_store(data_dir: Path) -> None:
     DeviceStore.create(store_path_in(data_dir), "bench passphrase", kdf=kdf).close()
 
 
-def time_start(code: str, *args: str, pycache: Path, root: Path = ROOT) -> tuple[float, float]:
+def time_start(
+    code: str, *, pycache: Path, root: Path = ROOT, data_dir: Path | None = None
+) -> tuple[float, float]:
     """Seconds from launching a Python process to its 'ready' line, and its CPU seconds."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    if data_dir is not None:
+        env["SURVEY_APP_DATA_DIR"] = str(data_dir)
     # As installed: compiled modules are cached (here in a folder of our own, so the source
     # tree stays clean), even where the environment says not to write them.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, "-c", code],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -154,7 +160,7 @@ def measure(rounds: int, checkouts: tuple[Path, ...] = ()) -> dict[str, list[flo
             time_start(EMPTY_WINDOW, pycache=pycache)
             time_start(PLAIN_PAGE, pycache=pycache)
             for _name, root in starts:
-                time_start(APP_TO_UNLOCK, str(data_dir), pycache=pycache, root=root)
+                time_start(APP_TO_UNLOCK, pycache=pycache, root=root, data_dir=data_dir)
         for _ in range(rounds):
             wall, cpu = time_start(EMPTY_WINDOW, pycache=pycache)
             results["empty"].append(wall)
@@ -163,7 +169,7 @@ def measure(rounds: int, checkouts: tuple[Path, ...] = ()) -> dict[str, list[flo
             results["page"].append(wall)
             results["page_cpu"].append(cpu)
             for name, root in starts:
-                wall, cpu = time_start(APP_TO_UNLOCK, str(data_dir), pycache=pycache, root=root)
+                wall, cpu = time_start(APP_TO_UNLOCK, pycache=pycache, root=root, data_dir=data_dir)
                 results[name].append(wall)
                 results[f"{name}_cpu"].append(cpu)
     return results

@@ -10,6 +10,24 @@ from survey_app.forms.languages import LANGUAGES
 LARGE_TEXT_SCALE = 1.5
 TEXT_SCALE_RANGE = (1.0, 2.5)
 
+# Every app option's value when it is not given: the parser takes its defaults from here, and a
+# start without options (a double-click) takes them from here without building a parser.
+DEFAULTS: dict[str, object] = {
+    "data_dir": None,
+    "study": None,
+    "language": "nb",
+    "large_text": False,
+    "text_scale": None,
+    "sync_interval": 60.0,
+    "self_check": False,
+    "screenshot": None,
+}
+
+
+def default_options(**more: object) -> argparse.Namespace:
+    """The options of a start without any (the parser's result for an empty command line)."""
+    return argparse.Namespace(**DEFAULTS, **more)
+
 
 def text_scale(value: str) -> float:
     """argparse type: a text size factor from 1.0 to 2.5 (2.0 = 200 % text)."""
@@ -31,13 +49,16 @@ def add_app_options(parser: argparse._ActionsContainer, *, listed_only: bool = F
     """
 
     def add(*flags: str, **settings: object) -> None:
+        # An option missing from DEFAULTS is a KeyError here, not a start that lacks it.
+        default = DEFAULTS[flags[0].removeprefix("--").replace("-", "_")]
         if listed_only:
             settings["default"] = argparse.SUPPRESS
+        settings.setdefault("default", default)
         parser.add_argument(*flags, **settings)
 
     add("--data-dir", type=Path, help="folder of the encrypted device store")
     add("--study", type=Path, help="study folder (default: the DEMO study)")
-    add("--language", choices=LANGUAGES, default="nb", help="staff language")
+    add("--language", choices=LANGUAGES, help="staff language")
     add("--large-text", action="store_true", help="larger text everywhere (×1.5)")
     add(
         "--text-scale",
@@ -48,7 +69,6 @@ def add_app_options(parser: argparse._ActionsContainer, *, listed_only: bool = F
     add(
         "--sync-interval",
         type=float,
-        default=60.0,
         help="seconds between automatic sync attempts on the dashboard (minimum 5)",
     )
     add(

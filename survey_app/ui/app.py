@@ -12,8 +12,9 @@ from typing import Any
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
-from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options
+from survey_app.cli.app_options import LARGE_TEXT_SCALE, add_app_options, default_options
 from survey_app.program_name import SOURCE
+from survey_app.ui import pyside_scan  # noqa: F401  (first: every UI module below is looked at)
 from survey_app.ui.context import AppContext
 from survey_app.ui.direction import qt_direction
 from survey_app.ui.error_guard import configure_logging, make_excepthook
@@ -29,12 +30,21 @@ def chosen_scale(large_text: bool, scale: float | None) -> float:
     return LARGE_TEXT_SCALE if large_text else 1.0
 
 
-def parse_args(argv: list[str], prog: str = SOURCE) -> argparse.Namespace:
-    """Parse the app's own options; prog is the program as typed (cli.program), for usage lines."""
+def app_parser(prog: str = SOURCE) -> argparse.ArgumentParser:
+    """The app's own option parser; prog is the program as typed (cli.program), for usage lines."""
     parser = argparse.ArgumentParser(prog=prog, description="Start the survey app.")
     add_app_options(parser)
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: list[str], prog: str = SOURCE) -> argparse.Namespace:
+    """Parse the app's own options (usage lines and errors name prog)."""
+    if not argv:
+        # A double-click: nothing to parse. Building the parser and its first parse (gettext's
+        # first look at the system locale) would cost ~2.5 ms before the first page.
+        return default_options(debug=False)
+    return app_parser(prog).parse_args(argv)
 
 
 def default_data_dir() -> Path:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from survey_app.ui.pages.setup import SetupPage
     from survey_app.ui.pages.sync_dialog import EnrolDialog
     from survey_app.ui.register_controller import RegisterController
+    from survey_app.ui.session_records import LoadedSession
     from survey_app.ui.session_view import SessionView
     from survey_app.ui.transfer_worker import TransferController
 
@@ -467,7 +468,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.error_text(exc), 15000)
 
-    def _open_session(self, loaded: ops.LoadedSession) -> None:
+    def _open_session(self, loaded: LoadedSession) -> None:
         from survey_app.forms.model import Addressee
         from survey_app.ui.langs import SessionLanguages
         from survey_app.ui.session_view import SessionSetup, SessionView

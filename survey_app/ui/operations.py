@@ -5,15 +5,10 @@ Nothing here touches a widget; results go back to the UI thread through StoreCli
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from survey_app.errors import UserFacingError
 from survey_app.ui.context import AppContext
-
-if TYPE_CHECKING:  # the start-up imports this module; forms are needed only for sessions
-    from survey_app.forms.model import Form
 
 
 def store_exists(path: Path) -> bool:
@@ -112,19 +107,6 @@ def dashboard_data(meeting):
     return op
 
 
-@dataclass
-class LoadedSession:
-    """A session with what its view needs (answers only for the participant's own pages)."""
-
-    session: Any
-    forms: list[Form]
-    answers: dict[tuple[str, str], tuple[object, str]] = field(default_factory=dict)
-    consent_done: bool = False
-    resume: tuple[str | None, str | None] = (None, None)
-    double_entry: bool = False
-    touched: set[tuple[str, str]] = field(default_factory=set)  # never pre-filled again
-
-
 def start_session(ctx: AppContext, request):
     """Start a new session in the current meeting."""
     study, meeting, actor, program = ctx.study, ctx.meeting, ctx.actor, ctx.program
@@ -132,6 +114,7 @@ def start_session(ctx: AppContext, request):
     def op(worker):
         from survey_app.study.drafts import check_session_languages
         from survey_app.ui.availability import session_forms
+        from survey_app.ui.session_records import LoadedSession
 
         arm = allocated_arm(worker.store, study, request)
         forms = session_forms(study.library, request.timepoint, arm, program)
@@ -198,6 +181,7 @@ def resume_session(ctx: AppContext, session_id: str):
 
     def op(worker):
         from survey_app.ui.availability import session_forms
+        from survey_app.ui.session_records import LoadedSession
 
         worker.store.record_resume(session_id, actor=actor)
         session = worker.store.session(session_id)
@@ -267,16 +251,6 @@ def switch_interpreter(ctx: AppContext, session, language: str | None):
     return op
 
 
-@dataclass(frozen=True)
-class UnfinishedSession:
-    """A session left in progress, as the dashboard lists it: where it stopped, no answers."""
-
-    session: Any
-    page: int | None  # 1-based questionnaire page it was on; None: consent not given yet
-    pages: int
-    form_id: str | None
-
-
 def unfinished_sessions(ctx: AppContext):
     """Every session left in progress on this laptop (any meeting), oldest first."""
     study, program = ctx.study, ctx.program
@@ -284,6 +258,7 @@ def unfinished_sessions(ctx: AppContext):
     def op(worker):
         from survey_app.ui.availability import session_forms
         from survey_app.ui.flow import page_of, plan_pages, split_consent
+        from survey_app.ui.session_records import UnfinishedSession
 
         found = []
         for point in worker.store.interrupted_sessions():

@@ -9,6 +9,7 @@ serialised over the one SQLCipher connection.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -90,7 +91,15 @@ class StoreClient(QObject):
         self._detached.connect(self._worker.run_detached)
         self._pending: dict[int, _Pending] = {}
         self._ids = count(1)
-        self._thread.start()
+        self._started = False
+        self._starting = threading.Lock()  # `submit` may come from another thread
+
+    def _start_worker(self) -> None:
+        """Start the worker's thread at the first request: the first page makes none."""
+        with self._starting:
+            if not self._started:
+                self._started = True
+                self._thread.start()
 
     @property
     def pending(self) -> int:
@@ -103,6 +112,7 @@ class StoreClient(QObject):
         """Queue an operation; its result goes to on_ok, an exception to on_err."""
         request_id = next(self._ids)
         self._pending[request_id] = _Pending(on_ok, on_err, label)
+        self._start_worker()
         self._request.emit(request_id, op)
         return request_id
 
@@ -124,6 +134,7 @@ class StoreClient(QObject):
             except Exception as exc:  # handed to the waiting thread, never swallowed
                 future.set_exception(exc)
 
+        self._start_worker()
         self._detached.emit(run)
         return future
 

@@ -50,6 +50,7 @@ HEAVY = (
     "survey_app.ui.file_dialogs",
     "survey_app.ui.qt_language",
     "survey_app.ui.settings",
+    "survey_app.ui.session_records",
     "json",
     "datetime",
     "importlib.resources",
@@ -84,13 +85,13 @@ def _compile_catalogs() -> None:
         translator(language)
 
 
-def _start(tmp_path: Path, code: str, language: str = "nb") -> dict:
+def _start(tmp_path: Path, code: str, language: str = "nb", **env_vars: str) -> dict:
     _compile_catalogs()
     data_dir = tmp_path / "data"
     if not store_path_in(data_dir).exists():
         data_dir.mkdir()
         DeviceStore.create(store_path_in(data_dir), "a staff passphrase", kdf=FAST_KDF).close()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **env_vars}
     done = subprocess.run(
         [sys.executable, "-c", code, str(data_dir), language],
         capture_output=True,
@@ -156,3 +157,28 @@ def test_the_program_the_app_was_started_by_reaches_its_hints(tmp_path):
     # cli.main.entry starts the app as `survey-app`: the pages' check-forms hints read ctx.program.
     assert INSTALLED_START != START
     assert _start(tmp_path, INSTALLED_START)["program"] == "survey-app"
+
+
+# A double-click: no options at all; the store is found through the app's environment variable.
+# Every option parse is counted (argparse's own entry point for parse_args and its variants).
+PLAIN_START = START.replace(
+    'running = start_app(["--data-dir", sys.argv[1], "--language", sys.argv[2]])',
+    """import argparse
+parses = []
+parse_known_args = argparse.ArgumentParser.parse_known_args
+def counted(parser, *args, **kwargs):
+    parses.append(parser.prog)
+    return parse_known_args(parser, *args, **kwargs)
+argparse.ArgumentParser.parse_known_args = counted
+running = start_app([])
+ctx = running.window.ctx
+options = [str(ctx.data_dir), ctx.staff_language, ctx.sync_interval_seconds, ctx.theme.scale]""",
+).replace('"modules": modules', '"modules": modules, "parses": parses, "options": options')
+
+
+def test_a_start_without_options_parses_none_and_takes_the_defaults(tmp_path):
+    started = _start(tmp_path, PLAIN_START, SURVEY_APP_DATA_DIR=str(tmp_path / "data"))
+    assert started["page"] == "unlock"
+    assert started["parses"] == []
+    assert started["options"] == [str(tmp_path / "data"), "nb", 60.0, 1.0]
+    assert [name for name in HEAVY if _loaded(started["modules"], name)] == []

@@ -263,7 +263,7 @@ class DashboardPage(QWidget):
         self._unfinished_selection_changed()
 
     def show_unfinished(self, rows: list) -> None:
-        """List the sessions left in progress (ops.UnfinishedSession): where they stopped only."""
+        """List the sessions left in progress (UnfinishedSession): where they stopped only."""
         _ = self.ctx.ui
         staff = self.ctx.staff_language
         study = self.ctx.study
@@ -309,7 +309,7 @@ class DashboardPage(QWidget):
         self.unfinished_table.selectionModel().select(index, flags)
 
     def selected_unfinished(self):
-        """Return the selected unfinished session (ops.UnfinishedSession), if any."""
+        """Return the selected unfinished session (UnfinishedSession), if any."""
         rows = self.unfinished_table.selectionModel().selectedRows()
         return self.unfinished[rows[0].row()] if rows else None
 
