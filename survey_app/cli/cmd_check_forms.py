@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             unusable += 1
             workbooks = []
         for workbook in workbooks:
-            form, file_findings = check_xlsx(workbook)
+            form, file_findings = check_xlsx(workbook, typed)
             findings.extend(file_findings)
             usable, unusable = (usable + 1, unusable) if form else (usable, unusable + 1)
     for finding in findings:

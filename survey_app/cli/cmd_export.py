@@ -54,7 +54,7 @@ def _export(args: argparse.Namespace) -> int:
     # A stick not plugged in is said at once, before the passphrase is asked for.
     export_target(Path(args.out))
     with open_device_store(path) as store:
-        seal_left_unsealed(store, folder, named)
+        seal_left_unsealed(store, folder, named, program(args))
         info = export_store(store, Path(args.out), include_all=args.all)
         if info is None:
             print("nothing new to export (use --all to export everything again)")

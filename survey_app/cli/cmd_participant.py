@@ -153,7 +153,7 @@ def _register_part(args: argparse.Namespace, code: str) -> None:
             print(
                 f"register: {entry}{erased}, {len(copy['consents'])} consent record(s), "
                 f"{len(copy['withdrawals'])} withdrawal(s), {len(copy['contact_attempts'])} "
-                "contact attempt(s); `register find --code` shows them"
+                f"contact attempt(s); `{program(args)} register find --code` shows them"
             )
         elif args.action == "export":
             target = Path(args.to) / "register-data.json"

@@ -82,13 +82,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _library(args):
     from survey_app.forms.library import load_library
 
-    forms_dir = args.forms
-    if forms_dir is None:
-        from survey_app.study import demo_study_dir, load_study_config
-
-        config = load_study_config(demo_study_dir())
-        forms_dir = config.forms_dir
-    library = load_library(Path(forms_dir))
+    forms_dir = args.forms if args.forms is not None else _default_forms_dir(args)
+    library = load_library(Path(forms_dir), program=program(args))
     if not library.forms:
         raise UserFacingError(
             f"no usable forms in {forms_dir}; run `{program(args)} check-forms` for details"
@@ -137,7 +132,7 @@ def _review(args) -> int:
     unknown = [lang for lang in languages if lang not in translated]
     if unknown:
         raise UserFacingError(f"--language must be one of {', '.join(translated)}")
-    forms_dir = Path(args.forms) if args.forms else _default_forms_dir()
+    forms_dir = Path(args.forms) if args.forms else _default_forms_dir(args)
     paths = {p.stem: p for p in form_files(forms_dir)}
     wanted = args.form_ids or sorted(paths)
     missing = [f for f in wanted if f not in paths]
@@ -160,10 +155,10 @@ def _review(args) -> int:
     return 0
 
 
-def _default_forms_dir() -> Path:
+def _default_forms_dir(args) -> Path:
     from survey_app.study import demo_study_dir, load_study_config
 
-    return load_study_config(demo_study_dir()).forms_dir
+    return load_study_config(demo_study_dir(), program(args)).forms_dir
 
 
 def _codebook(args) -> int:

@@ -163,7 +163,7 @@ def _load(args: argparse.Namespace) -> int:
     from survey_app.cli.trial_args import laptop_paths, laptop_study, open_device_store
 
     store_path, _ = laptop_paths(args.data_dir)
-    study = laptop_study(args.study, store_path.parent)
+    study = laptop_study(args.study, store_path.parent, program(args))
     data = Path(args.list_file).read_bytes()
     with open_device_store(store_path) as store:
         status = store.load_allocation_list(data, study, actor=args.staff)
@@ -195,7 +195,7 @@ def _emergency(args: argparse.Namespace) -> int:
     from survey_app.cli.trial_args import laptop_paths, laptop_study, open_device_store
 
     store_path, _ = laptop_paths(args.data_dir)
-    study = laptop_study(args.study, store_path.parent)
+    study = laptop_study(args.study, store_path.parent, program(args))
     with open_device_store(store_path) as store:
         info = store.emergency_reveal(
             args.code,

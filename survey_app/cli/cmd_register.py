@@ -75,7 +75,7 @@ def _laptop(args):
     from survey_app.cli.trial_args import laptop_paths, laptop_study
 
     store_path, register_path = laptop_paths(args.data_dir)
-    return register_path, laptop_study(args.study, store_path.parent)
+    return register_path, laptop_study(args.study, store_path.parent, program(args))
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from survey_app.cli.device_store import STORE_PASSPHRASE_ENV as PASSPHRASE_ENV
+from survey_app.cli.program import program
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -113,10 +114,12 @@ def _run(args: argparse.Namespace) -> int:
     retry = RetryPolicy(max_attempts=max(1, args.attempts), max_delay=args.max_delay)
     with _open_store(args) as store:
         folder, named = study_folder(args.study, store.path.parent)
-        seal_left_unsealed(store, folder, named)
+        seal_left_unsealed(store, folder, named, program(args))
         credentials = load_credentials(store)
         if credentials is None:
-            raise UserFacingError("this laptop is not enrolled: run `sync enrol` first")
+            raise UserFacingError(
+                f"this laptop is not enrolled: run `{program(args)} sync enrol` first"
+            )
         with _client(args, credentials) as client:
             client.retry = retry
             result = client.sync_once(store, progress)

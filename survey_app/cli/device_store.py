@@ -54,18 +54,19 @@ def study_folder(study: str | Path | None, data_dir: Path) -> tuple[Path, bool]:
     return demo_study_dir(), False
 
 
-def seal_left_unsealed(store: Any, study_dir: Path, named: bool) -> None:
+def seal_left_unsealed(store: Any, study_dir: Path, named: bool, program: str) -> None:
     """Seal sessions an older app left finished but unsealed, with the laptop's own study.
 
     Only with a study that was named (--study or chosen in the app) and that this laptop's other
-    submissions were sealed for: sealing to a wrong key could not be undone.
+    submissions were sealed for: sealing to a wrong key could not be undone. program: the name
+    the command line was run by, for the study's hints.
     """
     waiting = store.unsealed_count()
     if not waiting:
         return
     from survey_app.study import load_study
 
-    study = load_study(Path(study_dir))
+    study = load_study(Path(study_dir), program)
     studies = store.sealed_study_ids()
     if not named or (studies and studies != {study.study_id}):
         print(

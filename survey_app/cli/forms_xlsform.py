@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from survey_app.cli.program import program
 from survey_app.errors import UserFacingError
 
 
@@ -49,7 +50,7 @@ def run_import(args: argparse.Namespace) -> int:
     target = args.out / f"{converted.form_id}.yaml"
     if target.exists() and not args.force:
         raise UserFacingError(f"{target} exists; use --force to overwrite it")
-    form, findings = check_converted(args.xlsx, converted)
+    form, findings = check_converted(args.xlsx, converted, program(args))
     args.out.mkdir(parents=True, exist_ok=True)
     target.write_text(converted.text, encoding="utf-8")
     place_media(args.xlsx, converted, args.out)
@@ -82,14 +83,14 @@ def run_export(args: argparse.Namespace) -> int:
     from survey_app.forms.library import check_file, load_library
 
     if args.path.is_dir():
-        library = load_library(args.path)
+        library = load_library(args.path, program=program(args))
         for name, problems in library.unusable.items():
-            print(f"{name}: not exported, it has errors (run check-forms)")
+            print(f"{name}: not exported, it has errors (run `{program(args)} check-forms`)")
             for finding in problems[:5]:
                 print(f"  {finding}")
         results = [_export(f, args.out / f"{i}.xlsx") for i, f in sorted(library.forms.items())]
         return 1 if library.unusable or not all(results) else 0
-    form, findings = check_file(args.path)
+    form, findings = check_file(args.path, program=program(args))
     if form is None:
         for finding in findings:
             print(finding)

@@ -42,13 +42,16 @@ def laptop_paths(data_dir: str | None) -> tuple[Path, Path]:
     return store, register_path_in(store.parent)
 
 
-def laptop_study(study: str | None, data_dir: Path):
-    """The study of a laptop: --study, else the folder chosen in the app, else DEMO."""
+def laptop_study(study: str | None, data_dir: Path, program: str):
+    """The study of a laptop: --study, else the folder chosen in the app, else DEMO.
+
+    program: the name the command line was run by, for the study's hints.
+    """
     from survey_app.study import demo_study_dir, load_study
     from survey_app.ui.settings import read_study_dir
 
     folder = Path(study) if study else read_study_dir(data_dir) or demo_study_dir()
-    return load_study(folder)
+    return load_study(folder, program)
 
 
 def open_device_store(path: Path):

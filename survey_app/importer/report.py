@@ -183,7 +183,7 @@ class ImportReport:
             lines.append(
                 f"Participant code not valid: {len(self.invalid_code_ids)} submission(s), kept "
                 "with invalid_code = 1 in the data sets (find or erase them with "
-                "`participant find|erase --submission ID`):"
+                f"`{program} participant find|erase --submission ID`):"
             )
             lines += [f"  {sid}" for sid in self.invalid_code_ids]
         for title, items in (("Rejected", self.rejections), ("Conflicts", self.conflicts)):

@@ -47,7 +47,7 @@ class FormIndex:
         forms = list(library.forms.values())
         for directory in archive_dirs:
             for path in form_files(directory):
-                form, _ = check_file(path)
+                form, _ = check_file(path, program=library.program)
                 if form is not None:
                     forms.append(form)
         return cls(forms)

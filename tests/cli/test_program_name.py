@@ -113,3 +113,118 @@ def test_a_back_translation_template_names_the_stamp_command_of_the_program_run(
     text = (tmp_path / "mini.backtranslation.yaml").read_text(encoding="utf-8")
     assert "#   survey-app forms back-translation stamp mini\n" in text
     assert "python main.py" not in text
+
+
+def _study_on_the_demo_key(folder: Path) -> Path:
+    """A real study's folder whose study.yaml still names the DEMO key (a `keys new` hint)."""
+    demo_key = read_public_key_file(demo_study_dir() / DEMO_PUBLIC_KEY_FILE)
+    folder.mkdir()
+    (folder / "study.yaml").write_text(
+        f"study_id: real-study\nname: Real\ndemo: false\npublic_key: {demo_key}\n"
+        f"forms_dir: {FORMS}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_sync_sealing_a_left_session_names_the_key_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from survey_app.store import KdfParams, store_path_in
+    from survey_app.study import load_study
+    from tests.store.legacy import store_with_stranded_session
+
+    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", "staff passphrase 1")
+    data_dir = tmp_path / "laptop"
+    fast = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+    store_with_stranded_session(
+        store_path_in(data_dir), "staff passphrase 1", fast, load_study(demo_study_dir())
+    )
+    study = _study_on_the_demo_key(tmp_path / "study")
+    argv = ["sync", "run", "--data-dir", str(data_dir), "--study", str(study)]
+    assert run_installed(monkeypatch, *argv) == 1
+    err = capsys.readouterr().err
+    assert "create a study key with `survey-app keys new`" in err
+    assert "python main.py" not in err
+
+
+def test_sync_on_a_laptop_not_enrolled_names_the_enrol_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from survey_app.store import DeviceStore, KdfParams, store_path_in
+
+    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", "staff passphrase 1")
+    data_dir = tmp_path / "laptop"
+    fast = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+    DeviceStore.create(store_path_in(data_dir), "staff passphrase 1", kdf=fast).close()
+    assert run_installed(monkeypatch, "sync", "run", "--data-dir", str(data_dir)) == 1
+    assert "not enrolled: run `survey-app sync enrol` first" in capsys.readouterr().err
+
+
+def test_the_laptop_register_with_a_study_on_the_demo_key_names_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = _study_on_the_demo_key(tmp_path / "study")
+    (tmp_path / "usb").mkdir()
+    argv = ["register", "export", "--data-dir", str(tmp_path / "laptop"), "--study", str(study)]
+    assert run_installed(monkeypatch, *argv, "--out", str(tmp_path / "usb")) == 1
+    err = capsys.readouterr().err
+    assert "create a study key with `survey-app keys new`" in err
+    assert "python main.py" not in err
+
+
+def _validated_workbook(path: Path) -> Path:
+    """An XLSForm whose settings call Arabic validated, with no sign-off record (a hint)."""
+    from tests.forms.xlsform.workbooks import SETTINGS, write_workbook
+
+    return write_workbook(path, settings={**SETTINGS, "app_status_ar": "validated"})
+
+
+def test_check_forms_on_an_xlsform_names_the_sign_off_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = _validated_workbook(tmp_path / "odkbg.xlsx")
+    assert run_installed(monkeypatch, "check-forms", str(workbook)) == 1
+    out = capsys.readouterr().out
+    assert "run survey-app forms sign-off odkbg --language ar" in out
+    assert "python main.py" not in out
+
+
+def test_forms_import_of_an_xlsform_names_the_sign_off_command_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = _validated_workbook(tmp_path / "odkbg.xlsx")
+    argv = ["forms", "import", str(workbook), "--out", str(tmp_path / "forms")]
+    assert run_installed(monkeypatch, *argv) == 1  # written, and not usable until signed
+    out = capsys.readouterr().out
+    assert "run survey-app forms sign-off odkbg --language ar" in out
+    assert "python main.py" not in out
+
+
+def test_forms_export_of_forms_with_errors_names_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forms = FormsCopy(tmp_path / "forms")
+    forms.replace("hscl25", "ar: {status: draft,", "ar: {status: validated,")
+    out_dir = tmp_path / "xlsx"
+    argv = ["forms", "export", str(forms.root), "--out", str(out_dir)]
+    assert run_installed(monkeypatch, *argv) == 1
+    out = capsys.readouterr().out
+    assert "hscl25: not exported, it has errors (run `survey-app check-forms`)" in out
+    argv = ["forms", "export", str(forms.path("hscl25")), "--out", str(out_dir / "h.xlsx")]
+    assert run_installed(monkeypatch, *argv) == 1
+    out = capsys.readouterr().out
+    assert "run survey-app forms sign-off hscl25 --language ar" in out
+    assert "python main.py" not in out
+
+
+def test_a_pdf_of_a_timepoint_with_a_broken_form_names_check_forms_of_the_program_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forms = FormsCopy(tmp_path / "forms")
+    forms.replace("hscl25", "ar: {status: draft,", "ar: {status: validated,")
+    argv = ["pdf", "form", "--forms", str(forms.root), "--timepoint", "baseline", "--lang", "nb"]
+    assert run_installed(monkeypatch, *argv, "--out", str(tmp_path / "f.pdf")) == 1
+    err = capsys.readouterr().err
+    assert "form 'hscl25' has errors and cannot be used; run `survey-app check-forms`" in err
+    assert not (tmp_path / "f.pdf").exists()

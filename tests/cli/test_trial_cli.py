@@ -267,3 +267,17 @@ def test_letters_leave_out_a_participant_who_asked_not_to_be_contacted(capsys, t
     others = {word for c in codes[1:] for word in names[c].split()}
     assert others <= set(text.split())
     assert not (set(names[stopped].split()) - others) & set(text.split())
+
+
+def test_participant_find_points_to_register_find_of_the_program_run(capsys, tmp_path) -> None:
+    from survey_app.importer.record import ImportRecord
+    from survey_app.importer.trial_record import allocations_by_code
+    from survey_app.sealing.study_keys import read_private_key
+
+    data, central = _imported_trial(capsys, tmp_path)
+    with ImportRecord.open(data, read_private_key(STUDY_KEY, "demo")) as record:
+        code = sorted(allocations_by_code(record))[0]
+    argv = ["participant", "find", code, "--out", data, "--key", STUDY_KEY, *central]
+    assert main([str(a) for a in argv], prog="survey-app") == 0
+    out = capsys.readouterr().out
+    assert "contact attempt(s); `survey-app register find --code` shows them" in out

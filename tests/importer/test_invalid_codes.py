@@ -75,3 +75,10 @@ def test_the_flag_is_labelled_in_the_dta_file(report, settings):
     _frame, meta = pyreadstat.read_dta(str(dta))
     assert "invalid_code" in meta.column_names
     assert meta.variable_value_labels.get("invalid_code")
+
+
+def test_the_report_names_the_participant_command_of_the_program_run(report) -> None:
+    # An installed app's data manager types `survey-app`, not `python main.py`.
+    text = report.to_text("survey-app")
+    assert "`survey-app participant find|erase --submission ID`" in text
+    assert "python main.py" not in text

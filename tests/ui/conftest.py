@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from survey_app.answers.codes import make_code
 from survey_app.store import KdfParams
@@ -67,14 +68,31 @@ def store_call(qtbot, client, op):
     return box["value"]
 
 
+@pytest.fixture(autouse=True)
+def no_window_left_shown(qapp):
+    """No app window stays shown after its test: it would cover the next test's widgets.
+
+    A window left over a later test's own window took that test's mouse moves (a button under
+    the mouse was not drawn as hovered: tests/ui/test_theme.py, after any test ending in a
+    session). pytest-qt closes a test's widgets before its fixtures end, so this sees it.
+    """
+    yield
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    assert not [w for w in shown if w.isVisible()], "a MainWindow is still shown after its test"
+
+
+def allow_close(window: MainWindow) -> None:
+    """Let pytest-qt close a window that is in a session (a participant's close asks for staff)."""
+    window._allow_close = True
+
+
 @pytest.fixture
 def window(qtbot, ctx):
     main = MainWindow(ctx)
-    qtbot.addWidget(main)
+    qtbot.addWidget(main, before_close_func=allow_close)
     main.resize(1366, 768)
     main.show()
-    yield main
-    main._allow_close = True
+    return main
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from survey_app.forms.model import Form
 from survey_app.forms.xlsform.importer import Converted, convert_file, place_media
 from survey_app.forms.xlsform.pyxform_check import run_pyxform
 from survey_app.forms.xlsform.sheets import WorkbookError
+from survey_app.program_name import SOURCE
 
 _SHEET_ORDER = {"settings": 0, "survey": 1, "choices": 2}
 
@@ -22,8 +23,13 @@ def where(path: Path, sheet: str) -> str:
     return f"{path}:{sheet}"
 
 
-def check_converted(path: Path, converted: Converted) -> tuple[Form | None, list[Finding]]:
-    """Check a converted workbook like a form file; findings point at sheets and rows."""
+def check_converted(
+    path: Path, converted: Converted, program: str = SOURCE
+) -> tuple[Form | None, list[Finding]]:
+    """Check a converted workbook like a form file; findings point at sheets and rows.
+
+    program: how the command line is run (`survey-app` when installed), for the hints.
+    """
     findings = [
         Finding(where(path, n.sheet), n.row, Severity.ERROR if n.error else Severity.WARNING,
                 n.message)
@@ -34,7 +40,7 @@ def check_converted(path: Path, converted: Converted) -> tuple[Form | None, list
         form_file = Path(tmp) / f"{name}.yaml"
         form_file.write_text(converted.text, encoding="utf-8")
         place_media(path, converted, Path(tmp), name)
-        form, file_findings = check_file(form_file)
+        form, file_findings = check_file(form_file, program=program)
     for finding in file_findings:
         sheet, row = converted.origin(finding.line)
         message = finding.message.replace(str(form_file), path.name)
@@ -46,13 +52,13 @@ def check_converted(path: Path, converted: Converted) -> tuple[Form | None, list
     return (form if usable else None), findings
 
 
-def check_xlsx(path: Path) -> tuple[Form | None, list[Finding]]:
-    """Read, convert and check one XLSForm; the form only when it has no errors."""
+def check_xlsx(path: Path, program: str = SOURCE) -> tuple[Form | None, list[Finding]]:
+    """Read, convert and check one XLSForm; the form only when it has no errors (program: hints)."""
     try:
         converted = convert_file(path)
     except WorkbookError as exc:
         return None, [Finding(str(path), 0, Severity.ERROR, str(exc))]
-    form, findings = check_converted(path, converted)
+    form, findings = check_converted(path, converted, program)
     verdict = run_pyxform(path)
     if verdict.error is not None:
         # Not this app's rule, but a team still using ODK or Kobo needs to know.

@@ -379,7 +379,7 @@ class DashboardPage(QWidget):
         elif state.busy == "enrol":
             status = _("Connecting to the server…")
         elif state.enrolled:
-            status = _("Server: {server}", server=state.server)
+            status = _("Server: {server}", **left_to_right_params({"server": state.server}))
         elif state.enrolled is False:
             status = _("Not connected to a server yet. Sync asks for the enrolment code.")
         else:

@@ -30,7 +30,7 @@ from survey_app.i18n import N_
 from survey_app.register.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.dates import shown_date
-from survey_app.ui.direction import embedded, set_direction
+from survey_app.ui.direction import embedded, left_to_right_params, set_direction
 from survey_app.ui.pages.common import button, label, scroll_area, wrapped
 
 READING_LABELS = {
@@ -429,9 +429,9 @@ class RegisterDialog(QDialog):
             self.list_state.setText(_("No allocation list is loaded on this laptop."))
             return
         free = ", ".join(f"{k} {v}" for k, v in sorted(status.remaining.items()))
-        self.list_state.setText(
-            _("Allocation list for {laptop}: free slots {free}.", laptop=status.laptop, free=free)
-        )
+        # A laptop label such as "3-b" would read "b-3" in an Arabic sentence unmarked.
+        params = left_to_right_params({"laptop": status.laptop, "free": free})
+        self.list_state.setText(_("Allocation list for {laptop}: free slots {free}.", **params))
 
     def _form_title(self, form_id: str) -> str:
         """A consent form by its title in the staff language (its id if the study lacks it)."""

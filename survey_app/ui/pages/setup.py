@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from survey_app.ui.context import AppContext
-from survey_app.ui.direction import set_direction
+from survey_app.ui.direction import embedded, set_direction
 from survey_app.ui.file_dialogs import choose_folder
 from survey_app.ui.pages.common import (
     button,
@@ -74,7 +74,7 @@ class SetupPage(QWidget):
         self.study_dir: Path | None = ctx.study_dir
         self.real.setChecked(ctx.study_dir is not None)
         self.demo.setChecked(ctx.study_dir is None)
-        self.folder_label = label(str(ctx.study_dir or ""), "muted")
+        self.folder_label = label(_shown_folder(ctx.study_dir), "muted")
         browse = button(_("Choose folder…"), name="browse")
         browse.clicked.connect(self._browse)
         body.addWidget(self.folder_label)
@@ -96,7 +96,7 @@ class SetupPage(QWidget):
         )
         if folder:
             self.study_dir = Path(folder)
-            self.folder_label.setText(folder)
+            self.folder_label.setText(_shown_folder(self.study_dir))
             self.real.setChecked(True)
 
     def show_error(self, text: str) -> None:
@@ -121,3 +121,8 @@ class SetupPage(QWidget):
         self.message.setProperty("role", "muted")
         self.create_button.setEnabled(False)
         self.submitted.emit(first, self.study_dir if self.real.isChecked() else None)
+
+
+def _shown_folder(folder: Path | None) -> str:
+    """A folder's path as shown: marked left to right, or an Arabic page reads «tmp/x/study/»."""
+    return embedded(str(folder), "en") if folder is not None else ""

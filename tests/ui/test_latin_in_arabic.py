@@ -1,0 +1,73 @@
+"""Paths, addresses and laptop labels keep their reading order on Arabic staff screens.
+
+Unmarked, the bidi algorithm of an Arabic line moves a path's leading "/" to its end
+(«tmp/x/STICK/») and turns a laptop label around ("3-b" reads "b-3"): staff would look for a
+folder or a list that does not exist. The marks (direction.embedded) keep them as typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from survey_app.trial.sealed_lists import write_list_set
+from survey_app.ui.direction import LRM, plain
+from survey_app.ui.pages.setup import SetupPage
+from survey_app.ui.transfer_worker import TransferState
+from tests.ui.conftest import settle, store_call
+from tests.ui.test_register_dialog import open_register
+
+
+@pytest.fixture
+def setup_page(qtbot, ctx, tmp_path: Path):
+    """The first-run page of an Arabic-speaking laptop whose study folder is on a stick."""
+    ctx.staff_language = "ar"
+    ctx.study_dir = tmp_path / "x" / "STICK"
+    page = SetupPage(ctx)
+    qtbot.addWidget(page)
+    return page
+
+
+def test_the_study_folder_on_the_arabic_set_up_page_reads_as_a_path(setup_page, tmp_path):
+    assert setup_page.folder_label.text() == f"{LRM}{tmp_path / 'x' / 'STICK'}{LRM}"
+
+
+def test_a_study_folder_chosen_on_the_arabic_set_up_page_reads_as_a_path(
+    setup_page, tmp_path, monkeypatch
+):
+    chosen = tmp_path / "media" / "study"
+    monkeypatch.setattr("survey_app.ui.pages.setup.choose_folder", lambda *_args: str(chosen) + "/")
+    setup_page._browse()
+    assert setup_page.folder_label.text() == f"{LRM}{chosen}{LRM}"
+    assert setup_page.study_dir == chosen  # the folder itself is kept unmarked
+
+
+@pytest.mark.parametrize("language", ["ar", "nb"])
+def test_the_server_address_keeps_its_reading_order_in_the_staff_language(
+    qtbot, dashboard, ctx, language
+):
+    ctx.staff_language = language
+    dashboard.show_dashboard()
+    settle(qtbot, ctx.client)
+    page = dashboard.stack.currentWidget()
+    page.show_transfer(TransferState(enrolled=True, server="https://survey.example.org:8443"))
+    assert f"{LRM}https://survey.example.org:8443{LRM}" in page.transfer_status.text()
+    said = {"ar": "الخادم: https://survey.example.org:8443", "nb": "Server: https://"}
+    assert said[language] in plain(page.transfer_status.text())
+
+
+def test_a_laptop_label_keeps_its_reading_order_in_an_arabic_list_status(
+    qtbot, dashboard, ctx, tmp_path: Path
+) -> None:
+    study = ctx.study
+    recipient = store_call(qtbot, ctx.client, lambda w: w.store.list_recipient())
+    written = write_list_set(study.config.trial.randomisation, [("3-b", recipient)],
+                             study_id=study.study_id, keyholders=[study.public_key],
+                             out_dir=tmp_path / "lists")  # fmt: skip
+    ctx.staff_language = "ar"
+    dialog = open_register(qtbot, dashboard, ctx)
+    dashboard.register.choose_file = lambda _parent, _title: str(written.list_files[0])
+    dialog.load_button.click()
+    settle(qtbot, ctx.client)
+    assert f"قائمة التوزيع للحاسوب {LRM}3-b{LRM}:" in dialog.list_state.text()
