@@ -65,9 +65,7 @@ class Workers:
         self._count = available_cores() if self._auto else count
         self._here = Preparer(checks)
         self._pool: ProcessPoolExecutor | None = None
-        self._forked = False  # the running workers were forked from this process
-        self._outputs_loaded = False  # ... with the .sav/.dta libraries loaded already
-        self._warmed = False  # warm_outputs has loaded them (or had the workers load them)
+        self._outputs_loaded = False  # the workers have the .sav/.dta libraries already
 
     def __enter__(self) -> Workers:
         return self
@@ -115,29 +113,18 @@ class Workers:
         """Start function(*args) in a worker (a module-level function); call the result for it."""
         if self._pool is None and (self._count <= 1 or self._auto):
             return partial(function, *args)  # no workers running: not worth starting them
-        if self._forked and not self._outputs_loaded and _output_libraries_loaded():
-            # Forked before this process loaded the .sav/.dta libraries (warm_outputs): every
-            # envelope has been taken by now, so fork them afresh, the libraries shared.
-            self.close()
         future = self._start().submit(function, *args)
         return partial(self._one, future, None, function, *args)
 
     def warm_outputs(self) -> None:
-        """Load the .sav/.dta libraries (pandas, pyreadstat) before the files wait on them.
+        """Have running workers load the .sav/.dta libraries once their queued work is done.
 
-        Called once envelopes are queued (again after each bundle: only the first call with
-        workers running does anything). Forked workers: this process loads them, once, while
-        the workers open the first bundle, and the workers that make the files are forked
-        from it afresh (`call`). Each worker importing them for itself cost ~0.2 s of CPU
-        apiece, both at once in the import's tail; loading them before the first workers were
-        forked would keep the other core idle for as long. Workers started afresh (macOS,
-        Windows) each import them once their queued work is done.
+        Called when the last bundle's opening has been queued: workers started afresh (not
+        forked from this process, which loaded them first) then import pandas and pyreadstat
+        while this process takes the last results and builds the tables, instead of after,
+        when the files wait on them.
         """
-        if self._pool is None or self._warmed:
-            return
-        self._warmed = True
-        if self._forked:
-            _import_output_libraries()
+        if self._pool is None or self._outputs_loaded:
             return
         try:
             for _ in range(self._count):
@@ -153,8 +140,12 @@ class Workers:
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = _context()
-            self._forked = context.get_start_method() == "fork"
-            self._outputs_loaded = self._forked and _output_libraries_loaded()
+            if context.get_start_method() == "fork":
+                # Loaded here once, the forked workers share it: each importing pandas for
+                # itself cost ~0.2 s of CPU per worker, at the end of the import when the
+                # .sav/.dta files wait on it (both at once, ~0.35 s of the tail).
+                _import_output_libraries()
+                self._outputs_loaded = True
             self._pool = ProcessPoolExecutor(
                 max_workers=self._count,
                 mp_context=context,
@@ -193,10 +184,6 @@ def _prepare_all(envelopes: list[dict[str, Any]]) -> list[Prepared]:
 def _rows_of(payload_texts: list[str]) -> list[TableRow]:
     assert _worker is not None
     return [_worker.row_of(text) for text in payload_texts]
-
-
-def _output_libraries_loaded() -> bool:
-    return "pandas" in sys.modules and "pyreadstat" in sys.modules
 
 
 def _import_output_libraries() -> None:

@@ -195,9 +195,9 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
             ahead: deque[_Loaded] = deque()
             for path in paths:
                 ahead.append(_load(run, path, workers))
-                workers.warm_outputs()  # while the workers open the first envelopes
                 if len(ahead) > READ_AHEAD:
                     _import_bundle(run, ahead.popleft())
+            workers.warm_outputs()
             while ahead:
                 _import_bundle(run, ahead.popleft())
             apply_withdrawals(record, report, report.run_at)
