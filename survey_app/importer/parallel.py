@@ -65,7 +65,6 @@ class Workers:
         self._count = available_cores() if self._auto else count
         self._here = Preparer(checks)
         self._pool: ProcessPoolExecutor | None = None
-        self._outputs_loaded = False  # the workers have the .sav/.dta libraries already
 
     def __enter__(self) -> Workers:
         return self
@@ -119,12 +118,11 @@ class Workers:
     def warm_outputs(self) -> None:
         """Have running workers load the .sav/.dta libraries once their queued work is done.
 
-        Called when the last bundle's opening has been queued: workers started afresh (not
-        forked from this process, which loaded them first) then import pandas and pyreadstat
-        while this process takes the last results and builds the tables, instead of after,
-        when the files wait on them.
+        Called when the last bundle's opening has been queued: the workers then import pandas
+        and pyreadstat while this process takes the last results and builds the tables,
+        instead of after, when the files wait on them.
         """
-        if self._pool is None or self._outputs_loaded:
+        if self._pool is None:
             return
         try:
             for _ in range(self._count):
@@ -139,16 +137,9 @@ class Workers:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = _context()
-            if context.get_start_method() == "fork":
-                # Loaded here once, the forked workers share it: each importing pandas for
-                # itself cost ~0.2 s of CPU per worker, at the end of the import when the
-                # .sav/.dta files wait on it (both at once, ~0.35 s of the tail).
-                _import_output_libraries()
-                self._outputs_loaded = True
             self._pool = ProcessPoolExecutor(
                 max_workers=self._count,
-                mp_context=context,
+                mp_context=_context(),
                 initializer=_start_worker,
                 initargs=(self._checks,),
             )
