@@ -170,6 +170,9 @@ class ImportRecord:
         self._erasures_logged: bool | None = None
         # Set by survey_app.importer.trial_record once its tables are known to be committed.
         self.trial_tables_ready = False
+        # Whether the record holds any withdrawal, learnt once per transaction like the erasure
+        # log's (survey_app.importer.trial_record keeps it: True on each withdrawal it adds).
+        self.withdrawals_logged: bool | None = None
 
     @classmethod
     def open(cls, out_dir: Path, identity: str) -> ImportRecord:
@@ -224,6 +227,7 @@ class ImportRecord:
         self._conn.execute("BEGIN IMMEDIATE")
         # Another process may have logged an erasure since: look again, under the write lock.
         self._erasures_logged = None
+        self.withdrawals_logged = None
         try:
             yield
         except BaseException:
