@@ -127,19 +127,27 @@ def _study_on_the_demo_key(folder: Path) -> Path:
     return folder
 
 
+def _laptop_store(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """Where a laptop's store goes, its passphrase (also in the environment) and a fast KDF."""
+    from survey_app.store import KdfParams, store_path_in
+
+    passphrase = "staff passphrase 1"
+    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", passphrase)
+    return (
+        store_path_in(data_dir),
+        passphrase,
+        KdfParams(time_cost=1, memory_kib=8192, parallelism=1),
+    )
+
+
 def test_sync_sealing_a_left_session_names_the_key_command_of_the_program_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from survey_app.store import KdfParams, store_path_in
     from survey_app.study import load_study
     from tests.store.legacy import store_with_stranded_session
 
-    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", "staff passphrase 1")
     data_dir = tmp_path / "laptop"
-    fast = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
-    store_with_stranded_session(
-        store_path_in(data_dir), "staff passphrase 1", fast, load_study(demo_study_dir())
-    )
+    store_with_stranded_session(*_laptop_store(data_dir, monkeypatch), load_study(demo_study_dir()))
     study = _study_on_the_demo_key(tmp_path / "study")
     argv = ["sync", "run", "--data-dir", str(data_dir), "--study", str(study)]
     assert run_installed(monkeypatch, *argv) == 1
@@ -151,12 +159,11 @@ def test_sync_sealing_a_left_session_names_the_key_command_of_the_program_run(
 def test_sync_on_a_laptop_not_enrolled_names_the_enrol_command_of_the_program_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from survey_app.store import DeviceStore, KdfParams, store_path_in
+    from survey_app.store import DeviceStore
 
-    monkeypatch.setenv("SURVEY_APP_PASSPHRASE", "staff passphrase 1")
     data_dir = tmp_path / "laptop"
-    fast = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
-    DeviceStore.create(store_path_in(data_dir), "staff passphrase 1", kdf=fast).close()
+    path, passphrase, fast = _laptop_store(data_dir, monkeypatch)
+    DeviceStore.create(path, passphrase, kdf=fast).close()
     assert run_installed(monkeypatch, "sync", "run", "--data-dir", str(data_dir)) == 1
     assert "not enrolled: run `survey-app sync enrol` first" in capsys.readouterr().err
 

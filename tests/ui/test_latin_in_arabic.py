@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from survey_app.trial.sealed_lists import write_list_set
 from survey_app.ui.direction import LRM, plain
 from survey_app.ui.pages.setup import SetupPage
 from survey_app.ui.transfer_worker import TransferState
-from tests.ui.conftest import settle, store_call
-from tests.ui.test_register_dialog import open_register
+from tests.ui.conftest import settle
+from tests.ui.test_register_dialog import allocation_list_file, open_register
 
 
 @pytest.fixture
@@ -60,14 +59,10 @@ def test_the_server_address_keeps_its_reading_order_in_the_staff_language(
 def test_a_laptop_label_keeps_its_reading_order_in_an_arabic_list_status(
     qtbot, dashboard, ctx, tmp_path: Path
 ) -> None:
-    study = ctx.study
-    recipient = store_call(qtbot, ctx.client, lambda w: w.store.list_recipient())
-    written = write_list_set(study.config.trial.randomisation, [("3-b", recipient)],
-                             study_id=study.study_id, keyholders=[study.public_key],
-                             out_dir=tmp_path / "lists")  # fmt: skip
+    list_file = allocation_list_file(qtbot, ctx, tmp_path / "lists", "3-b")
     ctx.staff_language = "ar"
     dialog = open_register(qtbot, dashboard, ctx)
-    dashboard.register.choose_file = lambda _parent, _title: str(written.list_files[0])
+    dashboard.register.choose_file = lambda _parent, _title: str(list_file)
     dialog.load_button.click()
     settle(qtbot, ctx.client)
     assert f"قائمة التوزيع للحاسوب {LRM}3-b{LRM}:" in dialog.list_state.text()

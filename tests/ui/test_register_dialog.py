@@ -27,6 +27,16 @@ def open_register(qtbot, window, ctx, *, create: bool = True):
     return dialog
 
 
+def allocation_list_file(qtbot, ctx, folder: Path, laptop: str) -> Path:
+    """An allocation list sealed to this laptop's store under the label given."""
+    study = ctx.study
+    recipient = store_call(qtbot, ctx.client, lambda w: w.store.list_recipient())
+    written = write_list_set(study.config.trial.randomisation, [(laptop, recipient)],
+                             study_id=study.study_id, keyholders=[study.public_key],
+                             out_dir=folder)  # fmt: skip
+    return written.list_files[0]
+
+
 def look_up(qtbot, ctx, dialog, code: str) -> None:
     dialog.code.setText(code)
     dialog.code.returnPressed.emit()
@@ -89,13 +99,9 @@ def test_a_receipt_is_printed_to_a_file_without_the_code_in_its_name(
 def test_a_completed_baseline_is_randomised_without_showing_the_arm(
     qtbot, dashboard, ctx, tmp_path: Path
 ) -> None:
-    study = ctx.study
-    recipient = store_call(qtbot, ctx.client, lambda w: w.store.list_recipient())
-    written = write_list_set(study.config.trial.randomisation, [("laptop-1", recipient)],
-                             study_id=study.study_id, keyholders=[study.public_key],
-                             out_dir=tmp_path / "lists")  # fmt: skip
+    list_file = allocation_list_file(qtbot, ctx, tmp_path / "lists", "laptop-1")
     dialog = open_register(qtbot, dashboard, ctx)
-    dashboard.register.choose_file = lambda _parent, _title: str(written.list_files[0])
+    dashboard.register.choose_file = lambda _parent, _title: str(list_file)
     dialog.findChild(type(dialog.export_button), "load_list").click()
     settle(qtbot, ctx.client)
     assert "laptop-1" in dialog.list_state.text()
