@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -12,7 +11,7 @@ from survey_app.answers.codes import validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
 from survey_app.importer.validate import FormIndex, logic_states, session_status
-from survey_app.scoring import score_all
+from survey_app.scoring import scorer
 
 Cell = int | float | str | None
 Scorer = Callable[[Mapping[str, Any]], Mapping[str, int | float | None]]
@@ -43,7 +42,7 @@ class Table:
 
 def make_scorer(cutoff: int) -> Scorer:
     """Scores of one submission's answered items (declined and missing items are absent)."""
-    return partial(score_all, pcl_cutoff=cutoff)
+    return scorer(cutoff)
 
 
 @dataclass(frozen=True)
