@@ -184,5 +184,5 @@ def test_a_scorer_made_once_scores_as_score_all() -> None:
 
 
 def test_out_of_range_values_are_still_refused_by_item() -> None:
-    with pytest.raises(ScoringError, match="hscl_02: value outside 1..4"):
+    with pytest.raises(ScoringError, match=r"hscl_02: value outside 1\.\.4"):
         scorer()({"hscl_01": 1, "hscl_02": 5})
