@@ -210,9 +210,10 @@ def _project(
 
 def answer_map(payload: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
     """item id -> (status, value), consent decisions included as answered items."""
-    out: dict[str, tuple[str, Any]] = {}
-    for answer in payload.get("answers") or ():
-        out[answer["item_id"]] = (answer["status"], answer.get("value"))
+    out: dict[str, tuple[str, Any]] = {
+        answer["item_id"]: (answer["status"], answer.get("value"))
+        for answer in payload.get("answers") or ()
+    }
     consent = payload.get("consent") or {}
     for item_id, value in (consent.get("decisions") or {}).items():
         out[item_id] = ("answered", value)
@@ -309,8 +310,13 @@ def _row(
 
 
 def _versions(payload: Mapping[str, Any]) -> dict[str, str]:
+    entries = payload.get("forms") or ()
+    # Usually each form once: its version as it is (the join of one version is that version).
+    once = {entry["form_id"]: str(entry["version"]) for entry in entries}
+    if len(once) == len(entries):
+        return once
     out: dict[str, list[str]] = {}
-    for entry in payload.get("forms") or ():
+    for entry in entries:
         out.setdefault(entry["form_id"], []).append(str(entry["version"]))
     return {k: ";".join(sorted(set(v))) for k, v in out.items()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from survey_app.forms.library import FormLibrary, check_file, form_files
@@ -19,6 +20,10 @@ SUBMISSION_FORMAT = "survey-app/submission/v1"
 SESSION_STATUSES = ("completed", "declined", "abandoned")
 # Verdicts on answers remembered per form index (most answers repeat a few small integers).
 _VERDICTS_MAX = 200_000
+
+# What an answer's verdict depends on (read in one go: 75 answers a submission).
+_ANSWER_KEYS = ("form_hash", "form_id", "item_id", "status", "value")
+_ANSWER_PARTS = itemgetter(*_ANSWER_KEYS)
 
 # Each answered form with logic, its answers, and the state its logic gives them.
 LogicStates = list[tuple[Form, dict[str, tuple[object, str]], FormState]]
@@ -160,15 +165,14 @@ def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
         if type(answer) is not dict and not isinstance(answer, Mapping):
             reasons.append("an answer is malformed")
             continue
-        value = answer.get("value")
-        key = (
-            answer.get("form_hash"),
-            answer.get("form_id"),
-            answer.get("item_id"),
-            answer.get("status"),
-            type(value),
-            value,
-        )
+        try:
+            form_hash, form_id, item_id, status, value = _ANSWER_PARTS(answer)
+        except KeyError:  # a part left out reads as None (as answer.get gives it)
+            form_hash, form_id, item_id, status, value = map(answer.get, _ANSWER_KEYS)
+        kind = type(value)
+        if kind is list and all(type(code) is int for code in value):
+            value = tuple(value)  # a multiple choice's codes, as a key (its type says list)
+        key = (form_hash, form_id, item_id, status, kind, value)
         try:
             verdict = verdicts.get(key)
         except TypeError:  # a part that cannot be a dict key (a list): never remembered
@@ -190,15 +194,16 @@ def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
 def _rememberable(key: tuple[Any, ...]) -> bool:
     """True when an answer's verdict may be remembered under its key.
 
-    Only keys whose parts are all text and whose value is None or a plain int are: the verdict
-    depends on nothing else, and such keys cannot collide (the value's type is part of the key,
-    so True is not taken for 1). A later answer finds a remembered verdict only when its key is
-    equal, part by part, so its parts are texts and its value of that type as well: in a payload
-    from JSON only a str equals a str.
+    Only keys whose parts are all text and whose value is None, a plain int or a list of plain
+    ints (kept as a tuple) are: the verdict depends on nothing else, and such keys cannot
+    collide (the value's type is part of the key, so True is not taken for 1, and a list is
+    made a tuple only when its codes are plain ints). A later answer finds a remembered verdict
+    only when its key is equal, part by part, so its parts are texts and its value of that
+    type as well: in a payload from JSON only a str equals a str.
     """
-    form_hash, form_id, item_id, status, kind, _value = key
+    form_hash, form_id, item_id, status, kind, value = key
     return (
-        (kind is int or kind is type(None))
+        (kind is int or kind is type(None) or (kind is list and type(value) is tuple))
         and type(form_hash) is str
         and type(form_id) is str
         and type(item_id) is str
