@@ -29,13 +29,12 @@ def answer_value(item: Item, answer: tuple[object, str] | None) -> Value:
     value, status = answer
     if status == DECLINED or value is None:
         return EMPTY
-    if item.type is ItemType.MULTIPLE_CHOICE and isinstance(value, list | tuple):
+    kind = item.type
+    if kind is ItemType.MULTIPLE_CHOICE and isinstance(value, list | tuple):
         return Selection(tuple(str(v) for v in value))
-    if item.type is ItemType.DATE or (item.calculated and item.logic.result is ResultType.DATE):
+    if kind is ItemType.DATE or (item.logic.result is ResultType.DATE and item.calculated):
         return to_date(str(value)) or EMPTY
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
+    if isinstance(value, int | float):  # a bool too (an int): 1.0 or 0.0
         return float(value)
     return str(value)
 
@@ -94,37 +93,57 @@ class FormState:
 
 def form_state(form: Form, answers: Answers, today: date) -> FormState:
     """Compute relevance and calculations from answers (to a fixed point; logic is acyclic)."""
-    base = {i.id: answer_value(i, answers.get(i.id)) for i in form.items if i.answerable}
+    # What each pass asks of an item, looked up once: the passes repeat it for every item.
+    steps = [
+        (
+            item,
+            item.id,
+            item.section,
+            item.logic.relevant,
+            item.logic.calculate if item.calculated else None,
+            item.answerable,
+        )
+        for item in form.items
+    ]
+    base = {
+        item_id: answer_value(item, answers.get(item_id))
+        for item, item_id, _section, _relevant, _calculate, answerable in steps
+        if answerable
+    }
     values: dict[str, Value] = dict(base)
     relevant: dict[str, bool] = {}
     sections: dict[str, bool] = {}
     calculated: dict[str, object | None] = {}
-    for _ in range(len(form.items) + 2):
+    for _ in range(len(steps) + 2):
         context = Context(values=values, today=today)
         new_sections = _sections(form, context)
         new_relevant: dict[str, bool] = {}
         new_values: dict[str, Value] = {}
         new_calculated: dict[str, object | None] = {}
-        for item in form.items:
-            applies = _section_applies(form, item.section, new_sections) and holds(
-                item.logic.relevant, context
+        for item, item_id, section, condition, calculate, answerable in steps:
+            applies = _section_applies(form, section, new_sections) and (
+                condition is None or holds(condition, context)
             )
-            new_relevant[item.id] = applies
-            if item.calculated and item.logic.calculate is not None:
-                stored = stored_calculation(item, _safe(item.logic.calculate, context))
+            new_relevant[item_id] = applies
+            if calculate is not None:
+                stored = stored_calculation(item, _safe(calculate, context))
                 stored = stored if applies else None
-                new_calculated[item.id] = stored
-                new_values[item.id] = answer_value(item, None if stored is None else (stored, ""))
-            elif item.answerable:
-                new_values[item.id] = base[item.id] if applies else EMPTY
+                new_calculated[item_id] = stored
+                new_values[item_id] = answer_value(item, None if stored is None else (stored, ""))
+            elif answerable:
+                new_values[item_id] = base[item_id] if applies else EMPTY
         stable = (new_relevant, new_calculated, new_sections) == (relevant, calculated, sections)
+        # A pass is a function of the values it reads: when it gives back the values it read,
+        # the next pass would repeat it exactly, so it is the fixed point already (one pass
+        # saved, usually the second of two).
+        settled = new_values == values
         values, relevant, sections, calculated = (
             new_values,
             new_relevant,
             new_sections,
             new_calculated,
         )
-        if stable:
+        if stable or settled:
             break
     return FormState(relevant, sections, values, calculated, today)
 
@@ -173,6 +192,8 @@ def not_offered_answers(form: Form, answers: Answers, state: FormState) -> list[
     """Item ids whose answer holds an option its choice_filter does not offer now."""
     out = []
     for item in form.items:
+        if not item.logic.choice_filter:
+            continue  # every option is offered (offered)
         answer = answers.get(item.id)
         if answer is None or answer[1] == DECLINED or not state.applies(item.id):
             continue
@@ -245,6 +266,8 @@ def submission_problems(
     for item_id in not_applicable_answers(form, answers, state):
         reasons.append(f"item {item_id!r} is answered although it does not apply")
     for item in form.items:
+        if item.logic.constraint is None:
+            continue  # holds whatever the answer (constraint_holds)
         answer = answers.get(item.id)
         if not item.answerable or answer is None or answer[1] == DECLINED:
             continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -12,7 +11,7 @@ from survey_app.answers.codes import validate_code
 from survey_app.answers.errors import AnswerError
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Codebook, Variable
 from survey_app.importer.validate import FormIndex, logic_states, session_status
-from survey_app.scoring import score_all
+from survey_app.scoring import scorer
 
 Cell = int | float | str | None
 Scorer = Callable[[Mapping[str, Any]], Mapping[str, int | float | None]]
@@ -43,7 +42,7 @@ class Table:
 
 def make_scorer(cutoff: int) -> Scorer:
     """Scores of one submission's answered items (declined and missing items are absent)."""
-    return partial(score_all, pcl_cutoff=cutoff)
+    return scorer(cutoff)
 
 
 @dataclass(frozen=True)
@@ -211,9 +210,10 @@ def _project(
 
 def answer_map(payload: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
     """item id -> (status, value), consent decisions included as answered items."""
-    out: dict[str, tuple[str, Any]] = {}
-    for answer in payload.get("answers") or ():
-        out[answer["item_id"]] = (answer["status"], answer.get("value"))
+    out: dict[str, tuple[str, Any]] = {
+        answer["item_id"]: (answer["status"], answer.get("value"))
+        for answer in payload.get("answers") or ()
+    }
     consent = payload.get("consent") or {}
     for item_id, value in (consent.get("decisions") or {}).items():
         out[item_id] = ("answered", value)
@@ -310,8 +310,13 @@ def _row(
 
 
 def _versions(payload: Mapping[str, Any]) -> dict[str, str]:
+    entries = payload.get("forms") or ()
+    # Usually each form once: its version as it is (the join of one version is that version).
+    once = {entry["form_id"]: str(entry["version"]) for entry in entries}
+    if len(once) == len(entries):
+        return once
     out: dict[str, list[str]] = {}
-    for entry in payload.get("forms") or ():
+    for entry in entries:
         out.setdefault(entry["form_id"], []).append(str(entry["version"]))
     return {k: ";".join(sorted(set(v))) for k, v in out.items()}
 

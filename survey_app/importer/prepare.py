@@ -20,7 +20,7 @@ import pyrage
 from survey_app.codebook import Codebook
 from survey_app.importer.dataset import RowMaker, TableRow, answer_map, make_scorer
 from survey_app.importer.validate import FormIndex, validate_submission
-from survey_app.scoring import ScoringError, score_all
+from survey_app.scoring import ScoringError
 from survey_app.sealing.envelope import open_envelope_text
 from survey_app.sealing.study_keys import parse_identity
 from survey_app.trial.notices import NOTICE_FORMATS
@@ -89,7 +89,8 @@ class Preparer:
     def __init__(self, checks: StudyChecks) -> None:
         self._checks = checks
         self._identity: pyrage.x25519.Identity = parse_identity(checks.identity)
-        self.rows = RowMaker(checks.codebook, make_scorer(checks.pcl_cutoff), checks.forms)
+        self._scores = make_scorer(checks.pcl_cutoff)
+        self.rows = RowMaker(checks.codebook, self._scores, checks.forms)
 
     def __call__(self, envelope: dict[str, Any]) -> Prepared:
         """Verify, decrypt, validate and score one envelope."""
@@ -114,7 +115,7 @@ class Preparer:
                 try:
                     # Kept in memo: the row needs the same map (made once, not twice).
                     answers = memo["answer_map"] = answer_map(payload)
-                    scores = score_all(_answered(answers), checks.pcl_cutoff)
+                    scores = self._scores(_answered(answers))
                 except ScoringError as exc:
                     reasons = [f"cannot be scored: {exc}"]
                 else:

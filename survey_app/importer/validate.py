@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from survey_app.forms.library import FormLibrary, check_file, form_files
@@ -19,6 +20,10 @@ SUBMISSION_FORMAT = "survey-app/submission/v1"
 SESSION_STATUSES = ("completed", "declined", "abandoned")
 # Verdicts on answers remembered per form index (most answers repeat a few small integers).
 _VERDICTS_MAX = 200_000
+
+# What an answer's verdict depends on (read in one go: 75 answers a submission).
+_ANSWER_KEYS = ("form_hash", "form_id", "item_id", "status", "value")
+_ANSWER_PARTS = itemgetter(*_ANSWER_KEYS)
 
 # Each answered form with logic, its answers, and the state its logic gives them.
 LogicStates = list[tuple[Form, dict[str, tuple[object, str]], FormState]]
@@ -38,6 +43,8 @@ class FormIndex:
         # Submissions sealed before content hashes covered meaning carry the file's hash.
         self._by_hash = {f.file_hash: f for f in forms if f.file_hash}
         self._by_hash.update({f.content_hash: f for f in forms})
+        # The hashes of forms with logic: only their answers are grouped for it (logic_states).
+        self.with_logic = frozenset(h for h, f in self._by_hash.items() if f.has_logic)
         # (form hash, form id, item id, status, value type, value) -> what _answer_verdict says
         self.verdicts: dict[tuple[Any, ...], tuple[tuple[str, str] | None, str]] = {}
 
@@ -158,25 +165,21 @@ def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
         if type(answer) is not dict and not isinstance(answer, Mapping):
             reasons.append("an answer is malformed")
             continue
-        value = answer.get("value")
-        form_hash, form_id = answer.get("form_hash"), answer.get("form_id")
-        item_id, status = answer.get("item_id"), answer.get("status")
-        key: tuple[Any, ...] | None = None
-        # Only answers whose parts are all text and whose value is None or a plain int are
-        # remembered: the verdict depends on nothing else, and such keys cannot collide
-        # (the value's type is part of the key, so True is not taken for 1).
-        if (
-            (value is None or type(value) is int)
-            and type(form_hash) is str
-            and type(form_id) is str
-            and type(item_id) is str
-            and type(status) is str
-        ):
-            key = (form_hash, form_id, item_id, status, type(value), value)
-        verdict = verdicts.get(key) if key is not None else None
+        try:
+            form_hash, form_id, item_id, status, value = _ANSWER_PARTS(answer)
+        except KeyError:  # a part left out reads as None (as answer.get gives it)
+            form_hash, form_id, item_id, status, value = map(answer.get, _ANSWER_KEYS)
+        kind = type(value)
+        if kind is list and all(type(code) is int for code in value):
+            value = tuple(value)  # a multiple choice's codes, as a key (its type says list)
+        key = (form_hash, form_id, item_id, status, kind, value)
+        try:
+            verdict = verdicts.get(key)
+        except TypeError:  # a part that cannot be a dict key (a list): never remembered
+            verdict = None
         if verdict is None:
             verdict = _answer_verdict(answer, forms)
-            if key is not None and len(verdicts) < _VERDICTS_MAX:
+            if _rememberable(key) and len(verdicts) < _VERDICTS_MAX:
                 verdicts[key] = verdict
         seen_key, reason = verdict
         if seen_key is not None:
@@ -186,6 +189,26 @@ def _answer_problems(raw: object, forms: FormIndex) -> list[str]:
         if reason:
             reasons.append(reason)
     return reasons
+
+
+def _rememberable(key: tuple[Any, ...]) -> bool:
+    """True when an answer's verdict may be remembered under its key.
+
+    Only keys whose parts are all text and whose value is None, a plain int or a list of plain
+    ints (kept as a tuple) are: the verdict depends on nothing else, and such keys cannot
+    collide (the value's type is part of the key, so True is not taken for 1, and a list is
+    made a tuple only when its codes are plain ints). A later answer finds a remembered verdict
+    only when its key is equal, part by part, so its parts are texts and its value of that
+    type as well: in a payload from JSON only a str equals a str.
+    """
+    form_hash, form_id, item_id, status, kind, value = key
+    return (
+        (kind is int or kind is type(None) or (kind is list and type(value) is tuple))
+        and type(form_hash) is str
+        and type(form_id) is str
+        and type(item_id) is str
+        and type(status) is str
+    )
 
 
 def _answer_verdict(
@@ -225,12 +248,20 @@ def session_date(payload: Mapping[str, Any]) -> date:
 
 
 def answers_by_form(
-    payload: Mapping[str, Any], forms: FormIndex
+    payload: Mapping[str, Any], forms: FormIndex, hashes: Container[str] | None = None
 ) -> list[tuple[Form, dict[str, tuple[object, str]]]]:
-    """Each form a submission answered (by content hash), with item -> (value, status)."""
+    """Each form a submission answered (by content hash), with item -> (value, status).
+
+    `hashes`: only the forms with these content hashes (the others' answers are passed over).
+    """
     grouped: dict[str, dict[str, tuple[object, str]]] = {}
     for answer in payload.get("answers") or ():
-        grouped.setdefault(str(answer.get("form_hash")), {})[str(answer.get("item_id"))] = (
+        content_hash = answer.get("form_hash")
+        if type(content_hash) is not str:
+            content_hash = str(content_hash)
+        if hashes is not None and content_hash not in hashes:
+            continue
+        grouped.setdefault(content_hash, {})[str(answer.get("item_id"))] = (
             answer.get("value"),
             str(answer.get("status")),
         )
@@ -251,8 +282,7 @@ def logic_states(
     today = session_date(payload)
     states = [
         (form, answers, form_state(form, answers, today))
-        for form, answers in answers_by_form(payload, forms)
-        if form.has_logic
+        for form, answers in answers_by_form(payload, forms, forms.with_logic)
     ]
     if memo is not None:
         memo["logic_states"] = states

@@ -6,11 +6,10 @@ Inputs are keyed by the fixed item variable names (hscl_01, pcl_01, via_01, cant
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from fractions import Fraction
+from collections.abc import Callable, Mapping
 
 from survey_app.scoring import cantril, eqvas, hscl25, pcl5, via
-from survey_app.scoring.rules import MissingRule, Score, ScoringError
+from survey_app.scoring.rules import MissingRule, Score, ScoringError, exact_cutoff
 
 SCORE_NAMES: tuple[str, ...] = (
     "hscl_total",
@@ -41,6 +40,32 @@ DEFAULT_RULES: Mapping[str, MissingRule] = {
 }
 
 
+Scores = Callable[[Mapping[str, object]], dict[str, Score]]
+
+
+def scorer(
+    pcl_cutoff: int | float = pcl5.DEFAULT_CUTOFF,
+    *,
+    hscl_cutoff: int | float = 1.75,
+    rules: Mapping[str, MissingRule] | None = None,
+) -> Scores:
+    """score_all with these settings, made once: the rules merged, the cut-offs made exact."""
+    merged = {**DEFAULT_RULES, **(rules or {})}
+    hscl_exact, pcl_exact = exact_cutoff(hscl_cutoff), exact_cutoff(pcl_cutoff)
+
+    def scores_of(answers: Mapping[str, object]) -> dict[str, Score]:
+        scores: dict[str, Score] = {
+            **hscl25.score(answers, merged, hscl_exact),
+            **pcl5.score(answers, pcl_exact, merged),
+            **cantril.score(answers, merged),
+            **eqvas.score(answers, merged),
+            **via.score(answers, merged),
+        }
+        return {name: scores[name] for name in SCORE_NAMES}
+
+    return scores_of
+
+
 def score_all(
     answers: Mapping[str, object],
     pcl_cutoff: int | float = pcl5.DEFAULT_CUTOFF,
@@ -49,15 +74,15 @@ def score_all(
     rules: Mapping[str, MissingRule] | None = None,
 ) -> dict[str, Score]:
     """Return every score by its fixed name (None where missing), in SCORE_NAMES order."""
-    merged = {**DEFAULT_RULES, **(rules or {})}
-    scores: dict[str, Score] = {
-        **hscl25.score(answers, merged, Fraction(str(hscl_cutoff))),
-        **pcl5.score(answers, pcl_cutoff, merged),
-        **cantril.score(answers, merged),
-        **eqvas.score(answers, merged),
-        **via.score(answers, merged),
-    }
-    return {name: scores[name] for name in SCORE_NAMES}
+    return scorer(pcl_cutoff, hscl_cutoff=hscl_cutoff, rules=rules)(answers)
 
 
-__all__ = ["DEFAULT_RULES", "SCORE_NAMES", "MissingRule", "ScoringError", "score_all"]
+__all__ = [
+    "DEFAULT_RULES",
+    "SCORE_NAMES",
+    "MissingRule",
+    "Scores",
+    "ScoringError",
+    "score_all",
+    "scorer",
+]

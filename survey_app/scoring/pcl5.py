@@ -13,6 +13,7 @@ from survey_app.scoring.rules import (
     apply_rule,
     as_number,
     check_values,
+    exact_cutoff,
     flag,
     items_between,
     share_rule,
@@ -41,15 +42,16 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("E", items_between("pcl", 15, 20), 2),
 )
 
+# The cluster sums' score names, in CRITERIA order.
+CLUSTER_SCORES = tuple(f"pcl_{c.cluster.lower()}" for c in CRITERIA)
+
 _WHY = "study decision: prorated sum when >= 80 % of the items are answered (docs/scoring.md)"
 
 RULES: Mapping[str, MissingRule] = {
     "pcl_total": share_rule("pcl_total", Method.PRORATED_SUM, ITEMS, _WHY),
     **{
-        f"pcl_{c.cluster.lower()}": share_rule(
-            f"pcl_{c.cluster.lower()}", Method.PRORATED_SUM, c.items, _WHY
-        )
-        for c in CRITERIA
+        name: share_rule(name, Method.PRORATED_SUM, c.items, _WHY)
+        for name, c in zip(CLUSTER_SCORES, CRITERIA, strict=True)
     },
     "pcl_probable": MissingRule(
         "pcl_probable",
@@ -68,9 +70,9 @@ RULES: Mapping[str, MissingRule] = {
 
 def criterion_met(criterion: Criterion, values: Mapping[str, int | None]) -> bool | None:
     """True/False when the answered items decide the criterion, None when missing items could."""
-    answered = [values[i] for i in criterion.items if values[i] is not None]
-    endorsed = sum(1 for v in answered if v >= ENDORSED_AT)
-    unknown = len(criterion.items) - len(answered)
+    given = [values[i] for i in criterion.items]
+    unknown = given.count(None)
+    endorsed = sum(1 for v in given if v is not None and v >= ENDORSED_AT)
     if endorsed >= criterion.needed:
         return True
     if endorsed + unknown < criterion.needed:
@@ -96,13 +98,10 @@ def score(
     """Return pcl_total, pcl_b..pcl_e, pcl_probable and pcl_dx."""
     values = check_values(answers, ITEMS, *VALUE_RANGE)
     total = apply_rule(rules["pcl_total"], values)
-    clusters = {
-        f"pcl_{c.cluster.lower()}": as_number(apply_rule(rules[f"pcl_{c.cluster.lower()}"], values))
-        for c in CRITERIA
-    }
+    clusters = {name: as_number(apply_rule(rules[name], values)) for name in CLUSTER_SCORES}
     return {
         "pcl_total": as_number(total),
         **clusters,
-        "pcl_probable": flag(total, Fraction(str(cutoff))),
+        "pcl_probable": flag(total, exact_cutoff(cutoff)),
         "pcl_dx": provisional_diagnosis(values),
     }

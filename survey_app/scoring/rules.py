@@ -70,6 +70,11 @@ def share_rule(
     return MissingRule(score, method, items, min_share(len(items), share), rationale=rationale)
 
 
+# An exact score: numerator / denominator (denominator > 0), not reduced. Plain ints, not
+# Fraction: a Fraction per score cost more than the rest of the arithmetic together.
+Exact = tuple[int, int]
+
+
 def check_values(
     answers: Mapping[str, object], items: tuple[str, ...], low: int, high: int
 ) -> dict[str, int | None]:
@@ -86,32 +91,43 @@ def check_values(
     return values
 
 
-def apply_rule(rule: MissingRule, values: Mapping[str, int | None]) -> Fraction | None:
+def apply_rule(rule: MissingRule, values: Mapping[str, int | None]) -> Exact | None:
     """Compute a mean, prorated sum or copy exactly, or None when too few items are answered."""
     answered = [v for item in rule.items if (v := values.get(item)) is not None]
     if len(answered) < rule.min_answered:
         return None
     total = sum(answered)
     if rule.method is Method.MEAN:
-        return Fraction(total, len(answered))
+        return total, len(answered)
     if rule.method is Method.PRORATED_SUM:
-        return Fraction(total * len(rule.items), len(answered))
+        return total * len(rule.items), len(answered)
     if rule.method is Method.COPY:
-        return Fraction(answered[0])
+        return answered[0], 1
     raise ValueError(f"{rule.score}: method {rule.method} is not computed from items")
 
 
-def as_number(value: Fraction | None, *, mean: bool = False) -> Score:
+def as_number(value: Exact | None, *, mean: bool = False) -> Score:
     """Return an int for a whole sum, a float otherwise; means are always floats."""
     if value is None:
         return None
-    if value.denominator == 1 and not mean:
-        return int(value)
-    return float(value)
+    numerator, denominator = value
+    if not mean:
+        whole, rest = divmod(numerator, denominator)
+        if not rest:
+            return whole
+    # int / int is correctly rounded: the float nearest the exact quotient, as float(Fraction).
+    return numerator / denominator
 
 
-def flag(value: Fraction | None, cutoff: Fraction) -> int | None:
+def flag(value: Exact | None, cutoff: Fraction) -> int | None:
     """Return 1 if value >= cutoff, 0 if below, None when the value is missing."""
     if value is None:
         return None
-    return int(value >= cutoff)
+    numerator, denominator = value
+    # Cross-multiplied (both denominators are positive): exact, as comparing fractions.
+    return int(numerator * cutoff.denominator >= cutoff.numerator * denominator)
+
+
+def exact_cutoff(cutoff: int | float | Fraction) -> Fraction:
+    """A cut-off as written (1.75 is 7/4, not the binary float nearest 1.75)."""
+    return cutoff if isinstance(cutoff, Fraction) else Fraction(str(cutoff))
