@@ -184,7 +184,7 @@ def open_envelope_text(
         return _open_inner_v2(envelope, plaintext)
     try:
         inner = json.loads(plaintext.decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise EnvelopeError(
             f"submission {_safe_id(envelope)}: the sealed content is not valid JSON"
         ) from None
@@ -303,14 +303,14 @@ def _open_inner_v2(envelope: Mapping[str, Any], plaintext: bytes) -> tuple[dict[
     try:
         text = payload_bytes.decode("utf-8")
         payload = json.loads(text, parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise EnvelopeError(f"submission {sid}: the sealed payload is not valid JSON") from None
     if not isinstance(payload, dict):
         raise EnvelopeError(f"submission {sid}: the sealed payload is not a JSON object")
     # Canonical already, or refused: NFC text, and the bytes are what canonical JSON of the
     # decoded value gives (so no duplicate keys, unsorted keys, spaces or other number forms).
     # One C-level encode, compared; payload_sha256 stays the hash of canonical JSON.
-    if not unicodedata.is_normalized("NFC", text) or sorted_json(payload) != text:
+    if not unicodedata.is_normalized("NFC", text) or _sorted_text(payload, sid) != text:
         raise EnvelopeError(f"submission {sid}: the sealed payload is not in canonical form")
     return payload, text
 
@@ -329,7 +329,7 @@ def _check_inner(envelope: Mapping[str, Any], inner: object) -> str:
         raise EnvelopeError(f"submission {sid}: the sealed payload is not a JSON object")
     # The payload (nearly all the bytes) is encoded once: for its checksum and, as a member
     # of the signed wrapper, for the signature. Every other inner field was compared above.
-    text = sorted_json(inner["payload"])
+    text = _sorted_text(inner["payload"], sid)
     try:
         members = {
             k: canonical_json_decoded(v)
@@ -339,6 +339,8 @@ def _check_inner(envelope: Mapping[str, Any], inner: object) -> str:
         members["payload"] = canonical_from_sorted(inner["payload"], text)
     except ValueError:  # two keys equal after Unicode normalisation
         raise EnvelopeError(f"submission {sid}: the sealed payload has ambiguous keys") from None
+    except RecursionError:  # normalising recurses deeper than decoding did
+        raise EnvelopeError(f"submission {sid}: the sealed payload is nested too deeply") from None
     if hashlib.sha256(members["payload"]).hexdigest() != inner["payload_sha256"]:
         raise EnvelopeError(f"submission {sid}: the payload does not match its checksum")
     signature = inner["signature"]
@@ -347,6 +349,17 @@ def _check_inner(envelope: Mapping[str, Any], inner: object) -> str:
     ):
         raise EnvelopeError(f"submission {sid}: the payload signature does not match")
     return text
+
+
+def _sorted_text(payload: dict[str, Any], sid: str) -> str:
+    # json.loads reads 1e400 as inf, which JSON cannot write, and nesting the decoder took can
+    # still be too deep to encode: a sealed payload is refused then, never raised otherwise.
+    try:
+        return sorted_json(payload)
+    except (ValueError, RecursionError):
+        raise EnvelopeError(
+            f"submission {sid}: the sealed payload is not in canonical form"
+        ) from None
 
 
 def _refuse_constant(name: str) -> None:
