@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
+
+import orjson
+
+# orjson's writer (sorted keys) gives the bytes of sorted_json for every value but floats
+# below 1e-4: it spells 1e-05 as 0.00001 and 1e-07 as 1e-7. Bytes with either spelling
+# anywhere (in text too: a false alarm costs only time) are left to the exact check.
+# tests/sealing/test_canonical_fast.py proves the rest per code point, key and exponent.
+_ORJSON_OWN_EXPONENT = re.compile(rb"e-[0-9](?![0-9])")
 
 
 def canonical_json(obj: object) -> bytes:
@@ -29,6 +39,24 @@ def canonical_json_decoded(obj: object) -> bytes:
 def sorted_json(obj: object) -> str:
     """Compact JSON text with sorted keys, strings as they are: canonical_json before NFC."""
     return _dumps(obj)
+
+
+def loads_sorted_json(data: bytes) -> dict[str, Any] | None:
+    """json.loads(data) if it is a JSON object and data is its sorted_json exactly, else None.
+
+    None decides nothing (the exact check is json.loads and sorted_json, compared); a dict
+    returned is equal to what json.loads gives, with the same types.
+    """
+    if b"0.0000" in data or _ORJSON_OWN_EXPONENT.search(data):
+        return None
+    # The round trip is equal only for bytes orjson itself writes: standard JSON, no spaces or
+    # duplicate keys, floats in the shortest spelling that reads back to the same number.
+    try:
+        value = orjson.loads(data)
+        again = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # also past its depth limit
+        return None
+    return value if again == data and type(value) is dict else None
 
 
 def canonical_from_sorted(obj: object, text: str) -> bytes:

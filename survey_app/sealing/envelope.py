@@ -41,6 +41,7 @@ from survey_app.sealing.canonical import (
     canonical_json,
     canonical_json_decoded,
     canonical_object,
+    loads_sorted_json,
     sorted_json,
 )
 from survey_app.sealing.device_keys import DeviceKey, b64encode, verify_signature
@@ -300,17 +301,27 @@ def _open_inner_v2(envelope: Mapping[str, Any], plaintext: bytes) -> tuple[dict[
         head["device_public_key"], signature.decode("ascii", "replace"), signed
     ):
         raise EnvelopeError(f"submission {sid}: the payload signature does not match")
+    return _decode_payload(payload_bytes, sid)
+
+
+def _decode_payload(payload_bytes: bytes, sid: str) -> tuple[dict[str, Any], str]:
+    # Canonical already, or refused: NFC text, and the bytes are what canonical JSON of the
+    # decoded value gives (so no duplicate keys, unsorted keys, spaces or other number forms).
+    # payload_sha256 stays the hash of canonical JSON. Nearly every payload is decided by the
+    # fast check; whatever it leaves is checked exactly as before (json.loads, sorted_json).
     try:
         text = payload_bytes.decode("utf-8")
-        payload = json.loads(text, parse_constant=_refuse_constant)
+        payload = loads_sorted_json(payload_bytes)
+        sorted_already = payload is not None
+        if payload is None:
+            payload = json.loads(text, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise EnvelopeError(f"submission {sid}: the sealed payload is not valid JSON") from None
     if not isinstance(payload, dict):
         raise EnvelopeError(f"submission {sid}: the sealed payload is not a JSON object")
-    # Canonical already, or refused: NFC text, and the bytes are what canonical JSON of the
-    # decoded value gives (so no duplicate keys, unsorted keys, spaces or other number forms).
-    # One C-level encode, compared; payload_sha256 stays the hash of canonical JSON.
-    if not unicodedata.is_normalized("NFC", text) or _sorted_text(payload, sid) != text:
+    if not unicodedata.is_normalized("NFC", text) or (
+        not sorted_already and _sorted_text(payload, sid) != text
+    ):
         raise EnvelopeError(f"submission {sid}: the sealed payload is not in canonical form")
     return payload, text
 
