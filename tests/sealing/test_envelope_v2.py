@@ -141,6 +141,23 @@ def test_second_spelling_of_the_same_ciphertext_is_refused(
         verify_envelope({**sealed, "ciphertext": other})
 
 
+def test_second_spelling_signed_in_a_v1_header_still_opens(
+    payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair
+) -> None:
+    # Version 1 signs the base64 text itself, so any strict spelling of it was always taken.
+    sealed = _seal(payload, device_key, study_keypair, version=1)
+    while not sealed["ciphertext"].endswith("="):
+        payload = {**payload, "pad": payload.get("pad", "") + "x"}
+        sealed = _seal(payload, device_key, study_keypair, version=1)
+    text = sealed["ciphertext"].rstrip("=")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    spare = alphabet[alphabet.index(text[-1]) ^ 1]
+    other = {k: v for k, v in sealed.items() if k != "signature"}
+    other["ciphertext"] = text[:-1] + spare + "=" * (len(sealed["ciphertext"]) - len(text))
+    other["signature"] = device_key.sign(signed_header(other))
+    assert open_envelope(other, study_keypair.identity) == payload
+
+
 def test_header_signature_of_another_envelope_is_refused(
     payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair
 ) -> None:
