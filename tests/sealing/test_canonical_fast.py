@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from survey_app.sealing import canonical
 from survey_app.sealing.canonical import loads_sorted_json, sorted_json
 from survey_app.sealing.envelope import EnvelopeError, _decode_payload
 from tests.properties import examples
@@ -288,3 +289,27 @@ def test_other_spellings_of_numbers_are_decided_as_before(
 ) -> None:
     for spelling in _spellings(value):
         _assert_same_decision(spelling.replace(*change))
+
+
+def test_the_installed_orjson_passes_the_start_up_check() -> None:
+    assert canonical._ORJSON_WRITES_AS_PYTHON
+
+
+def test_an_orjson_writing_another_float_layout_decides_nothing(
+    payload: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Say another orjson wrote 1e16 as serde_json does, "1e16" (sorted_json: "1e+16").
+    class OlderOrjson:
+        OPT_SORT_KEYS = orjson.OPT_SORT_KEYS
+        loads = staticmethod(orjson.loads)
+
+        @staticmethod
+        def dumps(value: object, option: int = 0) -> bytes:
+            return orjson.dumps(value, option=option).replace(b"e+", b"e")
+
+    monkeypatch.setattr(canonical, "orjson", OlderOrjson)
+    assert not canonical._orjson_writes_as_python()
+    monkeypatch.setattr(canonical, "_ORJSON_WRITES_AS_PYTHON", False)
+    assert loads_sorted_json(_python_bytes(payload)) is None
+    _assert_same_decision(_python_bytes(payload))
+    _assert_same_decision(b'{"a":1e16}')
