@@ -96,6 +96,8 @@ def public_key_from_b64(public_b64: str) -> Ed25519PublicKey:
 
 def verify_signature(public_b64: str, signature_b64: str, data: bytes) -> bool:
     """Return True only if the signature is a valid Ed25519 signature of data by that key."""
+    if not isinstance(public_b64, str):  # not base64 text (and maybe not hashable either)
+        return False
     try:
         key = _public_key(public_b64)
         signature = b64decode(signature_b64)

@@ -44,6 +44,12 @@ def test_malformed_signature_or_key_is_false_not_an_exception(device_key: Device
     assert not verify_signature(device_key.public_b64[:20], signature, b"data")
 
 
+@pytest.mark.parametrize("public", [None, 7, [], {}, b"key"], ids=repr)
+def test_a_public_key_that_is_not_text_verifies_nothing(device_key: DeviceKey, public) -> None:
+    # As read from a malformed document: refused, never raised (a list cannot be cached).
+    assert not verify_signature(public, device_key.sign(b"data"), b"data")
+
+
 def test_private_bytes_round_trip_keeps_the_key(device_key: DeviceKey) -> None:
     restored = DeviceKey.from_private_bytes(device_key.private_bytes())
     assert restored.public_b64 == device_key.public_b64
