@@ -6,7 +6,9 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
+import pybase64
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
@@ -30,6 +32,18 @@ def b64decode(text: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError) as exc:
         raise ValueError(f"invalid base64: {exc}") from None
+
+
+def b64decode_standard(text: str) -> bytes | None:
+    """The bytes whose standard base64 (padded, spare bits zero) is exactly text, else None."""
+    try:
+        raw = text.encode("ascii")
+        data = pybase64.b64decode(raw, validate=True)
+    except (ValueError, UnicodeEncodeError):  # binascii.Error is a ValueError
+        return None
+    # The re-encoding is the proof, whatever the decoder makes of other text: the standard
+    # spelling of some bytes is strict base64 of exactly those bytes.
+    return data if pybase64.b64encode(data) == raw else None
 
 
 @dataclass(frozen=True)
@@ -82,8 +96,10 @@ def public_key_from_b64(public_b64: str) -> Ed25519PublicKey:
 
 def verify_signature(public_b64: str, signature_b64: str, data: bytes) -> bool:
     """Return True only if the signature is a valid Ed25519 signature of data by that key."""
+    if not isinstance(public_b64, str):  # not base64 text (and maybe not hashable either)
+        return False
     try:
-        key = public_key_from_b64(public_b64)
+        key = _public_key(public_b64)
         signature = b64decode(signature_b64)
         key.verify(signature, data)
     except (ValueError, InvalidSignature):
@@ -95,3 +111,10 @@ def device_id_for(public_b64: str) -> str:
     """Return a short stable id (16 hex digits) for a device public key."""
     raw = b64decode(public_b64)
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@lru_cache(maxsize=256)
+def _public_key(public_b64: str) -> Ed25519PublicKey:
+    # One device signs hundreds of envelopes, each checked twice: parse its key once. Only
+    # keys that parse are kept, and a study has far fewer devices than this bound.
+    return public_key_from_b64(public_b64)

@@ -15,6 +15,7 @@ from survey_app.sealing.envelope import (
     ENVELOPE_FORMAT_V1,
     ENVELOPE_FORMAT_V2,
     INNER_FORMAT,
+    INNER_FORMAT_V1,
     EnvelopeError,
     open_envelope,
     seal,
@@ -140,6 +141,23 @@ def test_second_spelling_of_the_same_ciphertext_is_refused(
         verify_envelope({**sealed, "ciphertext": other})
 
 
+def test_second_spelling_signed_in_a_v1_header_still_opens(
+    payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair
+) -> None:
+    # Version 1 signs the base64 text itself, so any strict spelling of it was always taken.
+    sealed = _seal(payload, device_key, study_keypair, version=1)
+    while not sealed["ciphertext"].endswith("="):
+        payload = {**payload, "pad": payload.get("pad", "") + "x"}
+        sealed = _seal(payload, device_key, study_keypair, version=1)
+    text = sealed["ciphertext"].rstrip("=")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    spare = alphabet[alphabet.index(text[-1]) ^ 1]
+    other = {k: v for k, v in sealed.items() if k != "signature"}
+    other["ciphertext"] = text[:-1] + spare + "=" * (len(sealed["ciphertext"]) - len(text))
+    other["signature"] = device_key.sign(signed_header(other))
+    assert open_envelope(other, study_keypair.identity) == payload
+
+
 def test_header_signature_of_another_envelope_is_refused(
     payload: dict, device_key: DeviceKey, study_keypair: StudyKeyPair
 ) -> None:
@@ -230,6 +248,8 @@ def test_head_not_in_canonical_form_is_refused(
         (b'{"a":1', "not valid JSON"),
         (b'{"a":"\xff"}', "not valid JSON"),
         (b'["a"]', "not a JSON object"),
+        (b'{"a":1e400}', "canonical form"),  # json.loads reads inf, which JSON cannot write
+        (b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "not valid JSON"),
     ],
     ids=[
         "duplicate-key",
@@ -243,6 +263,8 @@ def test_head_not_in_canonical_form_is_refused(
         "truncated",
         "not-utf8",
         "list",
+        "overflows-to-infinity",
+        "too-deep",
     ],
 )
 def test_payload_signed_but_not_canonical_is_refused(
@@ -256,6 +278,43 @@ def test_payload_signed_but_not_canonical_is_refused(
     forged = _refiled(envelope, plaintext, device_key, study_keypair)
     with pytest.raises(EnvelopeError, match=message):
         open_envelope(forged, study_keypair.identity)
+
+
+@pytest.mark.parametrize(
+    ("payload_bytes", "message"),
+    [
+        (b'{"a":1e400}', "canonical form"),
+        (b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "not valid JSON"),
+        # Decoded and encoded, but too deep to normalise (its text is not NFC).
+        (('{"a":' + "[" * 600 + '"e\u0301"' + "]" * 600 + "}").encode(), "nested too deeply"),
+    ],
+    ids=["overflows-to-infinity", "too-deep", "too-deep-to-normalise"],
+)
+def test_v1_payload_that_python_cannot_encode_is_refused(
+    envelope: dict,
+    device_key: DeviceKey,
+    study_keypair: StudyKeyPair,
+    payload_bytes: bytes,
+    message: str,
+) -> None:
+    # Refused as a sealed submission, not raised as some other error that stops the import.
+    inner = canonical_json(
+        {
+            "format": INNER_FORMAT_V1,
+            "submission_id": "sub-0001",
+            "study_id": "test",
+            "device_id": device_key.device_id,
+            "device_public_key": device_key.public_b64,
+            "payload_sha256": "0" * 64,
+            "payload": {"a": 1},
+            "signature": "x",
+        }
+    ).replace(b'{"a":1}', payload_bytes)
+    v1 = {k: v for k, v in envelope.items() if k != "signature"}
+    v1["format"] = ENVELOPE_FORMAT_V1
+    v1["signature"] = device_key.sign(signed_header(v1))
+    with pytest.raises(EnvelopeError, match=message):
+        open_envelope(_refiled(v1, inner, device_key, study_keypair), study_keypair.identity)
 
 
 def test_canonical_payload_signed_the_same_way_opens(
