@@ -199,13 +199,14 @@ def read_bundle(path: Path) -> Bundle:
     with zf:
         members = _members(zf, name)
         manifest = _parse_manifest(_read_member(zf, members, MANIFEST_NAME, name), name)
+        stored = _StoredReader(raw, members)
         try:
             listed = {e.path for e in manifest.entries}
             extra = sorted(set(members) - listed - {MANIFEST_NAME})
             if extra:
                 raise BundleError(f"{name}: holds {len(extra)} file(s) not listed in its manifest")
             envelopes = tuple(
-                _read_envelope(zf, members, e, manifest, name) for e in manifest.entries
+                _read_envelope(zf, members, stored, e, manifest, name) for e in manifest.entries
             )
         except BundleError as exc:
             raise BundleError(str(exc), manifest.count) from None
@@ -325,14 +326,55 @@ def _parse_entries(raw: object, name: str) -> tuple[ManifestEntry, ...]:
     return tuple(entries)
 
 
+class _StoredReader:
+    """Envelope bytes sliced straight out of the file, for members written as bundles are.
+
+    A bundle's envelopes are stored uncompressed and each is checked against the signed
+    manifest's sha256, so zipfile's per-member machinery (a file object and a CRC-32 of every
+    byte, ~8 ms per 500 envelopes) proves nothing more. Anything unusual (compression, flags,
+    a local header that disagrees with the directory) returns None: zipfile reads it then, and
+    refuses it as before.
+    """
+
+    _LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's own layout of a local file header
+
+    def __init__(self, raw: bytes, members: Mapping[str, zipfile.ZipInfo]) -> None:
+        self._raw = memoryview(raw)
+        self._members = members
+
+    def read(self, member: str) -> bytes | None:
+        """The member's bytes, or None when zipfile must read it."""
+        info = self._members.get(member)
+        if info is None or info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x61:
+            return None  # 0x01 encrypted, 0x20 patched data, 0x40 strong encryption
+        start = info.header_offset
+        try:
+            header = self._LOCAL.unpack_from(self._raw, start)
+        except struct.error:
+            return None
+        name_length, extra_length = header[10], header[11]
+        begin = start + self._LOCAL.size
+        if header[0] != b"PK\x03\x04" or bytes(self._raw[begin : begin + name_length]) != (
+            info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+        ):
+            return None
+        begin += name_length + extra_length
+        if info.compress_size != info.file_size or begin + info.file_size > len(self._raw):
+            return None
+        return bytes(self._raw[begin : begin + info.file_size])
+
+
 def _read_envelope(
     zf: zipfile.ZipFile,
     members: Mapping[str, zipfile.ZipInfo],
+    stored: _StoredReader,
     entry: ManifestEntry,
     manifest: BundleManifest,
     name: str,
 ) -> dict[str, Any]:
-    data = _read_member(zf, members, entry.path, name)
+    data = stored.read(entry.path)
+    if data is None:
+        data = _read_member(zf, members, entry.path, name)
     if hashlib.sha256(data).hexdigest() != entry.sha256:
         raise BundleError(
             f"{name}: submission {entry.submission_id} does not match the manifest "
