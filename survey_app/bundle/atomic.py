@@ -14,11 +14,15 @@ from survey_app import crashpoints
 PARTIAL_SUFFIX = ".partial"
 
 
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def atomic_write(
+    path: Path, write: Callable[[BinaryIO], None], *, sync_directory: bool = True
+) -> None:
     """Call write(fh) on a temp file beside path, fsync it, rename it over path, fsync the dir.
 
     The temp file is `.<name>.<random>.partial`, created 0600 (it may hold decrypted data);
     one left behind by a crash is removed by `remove_partials` on the folder's next use.
+    `sync_directory=False` leaves the directory's fsync to the caller, who writes several
+    files and makes all their renames durable at once (fsync_directory).
     """
     path = Path(path)
     parent = path.parent
@@ -35,7 +39,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    fsync_directory(parent)
+    if sync_directory:
+        fsync_directory(parent)
 
 
 def is_partial(path: Path) -> bool:
@@ -62,9 +67,9 @@ def remove_partials(folder: Path) -> int:
     return removed
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Atomically replace path with data."""
-    atomic_write(path, lambda fh: fh.write(data))
+def atomic_write_bytes(path: Path, data: bytes, *, sync_directory: bool = True) -> None:
+    """Atomically replace path with data (see atomic_write for sync_directory)."""
+    atomic_write(path, lambda fh: fh.write(data), sync_directory=sync_directory)
 
 
 def fsync_directory(directory: Path) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from survey_app.bundle.atomic import atomic_write_bytes
+from survey_app.bundle.atomic import atomic_write_bytes, fsync_directory
 from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
 from survey_app.importer.dataset import (
     CodeTimepointDuplicate,
@@ -102,21 +102,27 @@ def write_outputs(
         invalid_codes=invalid_code_submissions(made),
         status_totals=status_totals,
     )
-    # Written in the usual order; the .sav/.dta files were started already.
-    for name, content, start in outputs:
-        if name in kept or (name not in started and _unchanged(record, out_dir, name, content)):
-            changes.unchanged.append(name)
-            continue
-        data = (started[name] if name in started else start())()
-        atomic_write_bytes(out_dir / name, data)
-        record.set_output(name, content, hashlib.sha256(data).hexdigest())
-        changes.written.append(name)
-    produced = {name for name, _, _ in outputs}
-    for name in record.output_names():
-        if name not in produced:
-            (out_dir / name).unlink(missing_ok=True)
-            record.forget_output(name)
-            changes.removed.append(name)
+    # Written in the usual order; the .sav/.dta files were started already. Each file is
+    # durable before its rename; the renames and the record's notes of them wait for the disk
+    # once, at the end, not once per file. A crash before then at worst leaves a file the
+    # record does not vouch for, which the next run finds changed and writes again.
+    with record.transaction():
+        for name, content, start in outputs:
+            if name in kept or (name not in started and _unchanged(record, out_dir, name, content)):
+                changes.unchanged.append(name)
+                continue
+            data = (started[name] if name in started else start())()
+            atomic_write_bytes(out_dir / name, data, sync_directory=False)
+            record.set_output(name, content, hashlib.sha256(data).hexdigest())
+            changes.written.append(name)
+        produced = {name for name, _, _ in outputs}
+        for name in record.output_names():
+            if name not in produced:
+                (out_dir / name).unlink(missing_ok=True)
+                record.forget_output(name)
+                changes.removed.append(name)
+        if changes.written or changes.removed:
+            fsync_directory(out_dir)
     return changes
 
 
