@@ -427,5 +427,6 @@ def _write_outputs(run: _Run, workers: Workers) -> None:
 
 
 def _write_report(out_dir: Path, report: ImportReport, program: str) -> None:
-    atomic_write_bytes(out_dir / "import-report.json", report.to_json_bytes())
+    # The second rename's directory fsync makes both durable.
+    atomic_write_bytes(out_dir / "import-report.json", report.to_json_bytes(), sync_directory=False)
     atomic_write_bytes(out_dir / "import-report.txt", report.to_text(program).encode("utf-8"))
