@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from survey_app.bundle.atomic import atomic_write
 from survey_app.errors import UserFacingError
 from survey_app.sealing.canonical import canonical_json
@@ -380,15 +382,32 @@ def _read_envelope(
             f"{name}: submission {entry.submission_id} does not match the manifest "
             "(changed after export)"
         )
-    try:
-        envelope = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BundleError(f"{name}: submission {entry.submission_id} is not valid JSON") from None
+    envelope = _json_object(data)
+    if envelope is None:
+        raise BundleError(f"{name}: submission {entry.submission_id} is not valid JSON")
     if not isinstance(envelope, dict) or envelope.get("submission_id") != entry.submission_id:
         raise BundleError(f"{name}: submission {entry.submission_id} is filed under a wrong id")
     if envelope.get("study_id") != manifest.study_id:
         raise BundleError(f"{name}: submission {entry.submission_id} belongs to another study")
     return envelope
+
+
+def _json_object(data: bytes) -> Any:
+    """json.loads of UTF-8 bytes (None if not JSON), decoded by orjson where it can.
+
+    orjson is ~2x faster on an envelope and returns the same values for what it accepts, with
+    one exception: integers beyond 64 bits, which it turns into floats. An envelope is only
+    ever text fields, so such a number is refused either way; what orjson refuses (a lone
+    surrogate, NaN, 1e400) is left to json, which decides as it always did.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
 
 
 def _safe(text: str) -> str:
