@@ -430,10 +430,13 @@ class RegisterDialog(QDialog):
             self.list_state.setText(_("No allocation list is loaded on this laptop."))
             return
         staff = self.ctx.staff_language
+        order = {stratum: index for index, stratum in enumerate(strata)}  # study.yaml's order
+        counts = sorted(
+            status.remaining.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])
+        )
         # Each stratum marked on its own, so an Arabic list still runs right to left.
         free = list_comma(staff).join(
-            f"{self._stratum_name(k)} {shown_number(v, staff)}"
-            for k, v in sorted(status.remaining.items())
+            f"{self._stratum_name(k)} {shown_number(v, staff)}" for k, v in counts
         )
         # A laptop label such as "3-b" would read "b-3" in an Arabic sentence unmarked.
         params = {**left_to_right_params({"laptop": status.laptop}), "free": free}
