@@ -81,7 +81,11 @@ def test_a_stratum_without_a_label_keeps_its_id_in_reading_order_in_arabic(
     dialog = load_list(qtbot, dashboard, ctx, tmp_path, "ar")
     # Each id marked on its own: the list runs right to left, "women" first, as in study.yaml.
     assert f"الأماكن المتاحة {LRM}women{LRM} ٣٠، {LRM}men{LRM} ٣٠." in dialog.list_state.text()
-    assert [dialog.stratum.itemText(i) for i in (1, 2)] == [f"{LRM}women{LRM}", f"{LRM}men{LRM}"]
+    # In the list to choose from, too; each line still an Arabic one (kept on the right).
+    assert [dialog.stratum.itemText(i) for i in (1, 2)] == [
+        f"{RLM}{LRM}women{LRM}{RLM}",
+        f"{RLM}{LRM}men{LRM}{RLM}",
+    ]
 
 
 def test_a_malformed_stratum_label_is_refused_at_set_up_in_arabic(
@@ -92,6 +96,7 @@ def test_a_malformed_stratum_label_is_refused_at_set_up_in_arabic(
 
     study = demo_copy(tmp_path / "study", GOOD, BAD)
     ctx.staff_language = "ar"
+    window.show_setup()  # the set-up page as an Arabic-speaking laptop first shows it
     page = window.stack.currentWidget()
     page.passphrase.setText(PASSPHRASE)
     page.repeat.setText(PASSPHRASE)

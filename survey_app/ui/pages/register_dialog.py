@@ -30,7 +30,13 @@ from survey_app.i18n import N_
 from survey_app.register.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.dates import shown_date
-from survey_app.ui.direction import embedded, left_to_right, left_to_right_params, set_direction
+from survey_app.ui.direction import (
+    directed,
+    embedded,
+    left_to_right,
+    left_to_right_params,
+    set_direction,
+)
 from survey_app.ui.pages.common import button, label, scroll_area, wrapped
 from survey_app.ui.pages.new_session import list_comma
 
@@ -425,7 +431,9 @@ class RegisterDialog(QDialog):
         self.stratum.clear()
         self.stratum.addItem(_("(from the baseline)"), None)
         for stratum in strata:
-            self.stratum.addItem(self._stratum_name(stratum), stratum)
+            # Marked as a line of the staff language too: an Arabic list keeps ids on its right.
+            name = directed(self._stratum_name(stratum), self.ctx.staff_language)
+            self.stratum.addItem(name, stratum)
         if status is None:
             self.list_state.setText(_("No allocation list is loaded on this laptop."))
             return
