@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from survey_app.errors import UserFacingError
 from survey_app.forms.library import FormLibrary, load_library
 from survey_app.forms.yamlsource import Node, SourceError, read_yaml
+from survey_app.i18n import N_
 from survey_app.identifiers import is_study_id
 from survey_app.program_name import SOURCE
 from survey_app.sealing.study_keys import parse_recipient, read_public_key_file
@@ -52,11 +53,20 @@ class PurgePolicy(StrEnum):
 
 
 class StudyConfigError(UserFacingError):
-    """study.yaml is missing or has problems; `problems` lists each as `file:line: field: ...`."""
+    """study.yaml is missing or has problems; `problems` lists each as `file:line: field: ...`.
+
+    `msgid` + `params` let the app say it in the staff language; the problems themselves stay
+    as written, in English, since they name study.yaml's own settings and lines.
+    """
+
+    msgid = N_(
+        "The study configuration has problems. Give this message to the study team:\n{problems}"
+    )
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("the study configuration has problems:\n  " + "\n  ".join(problems))
         self.problems = problems
+        self.params = {"problems": "\n".join(problems)}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ trial:
   randomisation:
     arms: [intervention, control]
     stratify_by: bg_gender           # a baseline single-choice item; its answer picks the stratum
-    strata: {women: [1], men: [2, 3]}
+    strata:                          # stratum id -> its answer codes, or codes and a label
+      women: {codes: [1], label: {nb: Kvinner, en: Women, ar: النساء}}
+      men: [2, 3]                    # no label: staff screens show the id "men"
     block_multiples: [1, 2, 3]       # block size = multiple x sum of the ratio (undisclosed)
     slots_per_laptop: 60             # per stratum and period, for periods that end on a date
     periods:
@@ -27,6 +29,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from survey_app.forms.languages import LANGUAGES
 from survey_app.forms.yamlsource import Node
 
 Problem = Callable[[int, str, str], None]
@@ -112,11 +115,22 @@ class TrialConfig:
     followup: tuple[FollowUp, ...] = ()
     # What each arm means, in the participant's words, for allocation letters (per language).
     arm_texts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # What staff screens call each stratum, per language. Kept out of Randomisation: lists and
+    # seed records describe strata by id only, so a relabelled stratum is the same stratum.
+    stratum_labels: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def arm_text(self, arm: str, language: str) -> str:
         """The study's description of an arm in a language (English, else the arm id)."""
         texts = self.arm_texts.get(arm) or {}
         return texts.get(language) or texts.get("en") or arm
+
+    def stratum_label(self, stratum: str, language: str) -> str:
+        """What staff call a stratum in a language (the stratum id when the study gives none)."""
+        return (self.stratum_labels.get(stratum) or {}).get(language) or stratum
+
+
+def _frozen(texts: dict[str, dict[str, str]]) -> MappingProxyType:
+    return MappingProxyType({k: MappingProxyType(v) for k, v in texts.items()})
 
 
 def read_trial(node: Node, problem: Problem) -> TrialConfig | None:
@@ -129,6 +143,7 @@ class _Reader:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.count = 0
+        self.stratum_labels: dict[str, dict[str, str]] = {}
 
     def report(self, line: int, field: str, message: str) -> None:
         self.count += 1
@@ -186,23 +201,34 @@ class _Reader:
             arm_texts = self.arm_texts(fields["arm_texts"])
         if self.count:
             return None
-        texts = MappingProxyType({k: MappingProxyType(v) for k, v in arm_texts.items()})
-        return TrialConfig(witness, randomisation, followup, texts)
+        return TrialConfig(
+            witness, randomisation, followup, _frozen(arm_texts), _frozen(self.stratum_labels)
+        )
 
     def arm_texts(self, node: Node) -> dict[str, dict[str, str]]:
         fields = self.mapping(node, "trial.arm_texts", set(node.value) if node.is_map else set())
         out: dict[str, dict[str, str]] = {}
         for arm, texts in (fields or {}).items():
-            where = f"trial.arm_texts.{arm}"
-            languages = self.mapping(texts, where, {"nb", "en", "ar"})
-            if languages is None:
-                continue
-            out[arm] = {}
-            for language, text in languages.items():
-                if not text.is_text or not str(text.value).strip():
-                    self.report(text.line, f"{where}.{language}", "must be non-empty text")
-                    continue
-                out[arm][language] = str(text.value).strip()
+            out[arm] = self.language_texts(texts, f"trial.arm_texts.{arm}")
+        return out
+
+    def language_texts(self, node: Node, where: str) -> dict[str, str]:
+        """A mapping language -> non-empty text, for the languages forms are written in."""
+        if not node.is_map:
+            self.report(node.line, where, f"map languages ({', '.join(LANGUAGES)}) to texts")
+            return {}
+        out: dict[str, str] = {}
+        for language, text in node.value.items():  # type: ignore[union-attr]
+            if language not in LANGUAGES:
+                self.report(
+                    text.line,
+                    f"{where}.{language}",
+                    f"unknown language '{language}'; use {', '.join(LANGUAGES)}",
+                )
+            elif not text.is_text or not str(text.value).strip():
+                self.report(text.line, f"{where}.{language}", "must be non-empty text")
+            else:
+                out[language] = str(text.value).strip()
         return out
 
     def randomisation(self, node: Node) -> Randomisation | None:
@@ -259,8 +285,11 @@ class _Reader:
             return {}
         out: dict[str, tuple[int, ...]] = {}
         seen: set[int] = set()
-        for key, codes in node.value.items():  # type: ignore[union-attr]
-            name = self.name(Node(key, codes.line), f"{field}.{key}")
+        for key, given in node.value.items():  # type: ignore[union-attr]
+            name = self.name(Node(key, given.line), f"{field}.{key}")
+            codes = self.stratum_codes(given, f"{field}.{key}", name)
+            if codes is None:
+                continue
             if not codes.is_list or not codes.value:
                 self.report(codes.line, f"{field}.{key}", "list the answer codes of this stratum")
                 continue
@@ -276,7 +305,31 @@ class _Reader:
                 values.append(number)
             if name:
                 out[name] = tuple(values)
+        self.distinct_labels(node.line, field)
         return out
+
+    def distinct_labels(self, line: int, field: str) -> None:
+        """Staff choose a stratum by its label: two strata may not read the same."""
+        for language in LANGUAGES:
+            shown = [t[language] for t in self.stratum_labels.values() if language in t]
+            for label in sorted({t for t in shown if shown.count(t) > 1}):
+                self.report(line, field, f"two strata have the {language} label '{label}'")
+
+    def stratum_codes(self, node: Node, field: str, name: str | None) -> Node | None:
+        """A stratum's answer codes, short (`[2, 3]`) or with a label (`{codes: .., label: ..}`)."""
+        if not node.is_map:
+            return node
+        fields = self.mapping(node, field, {"codes", "label"})
+        if fields is None:
+            return None
+        if "label" in fields:
+            labels = self.language_texts(fields["label"], f"{field}.label")
+            if name and labels:
+                self.stratum_labels[name] = labels
+        if "codes" not in fields:
+            self.report(node.line, f"{field}.codes", "missing: list the answer codes")
+            return None
+        return fields["codes"]
 
     def multiples(self, node: Node | None, field: str) -> tuple[int, ...]:
         if node is None:

@@ -57,18 +57,38 @@ def left_to_right_params(params: Mapping[str, object]) -> dict[str, object]:
     """A message's Latin texts (a folder's path, a file or form name) marked to keep their order.
 
     In an Arabic sentence the bidi algorithm would otherwise move a path's leading "/" to its
-    end ("«tmp/stick/»"), and staff would look for a folder that does not exist. Texts with
-    right-to-left letters, and numbers, are left as they are.
+    end ("«tmp/stick/»"), and staff would look for a folder that does not exist. Texts that
+    start with right-to-left letters, and numbers, are left as they are (`left_to_right`).
     """
-    import unicodedata
-
     return {
-        key: embedded(value, "en")
-        if isinstance(value, str)
-        and not any(unicodedata.bidirectional(c) in ("R", "AL") for c in value)
-        else value
+        key: left_to_right(value) if isinstance(value, str) else value
         for key, value in params.items()
     }
+
+
+def left_to_right(text: str) -> str:
+    """Mark each line of a text that is not right-to-left (a path, an id) to keep its order.
+
+    A line is right to left when its first letter is (Unicode's rule for a paragraph), so an
+    Arabic stratum label is left to the Arabic sentence it stands in, while a Latin id, a path,
+    or a study.yaml problem quoting an Arabic label reads as written. Each line is marked on
+    its own: the marks of `directed` start every line of a message afresh.
+    """
+    return "\n".join(
+        line if _first_strong(line) in ("R", "AL") else embedded(line, "en")
+        for line in text.split("\n")
+    )
+
+
+def _first_strong(text: str) -> str:
+    """The bidi class of the first strong character (L, R or AL; "" when there is none)."""
+    import unicodedata
+
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            return kind
+    return ""
 
 
 def plain(text: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.trial.conftest import TRIAL_YAML, parse_trial
 
 
@@ -64,3 +66,80 @@ def test_demo_study_randomises_by_gender_two_to_one_then_one_to_one() -> None:
     ratios = [dict(p.ratio) for p in trial.randomisation.periods]
     assert ratios == [{"intervention": 2, "control": 1}, {"intervention": 1, "control": 1}]
     assert trial.randomisation.stratify_by == "bg_gender"
+
+
+LABELLED = TRIAL_YAML.replace(
+    "strata: {women: [1], men: [2, 3]}",
+    "strata:\n"
+    "      women: {codes: [1], label: {nb: Kvinner, en: Women, ar: النساء}}\n"
+    "      men: [2, 3]",
+)
+
+
+def test_a_stratum_may_carry_a_label_per_language(tmp_path: Path) -> None:
+    config, problems = parse_trial(tmp_path, LABELLED)
+    assert problems == []
+    assert dict(config.randomisation.strata) == {"women": (1,), "men": (2, 3)}
+    assert [config.stratum_label("women", lang) for lang in ("nb", "en", "ar")] == [
+        "Kvinner",
+        "Women",
+        "النساء",
+    ]
+
+
+def test_a_stratum_without_a_label_is_called_by_its_id(tmp_path: Path) -> None:
+    config, _ = parse_trial(tmp_path, LABELLED)
+    assert config.stratum_label("men", "ar") == "men"
+    plain_config, _ = parse_trial(tmp_path, TRIAL_YAML)
+    assert plain_config.stratum_label("women", "nb") == "women"
+
+
+def test_labels_leave_the_settings_recorded_with_the_lists_unchanged(tmp_path: Path) -> None:
+    labelled, _ = parse_trial(tmp_path, LABELLED)
+    plain_config, _ = parse_trial(tmp_path, TRIAL_YAML)
+    assert labelled.randomisation == plain_config.randomisation
+    assert labelled.randomisation.to_json() == plain_config.randomisation.to_json()
+
+
+@pytest.mark.parametrize(
+    ("label", "said"),
+    [
+        (
+            "{nb: Kvinner, de: Frauen}",
+            "8:trial.randomisation.strata.women.label.de: unknown language 'de'; use nb",
+        ),
+        ("{nb: ' '}", "strata.women.label.nb: must be non-empty text"),
+        ("Kvinner", "strata.women.label: map languages (nb, en, ar) to texts"),
+        ("{nb: [a, b]}", "strata.women.label.nb: must be non-empty text"),
+    ],
+)
+def test_a_malformed_label_is_refused_with_its_line(tmp_path: Path, label: str, said: str) -> None:
+    text = LABELLED.replace("{nb: Kvinner, en: Women, ar: النساء}", label)
+    config, problems = parse_trial(tmp_path, text)
+    assert config is None
+    assert any(said in p for p in problems), problems
+
+
+def test_a_labelled_stratum_still_needs_its_codes(tmp_path: Path) -> None:
+    text = LABELLED.replace("{codes: [1], label:", "{cods: [1], label:")
+    config, problems = parse_trial(tmp_path, text)
+    assert config is None
+    assert any("strata.women.cods: unknown setting" in p for p in problems)
+    assert any("strata.women.codes: missing" in p for p in problems)
+
+
+def test_two_strata_may_not_read_the_same_to_staff(tmp_path: Path) -> None:
+    text = LABELLED.replace("men: [2, 3]", "men: {codes: [2, 3], label: {ar: النساء}}")
+    config, problems = parse_trial(tmp_path, text)
+    assert config is None
+    assert any("two strata have the ar label 'النساء'" in p for p in problems)
+
+
+def test_the_demo_study_names_its_strata_in_every_language() -> None:
+    from survey_app.forms.languages import LANGUAGES
+    from survey_app.study import demo_study_dir, load_study_config
+
+    trial = load_study_config(demo_study_dir()).trial
+    for stratum in trial.randomisation.strata:
+        names = [trial.stratum_label(stratum, lang) for lang in LANGUAGES]
+        assert stratum not in names and len(set(names)) == len(LANGUAGES)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from survey_app.ui.direction import LRM, plain
+from survey_app.ui.direction import LRM, RLM, plain
 from survey_app.ui.pages.setup import SetupPage
 from survey_app.ui.transfer_worker import TransferState
 from tests.ui.conftest import settle
@@ -66,3 +66,50 @@ def test_a_laptop_label_keeps_its_reading_order_in_an_arabic_list_status(
     dialog.load_button.click()
     settle(qtbot, ctx.client)
     assert f"قائمة التوزيع للحاسوب {LRM}3-b{LRM}:" in dialog.list_state.text()
+
+
+def test_a_stratum_without_a_label_keeps_its_id_in_reading_order_in_arabic(
+    qtbot, dashboard, ctx, tmp_path: Path
+) -> None:
+    from survey_app.study import load_study
+    from tests.study.test_stratum_labels import unlabelled_demo_copy
+    from tests.ui.test_register_dialog import load_list
+
+    unlabelled = unlabelled_demo_copy(tmp_path / "study")
+    ctx.study = load_study(unlabelled)
+    assert not ctx.study.config.trial.stratum_labels
+    dialog = load_list(qtbot, dashboard, ctx, tmp_path, "ar")
+    # Each id marked on its own: the list runs right to left, "women" first, as in study.yaml.
+    assert f"الأماكن المتاحة {LRM}women{LRM} ٣٠، {LRM}men{LRM} ٣٠." in dialog.list_state.text()
+    # In the list to choose from, too; each line still an Arabic one (kept on the right).
+    assert [dialog.stratum.itemText(i) for i in (1, 2)] == [
+        f"{RLM}{LRM}women{LRM}{RLM}",
+        f"{RLM}{LRM}men{LRM}{RLM}",
+    ]
+
+
+def test_a_malformed_stratum_label_is_refused_at_set_up_in_arabic(
+    qtbot, window, ctx, tmp_path: Path
+) -> None:
+    from tests.study.test_stratum_labels import BAD, GOOD, demo_copy
+    from tests.ui.conftest import PASSPHRASE
+
+    study = demo_copy(tmp_path / "study", GOOD, BAD)
+    ctx.staff_language = "ar"
+    window.show_setup()  # the set-up page as an Arabic-speaking laptop first shows it
+    page = window.stack.currentWidget()
+    page.passphrase.setText(PASSPHRASE)
+    page.repeat.setText(PASSPHRASE)
+    page.study_dir = study
+    page.real.setChecked(True)
+    page.create_button.click()
+    qtbot.waitUntil(lambda: page.create_button.isEnabled(), timeout=20000)
+    settle(qtbot, ctx.client)
+    header, problem = page.message.text().split("\n")
+    assert plain(header) == "في إعدادات الدراسة (study.yaml) أخطاء. أعطِ هذه الرسالة لفريق البحث:"
+    # The problem line keeps its leading "/" and reads left to right inside the Arabic message.
+    assert problem.startswith(f"{RLM}{LRM}{study / 'study.yaml'}:")
+    assert problem.endswith(
+        f"strata.women.label.de: unknown language 'de'; use nb, en, ar{LRM}{RLM}"
+    )
+    assert window.page_name == "setup" and not ctx.store_path.exists()

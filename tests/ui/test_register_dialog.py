@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from survey_app.answers.codes import make_code
 from survey_app.trial.sealed_lists import write_list_set
+from survey_app.ui.direction import LRM
 from tests.ui.conftest import accept_consent, settle, start_session, store_call
 from tests.ui.test_session import _run_to_thanks
 
@@ -230,3 +233,44 @@ def test_a_withdrawal_from_collection_takes_the_unfinished_session_off_the_dashb
     page = dashboard.stack.currentWidget()
     qtbot.waitUntil(lambda: page.unfinished_table.rowCount() == 0, timeout=20000)
     assert not page.unfinished_box.isVisible()
+
+
+def load_list(qtbot, dashboard, ctx, tmp_path: Path, language: str):
+    """Open the register in a staff language and load this laptop's allocation list."""
+    list_file = allocation_list_file(qtbot, ctx, tmp_path / "lists", "laptop-1")
+    ctx.staff_language = language
+    dialog = open_register(qtbot, dashboard, ctx)
+    dashboard.register.choose_file = lambda _parent, _title: str(list_file)
+    dialog.load_button.click()
+    settle(qtbot, ctx.client)
+    return dialog
+
+
+# The DEMO study's labels, in study.yaml's order; Latin ones marked (LRM) like other Latin text.
+STRATA_SAID = {
+    "ar": ("الأماكن المتاحة النساء ٣٠، الرجال وغيرهم ٣٠.", ["النساء", "الرجال وغيرهم"]),
+    "nb": (
+        f"ledige plasser {LRM}Kvinner{LRM} 30, {LRM}Menn og andre{LRM} 30.",
+        ["Kvinner", "Menn og andre"],
+    ),
+    "en": (
+        f"free slots {LRM}Women{LRM} 30, {LRM}Men and other{LRM} 30.",
+        ["Women", "Men and other"],
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["ar", "nb", "en"])
+def test_the_register_names_each_stratum_in_the_staff_language(
+    qtbot, dashboard, ctx, tmp_path: Path, language: str
+) -> None:
+    from survey_app.ui.direction import directed, left_to_right, plain
+
+    dialog = load_list(qtbot, dashboard, ctx, tmp_path, language)
+    free, choices = STRATA_SAID[language]
+    assert free in dialog.list_state.text()
+    shown = [dialog.stratum.itemText(i) for i in (1, 2)]
+    assert [plain(text) for text in shown] == choices
+    assert shown == [directed(left_to_right(text), language) for text in choices]
+    # Staff choose by name; the stratum recorded is still the id in study.yaml.
+    assert [dialog.stratum.itemData(i) for i in (1, 2)] == ["women", "men"]

@@ -25,13 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from survey_app.answers.digits import fold_digits, strip_bidi
+from survey_app.answers.digits import fold_digits, shown_number, strip_bidi
 from survey_app.i18n import N_
 from survey_app.register.model import LANGUAGES
 from survey_app.ui.context import NATIVE_NAMES, AppContext
 from survey_app.ui.dates import shown_date
-from survey_app.ui.direction import embedded, left_to_right_params, set_direction
+from survey_app.ui.direction import (
+    directed,
+    embedded,
+    left_to_right,
+    left_to_right_params,
+    set_direction,
+)
 from survey_app.ui.pages.common import button, label, scroll_area, wrapped
+from survey_app.ui.pages.new_session import list_comma
 
 READING_LABELS = {
     "self": N_("Read it themselves"),
@@ -424,14 +431,30 @@ class RegisterDialog(QDialog):
         self.stratum.clear()
         self.stratum.addItem(_("(from the baseline)"), None)
         for stratum in strata:
-            self.stratum.addItem(stratum, stratum)
+            # Marked as a line of the staff language too: an Arabic list keeps ids on its right.
+            name = directed(self._stratum_name(stratum), self.ctx.staff_language)
+            self.stratum.addItem(name, stratum)
         if status is None:
             self.list_state.setText(_("No allocation list is loaded on this laptop."))
             return
-        free = ", ".join(f"{k} {v}" for k, v in sorted(status.remaining.items()))
+        staff = self.ctx.staff_language
+        order = {stratum: index for index, stratum in enumerate(strata)}  # study.yaml's order
+        counts = sorted(
+            status.remaining.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])
+        )
+        # Each stratum marked on its own, so an Arabic list still runs right to left.
+        free = list_comma(staff).join(
+            f"{self._stratum_name(k)} {shown_number(v, staff)}" for k, v in counts
+        )
         # A laptop label such as "3-b" would read "b-3" in an Arabic sentence unmarked.
-        params = left_to_right_params({"laptop": status.laptop, "free": free})
+        params = {**left_to_right_params({"laptop": status.laptop}), "free": free}
         self.list_state.setText(_("Allocation list for {laptop}: free slots {free}.", **params))
+
+    def _stratum_name(self, stratum: str) -> str:
+        """A stratum by the study's label in the staff language (its id, marked, if none)."""
+        trial = self.ctx.study.config.trial if self.ctx.study is not None else None
+        name = trial.stratum_label(stratum, self.ctx.staff_language) if trial else stratum
+        return left_to_right(name)
 
     def _form_title(self, form_id: str) -> str:
         """A consent form by its title in the staff language (its id if the study lacks it)."""
