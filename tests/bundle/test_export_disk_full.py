@@ -18,11 +18,11 @@ from survey_app.bundle.from_store import ExportWriteError, export_store
 from survey_app.cli.main import main
 from survey_app.i18n import tr
 from survey_app.simulate.runner import SimClock, simulate
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import demo_study_dir, load_study
+from tests.kdf import FAST_KDF
 from tests.smallfs import SmallDisk
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 PASSPHRASE = "correct horse battery"
 
 

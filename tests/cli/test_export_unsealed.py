@@ -8,11 +8,11 @@ import pytest
 
 from survey_app.bundle import read_bundle
 from survey_app.cli.main import main
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import demo_study_dir, load_study
+from tests.kdf import FAST_KDF
 from tests.store.legacy import store_with_stranded_session
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 PASSPHRASE = "correct horse battery"
 
 

@@ -12,6 +12,7 @@ from survey_app.sealing.study_keys import read_public_key_file
 from survey_app.study.demo import DEMO_PUBLIC_KEY_FILE, demo_study_dir
 from tests.forms.conftest import VALID_FORM
 from tests.forms.shipped_copy import FormsCopy
+from tests.kdf import FAST_KDF
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 
@@ -129,14 +130,14 @@ def _study_on_the_demo_key(folder: Path) -> Path:
 
 def _laptop_store(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     """Where a laptop's store goes, its passphrase (also in the environment) and a fast KDF."""
-    from survey_app.store import KdfParams, store_path_in
+    from survey_app.store import store_path_in
 
     passphrase = "staff passphrase 1"
     monkeypatch.setenv("SURVEY_APP_PASSPHRASE", passphrase)
     return (
         store_path_in(data_dir),
         passphrase,
-        KdfParams(time_cost=1, memory_kib=8192, parallelism=1),
+        FAST_KDF,
     )
 
 

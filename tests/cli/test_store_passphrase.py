@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from survey_app.simulate.runner import SimClock, simulate
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import demo_study_dir, load_study
+from tests.kdf import FAST_KDF
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 PASSPHRASE = "correct horse battery"
 VARIABLES = ("SURVEY_APP_PASSPHRASE", "SURVEY_STORE_PASSPHRASE")
 

@@ -13,10 +13,10 @@ import pytest
 from survey_app.answers.codes import make_code
 from survey_app.cli.main import main
 from survey_app.register.store import RegisterStore
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore
 from survey_app.study import demo_study_dir, load_study
+from tests.kdf import FAST_KDF as FAST
 
-FAST = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 STUDY = demo_study_dir()
 STUDY_KEY = STUDY / "DEMO-study-private-key.age"
 REGISTER_KEY = STUDY / "DEMO-register-private-key.age"

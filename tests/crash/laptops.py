@@ -6,11 +6,11 @@ from pathlib import Path
 
 from survey_app.cli.main import main
 from survey_app.simulate.runner import SimClock, simulate
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import demo_private_key_path, demo_study_dir, load_study
+from tests.kdf import FAST_KDF
 
 PASSPHRASE = "correct horse battery"
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 DEMO_KEY_PASSPHRASE = "demo"
 
 

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 from survey_app.answers.codes import make_code
-from survey_app.store import DeviceStore, KdfParams, store_exists
+from survey_app.store import DeviceStore, store_exists
 from survey_app.study import load_study
 from survey_app.study.demo import demo_study_dir
+from tests.kdf import FAST_KDF
 
 PASSPHRASE = "correct horse battery"
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 FORMS = (("hscl25", "hscl_{:02d}", 25, 1, 4), ("pcl5", "pcl_{:02d}", 20, 0, 4))
 
 

@@ -21,13 +21,13 @@ from typing import Any
 
 from survey_app.answers.validate import validate_answer
 from survey_app.bundle.from_store import export_store
-from survey_app.store import DeviceStore, KdfParams, SessionInfo
+from survey_app.store import DeviceStore, SessionInfo
 from survey_app.study import Study, load_study
 from survey_app.study.demo import demo_study_dir
 from survey_app.sync.client import RetryPolicy, SyncClient, SyncCredentials, SyncError
 from survey_app.sync.credentials import load_credentials, save_credentials
+from tests.kdf import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 STAFF = "AB"
 SYNC_ROUNDS = 30
 

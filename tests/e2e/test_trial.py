@@ -31,7 +31,7 @@ from survey_app.register.store import RegisterStore
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate.runner import SimClock
 from survey_app.simulate.trial_run import Laptop, simulate_trial
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore
 from survey_app.store.paths import header_path
 from survey_app.store.unlock import derive_key, read_header
 from survey_app.study import load_study
@@ -39,10 +39,10 @@ from survey_app.study.demo import demo_private_key_path, demo_register_key_path,
 from survey_app.trial.errors import TrialError
 from survey_app.trial.lists import SEED_BYTES
 from survey_app.trial.sealed_lists import open_seed_record, write_list_set
+from tests.kdf import FAST_KDF
 
 pytestmark = pytest.mark.slow  # ~1-2 min: 120 sessions of ~70 answers, one import
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 STORE_PASSPHRASE = "staff passphrase 1"
 REGISTER_PASSPHRASE = "register passphrase 1"
 LAPTOPS = ("laptop-1", "laptop-2", "laptop-3")

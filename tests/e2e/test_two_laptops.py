@@ -25,16 +25,16 @@ from survey_app.cli.main import main
 from survey_app.server.config import ServerConfig
 from survey_app.server.service import ServerService
 from survey_app.simulate import SimClock, simulate
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore
 from survey_app.study import load_study
 from survey_app.study.demo import demo_study_dir
 from survey_app.sync.client import SyncClient
 from survey_app.sync.credentials import save_credentials
+from tests.kdf import FAST_KDF
 from tests.server.support import running_server
 
 pytestmark = pytest.mark.slow  # ~20-40 s: four imports with .sav/.dta writing
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 DEMO_KEY = demo_study_dir() / "DEMO-study-private-key.age"
 DEMO_KEY_PASSPHRASE = "demo"
 PARTICIPANTS = {"laptop-a": (9, 11), "laptop-b": (7, 23)}  # name: (participants, seed)

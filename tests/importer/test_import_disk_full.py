@@ -24,12 +24,12 @@ from survey_app.importer.record import ImportRecord
 from survey_app.importer.writers import write_dta, write_sav
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate.runner import SimClock, simulate
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import demo_study_dir, load_study
 from survey_app.study.demo import DEMO_PASSPHRASE, demo_private_key_path
+from tests.kdf import FAST_KDF
 from tests.smallfs import FILLER, SmallDisk
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 DEMO_KEY = demo_study_dir() / "DEMO-study-private-key.age"
 RECORD_FILES = ("import-record.db", "import-record.db-wal", "import-record.db-shm")
 # Where the disk runs out, as a share of the space an undisturbed import needs.

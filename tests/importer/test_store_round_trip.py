@@ -19,10 +19,10 @@ from survey_app.scoring import score_all
 from survey_app.sealing.envelope import open_envelope
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate.runner import SimClock, simulate
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore
 from survey_app.study import DEMO_PASSPHRASE, demo_private_key_path, demo_study_dir, load_study
+from tests.kdf import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 STORE_PASSPHRASE = "correct horse battery"
 
 

@@ -14,10 +14,10 @@ from survey_app.bundle.from_store import export_store
 from survey_app.importer import ImportSettings, run_import
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate.runner import SimClock
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore
 from survey_app.study import demo_private_key_path, demo_study_dir, load_study
+from tests.kdf import FAST_KDF as FAST
 
-FAST = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 CODE = make_code(5)
 
 

@@ -11,14 +11,14 @@ from survey_app.cli.main import main
 from survey_app.forms.library import load_library
 from survey_app.pdf.codebook_pdf import build_codebook_for_print, render_codebook
 from survey_app.pdf.report_pdf import render_report, report_from_store
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import demo_study_dir, load_study
+from tests.kdf import FAST_KDF
 
 from .conftest import REPO, pdftotext
 from .helpers import plain
 
 PASSPHRASE = "correct horse battery"
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 
 
 @pytest.fixture(scope="module")

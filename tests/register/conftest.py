@@ -10,12 +10,11 @@ import pytest
 from survey_app.answers.codes import make_code
 from survey_app.register.store import RegisterStore
 from survey_app.sealing.study_keys import read_private_key
-from survey_app.store import KdfParams
 from survey_app.study import Study, load_study
 from survey_app.study.demo import DEMO_PASSPHRASE, demo_register_key_path, demo_study_dir
+from tests.kdf import FAST_KDF
 
 REGISTER_PASSPHRASE = "register only 123"
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 # Synthetic people only: names no one has, phone numbers outside any real number plan.
 NAME = "Testa Fiktivsen"
 ARABIC_NAME = "سَلمى أحمد تجريبية"

@@ -13,12 +13,12 @@ from survey_app.cli.main import main
 from survey_app.sealing.envelope import open_envelope
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate import SimClock, SimulationReport, simulate
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
 from survey_app.study import Study, load_study
 from survey_app.study.demo import DEMO_PASSPHRASE, demo_private_key_path, demo_study_dir
+from tests.kdf import FAST_KDF
 
 PASSPHRASE = "simulation passphrase"
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,13 @@ from survey_app.answers.codes import make_code
 from survey_app.forms.loader import load_form
 from survey_app.forms.model import Form
 from survey_app.sealing.study_keys import read_private_key
-from survey_app.store import DeviceStore, KdfParams, SessionInfo
+from survey_app.store import DeviceStore, SessionInfo
 from survey_app.study import Study, load_study
 from survey_app.study.demo import DEMO_PASSPHRASE, demo_private_key_path, demo_study_dir
+from tests.kdf import FAST_KDF
 
 PASSPHRASE = "correct horse battery"
 # Cheap Argon2 so tests stay fast; the default (64 MiB, t=3) is measured in the benchmark.
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 DATA = Path(__file__).parent / "data"
 
 

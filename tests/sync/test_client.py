@@ -22,7 +22,7 @@ from survey_app.sealing.envelope import (
 from survey_app.server.config import ServerConfig
 from survey_app.server.runner import BackgroundServer
 from survey_app.server.service import ServerService
-from survey_app.store import DeviceStore, KdfParams, device_store
+from survey_app.store import DeviceStore, device_store
 from survey_app.study import Study, load_study
 from survey_app.study.demo import demo_study_dir
 from survey_app.sync.client import (
@@ -37,9 +37,9 @@ from survey_app.sync.client import (
     SyncError,
 )
 from survey_app.sync.credentials import credentials_path, load_credentials, save_credentials
+from tests.kdf import FAST_KDF
 from tests.server.support import TEST_STUDIES, running_server
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 NO_WAIT = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
 
 

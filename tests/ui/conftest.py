@@ -8,16 +8,15 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from survey_app.answers.codes import make_code
-from survey_app.store import KdfParams
 from survey_app.ui.app import prepare_application
 from survey_app.ui.context import AppContext
 from survey_app.ui.main_window import MainWindow
 from survey_app.ui.pages.new_session import NewSessionRequest
 from survey_app.ui.store_worker import StoreClient
 from survey_app.ui.theme import Theme
+from tests.kdf import FAST_KDF
 
 PASSPHRASE = "correct horse battery"
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 
 
 @pytest.fixture(autouse=True)

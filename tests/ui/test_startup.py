@@ -13,9 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from survey_app.store import DeviceStore, KdfParams, store_path_in
+from survey_app.store import DeviceStore, store_path_in
+from tests.kdf import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 ROOT = Path(__file__).resolve().parents[2]
 
 # Data sets, PDFs, the server and the network, the store's own crypto and SQLCipher, the form

@@ -15,11 +15,10 @@ from survey_app.importer.validate import FormIndex, validate_submission
 from survey_app.sealing.envelope import open_envelope
 from survey_app.sealing.study_keys import read_private_key
 from survey_app.simulate.generator import generic_value
-from survey_app.store import DeviceStore, KdfParams
+from survey_app.store import DeviceStore
 from survey_app.study import load_study
 from survey_app.study.demo import DEMO_PASSPHRASE, demo_private_key_path, demo_study_dir
-
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+from tests.kdf import FAST_KDF
 
 
 def answer_like_a_participant(store, session_id, form, language, rng, choose) -> None:
