@@ -165,14 +165,11 @@ class ImportRecord:
         self._conn = conn
         self.path = path
         self._hash_key = hash_key
-        # Whether the erasure log has any entry, learnt once per transaction (None: not yet):
-        # while it is empty, no submission can be erased and nothing needs hashing to find out.
-        self._erasures_logged: bool | None = None
+        # Whether a log (erasures, withdrawals) has any entry, learnt once per transaction
+        # (see `logged`): while it is empty, nothing needs hashing or looking up per submission.
+        self._logged: dict[str, bool] = {}
         # Set by survey_app.importer.trial_record once its tables are known to be committed.
         self.trial_tables_ready = False
-        # Whether the record holds any withdrawal, learnt once per transaction like the erasure
-        # log's (survey_app.importer.trial_record keeps it: True on each withdrawal it adds).
-        self.withdrawals_logged: bool | None = None
 
     @classmethod
     def open(cls, out_dir: Path, identity: str) -> ImportRecord:
@@ -226,9 +223,9 @@ class ImportRecord:
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: one bundle's additions are committed together or not at all."""
         self._conn.execute("BEGIN IMMEDIATE")
-        # Another process may have logged an erasure since: look again, under the write lock.
-        self._erasures_logged = None
-        self.withdrawals_logged = None
+        # Another process may have logged an erasure or a withdrawal since: look again, under
+        # the write lock.
+        self._logged.clear()
         try:
             yield
         except BaseException:
@@ -419,16 +416,26 @@ class ImportRecord:
         message = f"{kind}\0{value}".encode()
         return hmac.new(self._hash_key, message, hashlib.sha256).hexdigest()
 
+    def logged(self, log: str, exists_query: str) -> bool:
+        """Whether a log holds any entry (`exists_query`: SELECT EXISTS ...).
+
+        Asked once per transaction (BEGIN IMMEDIATE forgets it: another process may have added
+        one), and outside one every time; `note_logged` after adding an entry.
+        """
+        if log not in self._logged or not self._conn.in_transaction:
+            self._logged[log] = bool(self._conn.execute(exists_query).fetchone()[0])
+        return self._logged[log]
+
+    def note_logged(self, log: str) -> None:
+        """An entry was just added to a log: later questions in this transaction find it."""
+        self._logged[log] = True
+
     def erased_by(self, submission_id: str, code: str) -> str | None:
         """The erasure id covering this submission id or participant code, if any."""
-        if self._erasures_logged is None or not self._conn.in_transaction:
-            self._erasures_logged = bool(
-                self._conn.execute(
-                    "SELECT EXISTS (SELECT 1 FROM erasures) OR "
-                    "EXISTS (SELECT 1 FROM erased_submissions)"
-                ).fetchone()[0]
-            )
-        if not self._erasures_logged:
+        if not self.logged(
+            "erasures",
+            "SELECT EXISTS (SELECT 1 FROM erasures) OR EXISTS (SELECT 1 FROM erased_submissions)",
+        ):
             return None
         row = self._conn.execute(
             "SELECT erasure_id FROM erased_submissions WHERE submission_hash = ?",
@@ -456,7 +463,7 @@ class ImportRecord:
         # payloads do not linger in the file for whoever holds the key.
         self._conn.execute("PRAGMA secure_delete = ON")
         with self.transaction():
-            self._erasures_logged = True
+            self.note_logged("erasures")
             # The trigger lets exactly these rows go, and only inside this transaction.
             ids = [(p["submission_id"],) for p, _ in self.payloads_of(code)]
             entry = ErasureEntry(

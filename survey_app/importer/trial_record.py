@@ -147,7 +147,7 @@ def add_notice(
              json.dumps(list(payload["scopes"])), payload["effective_date"],
              payload["recorded_at"], bundle_sha256, at),
         )  # fmt: skip
-        record.withdrawals_logged = True
+        record.note_logged("withdrawals")
     return "new"
 
 
@@ -175,7 +175,7 @@ def mark_applied(record: ImportRecord, submission_id: str, at: str, erasure_id: 
 def collection_withdrawn_since(record: ImportRecord, code: str) -> str | None:
     """The earliest date from which a code withdrew from data collection, if any."""
     ensure_tables(record)
-    if not _withdrawals_logged(record):
+    if not record.logged("withdrawals", "SELECT EXISTS (SELECT 1 FROM trial_withdrawals)"):
         return None  # the import asks for every submission: no keyed hash, no look-up
     rows = record.conn.execute(
         "SELECT scopes, effective_date FROM trial_withdrawals WHERE code_hash = ?",
@@ -183,15 +183,6 @@ def collection_withdrawn_since(record: ImportRecord, code: str) -> str | None:
     )
     dates = [d for scopes, d in rows if "collection" in json.loads(scopes)]
     return min(dates) if dates else None
-
-
-def _withdrawals_logged(record: ImportRecord) -> bool:
-    # Asked once per transaction (BEGIN IMMEDIATE resets it: another process may have added
-    # one), and outside one every time; every withdrawal added here sets it.
-    if record.withdrawals_logged is None or not record.conn.in_transaction:
-        found = record.conn.execute("SELECT EXISTS (SELECT 1 FROM trial_withdrawals)")
-        record.withdrawals_logged = bool(found.fetchone()[0])
-    return record.withdrawals_logged
 
 
 def collection_stops(record: ImportRecord) -> dict[str, str]:
@@ -330,5 +321,5 @@ def add_direct_withdrawal(
         (submission_id, "", "data-manager", code, record.keyed_hash("code", code),
          json.dumps(list(scopes)), effective_date, at, f"direct:{staff}", at),
     )  # fmt: skip
-    record.withdrawals_logged = True
+    record.note_logged("withdrawals")
     return submission_id
