@@ -198,10 +198,14 @@ class ImportRecord:
         conn.execute("PRAGMA secure_delete = ON")
         # One transaction: a new record's ~20 statements would otherwise each wait for the
         # disk (WAL, synchronous FULL) before the first bundle can even be read.
-        conn.executescript(
-            f"BEGIN IMMEDIATE;{_SCHEMA}INSERT OR REPLACE INTO meta(key, value) "
-            f"VALUES ('schema_version', '{int(SCHEMA_VERSION)}');COMMIT;"
-        )
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;{_SCHEMA}INSERT OR REPLACE INTO meta(key, value) "
+                f"VALUES ('schema_version', '{int(SCHEMA_VERSION)}');COMMIT;"
+            )
+        except BaseException:
+            conn.close()  # rolls the half-made schema back and lets go of the write lock
+            raise
         return cls(conn, path, record_key(identity, _ERASURE_INFO))
 
     def close(self) -> None:

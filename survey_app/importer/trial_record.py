@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,19 +82,10 @@ def ensure_tables(record: ImportRecord) -> None:
     # Statement by statement: executescript would commit a transaction that is open. Outside
     # one, they are made one, so they wait for the disk once, not once each.
     conn = record.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with nullcontext() if conn.in_transaction else record.transaction():
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
-    if own:
-        conn.execute("COMMIT")
     # Inside a transaction they could still be rolled back: only then is it asked again.
     record.trial_tables_ready = not conn.in_transaction
 
