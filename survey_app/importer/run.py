@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,13 +157,34 @@ class ImportWriteError(UserFacingError):
 def run_import(sources: Sequence[Path], identity: str, settings: ImportSettings) -> ImportReport:
     """Import every bundle in sources into settings.out_dir and rewrite the data sets."""
     try:
-        return _run_import(sources, identity, settings)
+        with _heap_frozen():
+            return _run_import(sources, identity, settings)
     except (OSError, sqlcipher3.OperationalError) as exc:
         out_dir = Path(settings.out_dir)
         problem = disk_problem(exc, out_dir if out_dir.is_dir() else None)
         if problem is None:
             raise
         raise ImportWriteError(Path(settings.out_dir), problem) from exc
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Keep what exists before the import (the study, its forms) out of the collector's way.
+
+    An import makes millions of short-lived objects, and each process (this one and every
+    worker forked from it) then ran about one full collection that walked the whole inherited
+    heap: ~0.04-0.06 s each, ~0.15 s of CPU in all for 2,000 submissions, and in a worker the
+    walk also copies the pages it touches. Frozen objects are never walked; they are handed
+    back to the collector afterwards (only when nothing was frozen before: not ours to undo).
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings) -> ImportReport:

@@ -185,3 +185,34 @@ def test_the_import_command_refuses_a_worker_count_outside_1_to_64(given, capsys
         main(args)
     assert stopped.value.code == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_an_import_hands_the_heap_back_to_the_garbage_collector(
+    mixed_bundles, study_keys, settings
+):
+    import gc
+
+    run_import(mixed_bundles, study_keys.identity, dataclasses.replace(settings, workers=2))
+    assert gc.get_freeze_count() == 0
+
+
+def test_an_import_leaves_objects_frozen_by_its_caller_frozen(mixed_bundles, study_keys, settings):
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        run_import(mixed_bundles, study_keys.identity, settings)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_failed_import_hands_the_heap_back_to_the_garbage_collector(study_keys, settings):
+    import gc
+
+    from survey_app.errors import UserFacingError
+
+    with pytest.raises(UserFacingError):
+        run_import([settings.out_dir / "missing"], study_keys.identity, settings)
+    assert gc.get_freeze_count() == 0
