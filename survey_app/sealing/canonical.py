@@ -102,6 +102,20 @@ def _dumps(obj: object) -> str:
     )
 
 
+def sorted_json_bytes(obj: object) -> bytes:
+    """sorted_json(obj) in UTF-8 for a value holding no float, written by orjson where it can.
+
+    orjson writes what json writes for every value but floats (tests/sealing); what it cannot
+    write (ints past 64 bits, lone surrogates, keys that are not text) is left to json.
+    """
+    if _ORJSON_WRITES_AS_PYTHON:
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass
+    return _dumps(obj).encode("utf-8")
+
+
 def _orjson_writes_as_python() -> bool:
     # The tests prove the pinned orjson; this keeps another one that writes otherwise (an
     # older float layout, other escapes or key order) from deciding anything.

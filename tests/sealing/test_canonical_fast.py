@@ -313,3 +313,39 @@ def test_an_orjson_writing_another_float_layout_decides_nothing(
     assert loads_sorted_json(_python_bytes(payload)) is None
     _assert_same_decision(_python_bytes(payload))
     _assert_same_decision(b'{"a":1e16}')
+
+
+_FLOATLESS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=examples(600))
+@given(_FLOATLESS)
+def test_sorted_json_bytes_of_a_floatless_value_is_sorted_json(value: object) -> None:
+    assert canonical.sorted_json_bytes(value) == sorted_json(value).encode("utf-8")
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, [1, {"b": 10**30}], {2: 0, 1: 1}])
+def test_sorted_json_bytes_leaves_what_orjson_cannot_write_to_json(value: object) -> None:
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical.sorted_json_bytes(value) == expected.encode("utf-8")
+
+
+def test_sorted_json_bytes_uses_json_alone_when_orjson_writes_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class OtherOrjson:
+        JSONEncodeError = orjson.JSONEncodeError
+
+        @staticmethod
+        def dumps(value: object, option: int = 0) -> bytes:
+            return b"other"
+
+    monkeypatch.setattr(canonical, "orjson", OtherOrjson)
+    monkeypatch.setattr(canonical, "_ORJSON_WRITES_AS_PYTHON", False)
+    assert (
+        canonical.sorted_json_bytes({"b": [1, "é"], "a": None}) == '{"a":null,"b":[1,"é"]}'.encode()
+    )
