@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     bundle_sha256 TEXT NOT NULL,
     imported_at TEXT NOT NULL
 );
+-- The report's totals by laptop, timepoint and language read this, not every row's page
+-- (~0.015 s after an import of 2,000, in its tail; a record from before gets it when opened).
+CREATE INDEX IF NOT EXISTS submissions_by_origin ON submissions(device_id, timepoint, language);
 CREATE TRIGGER IF NOT EXISTS submissions_no_update BEFORE UPDATE ON submissions
     BEGIN SELECT RAISE(ABORT, 'imported submissions are never changed'); END;
 DROP TRIGGER IF EXISTS submissions_no_delete;
