@@ -58,7 +58,7 @@ def imported(tmp_path_factory, study, identity):
     )
     report = run_import([info.path], identity, settings)
     assert report.rejections == [] and report.conflicts == []
-    return report, out
+    return report, out, info.path
 
 
 def _by_code(rows):
@@ -66,18 +66,18 @@ def _by_code(rows):
 
 
 def test_the_report_counts_abandoned_sessions(imported):
-    report, _ = imported
+    report, *_ = imported
     data = report.to_json()
     assert (data["submissions"]["new_abandoned"], data["submissions"]["total_abandoned"]) == (1, 1)
     assert data["new_by_status"] == {"abandoned": 1, "completed": 1}
 
 
 def test_the_totals_by_status_count_what_the_record_holds_on_a_later_run(imported, study, identity):
-    _, out = imported
+    _, out, bundle = imported
     settings = ImportSettings(
         out_dir=out, library=study.library, study_id=study.study_id, pcl_cutoff=study.pcl_cutoff
     )
-    again = run_import(sorted(out.parent.glob("laptop*")), identity, settings)
+    again = run_import([bundle], identity, settings)
     with ImportRecord.open(out, identity) as record:
         held = record.status_totals()
     assert again.new_count == 0 and again.duplicates > 0
@@ -85,14 +85,14 @@ def test_the_totals_by_status_count_what_the_record_holds_on_a_later_run(importe
 
 
 def test_the_text_report_says_how_many_were_closed_unfinished(imported):
-    report, _ = imported
+    report, *_ = imported
     assert "Sessions closed unfinished (abandoned, answers given so far): 1 new, 1 in total" in (
         report.to_text()
     )
 
 
 def test_csv_has_the_status_of_each_session(imported):
-    _, out = imported
+    _, out, _ = imported
     with open(out / "baseline.csv", encoding="utf-8-sig", newline="") as handle:
         rows = _by_code(csv.DictReader(handle))
     assert rows[make_code(2)]["status"] == "abandoned"
@@ -101,7 +101,7 @@ def test_csv_has_the_status_of_each_session(imported):
 
 @pytest.mark.parametrize("kind", ["sav", "dta"])
 def test_sav_and_dta_carry_the_status(imported, kind):
-    _, out = imported
+    _, out, _ = imported
     reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
     frame, meta = reader(str(out / f"baseline.{kind}"))
     rows = _by_code(frame.to_dict("records"))
@@ -110,7 +110,7 @@ def test_sav_and_dta_carry_the_status(imported, kind):
 
 
 def test_an_abandoned_session_keeps_its_answers_in_the_data_set(imported):
-    _, out = imported
+    _, out, _ = imported
     frame, _ = pyreadstat.read_sav(str(out / "baseline.sav"), user_missing=True)
     row = _by_code(frame.to_dict("records"))[make_code(2)]
     assert row["hscl_10"] == 3
@@ -119,7 +119,7 @@ def test_an_abandoned_session_keeps_its_answers_in_the_data_set(imported):
 
 def test_an_abandoned_session_is_not_scored_as_complete(imported):
     # 10 of 25 HSCL items: below the 20 the mean needs, so the score is missing, never 0.
-    _, out = imported
+    _, out, _ = imported
     frame, _ = pyreadstat.read_sav(str(out / "baseline.sav"))
     rows = _by_code(frame.to_dict("records"))
     assert math.isnan(rows[make_code(2)]["hscl_total"])
@@ -146,7 +146,7 @@ def test_a_submission_without_status_imports_as_completed(
 
 
 def test_the_data_sets_say_why_a_session_was_closed(imported):
-    _, out = imported
+    _, out, _ = imported
     with open(out / "baseline.csv", encoding="utf-8-sig", newline="") as handle:
         rows = _by_code(csv.DictReader(handle))
     assert rows[make_code(2)]["close_reason"] == "participant_unwell"
