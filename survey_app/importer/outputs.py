@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from survey_app.bundle.atomic import atomic_write_bytes, fsync_directory
-from survey_app.codebook import build_codebook, codebook_csv_bytes, codebook_json_bytes
+from survey_app.codebook import (
+    Codebook,
+    build_codebook,
+    codebook_csv_bytes,
+    codebook_json_bytes,
+)
 from survey_app.importer.dataset import (
     CodeTimepointDuplicate,
     RowMaker,
@@ -65,6 +70,8 @@ def write_outputs(
     *,
     rows: Mapping[str, TableRow] | None = None,
     workers: Workers | None = None,
+    codebook: Codebook | None = None,
+    forms: FormIndex | None = None,
 ) -> OutputChanges:
     """Write every output from the record; keep unchanged files byte-identical, drop stale ones.
 
@@ -72,11 +79,14 @@ def write_outputs(
     an output whose content did not change is not rewritten. Files no longer produced (e.g.
     free text after switching --no-separate-free-text, or a timepoint emptied by an erasure)
     are removed. `rows`: data-set rows made already (by the import, for what it accepted);
-    `workers`: worker processes that make the other rows and the .sav/.dta files meanwhile.
+    `workers`: worker processes that make the other rows and the .sav/.dta files meanwhile;
+    `codebook`, `forms`: the settings' codebook and form index, when made already.
     """
     out_dir = Path(settings.out_dir)
-    codebook = build_codebook(settings.library, settings.pcl_cutoff)
-    forms = FormIndex.from_library(settings.library, settings.archive_dirs)
+    if codebook is None:
+        codebook = build_codebook(settings.library, settings.pcl_cutoff)
+    if forms is None:
+        forms = FormIndex.from_library(settings.library, settings.archive_dirs)
     made = _all_rows(
         record, RowMaker(codebook, make_scorer(settings.pcl_cutoff), forms), rows, workers
     )

@@ -230,7 +230,7 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 for sid, h, _device in record.conflicts()
             ]
             report.totals = record.totals()
-            _write_outputs(run, workers)
+            _write_outputs(run, workers, checks)
     _write_report(out_dir, report, settings.program)
     return report
 
@@ -439,8 +439,16 @@ def _take(
     run.report.new_by_status[session_status(session)] += 1
 
 
-def _write_outputs(run: _Run, workers: Workers) -> None:
-    changes = write_outputs(run.record, run.settings, rows=run.rows, workers=workers)
+def _write_outputs(run: _Run, workers: Workers, checks: StudyChecks) -> None:
+    # The codebook and form index this run checked with: the same settings make the same.
+    changes = write_outputs(
+        run.record,
+        run.settings,
+        rows=run.rows,
+        workers=workers,
+        codebook=checks.codebook,
+        forms=checks.forms,
+    )
     run.report.outputs_written += changes.written
     run.report.outputs_unchanged += changes.unchanged
     run.report.outputs_removed += changes.removed
