@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from survey_app.codebook.model import Codebook, Variable
+from survey_app.sealing.canonical import indented_json_bytes
 
 CSV_COLUMNS = (
     "name",
@@ -38,8 +38,7 @@ CSV_COLUMNS = (
 
 def codebook_json_bytes(codebook: Codebook) -> bytes:
     """Indented, key-sorted UTF-8 JSON: identical codebooks give identical bytes."""
-    text = json.dumps(codebook.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
-    return (text + "\n").encode("utf-8")
+    return indented_json_bytes(codebook.to_json()) + b"\n"
 
 
 def codebook_csv_bytes(codebook: Codebook) -> bytes:

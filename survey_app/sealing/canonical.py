@@ -116,6 +116,30 @@ def sorted_json_bytes(obj: object) -> bytes:
     return _dumps(obj).encode("utf-8")
 
 
+def indented_json_bytes(obj: object) -> bytes:
+    """json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) in UTF-8, fast when floatless.
+
+    orjson lays out two-space indents as json does; a value holding a float (or what orjson
+    cannot write) is left to json.
+    """
+    if _ORJSON_WRITES_AS_PYTHON and not _holds_float(obj):
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def _holds_float(obj: object) -> bool:
+    if isinstance(obj, float):
+        return True
+    if isinstance(obj, dict):
+        return any(_holds_float(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return any(_holds_float(v) for v in obj)
+    return False
+
+
 def _orjson_writes_as_python() -> bool:
     # The tests prove the pinned orjson; this keeps another one that writes otherwise (an
     # older float layout, other escapes or key order) from deciding anything.

@@ -349,3 +349,23 @@ def test_sorted_json_bytes_uses_json_alone_when_orjson_writes_otherwise(
     assert (
         canonical.sorted_json_bytes({"b": [1, "é"], "a": None}) == '{"a":null,"b":[1,"é"]}'.encode()
     )
+
+
+def _indented(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+@settings(max_examples=examples(600))
+@given(_FLOATLESS)
+def test_indented_json_bytes_of_a_floatless_value_is_json_indented(value: object) -> None:
+    assert canonical.indented_json_bytes(value) == _indented(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"a": [], "b": {}, "c": [{}], "d": [[]]}, {"cutoff": 1e-05}, [1e16, {"x": 0.1}], 2**70],
+)
+def test_indented_json_bytes_writes_empty_containers_floats_and_big_ints_as_json(
+    value: object,
+) -> None:
+    assert canonical.indented_json_bytes(value) == _indented(value)
