@@ -20,7 +20,7 @@ import struct
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,15 +181,21 @@ def write_bundle(
     )
 
 
-def read_bundle(path: Path) -> Bundle:
-    """Read a bundle and verify manifest signature, file list and hashes (BundleError)."""
+def read_bundle(
+    path: Path, on_envelope: Callable[[int, dict[str, Any]], None] | None = None
+) -> Bundle:
+    """Read a bundle and verify manifest signature, file list and hashes (BundleError).
+
+    `on_envelope(index, envelope)` is told of each envelope as soon as it is read and
+    verified against the signed manifest, in order, so that work on it can start before the
+    rest of the file is read (the bundle as a whole may still be refused after).
+    """
     path = Path(path)
     name = path.name
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise BundleError(f"{name}: cannot read the file ({exc.strerror})") from None
-    digest = hashlib.sha256(raw).hexdigest()
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
     # NotImplementedError: a central directory entry claiming a zip version zipfile cannot read
@@ -207,12 +213,17 @@ def read_bundle(path: Path) -> Bundle:
             extra = sorted(set(members) - listed - {MANIFEST_NAME})
             if extra:
                 raise BundleError(f"{name}: holds {len(extra)} file(s) not listed in its manifest")
-            envelopes = tuple(
-                _read_envelope(zf, members, stored, e, manifest, name) for e in manifest.entries
-            )
+            envelopes = []
+            for entry in manifest.entries:
+                envelope = _read_envelope(zf, members, stored, entry, manifest, name)
+                if on_envelope is not None:
+                    on_envelope(len(envelopes), envelope)
+                envelopes.append(envelope)
         except BundleError as exc:
             raise BundleError(str(exc), manifest.count) from None
-    return Bundle(path=path, manifest=manifest, envelopes=envelopes, file_sha256=digest)
+    # Hashed last: the first envelopes are told of ~0.01 s sooner (12 MB of bundle).
+    digest = hashlib.sha256(raw).hexdigest()
+    return Bundle(path=path, manifest=manifest, envelopes=tuple(envelopes), file_sha256=digest)
 
 
 def file_sha256(path: Path) -> str:

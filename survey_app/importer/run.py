@@ -22,7 +22,7 @@ from survey_app.errors import DISK_FULL, READ_ONLY, UserFacingError, disk_proble
 from survey_app.forms.library import FormLibrary
 from survey_app.importer.dataset import TableRow
 from survey_app.importer.outputs import write_outputs
-from survey_app.importer.parallel import Handle, Workers
+from survey_app.importer.parallel import CHUNK, Handle, Workers
 from survey_app.importer.prepare import Prepared, StudyChecks, content_sha256
 from survey_app.importer.record import DeviceTrust, ImportRecord
 from survey_app.importer.report import ImportReport, Rejection
@@ -236,26 +236,34 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
 
 
 def _load(run: _Run, path: Path, workers: Workers) -> _Loaded:
-    """Read a bundle and start opening every envelope not already imported."""
+    """Read a bundle, opening its envelopes (all but those imported before) as they are read."""
     loaded = _Loaded(path)
-    try:
-        loaded.bundle = read_bundle(path)
-    except BundleError as exc:
-        loaded.problem = exc
-        return loaded
-    todo: list[int] = []
-    for index, envelope in enumerate(loaded.bundle.envelopes):
+    batch: list[tuple[int, dict[str, Any]]] = []
+
+    def start(todo: list[tuple[int, dict[str, Any]]]) -> None:
+        handles = workers.open([envelope for _, envelope in todo])
+        loaded.handles.update(zip((index for index, _ in todo), handles, strict=True))
+        todo.clear()
+
+    def read(index: int, envelope: dict[str, Any]) -> None:
         # Only what was imported before is skipped here; what was seen is only ever added to,
         # so an envelope skipped now is a duplicate when its turn comes.
-        if str(envelope.get("submission_id")) in run.seen_envelopes:
+        sid = str(envelope.get("submission_id"))
+        if sid in run.seen_envelopes:
             digest = content_sha256(envelope)
             loaded.envelope_hashes[index] = digest
-            if run.seen_envelopes[str(envelope.get("submission_id"))] == digest:
-                continue
-        todo.append(index)
-    envelopes = loaded.bundle.envelopes
-    handles = workers.open([envelopes[i] for i in todo])
-    loaded.handles = dict(zip(todo, handles, strict=True))
+            if run.seen_envelopes[sid] == digest:
+                return
+        batch.append((index, envelope))
+        if len(batch) == CHUNK:  # a worker's share: started while the rest is read
+            start(batch)
+
+    try:
+        loaded.bundle = read_bundle(path, read)
+    except BundleError as exc:
+        loaded.problem = exc  # what was started is not waited for
+        return loaded
+    start(batch)
     return loaded
 
 

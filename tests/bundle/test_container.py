@@ -182,3 +182,23 @@ def test_bundle_mixing_v1_and_v2_envelopes_round_trips(tmp_path, device_key, stu
     assert [e["format"] for e in bundle.envelopes] == [ENVELOPE_FORMAT_V1, ENVELOPE_FORMAT_V2]
     opened = [open_envelope(e, study_keys.identity) for e in bundle.envelopes]
     assert [p["answers"][0]["value"] for p in opened] == [1, 2]
+
+
+def test_each_envelope_is_told_in_order_as_it_is_read(tmp_path, envelopes, device_key):
+    info = _write(tmp_path / "b.surveybundle", envelopes, device_key)
+    told: list[tuple[int, dict]] = []
+    bundle = read_bundle(info.path, lambda index, envelope: told.append((index, envelope)))
+    assert told == list(enumerate(bundle.envelopes))
+    assert len(told) == len(envelopes)
+
+
+def test_only_envelopes_matching_the_manifest_are_told_before_the_bundle_is_refused(
+    tmp_path, envelopes, device_key
+):
+    info = _write(tmp_path / "b.surveybundle", envelopes, device_key)
+    entries = read_bundle(info.path).manifest.entries
+    _rewrite_member(info.path, entries[1].path, lambda data: data.replace(b"sub-1", b"sub-9"))
+    told: list[str] = []
+    with pytest.raises(BundleError, match="sub-1 does not match the manifest"):
+        read_bundle(info.path, lambda index, envelope: told.append(envelope["submission_id"]))
+    assert told == [entries[0].submission_id]

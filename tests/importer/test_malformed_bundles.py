@@ -97,3 +97,30 @@ def test_an_envelope_field_holding_a_number_past_64_bits_is_refused_as_before(
     [rejection] = report.rejections
     assert rejection.source == "a-bad.surveybundle"
     assert "field ciphertext_sha256 must be text" in rejection.reason
+
+
+def test_a_bundle_found_altered_after_its_first_envelopes_were_opened_imports_nothing(
+    tmp_path, library, laptop, study_keys, settings
+) -> None:
+    import dataclasses
+    import zipfile
+
+    from survey_app.bundle import read_bundle
+    from survey_app.importer.record import ImportRecord
+
+    # 70 envelopes: the first 64 are handed to a worker while the rest is still being read.
+    bad = _bundle(tmp_path, "a-bad.surveybundle", library, laptop, study_keys, 70)
+    last = read_bundle(bad).manifest.entries[-1].path
+    with zipfile.ZipFile(bad) as zf:
+        contents = {i.filename: zf.read(i) for i in zf.infolist()}
+    contents[last] = contents[last].replace(b'"sealed_at":"', b'"sealed_at":"1')
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name, data in contents.items():
+            zf.writestr(name, data)
+    good = _bundle(tmp_path, "b-good.surveybundle", library, laptop, study_keys, 2, first=100)
+    report = run_import([bad, good], study_keys.identity, dataclasses.replace(settings, workers=2))
+    assert (report.bundles_rejected, report.bundles_accepted, report.new_count) == (1, 1, 2)
+    assert "does not match the manifest" in report.rejections[0].reason
+    assert report.rejections[0].submissions == 70
+    with ImportRecord.open(settings.out_dir, study_keys.identity) as record:
+        assert sorted(record.submission_ids()) == ["sub-100", "sub-101"]
