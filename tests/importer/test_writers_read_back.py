@@ -1,4 +1,8 @@
-"""A .sav/.dta file is read back to its last row before it is published under its name."""
+"""A .sav/.dta file is read back to its last row before it is published under its name.
+
+Only files pyreadstat writes are read back: the .dta table here holds a string too long for
+the native writer (stata_file), so that dta_bytes falls back to pyreadstat.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 from survey_app.codebook import Variable
 from survey_app.importer import writers
 from survey_app.importer.dataset import Table
+from survey_app.importer.stata_file import dta_file_bytes
 
 KINDS = {
     "sav": (writers.sav_bytes, pyreadstat.read_sav),
@@ -25,9 +30,16 @@ def _table(rows: int = 400) -> Table:
         Variable("note", {"en": "Note"}, "string", "item"),
     )
     cells = tuple(
-        (f"s-{n:04d}", (20 + n % 60) if n % 7 else -9, "x" * (n % 30)) for n in range(rows)
+        (f"s-{n:04d}", (20 + n % 60) if n % 7 else -9, "x" * (n % 30 if n else 3000))
+        for n in range(rows)
     )
     return Table("baseline", variables, cells)
+
+
+def test_the_dta_table_is_one_pyreadstat_writes() -> None:
+    table = _table()
+    arguments = writers.dta_arguments(table, "en")
+    assert dta_file_bytes(table, missing_tags=writers.STATA_MISSING, **arguments) is None
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
