@@ -62,6 +62,7 @@ def missing_double(letter: str = "") -> float:
 
 
 _SYSTEM_MISSING = missing_double()
+_EXTENDED_MISSING = {letter: missing_double(letter) for letter in "abcdefghijklmnopqrstuvwxyz"}
 
 
 def dta_file_bytes(
@@ -84,7 +85,7 @@ def dta_file_bytes(
         return _dta_file_bytes(
             table, column_labels, variable_value_labels, missing_user_values, missing_tags, now
         )
-    except (struct.error, TypeError, ValueError, ArithmeticError, UnicodeError):
+    except (struct.error, TypeError, ValueError, ArithmeticError, LookupError, AttributeError):
         return None
 
 
@@ -124,7 +125,7 @@ def _dta_file_bytes(
         elif var.type == "numeric":
             translate: dict[Any, Any] = {None: _SYSTEM_MISSING}
             for code, letter in missing_tags.items() if letters else ():
-                translate[code] = missing_double(letter) if letter in letters else _UNDECLARED
+                translate[code] = _EXTENDED_MISSING[letter] if letter in letters else _UNDECLARED
             translations.append(translate)
             widths.append(0)
         else:
@@ -154,7 +155,8 @@ def _dta_file_bytes(
         % (struct.pack("<i", len(body)), set_name.ljust(_NAME_BYTES + 3, b"\0"), body)
         for set_name, _, body in label_sets
     )
-    # Each as the map counts it: from its opening tag to the end of its closing tag.
+    # Each as the map counts it, from its opening tag to the end of its closing tag; the data
+    # apart, so that its bytes are copied once, into the file.
     sections = (
         b"<map>" + bytes(14 * 8) + b"</map>",  # the map itself, filled in below
         _tagged(b"variable_types", b"".join(_TYPES.pack(w or _DOUBLE_TYPE) for w in widths)),
@@ -169,16 +171,17 @@ def _dta_file_bytes(
             b"variable_labels", b"".join(t.ljust(_LABEL_BYTES, b"\0") for t in variable_labels)
         ),
         b"<characteristics></characteristics>",
-        _tagged(b"data", data),
+    )
+    tail = (
         b"<strls></strls>",
         _tagged(b"value_labels", value_labels),
         b"</stata_dta>",
     )
     offsets = [0, len(header)]
-    for section in sections:
-        offsets.append(offsets[-1] + len(section))
-    sections = (b"<map>" + struct.pack("<14Q", *offsets) + b"</map>", *sections[1:])
-    return header + b"".join(sections)
+    for length in (*map(len, sections), len(b"<data></data>") + len(data), *map(len, tail)):
+        offsets.append(offsets[-1] + length)
+    map_section = b"<map>" + struct.pack("<14Q", *offsets) + b"</map>"
+    return b"".join((header, map_section, *sections[1:], b"<data>", data, b"</data>", *tail))
 
 
 def _tagged(tag: bytes, body: bytes) -> bytes:
@@ -195,9 +198,8 @@ def _name_ok(name: str) -> bool:
 
 
 def _strings(column: list[Any]) -> dict[Any, bytes] | None:
-    # pyreadstat is given None as "" and writes each string's UTF-8 bytes, NUL-padded.
-    if not set(map(type, column)) <= {str, type(None)}:
-        return None
+    # pyreadstat is given None as "" and writes each string's UTF-8 bytes, NUL-padded. Any
+    # other cell fails: no encode() (AttributeError), or packed as bytes (struct.error).
     encoded = {text: text.encode("utf-8") for text in set(column) if text}
     encoded[None] = encoded[""] = b""
     if b"\0" in b"".join(encoded.values()):  # readstat's strings end at a NUL
@@ -218,11 +220,11 @@ def _doubles_ok(
         if width:
             offset += width
             continue
-        marks = data[offset + 7 :: size].translate(_HIGH_BYTES)
+        last = data[offset + 7 :: size]
         offset += 8
-        if not any(marks):
+        if 0x7F not in last and 0xFF not in last:
             continue
-        cells = map(itemgetter(column), compress(rows, marks))
+        cells = map(itemgetter(column), compress(rows, last.translate(_HIGH_BYTES)))
         for cell in filterfalse(translate.__contains__, cells):
             if not -_TOO_LARGE < float(cell) < _TOO_LARGE:
                 return False  # pandas would write NaN as missing, readstat refuses the rest
@@ -254,40 +256,51 @@ def _label_sets(
 ) -> list[tuple[bytes, str, bytes]] | None:
     """(label set's name, variable, the table after its name) of each labelled variable."""
     sets: list[tuple[bytes, str, bytes]] = []
+    tables: dict[tuple, bytes | None] = {}  # many variables share one scale's labels
     for name in names:
         mapping = variable_value_labels.get(name)
         if not mapping:
             continue
-        letters = missing_user_values.get(name) or ()
-        numbers: dict[int, bytes] = {}
-        tagged: dict[str, bytes] = {}
-        for value, text in mapping.items():
-            if type(text) is not str:
-                return None
-            encoded = text.encode("utf-8")
-            if b"\0" in encoded:
-                return None
-            if type(value) is str and value in letters:
-                tagged[value] = encoded
-            elif type(value) in (int, float) and value == int(value) and abs(value) < 2**30:
-                if int(value) in numbers:
-                    return None
-                numbers[int(value)] = encoded
-            else:
-                return None
-        # readstat sorts the numbers, then the letters after them.
-        entries = [(key, numbers[key]) for key in sorted(numbers)]
-        entries += [(_MISSING_INT32_A + ord(t) - ord("a"), tagged[t]) for t in sorted(tagged)]
-        starts, text_len = [], 0
-        for _, encoded in entries:
-            starts.append(text_len)
-            text_len += len(encoded) + 1
-        count = len(entries)
-        body = struct.pack(
-            f"<2i{2 * count}i", count, text_len, *starts, *(key for key, _ in entries)
-        ) + b"".join(encoded + b"\0" for _, encoded in entries)
-        sets.append((f"{name}{len(sets)}".encode(), name, body))
+        letters = tuple(missing_user_values.get(name) or ())
+        # Types too: 1, 1.0 and True are equal keys, and a bool is refused.
+        key = (letters, *((type(k), k, type(v), v) for k, v in mapping.items()))
+        if key not in tables:
+            tables[key] = _label_table(mapping, letters)
+        table = tables[key]
+        if table is None:
+            return None
+        sets.append((f"{name}{len(sets)}".encode(), name, table))
     return sets
+
+
+def _label_table(mapping: Mapping[Any, str], letters: Sequence[str]) -> bytes | None:
+    numbers: dict[int, bytes] = {}
+    tagged: dict[str, bytes] = {}
+    for value, text in mapping.items():
+        if type(text) is not str:
+            return None
+        encoded = text.encode("utf-8")
+        if b"\0" in encoded:
+            return None
+        if type(value) is str and value in letters:
+            tagged[value] = encoded
+        elif type(value) in (int, float) and value == int(value) and abs(value) < 2**30:
+            if int(value) in numbers:
+                return None
+            numbers[int(value)] = encoded
+        else:
+            return None
+    # readstat sorts the numbers, then the letters after them.
+    entries = [(key, numbers[key]) for key in sorted(numbers)]
+    entries += [(_MISSING_INT32_A + ord(t) - ord("a"), tagged[t]) for t in sorted(tagged)]
+    starts, text_len = [], 0
+    for _, encoded in entries:
+        starts.append(text_len)
+        text_len += len(encoded) + 1
+    count = len(entries)
+    return struct.pack(
+        f"<2i{2 * count}i", count, text_len, *starts, *(key for key, _ in entries)
+    ) + b"".join(encoded + b"\0" for _, encoded in entries)
 
 
 def _timestamp(now: float | None) -> bytes:
