@@ -51,7 +51,7 @@ _U64 = struct.Struct("<Q")
 _DOUBLE = struct.Struct("<d")
 # Packing this where a double belongs fails (struct.error): a code the column does not declare.
 _UNDECLARED = object()
-# 1 for a double's last byte that 0x7F or 0xFF (large, infinite, NaN or missing), else 0.
+# 1 for a double's last byte that is 0x7F or 0xFF (large, infinite, NaN or missing), else 0.
 _HIGH_BYTES = bytes(int(b in (0x7F, 0xFF)) for b in range(256))
 
 
@@ -105,6 +105,10 @@ def _dta_file_bytes(
         return None
     if not {*variable_value_labels, *missing_user_values} <= set(names):
         return None
+    for letters in missing_user_values.values():
+        # pyreadstat takes a list of letters a-z only
+        if type(letters) is not list or not set(letters) <= _EXTENDED_MISSING.keys():
+            return None
     # Per column: what its cells become (a dict: cell -> value to pack, else the cell
     # itself) and its width (0: a double).
     translations: list[dict[Any, Any]] = []

@@ -203,6 +203,14 @@ def test_a_label_readstat_would_cut_gives_none() -> None:
     assert dta_file_bytes(table, missing_user_values={}, missing_tags={}, **labels)
 
 
+@pytest.mark.parametrize("letters", [["A"], ("a",), ["ab"]])
+def test_missing_letters_pyreadstat_refuses_give_none(letters) -> None:
+    table = Table("t", (numeric("q1"),), ((1,),))
+    arguments = {"column_labels": {}, "variable_value_labels": {}}
+    missing = {"q1": letters}
+    assert dta_file_bytes(table, missing_user_values=missing, missing_tags={}, **arguments) is None
+
+
 def test_what_is_not_reproduced_is_still_written_by_pyreadstat(tmp_path: Path) -> None:
     variables = (string("note"), numeric("q1", missing_codes=(-7, -9)))
     rows = (("x" * 3000, 1), ("short", -9))
