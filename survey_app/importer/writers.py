@@ -22,6 +22,7 @@ from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Variable
 from survey_app.errors import nearly_full
 from survey_app.importer.dataset import Table
+from survey_app.importer.stata_file import dta_file_bytes
 from survey_app.sealing.canonical import sorted_json_bytes
 
 WRITER_VERSION = "1"
@@ -124,11 +125,8 @@ def write_dta(path: Path, table: Table, label_language: str = "en") -> None:
     atomic_write_bytes(path, dta_bytes(table, label_language, path.parent))
 
 
-def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
-    """The .dta file's bytes (pyreadstat writes a file: a private temporary one in scratch)."""
-    import pyreadstat
-
-    frame = _frame(table, stata=True)
+def dta_arguments(table: Table, label_language: str) -> dict[str, Any]:
+    """pyreadstat.write_dta's labels and missing letters for the table (keyword arguments)."""
     labels = {v.name: _clip(_label(v, label_language), STATA_LABEL_BYTES) for v in table.variables}
     value_labels: dict[str, dict[Any, str]] = {}
     for v in table.variables:
@@ -144,15 +142,30 @@ def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
         for v in table.variables
         if v.type == "numeric" and v.missing_codes
     }
+    return {
+        "column_labels": labels,
+        "variable_value_labels": value_labels,
+        "missing_user_values": missing,
+    }
+
+
+def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
+    """The .dta file's bytes: written here, or by pyreadstat (through a file in scratch).
+
+    The bytes written here are pyreadstat's (tests/importer/test_stata_file.py) and are in
+    memory: the caller writes them with fsync, so readstat's silent truncation on a full disk
+    that the read-back guards against cannot happen to them.
+    """
+    arguments = dta_arguments(table, label_language)
+    data = dta_file_bytes(table, missing_tags=STATA_MISSING, **arguments)
+    if data is not None:
+        return data
+    import pyreadstat
+
+    frame = _frame(table, stata=True)
     return _via_temp(
         scratch,
-        lambda tmp: pyreadstat.write_dta(
-            frame,
-            tmp,
-            column_labels=labels,
-            variable_value_labels=value_labels,
-            missing_user_values=missing,
-        ),
+        lambda tmp: pyreadstat.write_dta(frame, tmp, **arguments),
         pyreadstat.read_dta,
         table,
     )

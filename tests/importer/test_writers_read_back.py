@@ -1,4 +1,8 @@
-"""A .sav/.dta file is read back to its last row before it is published under its name."""
+"""A .sav/.dta file is read back to its last row before it is published under its name.
+
+Only files pyreadstat writes are read back: the .dta table here holds a string too long for
+the native writer (stata_file), so that dta_bytes falls back to pyreadstat.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 from survey_app.codebook import Variable
 from survey_app.importer import writers
 from survey_app.importer.dataset import Table
+from survey_app.importer.stata_file import dta_file_bytes
 
 KINDS = {
     "sav": (writers.sav_bytes, pyreadstat.read_sav),
@@ -18,7 +23,7 @@ KINDS = {
 }
 
 
-def _table(rows: int = 400) -> Table:
+def _table(kind: str, rows: int = 400) -> Table:
     variables = (
         Variable("submission_id", {"en": "Submission"}, "string", "session"),
         Variable("age", {"en": "Age"}, "numeric", "item", missing_codes=(-7, -9)),
@@ -27,13 +32,21 @@ def _table(rows: int = 400) -> Table:
     cells = tuple(
         (f"s-{n:04d}", (20 + n % 60) if n % 7 else -9, "x" * (n % 30)) for n in range(rows)
     )
+    if kind == "dta":  # Stata stores it as strL: stata_file leaves the file to pyreadstat
+        cells = (("s-long", 20, "x" * 3000), *cells)
     return Table("baseline", variables, cells)
+
+
+def test_the_dta_table_is_one_pyreadstat_writes() -> None:
+    table = _table("dta")
+    arguments = writers.dta_arguments(table, "en")
+    assert dta_file_bytes(table, missing_tags=writers.STATA_MISSING, **arguments) is None
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_a_complete_file_reads_back(tmp_path: Path, kind: str) -> None:
     make, read = KINDS[kind]
-    table = _table()
+    table = _table(kind)
     path = tmp_path / f"t.{kind}"
     path.write_bytes(make(table, "en", tmp_path))
     writers._read_back(tmp_path, str(path), read, table)
@@ -43,7 +56,7 @@ def test_a_complete_file_reads_back(tmp_path: Path, kind: str) -> None:
 def test_a_file_missing_its_last_rows_is_refused(tmp_path: Path, kind: str) -> None:
     """Plays a cheaper read-back (the header's row count only): a cut file must not pass."""
     make, read = KINDS[kind]
-    table = _table()
+    table = _table(kind)
     data = make(table, "en", tmp_path)
     path = tmp_path / f"t.{kind}"
     path.write_bytes(data[: len(data) * 3 // 4])
