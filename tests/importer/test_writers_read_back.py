@@ -12,8 +12,14 @@ from survey_app.codebook import Variable
 from survey_app.importer import writers
 from survey_app.importer.dataset import Table
 
+
+def _sav_by_pyreadstat(table: Table, language: str, scratch: Path) -> bytes:
+    # sav_bytes writes these tables natively (no read-back needed): the guard is pyreadstat's.
+    return writers.sav_bytes_pyreadstat(table, writers.sav_arguments(table, language), scratch)
+
+
 KINDS = {
-    "sav": (writers.sav_bytes, pyreadstat.read_sav),
+    "sav": (_sav_by_pyreadstat, pyreadstat.read_sav),
     "dta": (writers.dta_bytes, pyreadstat.read_dta),
 }
 
