@@ -104,12 +104,19 @@ def sav_file_bytes(
     if len({c.name for c in columns}) != len(columns):
         return None
     value_label_sets = []
+    # Many items share one scale: each distinct set of labels is encoded once. The key is the
+    # repr, which tells 1 from 1.0 and True, and 0.0 from -0.0 (equal as dict keys).
+    known: dict[str, list[bytes] | None] = {}
     for var, column in zip(table.variables, columns, strict=True):
         mapping = value_labels.get(var.name)
         if mapping:
-            if var.type != "numeric":
+            if var.type != "numeric" or not isinstance(mapping, Mapping):
                 return None
-            encoded = _value_labels(mapping)
+            items = tuple(mapping.items())
+            key = repr(items)
+            if key not in known:
+                known[key] = _value_labels(items)
+            encoded = known[key]
             if encoded is None:
                 return None
             value_label_sets.append((column, encoded))
@@ -267,9 +274,9 @@ def _double_bits(value: float) -> int:
     return struct.unpack("<Q", struct.pack("<d", value))[0]
 
 
-def _value_labels(mapping: Mapping[Any, str]) -> list[bytes] | None:
+def _value_labels(items: tuple[tuple[Any, Any], ...]) -> list[bytes] | None:
     records = []
-    for value, text in mapping.items():
+    for value, text in items:
         if type(value) not in (int, float) or type(text) is not str:
             return None
         try:

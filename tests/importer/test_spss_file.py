@@ -225,6 +225,21 @@ def test_special_numbers(tmp_path: Path) -> None:
     assert struct.pack("<d", -0.0) in data
 
 
+def test_value_label_sets_that_compare_equal_but_differ(tmp_path: Path) -> None:
+    """Equal as Python values, not as bytes or to pyreadstat: each set is written as given."""
+    table = Table("t", (_var("a"), _var("b"), _var("c"), _var("d")), ((0, 0, 1, 1),))
+    arguments = writers.sav_arguments(table, "en")
+    arguments["variable_value_labels"] = {
+        "a": {0.0: "none", 1: "one"},
+        "b": {-0.0: "none", 1.0: "one"},
+        "c": {0.0: "none", 1: "one"},
+        "d": {0: "none", 1.0: "one"},
+    }
+    assert_same_as_pyreadstat(table, arguments, tmp_path)
+    arguments["variable_value_labels"]["d"] = {0: "none", True: "one"}
+    assert native(table, arguments) is None
+
+
 def test_missing_values_of_every_kind(tmp_path: Path) -> None:
     table = Table("t", (AGE, NOTE), ((1, "a"),))
     arguments = writers.sav_arguments(table, "en")
