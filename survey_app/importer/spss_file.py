@@ -242,7 +242,7 @@ def _describe(
             column.label = label.encode("utf-8")
         except UnicodeEncodeError:
             return False
-        if b"\0" in column.label or len(column.label) > 1000:
+        if b"\0" in column.label:
             return False
     values = missing.get(name)
     if values:

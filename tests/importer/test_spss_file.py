@@ -197,6 +197,15 @@ def test_decimals_formats(decimals: int, tmp_path: Path) -> None:
     same_as_pyreadstat(Table("t", variables, rows), "en", tmp_path)
 
 
+def test_labels_of_any_length_unclipped(tmp_path: Path) -> None:
+    """Given labels longer than 256 bytes, ReadStat keeps whole characters up to 256 bytes."""
+    table = Table("t", (AGE, NOTE), ((1, "a"),))
+    arguments = writers.sav_arguments(table, "en")
+    for text in ("é" * 129, "😀" * 300, "x" + "€" * 2000, "a" * 256, "a" * 257):
+        arguments["column_labels"] = {"age": text, "note": text[1:]}
+        assert_same_as_pyreadstat(table, arguments, tmp_path)
+
+
 def test_measures_and_no_measure(tmp_path: Path) -> None:
     variables = tuple(_var(f"v_{m}", measure=m) for m in ("nominal", "ordinal", "scale"))
     arguments = writers.sav_arguments(Table("t", variables, ((1, 2, 3),)), "en")
