@@ -87,13 +87,11 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
 def sav_arguments(table: Table, label_language: str) -> dict[str, Any]:
     """pyreadstat.write_sav's keyword arguments for a table (the native writer takes the same)."""
     labels = {v.name: _clip(_label(v, label_language), SPSS_LABEL_BYTES) for v in table.variables}
-    value_labels = {
-        v.name: _number_keys(v.value_label_map(label_language))
-        for v in table.variables
-        if v.type == "numeric" and v.value_label_map(label_language)
-    }
+    value_labels: dict[str, dict[Any, str]] = {}
     missing: dict[str, list[Any]] = {}
     for v in table.variables:
+        if v.type == "numeric" and (mapping := v.value_label_map(label_language)):
+            value_labels[v.name] = _number_keys(mapping)
         if v.missing_codes:
             codes = sorted(v.missing_codes)
             missing[v.name] = (
@@ -111,7 +109,7 @@ def sav_arguments(table: Table, label_language: str) -> dict[str, Any]:
 
 
 def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
-    """The .sav file's bytes: written in memory, or by pyreadstat for what that cannot write.
+    """The .sav file's bytes: written in memory, or by pyreadstat when the native writer declines.
 
     The native bytes are pyreadstat's but for the header's time stamp (tests/importer/
     test_spss_file.py); they need no read-back: the caller writes them with fsync, and only
