@@ -22,6 +22,7 @@ from survey_app.bundle.atomic import atomic_write_bytes
 from survey_app.codebook import DECLINED, NOT_ANSWERED, NOT_APPLICABLE, Variable
 from survey_app.errors import nearly_full
 from survey_app.importer.dataset import Table
+from survey_app.importer.spss_file import sav_file_bytes
 from survey_app.importer.stata_file import dta_file_bytes
 from survey_app.sealing.canonical import sorted_json_bytes
 
@@ -84,37 +85,59 @@ def write_sav(path: Path, table: Table, label_language: str = "en") -> None:
     atomic_write_bytes(path, sav_bytes(table, label_language, path.parent))
 
 
-def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
-    """The .sav file's bytes (pyreadstat writes a file: a private temporary one in scratch)."""
-    import pyreadstat
-
-    frame = _frame(table, stata=False)
+def sav_arguments(table: Table, label_language: str) -> dict[str, Any]:
+    """pyreadstat.write_sav's keyword arguments for a table (the native writer takes the same)."""
     labels = {v.name: _clip(_label(v, label_language), SPSS_LABEL_BYTES) for v in table.variables}
-    value_labels = {
-        v.name: _number_keys(v.value_label_map(label_language))
-        for v in table.variables
-        if v.type == "numeric" and v.value_label_map(label_language)
-    }
+    value_labels: dict[str, dict[Any, str]] = {}
     missing: dict[str, list[Any]] = {}
     for v in table.variables:
+        if v.type == "numeric" and (mapping := v.value_label_map(label_language)):
+            value_labels[v.name] = _number_keys(mapping)
         if v.missing_codes:
             codes = sorted(v.missing_codes)
             missing[v.name] = (
                 [str(c) for c in codes] if v.type == "string" else [float(c) for c in codes]
             )
-    measure = {v.name: v.measure for v in table.variables}
-    formats = {v.name: f"F8.{v.decimals}" for v in table.variables if v.type == "numeric"}
+    return {
+        "column_labels": labels,
+        "variable_value_labels": value_labels,
+        "missing_ranges": missing,
+        "variable_measure": {v.name: v.measure for v in table.variables},
+        "variable_format": {
+            v.name: f"F8.{v.decimals}" for v in table.variables if v.type == "numeric"
+        },
+    }
+
+
+def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
+    """The .sav file's bytes: written in memory, or by pyreadstat when the native writer declines.
+
+    The native bytes are pyreadstat's but for the header's time stamp (tests/importer/
+    test_spss_file.py); they need no read-back: the caller writes them with fsync, and only
+    readstat could end a file early on a full disk without saying so.
+    """
+    arguments = sav_arguments(table, label_language)
+    data = sav_file_bytes(
+        table,
+        arguments["column_labels"],
+        arguments["variable_value_labels"],
+        arguments["missing_ranges"],
+        arguments["variable_measure"],
+        arguments["variable_format"],
+    )
+    if data is not None:
+        return data
+    return sav_bytes_pyreadstat(table, arguments, scratch)
+
+
+def sav_bytes_pyreadstat(table: Table, arguments: dict[str, Any], scratch: Path) -> bytes:
+    """The .sav file's bytes by pyreadstat (it writes a file: a private temporary one)."""
+    import pyreadstat
+
+    frame = _frame(table, stata=False)
     return _via_temp(
         scratch,
-        lambda tmp: pyreadstat.write_sav(
-            frame,
-            tmp,
-            column_labels=labels,
-            variable_value_labels=value_labels,
-            missing_ranges=missing,
-            variable_measure=measure,
-            variable_format=formats,
-        ),
+        lambda tmp: pyreadstat.write_sav(frame, tmp, **arguments),
         pyreadstat.read_sav,
         table,
     )

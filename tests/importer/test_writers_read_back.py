@@ -17,8 +17,14 @@ from survey_app.importer import writers
 from survey_app.importer.dataset import Table
 from survey_app.importer.stata_file import dta_file_bytes
 
+
+def _sav_by_pyreadstat(table: Table, language: str, scratch: Path) -> bytes:
+    # sav_bytes writes these tables natively (no read-back needed): the guard is pyreadstat's.
+    return writers.sav_bytes_pyreadstat(table, writers.sav_arguments(table, language), scratch)
+
+
 KINDS = {
-    "sav": (writers.sav_bytes, pyreadstat.read_sav),
+    "sav": (_sav_by_pyreadstat, pyreadstat.read_sav),
     "dta": (writers.dta_bytes, pyreadstat.read_dta),
 }
 
