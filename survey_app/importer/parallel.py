@@ -115,21 +115,6 @@ class Workers:
         future = self._start().submit(function, *args)
         return partial(self._one, future, None, function, *args)
 
-    def warm_outputs(self) -> None:
-        """Have running workers load the .sav/.dta libraries once their queued work is done.
-
-        Called when the last bundle's opening has been queued: the workers then import pandas
-        and pyreadstat while this process takes the last results and builds the tables,
-        instead of after, when the files wait on them.
-        """
-        if self._pool is None:
-            return
-        try:
-            for _ in range(self._count):
-                self._pool.submit(_import_output_libraries)
-        except BrokenProcessPool:  # a worker died: the files are then made here, on demand
-            pass
-
     def _parallel(self, amount: int) -> bool:
         if self._count <= 1:
             return False
@@ -175,9 +160,3 @@ def _prepare_all(envelopes: list[dict[str, Any]]) -> list[Prepared]:
 def _rows_of(payload_texts: list[str]) -> list[TableRow]:
     assert _worker is not None
     return [_worker.row_of(text) for text in payload_texts]
-
-
-def _import_output_libraries() -> None:
-    # Only loads the modules (sav_bytes and dta_bytes import them again, at no cost then).
-    import pandas  # noqa: F401
-    import pyreadstat  # noqa: F401

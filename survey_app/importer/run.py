@@ -220,7 +220,6 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 ahead.append(_load(run, path, workers))
                 if len(ahead) > READ_AHEAD:
                     _import_bundle(run, ahead.popleft())
-            workers.warm_outputs()
             while ahead:
                 _import_bundle(run, ahead.popleft())
             apply_withdrawals(record, report, report.run_at)
