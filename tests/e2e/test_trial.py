@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from survey_app.answers.codes import make_code
 from survey_app.bundle.from_store import export_store
 from survey_app.cli.main import main
-from survey_app.importer.record import record_key
+from survey_app.importer.record import PAGE_SIZE, record_key
 from survey_app.register.central import _KEY_INFO as CENTRAL_KEY_INFO
 from survey_app.register.central import CentralRegister
 from survey_app.register.snapshot_file import export_register, read_snapshot
@@ -67,9 +67,9 @@ class Trial:
     report: dict
 
 
-def _pages(path: Path, key: bytes) -> bytes:
+def _pages(path: Path, key: bytes, size: int = 4096) -> bytes:
     """Every page of a SQLCipher 4 file decrypted (free pages and deleted cells included)."""
-    data, size, reserve = path.read_bytes(), 4096, 80
+    data, reserve = path.read_bytes(), 80
     plain = bytearray()
     for start in range(0, len(data) - size + 1, size):
         page = data[start : start + size]
@@ -301,7 +301,9 @@ def test_no_name_or_phone_in_any_file_the_answers_side_writes(trial: Trial) -> N
         blobs += [(p.name, p.read_bytes()) for p in data.rglob("*") if p.is_file()
                   and "linking-register" not in p.name]  # fmt: skip
     identity = read_private_key(demo_private_key_path(), "demo")
-    blobs.append(("import record", _pages(trial.out / "import-record.db", record_key(identity))))
+    record = _pages(trial.out / "import-record.db", record_key(identity), PAGE_SIZE)
+    assert b"CREATE TABLE submissions" in record  # decrypted, so a name in it would show
+    blobs.append(("import record", record))
     blobs += [(p.name, p.read_bytes()) for p in trial.out.iterdir() if p.is_file()]
     blobs += [(p.name, p.read_bytes()) for p in (trial.root / "usb").glob("*.surveybundle")]
     leaks = [(name, m) for name, blob in blobs for m in markers if m in blob]

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from survey_app.bundle.from_store import export_store
 from survey_app.cli.main import entry, main
 from survey_app.importer import ImportSettings, run_import
-from survey_app.importer.record import RECORD_NAME, ImportRecord, record_key
+from survey_app.importer.record import PAGE_SIZE, RECORD_NAME, ImportRecord, record_key
 from survey_app.importer.rights import erase_participant, find_participant
 from survey_app.importer.rights_export import CSV_NAME, JSON_NAME, TEXT_NAME
 from survey_app.sealing.study_keys import read_private_key
@@ -104,6 +104,7 @@ def _payloads_of(out: Path, identity: str, code: str) -> list[dict]:
 def _record_dump(out: Path, identity: str) -> str:
     conn = sqlcipher3.connect(str(out / RECORD_NAME))
     conn.execute(f"PRAGMA key = \"x'{record_key(identity).hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return "\n".join(
@@ -115,9 +116,9 @@ def _record_dump(out: Path, identity: str) -> str:
 
 def _decrypted_pages(path: Path, identity: str) -> bytes:
     """Every page of the database file decrypted as SQLCipher 4 stores it (raw key, AES-256-CBC,
-    4096-byte pages ending in an 80-byte reserve that starts with the page's IV; page 1 begins
+    pages of PAGE_SIZE ending in an 80-byte reserve that starts with the page's IV; page 1 begins
     with a 16-byte salt): free pages and deleted cells included, which SQL cannot show."""
-    data, key, size, reserve = path.read_bytes(), record_key(identity), 4096, 80
+    data, key, size, reserve = path.read_bytes(), record_key(identity), PAGE_SIZE, 80
     plain = bytearray()
     for start in range(0, len(data) - size + 1, size):
         page = data[start : start + size]
@@ -324,6 +325,7 @@ def test_the_erasure_log_hash_differs_under_another_study_key(out, identity, cod
 def _raw(out: Path, identity: str) -> sqlcipher3.Connection:
     conn = sqlcipher3.connect(str(out / RECORD_NAME), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{record_key(identity).hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
     return conn
 
 
