@@ -45,8 +45,20 @@ if TYPE_CHECKING:
 
 # name, content fingerprint, and how to start making its bytes (returns a getter)
 Output = tuple[str, str, Callable[[], Callable[[], bytes]]]
-# The data files made in worker processes (the CSV files are made here), by kind.
-DATA_FILES: dict[str, Callable[[Table, str, Path], bytes]] = {"sav": sav_bytes, "dta": dta_bytes}
+
+
+def _csv_file(table: Table, language: str, scratch: Path) -> bytes:
+    """csv_bytes in the form of the other data files' makers (it needs neither argument)."""
+    return csv_bytes(table)
+
+
+# The data files of a table, by kind, in the order they are written: made in the worker
+# processes when there are any, while this process makes the rest.
+DATA_FILES: dict[str, Callable[[Table, str, Path], bytes]] = {
+    "csv": _csv_file,
+    "sav": sav_bytes,
+    "dta": dta_bytes,
+}
 
 
 @dataclass
@@ -72,6 +84,7 @@ def write_outputs(
     workers: Workers | None = None,
     codebook: Codebook | None = None,
     forms: FormIndex | None = None,
+    codebook_files: Callable[[], tuple[bytes, bytes]] | None = None,
 ) -> OutputChanges:
     """Write every output from the record; keep unchanged files byte-identical, drop stale ones.
 
@@ -80,7 +93,8 @@ def write_outputs(
     free text after switching --no-separate-free-text, or a timepoint emptied by an erasure)
     are removed. `rows`: data-set rows made already (by the import, for what it accepted);
     `workers`: worker processes that make the other rows and the .sav/.dta files meanwhile;
-    `codebook`, `forms`: the settings' codebook and form index, when made already.
+    `codebook`, `forms`: the settings' codebook and form index, when made already;
+    `codebook_files`: gives codebook.json and codebook.csv of that codebook, started already.
     """
     out_dir = Path(settings.out_dir)
     if codebook is None:
@@ -100,7 +114,7 @@ def write_outputs(
         record, out_dir, tables, settings.label_language, workers
     )
     duplicates = code_timepoint_duplicates(made)
-    json_doc, csv_doc = codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
+    json_doc, csv_doc = codebook_files() if codebook_files else codebook_documents(codebook)
     outputs: list[Output] = [
         ("codebook.json", hashlib.sha256(json_doc).hexdigest(), _ready(json_doc)),
         ("codebook.csv", hashlib.sha256(csv_doc).hexdigest(), _ready(csv_doc)),
@@ -143,14 +157,14 @@ def _start_data_files(
     language: str,
     workers: Workers | None,
 ) -> tuple[dict[str, list[Output]], dict[str, Callable[[], bytes]], set[str]]:
-    """Each table's outputs; the .sav/.dta files started where changed, and those unchanged.
+    """Each table's outputs; the data files started where changed, and those unchanged.
 
-    The .sav/.dta files are the longest part of an import's tail (made in the workers), so
-    they are started first, the largest table first and the longest file first (the workers
-    then finish together), before this process makes the codebook, the fingerprints and the
-    CSV files. A file the record never wrote is written whatever its fingerprint says, so it
-    is started before any fingerprint is worked out (~0.03 s for the largest table); the
-    others as soon as their table's fingerprints show them changed.
+    The data files are the longest part of an import's tail (made in the workers), so they
+    are started first, the largest table first and the longest file first (the workers then
+    finish together), before this process works out the fingerprints and takes the codebook.
+    A file the record never wrote is written whatever its fingerprint says, so it is started
+    before any fingerprint is worked out (~0.02 s for the largest table); the others as soon
+    as their table's fingerprints show them changed.
     """
     cells = {t.name: len(t.rows) * len(t.variables) for t in tables}
     largest_first = sorted(tables, key=lambda t: -cells[t.name])
@@ -165,8 +179,8 @@ def _start_data_files(
     for table in largest_first:
         per_table[table.name] = entries = table_outputs(table, language, out_dir, workers)
         for name, content, start in sorted(entries, key=lambda e: -_cost(e[0], cells)):
-            if not name.endswith((".sav", ".dta")) or name in started:
-                continue  # made here, when written; or started already
+            if name in started:
+                continue
             if _unchanged(record, out_dir, name, content):
                 kept.add(name)
             else:
@@ -202,12 +216,14 @@ def table_outputs(
     """The CSV, SAV and DTA outputs of one table with their content fingerprints."""
     prints = table_fingerprints(table, language)
     return [
-        (f"{table.name}.csv", prints["csv"], lambda: lambda: csv_bytes(table)),
-        *(
-            (f"{table.name}.{kind}", prints[kind], _later(make, table, language, scratch, workers))
-            for kind, make in DATA_FILES.items()
-        ),
+        (f"{table.name}.{kind}", prints[kind], _later(make, table, language, scratch, workers))
+        for kind, make in DATA_FILES.items()
     ]
+
+
+def codebook_documents(codebook: Codebook) -> tuple[bytes, bytes]:
+    """codebook.json and codebook.csv of a codebook."""
+    return codebook_json_bytes(codebook), codebook_csv_bytes(codebook)
 
 
 def _later(
@@ -217,17 +233,17 @@ def _later(
     scratch: Path,
     workers: Workers | None,
 ) -> Callable[[], Callable[[], bytes]]:
-    """How to start making one .sav/.dta file: in a worker when there are workers."""
+    """How to start making one data file: in a worker when there are workers."""
     if workers is None:
         return lambda: lambda: make(table, language, scratch)
     return lambda: workers.call(make, table, language, scratch)
 
 
 def _cost(name: str, cells: Mapping[str, int]) -> float:
-    # Measured: a .dta takes ~1.6 times a .sav of the same table; CSV and codebook are made
-    # here, on demand, and cost little.
+    # Measured with the native writers (benchmarks/bench_dta.py, bench_sav_writer.py): a .dta
+    # or a CSV file takes ~1.4 times a .sav of the same table.
     stem, _, kind = name.rpartition(".")
-    return cells.get(stem, 0) * {"dta": 1.6, "sav": 1.0}.get(kind, 0.0)
+    return cells.get(stem, 0) * {"dta": 1.4, "csv": 1.4, "sav": 1.0}.get(kind, 0.0)
 
 
 def _ready(data: bytes) -> Callable[[], Callable[[], bytes]]:

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from survey_app.importer.dataset import TableRow
+from survey_app.importer.outputs import codebook_documents
 from survey_app.importer.prepare import Prepared, Preparer, StudyChecks
 
 # Below this much work, starting worker processes costs more than it saves.
@@ -115,6 +116,21 @@ class Workers:
         future = self._start().submit(function, *args)
         return partial(self._one, future, None, function, *args)
 
+    def codebook_files(self) -> Callable[[], tuple[bytes, bytes]]:
+        """Start making codebook.json and codebook.csv; call the result for them.
+
+        Called when the last bundle's opening has been queued: a worker makes them while this
+        process takes the last results, not this process afterwards, in the import's tail.
+        """
+        here = partial(codebook_documents, self._checks.codebook)
+        if self._pool is None:
+            return here
+        try:
+            future = self._pool.submit(_codebook_files)
+        except BrokenProcessPool:  # a worker died: made here, on demand
+            return here
+        return partial(self._one, future, None, here)
+
     def _parallel(self, amount: int) -> bool:
         if self._count <= 1:
             return False
@@ -160,3 +176,8 @@ def _prepare_all(envelopes: list[dict[str, Any]]) -> list[Prepared]:
 def _rows_of(payload_texts: list[str]) -> list[TableRow]:
     assert _worker is not None
     return [_worker.row_of(text) for text in payload_texts]
+
+
+def _codebook_files() -> tuple[bytes, bytes]:
+    assert _worker is not None
+    return codebook_documents(_worker.codebook)

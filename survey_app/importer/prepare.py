@@ -92,6 +92,11 @@ class Preparer:
         self._scores = make_scorer(checks.pcl_cutoff)
         self.rows = RowMaker(checks.codebook, self._scores, checks.forms)
 
+    @property
+    def codebook(self) -> Codebook:
+        """The codebook the data-set rows are made by."""
+        return self._checks.codebook
+
     def __call__(self, envelope: dict[str, Any]) -> Prepared:
         """Verify, decrypt, validate and score one envelope."""
         try:

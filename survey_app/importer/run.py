@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +220,7 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 ahead.append(_load(run, path, workers))
                 if len(ahead) > READ_AHEAD:
                     _import_bundle(run, ahead.popleft())
+            codebook_files = workers.codebook_files()
             while ahead:
                 _import_bundle(run, ahead.popleft())
             apply_withdrawals(record, report, report.run_at)
@@ -229,7 +230,7 @@ def _run_import(sources: Sequence[Path], identity: str, settings: ImportSettings
                 for sid, h, _device in record.conflicts()
             ]
             report.totals = record.totals()
-            _write_outputs(run, workers, checks)
+            _write_outputs(run, workers, checks, codebook_files)
     _write_report(out_dir, report, settings.program)
     return report
 
@@ -446,7 +447,12 @@ def _take(
     run.report.new_by_status[session_status(session)] += 1
 
 
-def _write_outputs(run: _Run, workers: Workers, checks: StudyChecks) -> None:
+def _write_outputs(
+    run: _Run,
+    workers: Workers,
+    checks: StudyChecks,
+    codebook_files: Callable[[], tuple[bytes, bytes]],
+) -> None:
     # The codebook and form index this run checked with: the same settings make the same.
     changes = write_outputs(
         run.record,
@@ -455,6 +461,7 @@ def _write_outputs(run: _Run, workers: Workers, checks: StudyChecks) -> None:
         workers=workers,
         codebook=checks.codebook,
         forms=checks.forms,
+        codebook_files=codebook_files,
     )
     run.report.outputs_written += changes.written
     run.report.outputs_unchanged += changes.unchanged

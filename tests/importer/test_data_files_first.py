@@ -1,4 +1,4 @@
-"""The .sav/.dta files, the longest part of an import's tail, are started first."""
+"""The data files (CSV, .sav, .dta), the longest part of an import's tail, are started first."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ class RecordingWorkers(Workers):
         self.events = events
 
     def call(self, function, *args):
-        self.events.append(f"start {args[0].name}.{function.__name__[:3]}")
+        kind = {make: kind for kind, make in outputs.DATA_FILES.items()}[function]
+        self.events.append(f"start {args[0].name}.{kind}")
         return super().call(function, *args)
 
 
@@ -58,9 +59,9 @@ def test_data_files_the_record_never_wrote_start_before_any_fingerprint_is_made(
             changes = write_outputs(record, settings, workers=workers)
     starts = [i for i, e in enumerate(events) if e.startswith("start")]
     first_print = min(i for i, e in enumerate(events) if e.startswith("fingerprint"))
-    assert len(starts) == 2 * len([e for e in events if e.startswith("fingerprint")])
+    assert len(starts) == 3 * len([e for e in events if e.startswith("fingerprint")])
     assert max(starts) < first_print
-    assert {n for n in changes.written if n.endswith((".sav", ".dta"))} == {
+    assert {n for n in changes.written if not n.startswith("codebook.")} == {
         e.removeprefix("start ") for e in events if e.startswith("start")
     }
     assert {p.name: p.read_bytes() for p in settings.out_dir.glob("*.csv")} == written

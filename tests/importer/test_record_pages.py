@@ -10,6 +10,7 @@ import sqlcipher3
 from survey_app.importer import run_import
 from survey_app.importer.record import (
     _SCHEMA,
+    CHECKPOINT_BYTES,
     LEGACY_PAGE_SIZE,
     PAGE_SIZE,
     RECORD_NAME,
@@ -93,3 +94,18 @@ def test_a_record_of_another_key_is_refused_whatever_its_pages(tmp_path, study_k
         ImportRecord.open(out, generate_study_keypair().identity)
 
     assert (out / RECORD_NAME).read_bytes() == before
+
+
+@pytest.mark.parametrize("legacy", [True, False], ids=["default pages", "large pages"])
+def test_the_log_is_copied_into_the_record_every_4_mb_whatever_its_pages(
+    tmp_path, study_keys, legacy
+):
+    out = tmp_path / "out"
+    if legacy:
+        _legacy_record(out, study_keys.identity)
+    else:
+        out.mkdir()
+    with ImportRecord.open(out, study_keys.identity) as record:
+        pages = int(record.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        assert pages == CHECKPOINT_BYTES // _page_size(record)
+        assert CHECKPOINT_BYTES == 4_096_000  # SQLite's default of 1,000 pages of 4 KiB
