@@ -8,9 +8,9 @@ decrypt, validate, de-duplicate, record, write CSV + SAV + DTA. References, meas
 with the imports: the pure crypto floor (age decryption and the two Ed25519 verifications of
 every envelope, everything else prepared beforehand, one core) and reading + opening the
 bundles alone (one core). The import runs once with one worker and once with every core,
-and once more with every core in a fresh process, as `survey-app import` runs it: there the
-.sav/.dta libraries (pandas) are not loaded yet, as they are in this process after its first
-import. Only run_import is timed in that process (not Python's start or loading the study).
+and once more with every core in a fresh process, as `survey-app import` runs it (nothing of an
+earlier import loaded or left on its heap). Only run_import is timed in that process (not
+Python's start or loading the study).
 Envelopes are sealed as the laptops seal them now (format v2); `--seal-version 1` seals the
 older format, which the import still opens (its floor then signs the larger v1 bytes).
 """
