@@ -61,6 +61,10 @@ CREATE TABLE IF NOT EXISTS submissions (
 -- The report's totals by laptop, timepoint and language read this, not every row's page
 -- (~0.015 s after an import of 2,000, in its tail; a record from before gets it when opened).
 CREATE INDEX IF NOT EXISTS submissions_by_origin ON submissions(device_id, timepoint, language);
+-- What was imported before, read at the start of every import: from this small index, not from
+-- the rows, whose 64 KiB pages each hold a whole payload (~0.1 s for 2,000 without it).
+CREATE INDEX IF NOT EXISTS submissions_hashes
+    ON submissions(submission_id, envelope_sha256, payload_sha256);
 CREATE TRIGGER IF NOT EXISTS submissions_no_update BEFORE UPDATE ON submissions
     BEGIN SELECT RAISE(ABORT, 'imported submissions are never changed'); END;
 DROP TRIGGER IF EXISTS submissions_no_delete;
