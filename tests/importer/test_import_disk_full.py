@@ -143,7 +143,12 @@ def test_an_import_into_a_read_only_folder_says_read_only(
 def test_a_data_file_the_full_disk_cut_short_never_lands_under_its_name(
     small_disk: SmallDisk, clean: Path, suffix: str
 ) -> None:
-    """readstat can end a file early on a full disk without reporting it: read back first."""
+    """On a full disk a data file fails with ENOSPC and nothing lands under its name.
+
+    The native writers' bytes fail in the atomic write; a file pyreadstat writes (a table the
+    native writers decline) is read back first, because readstat can end a file early without
+    reporting it (tests/importer/test_writers_read_back.py).
+    """
     identity = read_private_key(demo_private_key_path(), DEMO_PASSPHRASE)
     library = load_study(demo_study_dir()).library
     codebook = build_codebook(library, 33)
