@@ -240,7 +240,7 @@ def _later(
 
 
 def _cost(name: str, cells: Mapping[str, int]) -> float:
-    # Measured with the native writers (benchmarks/bench_dta.py, bench_sav_writer.py): a .dta
+    # Measured with the native writers (benchmarks/bench_data_files.py): a .dta
     # or a CSV file takes ~1.4 times a .sav of the same table.
     stem, _, kind = name.rpartition(".")
     return cells.get(stem, 0) * {"dta": 1.4, "csv": 1.4, "sav": 1.0}.get(kind, 0.0)

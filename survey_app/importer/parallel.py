@@ -2,7 +2,8 @@
 
 Verification and decryption are most of an import's work and each envelope's is independent
 (see prepare.py), so they are shared out; so are the data-set rows of what the record held
-before, and the .sav/.dta files. The import still takes every result in order, in one process.
+before, the data files (CSV, .sav, .dta) and the codebook files. The import still takes every
+result in order, in one process.
 With one worker, or little work, everything is done here, on demand, exactly as a sequential
 import would, and a worker that dies (killed, out of memory) has its share done here instead.
 """

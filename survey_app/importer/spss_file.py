@@ -75,18 +75,18 @@ class _Column:
 
 def sav_file_bytes(
     table: Table,
-    labels: Mapping[str, str | None],
-    value_labels: Mapping[str, Mapping[Any, str]],
-    missing: Mapping[str, Sequence[Any]],
-    measure: Mapping[str, str],
-    formats: Mapping[str, str],
+    column_labels: Mapping[str, str | None],
+    variable_value_labels: Mapping[str, Mapping[Any, str]],
+    missing_ranges: Mapping[str, Sequence[Any]],
+    variable_measure: Mapping[str, str],
+    variable_format: Mapping[str, str],
     now: float | None = None,
 ) -> bytes | None:
     """The .sav bytes pyreadstat.write_sav writes for these arguments, or None if not exact.
 
-    The arguments mean what pyreadstat's column_labels, variable_value_labels, missing_ranges,
-    variable_measure and variable_format mean; `now` (seconds since the epoch, local time)
-    is the header's creation time, the present by default.
+    The arguments are pyreadstat.write_sav's of the same names (writers.sav_arguments makes
+    them for both); `now` (seconds since the epoch, local time) is the header's creation
+    time, the present by default.
     """
     if sys.byteorder != "little" or not table.variables:
         return None  # ReadStat writes the machine's byte order; ours is little-endian only
@@ -97,8 +97,10 @@ def sav_file_bytes(
     cells = list(zip(*table.rows, strict=True)) if count else [()] * width
     columns = []
     for var, column_cells in zip(table.variables, cells, strict=True):
-        column = _column(var.name, var.type, column_cells, formats.get(var.name))
-        if column is None or not _describe(column, var.name, var.type, labels, missing):
+        column = _column(var.name, var.type, column_cells, variable_format.get(var.name))
+        if column is None or not _describe(
+            column, var.name, var.type, column_labels, missing_ranges
+        ):
             return None
         columns.append(column)
     if len({c.name for c in columns}) != len(columns):
@@ -108,7 +110,7 @@ def sav_file_bytes(
     # repr, which tells 1 from 1.0 and True, and 0.0 from -0.0 (equal as dict keys).
     known: dict[str, list[bytes] | None] = {}
     for var, column in zip(table.variables, columns, strict=True):
-        mapping = value_labels.get(var.name)
+        mapping = variable_value_labels.get(var.name)
         if mapping:
             if var.type != "numeric" or not isinstance(mapping, Mapping):
                 return None
@@ -122,7 +124,7 @@ def sav_file_bytes(
             value_label_sets.append((column, encoded))
     measures = []
     for var in table.variables:
-        chosen = measure.get(var.name)
+        chosen = variable_measure.get(var.name)
         if chosen and chosen not in _MEASURES:
             return None
         measures.append(_MEASURES[chosen] if chosen else 0)

@@ -117,14 +117,7 @@ def sav_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
     readstat could end a file early on a full disk without saying so.
     """
     arguments = sav_arguments(table, label_language)
-    data = sav_file_bytes(
-        table,
-        arguments["column_labels"],
-        arguments["variable_value_labels"],
-        arguments["missing_ranges"],
-        arguments["variable_measure"],
-        arguments["variable_format"],
-    )
+    data = sav_file_bytes(table, **arguments)
     if data is not None:
         return data
     return sav_bytes_pyreadstat(table, arguments, scratch)
@@ -183,6 +176,11 @@ def dta_bytes(table: Table, label_language: str, scratch: Path) -> bytes:
     data = dta_file_bytes(table, missing_tags=STATA_MISSING, **arguments)
     if data is not None:
         return data
+    return dta_bytes_pyreadstat(table, arguments, scratch)
+
+
+def dta_bytes_pyreadstat(table: Table, arguments: dict[str, Any], scratch: Path) -> bytes:
+    """The .dta file's bytes by pyreadstat (it writes a file: a private temporary one)."""
     import pyreadstat
 
     frame = _frame(table, stata=True)

@@ -33,7 +33,7 @@ def demo_tables(count: int, seed: int = 1) -> list[Table]:
     """The tables (one per timepoint, free text apart) of `count` simulated submissions."""
     study = _study()
     rng = random.Random(seed)
-    payloads = [_payload(study, n, rng) for n in range(count)]
+    payloads = [simulated_payload(study, n, rng) for n in range(count)]
     return build_tables(
         build_codebook(study.library, PCL_CUTOFF),
         payloads,
@@ -43,11 +43,14 @@ def demo_tables(count: int, seed: int = 1) -> list[Table]:
     )
 
 
-def _value(item: Any, rng: random.Random) -> Any:
+TEXTS = ("نص تجريبي", "fritekst på norsk", "", "free text, synthetic")
+
+
+def _value(item: Any, rng: random.Random, texts: tuple[str, ...]) -> Any:
     if item.type is ItemType.MULTIPLE_CHOICE:
         return sorted(rng.sample(item.scale.codes, 2))
     if item.type is ItemType.TEXT:
-        return rng.choice(("نص تجريبي", "fritekst på norsk", "", "free text, synthetic"))
+        return rng.choice(texts)
     if item.type is ItemType.DATE:
         return "2016-05-01"
     if item.type is ItemType.INTEGER:
@@ -57,7 +60,23 @@ def _value(item: Any, rng: random.Random) -> Any:
     return rng.randint(item.scale.min, item.scale.max)
 
 
-def _payload(study: Any, n: int, rng: random.Random) -> dict[str, Any]:
+def simulated_payload(
+    study: Any,
+    n: int,
+    rng: random.Random,
+    *,
+    device_id: str = "device-demo",
+    id_prefix: str = "demo",
+    declined: float = 0.03,
+    left_out: float = 0.06,
+    texts: tuple[str, ...] = TEXTS,
+) -> dict[str, Any]:
+    """Submission n, answered on the study's forms as on screen (synthetic data).
+
+    Items the form's logic skips are not asked and answers keep the items' constraints; a
+    `declined` share of the declinable items is declined and a further share (up to
+    `left_out`) left unanswered; free text is drawn from `texts`.
+    """
     timepoint = "baseline" if n % 4 else "followup-12m"
     arm = rng.choice(("intervention", "control"))
     steps = study.library.steps(timepoint, arm)
@@ -72,14 +91,14 @@ def _payload(study: Any, n: int, rng: random.Random) -> dict[str, Any]:
             if not state.applies(item.id):
                 continue
             roll = rng.random()
-            status = "declined" if roll < 0.03 and item.allow_decline else "answered"
-            if roll < 0.06 and status == "answered":
+            status = "declined" if roll < declined and item.allow_decline else "answered"
+            if roll < left_out and status == "answered":
                 continue
-            value = None if status == "declined" else _value(item, rng)
+            value = None if status == "declined" else _value(item, rng, texts)
             for _ in range(50):
                 if value is None or constraint_holds(form, item, value, state):
                     break
-                value = _value(item, rng)
+                value = _value(item, rng, texts)
             else:
                 continue
             given[item.id] = (value, status)
@@ -100,9 +119,9 @@ def _payload(study: Any, n: int, rng: random.Random) -> dict[str, Any]:
     )
     return {
         "format": "survey-app/submission/v1",
-        "submission_id": f"demo-{n:06d}",
+        "submission_id": f"{id_prefix}-{n:06d}",
         "study_id": study.study_id,
-        "device_id": "device-demo",
+        "device_id": device_id,
         "meeting": {"id": "m", "date": "2025-03-04", "place": "x", "staff": "AB"},
         "session": {
             "id": f"s{n}",

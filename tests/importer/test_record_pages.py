@@ -80,32 +80,29 @@ def test_an_import_into_a_record_with_default_pages_keeps_both_runs(
         assert len(record.submission_ids()) == 3
 
 
-@pytest.mark.parametrize("legacy", [True, False], ids=["default pages", "large pages"])
-def test_a_record_of_another_key_is_refused_whatever_its_pages(tmp_path, study_keys, legacy):
+@pytest.fixture(params=[True, False], ids=["default pages", "large pages"])
+def record_dir(request, tmp_path, study_keys):
+    """An output folder holding a record made before large pages, or a new one."""
     out = tmp_path / "out"
-    if legacy:
+    if request.param:
         _legacy_record(out, study_keys.identity)
     else:
         out.mkdir()
         ImportRecord.open(out, study_keys.identity).close()
-    before = (out / RECORD_NAME).read_bytes()
+    return out
+
+
+def test_a_record_of_another_key_is_refused_whatever_its_pages(record_dir):
+    before = (record_dir / RECORD_NAME).read_bytes()
 
     with pytest.raises(RecordError, match="another study key"):
-        ImportRecord.open(out, generate_study_keypair().identity)
+        ImportRecord.open(record_dir, generate_study_keypair().identity)
 
-    assert (out / RECORD_NAME).read_bytes() == before
+    assert (record_dir / RECORD_NAME).read_bytes() == before
 
 
-@pytest.mark.parametrize("legacy", [True, False], ids=["default pages", "large pages"])
-def test_the_log_is_copied_into_the_record_every_4_mb_whatever_its_pages(
-    tmp_path, study_keys, legacy
-):
-    out = tmp_path / "out"
-    if legacy:
-        _legacy_record(out, study_keys.identity)
-    else:
-        out.mkdir()
-    with ImportRecord.open(out, study_keys.identity) as record:
+def test_the_log_is_copied_into_the_record_every_4_mb_whatever_its_pages(record_dir, study_keys):
+    with ImportRecord.open(record_dir, study_keys.identity) as record:
         pages = int(record.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
         assert pages == CHECKPOINT_BYTES // _page_size(record)
         assert CHECKPOINT_BYTES == 4_096_000  # SQLite's default of 1,000 pages of 4 KiB
@@ -119,17 +116,11 @@ def test_the_log_is_copied_into_the_record_every_4_mb_whatever_its_pages(
     ],
     ids=["envelope hashes", "payload hashes"],
 )
-@pytest.mark.parametrize("legacy", [True, False], ids=["default pages", "large pages"])
 def test_what_was_imported_before_is_read_from_an_index_not_the_payload_pages(
-    tmp_path, study_keys, legacy, query
+    record_dir, study_keys, query
 ):
     # Every import starts by reading these; from the rows, each 64 KiB page holding a whole
     # payload would be read and decrypted (~0.1 s for 2,000).
-    out = tmp_path / "out"
-    if legacy:
-        _legacy_record(out, study_keys.identity)
-    else:
-        out.mkdir()
-    with ImportRecord.open(out, study_keys.identity) as record:
+    with ImportRecord.open(record_dir, study_keys.identity) as record:
         (plan,) = record.conn.execute(f"EXPLAIN QUERY PLAN {query}").fetchall()
     assert "COVERING INDEX submissions_hashes" in plan[3]

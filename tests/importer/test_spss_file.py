@@ -47,14 +47,7 @@ def masked(data: bytes) -> bytes:
 
 
 def native(table: Table, arguments: dict[str, Any]) -> bytes | None:
-    return sav_file_bytes(
-        table,
-        arguments["column_labels"],
-        arguments["variable_value_labels"],
-        arguments["missing_ranges"],
-        arguments["variable_measure"],
-        arguments["variable_format"],
-    )
+    return sav_file_bytes(table, **arguments)
 
 
 def assert_same_as_pyreadstat(table: Table, arguments: dict[str, Any], scratch: Path) -> bytes:

@@ -37,11 +37,8 @@ def native(table: Table, language: str = "en", now: float | None = None) -> byte
 
 
 def by_pyreadstat(table: Table, language: str, folder: Path) -> bytes:
-    """What pyreadstat writes, given what dta_bytes gives it when it falls back."""
-    path = folder / "pyreadstat.dta"
-    frame = writers._frame(table, stata=True)
-    pyreadstat.write_dta(frame, str(path), **writers.dta_arguments(table, language))
-    return path.read_bytes()
+    """What pyreadstat writes, as dta_bytes has it write when the native writer declines."""
+    return writers.dta_bytes_pyreadstat(table, writers.dta_arguments(table, language), folder)
 
 
 def without_time_stamp(data: bytes) -> bytes:
